@@ -1,0 +1,127 @@
+//! The command line: argument parsing (clap) and mapping outcomes to output and
+//! exit codes. Each command lives in its own file, builds options and calls
+//! [`crate::site`]; nothing here knows how a handbook is built.
+
+mod build;
+mod check;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostics::{self, Diagnostic, Severity, Tally};
+use crate::site::{Fatal, Outcome};
+
+/// Exit code: everything fine (warnings allowed).
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the handbook has errors.
+pub const EXIT_CONTENT: u8 = 1;
+/// Exit code: bad usage or an I/O failure.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "handbook",
+    version,
+    about = "Compile a team handbook (markdown + TOML front matter) into a static site",
+    after_help = "Examples:\n  \
+        handbook build                      Build ./ into ./public\n  \
+        handbook build docs -o site         Build docs/ into site/\n  \
+        handbook build --base-url https://acme.github.io/handbook/\n  \
+        handbook check --format github      Annotate a pull request from GitHub Actions\n  \
+        handbook check --strict             Fail on warnings too"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site (writes nothing if there are errors)
+    #[command(after_help = "Examples:\n  handbook build\n  handbook build example-handbook -o /tmp/site --drafts\n  \
+        handbook build --base-url https://acme.gitlab.io/handbook/")]
+    Build(build::Args),
+    /// Validate everything a build validates, writing nothing
+    #[command(after_help = "Examples:\n  handbook check\n  handbook check docs --format json\n  \
+        handbook check --strict --format github")]
+    Check(check::Args),
+}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FormatArg {
+    /// rustc-style, with the source line and a caret
+    Human,
+    /// one JSON object per line on stdout
+    Json,
+    /// GitHub Actions annotations on stdout
+    Github,
+}
+
+impl From<FormatArg> for diagnostics::Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Human => diagnostics::Format::Human,
+            FormatArg::Json => diagnostics::Format::Json,
+            FormatArg::Github => diagnostics::Format::Github,
+        }
+    }
+}
+
+/// Arguments every command shares.
+#[derive(Debug, clap::Args)]
+struct Common {
+    /// The handbook folder (holding handbook.toml)
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// How to print diagnostics
+    #[arg(long, value_enum, default_value = "human")]
+    format: FormatArg,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Build(args) => build::run(args),
+        Command::Check(args) => check::run(args),
+    };
+    ExitCode::from(code)
+}
+
+/// Prints diagnostics and returns the tally; `strict` turns warnings into errors.
+fn report(diagnostics: &mut [Diagnostic], format: FormatArg, strict: bool) -> Tally {
+    if strict {
+        for d in diagnostics.iter_mut() {
+            d.severity = Severity::Error;
+        }
+    }
+    let format = diagnostics::Format::from(format);
+    let stderr_is_terminal = std::io::stderr().is_terminal();
+    let color = stderr_is_terminal && std::env::var_os("NO_COLOR").is_none();
+    let text = diagnostics::render(diagnostics, format, color);
+    if format == diagnostics::Format::Human {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+    }
+    Tally::of(diagnostics)
+}
+
+fn fatal(error: &Fatal) -> u8 {
+    eprintln!("error: {error}");
+    EXIT_USAGE
+}
+
+fn exit_code(tally: Tally) -> u8 {
+    if tally.errors > 0 { EXIT_CONTENT } else { EXIT_OK }
+}
+
+/// `--verbose` output: where the time went.
+fn print_timings(outcome: &Outcome) {
+    for (stage, time) in &outcome.timings {
+        eprintln!("  {stage:<10} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+    }
+}

@@ -1,0 +1,235 @@
+//! `handbook.toml` → a typed, validated [`Config`].
+//!
+//! Every key is checked once here; the rest of the code reads typed fields and
+//! never looks at raw TOML. Unknown keys and wrong types are diagnostics with a
+//! "did you mean" hint, all reported together.
+
+use std::path::Path;
+
+use crate::diagnostics::Diagnostic;
+use crate::fields::{self, Extractor, Table};
+
+pub const CONFIG_FILE: &str = "handbook.toml";
+
+/// What to do with an internal link that points nowhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum BrokenLinks {
+    #[default]
+    Error,
+    Warn,
+}
+
+/// `[markdown]` options.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MarkdownConfig {
+    /// Curly quotes, en/em dashes and ellipses.
+    pub smart_punctuation: bool,
+    /// Syntax highlighting of fenced code blocks.
+    pub highlight: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig { smart_punctuation: true, highlight: true }
+    }
+}
+
+/// The validated contents of `handbook.toml`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Config {
+    pub title: String,
+    pub description: Option<String>,
+    /// Absolute URL of the published site, used only where a relative URL cannot be
+    /// (sitemap, canonical links, the 404 page). Always ends in `/` when set.
+    pub base_url: Option<String>,
+    /// Output folder, relative to the handbook root.
+    pub output_dir: String,
+    pub repo_url: Option<String>,
+    pub branch: Option<String>,
+    /// Name of a theme folder under `themes/`; `None` is the embedded default.
+    pub theme: Option<String>,
+    pub exclude: Vec<String>,
+    pub markdown: MarkdownConfig,
+    pub broken_links: BrokenLinks,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "output_dir",
+    "repo_url",
+    "branch",
+    "theme",
+    "exclude",
+    "markdown",
+    "links",
+];
+const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "highlight"];
+const LINKS_KEYS: &[&str] = &["broken"];
+
+/// The outcome of loading the configuration: a usable config (defaults filled in
+/// where a key was wrong) plus every problem found.
+#[derive(Debug)]
+pub struct Loaded {
+    pub config: Config,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why no configuration could be loaded at all.
+#[derive(Debug)]
+pub enum LoadError {
+    Missing,
+    Io(std::io::Error),
+}
+
+/// Reads and validates `DIR/handbook.toml`.
+pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    let path = root.join(CONFIG_FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(LoadError::Missing),
+        Err(e) => return Err(LoadError::Io(e)),
+    };
+    Ok(parse(&String::from_utf8_lossy(&bytes)))
+}
+
+/// Validates the text of a `handbook.toml`.
+pub fn parse(source: &str) -> Loaded {
+    let mut x = Extractor::new(CONFIG_FILE, source);
+    let mut config = Config { output_dir: "public".into(), ..Config::default() };
+    let table = match fields::parse_toml(source, 0) {
+        Ok(t) => t,
+        Err(e) => {
+            let d = Diagnostic::error("invalid-toml", CONFIG_FILE, format!("invalid TOML: {}", e.message))
+                .at(source, e.span);
+            return Loaded { config, diagnostics: vec![d] };
+        }
+    };
+    for entry in &table.entries {
+        match entry.key.as_str() {
+            "title" => config.title = x.string(entry).unwrap_or_default(),
+            "description" => config.description = x.string(entry),
+            "base_url" => {
+                config.base_url = x.string(entry).map(|mut url| {
+                    if !url.ends_with('/') {
+                        url.push('/');
+                    }
+                    url
+                });
+            }
+            "output_dir" => {
+                if let Some(dir) = x.string(entry) {
+                    config.output_dir = dir;
+                }
+            }
+            "repo_url" => config.repo_url = x.string(entry),
+            "branch" => config.branch = x.string(entry),
+            "theme" => config.theme = x.string(entry),
+            "exclude" => config.exclude = x.string_list(entry).unwrap_or_default(),
+            "markdown" => {
+                if let Some(t) = x.table(entry) {
+                    config.markdown = markdown_options(&mut x, t);
+                }
+            }
+            "links" => {
+                if let Some(t) = x.table(entry) {
+                    config.broken_links = links_options(&mut x, t);
+                }
+            }
+            _ => x.unknown_key(entry, CONFIG_FILE, TOP_KEYS),
+        }
+    }
+    for pattern in &config.exclude {
+        if let Err(e) = globset::Glob::new(pattern) {
+            let span = table.get("exclude").map_or(0..0, |e| e.node.span.clone());
+            x.diagnostics.push(
+                Diagnostic::error("invalid-glob", CONFIG_FILE, format!("invalid exclude pattern `{pattern}`: {e}"))
+                    .at(source, span),
+            );
+        }
+    }
+    if config.title.is_empty() {
+        config.title = "Handbook".into();
+    }
+    Loaded { config, diagnostics: x.diagnostics }
+}
+
+fn markdown_options(x: &mut Extractor<'_>, table: &Table) -> MarkdownConfig {
+    let mut options = MarkdownConfig::default();
+    for entry in &table.entries {
+        match entry.key.as_str() {
+            "smart_punctuation" => {
+                options.smart_punctuation = x.boolean(entry).unwrap_or(options.smart_punctuation);
+            }
+            "highlight" => options.highlight = x.boolean(entry).unwrap_or(options.highlight),
+            _ => x.unknown_key(entry, "[markdown]", MARKDOWN_KEYS),
+        }
+    }
+    options
+}
+
+fn links_options(x: &mut Extractor<'_>, table: &Table) -> BrokenLinks {
+    let mut broken = BrokenLinks::default();
+    for entry in &table.entries {
+        match entry.key.as_str() {
+            "broken" => match x.string(entry).as_deref() {
+                Some("error") => broken = BrokenLinks::Error,
+                Some("warn") => broken = BrokenLinks::Warn,
+                Some(other) => {
+                    let d = Diagnostic::error(
+                        "invalid-value",
+                        x.path,
+                        format!("`broken` must be \"error\" or \"warn\", found \"{other}\""),
+                    )
+                    .at(x.source, entry.node.span.clone());
+                    x.diagnostics.push(d);
+                }
+                None => {}
+            },
+            _ => x.unknown_key(entry, "[links]", LINKS_KEYS),
+        }
+    }
+    broken
+}
+
+/// The text `handbook init` would write; also quoted in the "missing config" hint.
+pub const STARTER: &str = "title = \"Our Handbook\"\n";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_in_what_is_not_written() {
+        let loaded = parse("title = \"Ops\"\n");
+        assert!(loaded.diagnostics.is_empty());
+        assert_eq!(loaded.config.output_dir, "public");
+        assert_eq!(loaded.config.broken_links, BrokenLinks::Error);
+        assert!(loaded.config.markdown.smart_punctuation);
+    }
+
+    #[test]
+    fn base_url_gets_a_trailing_slash() {
+        let loaded = parse("base_url = \"https://example.org/handbook\"\n");
+        assert_eq!(loaded.config.base_url.as_deref(), Some("https://example.org/handbook/"));
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_closest_known_key() {
+        let loaded = parse("titel = \"x\"\n[markdown]\nsmart_punctuaton = false\n");
+        let messages: Vec<_> =
+            loaded.diagnostics.iter().map(|d| (d.line, d.help.clone().unwrap_or_default())).collect();
+        assert_eq!(
+            messages,
+            vec![(1, "did you mean `title`?".into()), (3, "did you mean `smart_punctuation`?".into())]
+        );
+    }
+
+    #[test]
+    fn all_type_errors_are_reported_together() {
+        let loaded = parse("title = 1\nexclude = \"drafts/**\"\n[links]\nbroken = \"maybe\"\n");
+        let lines: Vec<_> = loaded.diagnostics.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(lines, vec![("wrong-type", 1), ("wrong-type", 2), ("invalid-value", 4)]);
+    }
+}

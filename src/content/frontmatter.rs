@@ -1,0 +1,236 @@
+//! Front matter: splitting it from the body and validating it into [`FrontMatter`].
+//!
+//! `+++` fences TOML (the primary format); `---` fences YAML, accepted so that
+//! repositories written for other tools build without edits. Spans reported here
+//! are byte offsets in the *whole file*, so diagnostics land on the right line.
+
+use std::ops::Range;
+
+use crate::diagnostics::Diagnostic;
+use crate::fields::{self, Extractor, Table, Value};
+
+/// Where the front matter and the body are in a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Split {
+    pub format: Option<Format>,
+    /// The text between the fences.
+    pub block: Range<usize>,
+    /// Where the markdown body starts.
+    pub body_start: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Yaml,
+}
+
+/// Separates front matter from the body. A fence that is opened but never closed
+/// is an error at the opening fence.
+pub fn split(path: &str, source: &str) -> Result<Split, Diagnostic> {
+    let (fence, format) = if source.starts_with("+++") {
+        ("+++", Format::Toml)
+    } else if source.starts_with("---") {
+        ("---", Format::Yaml)
+    } else {
+        return Ok(Split { format: None, block: 0..0, body_start: 0 });
+    };
+    let first_line_end = source.find('\n').map_or(source.len(), |i| i + 1);
+    if source[..first_line_end].trim_end() != fence {
+        // `---` followed by text is a thematic break or prose, not front matter.
+        return Ok(Split { format: None, block: 0..0, body_start: 0 });
+    }
+    let mut offset = first_line_end;
+    while offset < source.len() {
+        let line_end = source[offset..].find('\n').map_or(source.len(), |i| offset + i + 1);
+        let line = source[offset..line_end].trim_end();
+        if line == fence || (format == Format::Yaml && line == "...") {
+            return Ok(Split { format: Some(format), block: first_line_end..offset, body_start: line_end });
+        }
+        offset = line_end;
+    }
+    Err(Diagnostic::error("unclosed-front-matter", path, "front matter is opened but never closed")
+        .at(source, 0..fence.len())
+        .with_help(format!("add a line containing only `{fence}` after the last front-matter line")))
+}
+
+/// A calendar date as written in front matter (`2024-03-01`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct Date(String);
+
+impl Date {
+    /// Accepts `YYYY-MM-DD`, optionally followed by a time (`T10:00:00Z`).
+    pub fn parse(text: &str) -> Option<Date> {
+        let day = text.get(..10)?;
+        let rest = &text[10..];
+        if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
+            return None;
+        }
+        let b = day.as_bytes();
+        let digits = |r: Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        if !(digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)) {
+            return None;
+        }
+        let month: u32 = day[5..7].parse().ok()?;
+        let dom: u32 = day[8..10].parse().ok()?;
+        ((1..=12).contains(&month) && (1..=31).contains(&dom)).then(|| Date(day.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The validated, typed front matter of one page.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub tags: Vec<String>,
+    pub weight: Option<i64>,
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub aliases: Vec<String>,
+    pub kind: Option<String>,
+    /// Keys the tool does not know, kept for templates as `page.extra`.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Parses and validates the front matter of `source` (already split). Returns
+/// defaults for whatever was wrong, together with every problem found.
+pub fn parse(path: &str, source: &str, split: &Split) -> (FrontMatter, Vec<Diagnostic>) {
+    let Some(format) = split.format else {
+        return (FrontMatter::default(), Vec::new());
+    };
+    let text = &source[split.block.clone()];
+    let parsed = match format {
+        Format::Toml => fields::parse_toml(text, split.block.start),
+        Format::Yaml => fields::parse_yaml(text, split.block.start),
+    };
+    let table = match parsed {
+        Ok(t) => t,
+        Err(e) => {
+            let (code, name) = match format {
+                Format::Toml => ("invalid-toml", "TOML"),
+                Format::Yaml => ("invalid-yaml", "YAML"),
+            };
+            let d = Diagnostic::error(code, path, format!("invalid {name} in front matter: {}", e.message))
+                .at(source, e.span);
+            return (FrontMatter::default(), vec![d]);
+        }
+    };
+    validate(path, source, &table)
+}
+
+fn validate(path: &str, source: &str, table: &Table) -> (FrontMatter, Vec<Diagnostic>) {
+    let mut x = Extractor::new(path, source);
+    let mut fm = FrontMatter::default();
+    for entry in &table.entries {
+        match entry.key.as_str() {
+            "title" => fm.title = x.string(entry),
+            "description" => fm.description = x.string(entry),
+            "date" => fm.date = date(&mut x, entry),
+            "updated" => fm.updated = date(&mut x, entry),
+            "tags" => fm.tags = x.string_list(entry).unwrap_or_default(),
+            "weight" => fm.weight = x.integer(entry),
+            "draft" => fm.draft = x.boolean(entry).unwrap_or(false),
+            "slug" => fm.slug = x.string(entry),
+            "aliases" => fm.aliases = x.string_list(entry).unwrap_or_default(),
+            "kind" => fm.kind = x.string(entry),
+            _ => {
+                fm.extra.insert(entry.key.clone(), entry.node.to_json());
+            }
+        }
+    }
+    (fm, x.diagnostics)
+}
+
+fn date(x: &mut Extractor<'_>, entry: &fields::Entry) -> Option<Date> {
+    let parsed = match &entry.node.value {
+        Value::Datetime(s) | Value::String(s) => Date::parse(s),
+        _ => None,
+    };
+    if parsed.is_none() {
+        let found = match &entry.node.value {
+            Value::String(s) => format!("\"{s}\""),
+            other => other.type_name().to_string(),
+        };
+        x.diagnostics.push(
+            Diagnostic::error("wrong-type", x.path, format!("`{}` must be a date, found {found}", entry.key))
+                .at(x.source, entry.node.span.clone())
+                .with_help("write it as YYYY-MM-DD, e.g. 2024-03-01"),
+        );
+    }
+    parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(source: &str) -> (FrontMatter, Vec<Diagnostic>) {
+        match split("a.md", source) {
+            Ok(s) => parse("a.md", source, &s),
+            Err(d) => (FrontMatter::default(), vec![d]),
+        }
+    }
+
+    #[test]
+    fn no_front_matter_means_body_from_the_start() {
+        let s = split("a.md", "# Title\n").unwrap_or_else(|d| panic!("{d:?}"));
+        assert_eq!((s.format, s.body_start), (None, 0));
+    }
+
+    #[test]
+    fn thematic_break_with_text_is_not_front_matter() {
+        let s = split("a.md", "--- not a fence\n").unwrap_or_else(|d| panic!("{d:?}"));
+        assert_eq!(s.format, None);
+    }
+
+    #[test]
+    fn toml_front_matter_is_typed() {
+        let src = "+++\ntitle = \"On call\"\ndate = 2024-03-01\ntags = [\"ops\"]\nweight = 2\nowner = \"dana\"\n+++\nbody\n";
+        let (fm, diags) = parse_str(src);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(fm.title.as_deref(), Some("On call"));
+        assert_eq!(fm.date.as_ref().map(Date::as_str), Some("2024-03-01"));
+        assert_eq!(fm.weight, Some(2));
+        assert_eq!(fm.extra.get("owner"), Some(&serde_json::json!("dana")));
+    }
+
+    #[test]
+    fn yaml_front_matter_is_accepted() {
+        let src = "---\ntitle: Deploys\ndate: 2023-11-02\ndraft: true\n---\nbody\n";
+        let (fm, diags) = parse_str(src);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(fm.title.as_deref(), Some("Deploys"));
+        assert_eq!(fm.date.as_ref().map(Date::as_str), Some("2023-11-02"));
+        assert!(fm.draft);
+    }
+
+    #[test]
+    fn every_wrong_type_is_reported_at_its_line() {
+        let src = "+++\ntitle = 4\ntags = \"ops\"\ndate = \"soon\"\n+++\n";
+        let (_, diags) = parse_str(src);
+        let lines: Vec<_> = diags.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![2, 3, 4]);
+    }
+
+    #[test]
+    fn unclosed_front_matter_points_at_the_opening_fence() {
+        let (_, diags) = parse_str("+++\ntitle = \"x\"\n\nbody\n");
+        assert_eq!(diags.len(), 1);
+        assert_eq!((diags[0].code, diags[0].line, diags[0].column), ("unclosed-front-matter", 1, 1));
+    }
+
+    #[test]
+    fn dates_are_validated() {
+        assert!(Date::parse("2024-02-29").is_some());
+        assert!(Date::parse("2024-13-01").is_none());
+        assert!(Date::parse("2024-01-01T10:00:00Z").is_some());
+        assert!(Date::parse("2024-1-1").is_none());
+    }
+}

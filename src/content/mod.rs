@@ -1,0 +1,221 @@
+//! The handbook's content as loaded from disk: pages with typed front matter and
+//! their URLs, and the assets beside them.
+//!
+//! Loading reads and splits every file in parallel and reports unreadable files,
+//! non-UTF-8 files and front-matter mistakes as diagnostics, skipping only the
+//! file concerned. It does not render markdown or look at links.
+
+pub mod frontmatter;
+pub mod walk;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+pub use frontmatter::{Date, FrontMatter};
+
+/// One markdown file of the handbook.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// Path relative to the handbook root, `/`-separated (`decisions/0001-x.md`).
+    pub source_path: String,
+    /// URL relative to the site root: `""` for the home page, else ending in `/`.
+    pub url: String,
+    /// The whole file.
+    pub source: String,
+    /// Byte offset where the markdown body starts (after front matter).
+    pub body_start: usize,
+    pub front: FrontMatter,
+    /// True for `index.md` / `README.md`, the page of its folder.
+    pub is_section_index: bool,
+    /// True for a listing page made for a folder that has no page of its own
+    /// (its `source_path` and `source` are empty).
+    pub generated: bool,
+    /// The folder the page's source is in (`""` at the root).
+    pub folder: String,
+}
+
+impl Page {
+    /// The folder the page's source is in (`""` at the root).
+    pub fn folder(&self) -> &str {
+        &self.folder
+    }
+
+    /// The file name without `.md`.
+    pub fn stem(&self) -> &str {
+        let name = self.source_path.rsplit('/').next().unwrap_or(&self.source_path);
+        name.strip_suffix(".md").unwrap_or(name)
+    }
+}
+
+/// Pages and diagnostics from reading the files `walk` found.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub pages: Vec<Page>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads, splits and validates every page, in parallel. Pages come back in the
+/// order of `paths` (sorted by the walk), which keeps the output deterministic.
+pub fn load_pages(root: &Path, paths: &[String], include_drafts: bool) -> Loaded {
+    let section_index = section_index_files(paths);
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = paths
+        .par_iter()
+        .map(|rel| load_page(root, rel, section_index.contains(rel.as_str())))
+        .collect();
+    let mut loaded = Loaded::default();
+    for (page, diags) in results {
+        loaded.diagnostics.extend(diags);
+        if let Some(page) = page.filter(|p| include_drafts || !p.front.draft) {
+            loaded.pages.push(page);
+        }
+    }
+    for path in paths {
+        if let Some(dir) = path.strip_suffix("README.md").filter(|d| d.is_empty() || d.ends_with('/')) {
+            let index = format!("{dir}index.md");
+            if paths.binary_search(&index).is_ok() {
+                loaded.diagnostics.push(
+                    Diagnostic::warning(
+                        "two-section-indexes",
+                        path.clone(),
+                        format!("both `{index}` and `{path}` exist; `index.md` is the folder's page"),
+                    )
+                    .with_help("merge them, or rename README.md if it is meant as a page of its own"),
+                );
+            }
+        }
+    }
+    loaded
+}
+
+/// Which files are their folder's page: `index.md`, else `README.md`.
+fn section_index_files(paths: &[String]) -> std::collections::HashSet<&str> {
+    let mut set = std::collections::HashSet::new();
+    for path in paths {
+        let (dir, name) = path.rsplit_once('/').map_or(("", path.as_str()), |(d, n)| (d, n));
+        let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        match name {
+            "index.md" => {
+                set.insert(path.as_str());
+            }
+            "README.md" if paths.binary_search(&format!("{prefix}index.md")).is_err() => {
+                set.insert(path.as_str());
+            }
+            _ => {}
+        }
+    }
+    set
+}
+
+fn load_page(root: &Path, rel: &str, is_section_index: bool) -> (Option<Page>, Vec<Diagnostic>) {
+    let bytes = match std::fs::read(root.join(rel)) {
+        Ok(b) => b,
+        Err(e) => {
+            let d = Diagnostic::error("unreadable-file", rel, format!("cannot read this file: {e}"));
+            return (None, vec![d]);
+        }
+    };
+    let source = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+            let d = Diagnostic::error("not-utf8", rel, "this file is not valid UTF-8, so it was skipped")
+                .at(&valid, at..at)
+                .with_help("save the file as UTF-8 (most editors have an \"encoding\" option)");
+            return (None, vec![d]);
+        }
+    };
+    // A byte-order mark is invisible in editors; don't let it hide front matter.
+    let source = match source.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => source,
+    };
+    let split = match frontmatter::split(rel, &source) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let (front, diagnostics) = frontmatter::parse(rel, &source, &split);
+    let url = page_url(rel, is_section_index, front.slug.as_deref());
+    let page = Page {
+        folder: rel.rsplit_once('/').map_or("", |(dir, _)| dir).to_string(),
+        generated: false,
+        source_path: rel.to_string(),
+        url,
+        body_start: split.body_start,
+        source,
+        front,
+        is_section_index,
+    };
+    (Some(page), diagnostics)
+}
+
+/// The URL of a page: its folders slugified, then its own slug, as a folder.
+pub fn page_url(rel: &str, is_section_index: bool, slug_override: Option<&str>) -> String {
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    let file = parts.pop().unwrap_or_default();
+    let mut url = String::new();
+    for dir in &parts {
+        url.push_str(&slugify(dir));
+        url.push('/');
+    }
+    if !is_section_index {
+        let stem = file.strip_suffix(".md").unwrap_or(file);
+        url.push_str(&slugify(slug_override.unwrap_or(stem)));
+        url.push('/');
+    }
+    url
+}
+
+/// The URL of a folder (`Runbooks/On Call` → `runbooks/on-call/`).
+pub fn folder_url(folder: &str) -> String {
+    folder.split('/').filter(|s| !s.is_empty()).map(|s| format!("{}/", slugify(s))).collect()
+}
+
+/// A stable, URL-safe form of a file or folder name: lowercase, spaces and
+/// punctuation become `-`, letters, digits, `_` and `.` are kept.
+pub fn slugify(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || c == '_' || (c == '.' && !out.is_empty()) {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_matches('-');
+    if trimmed.is_empty() { "-".to_string() } else { trimmed.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_urls_are_folders() {
+        assert_eq!(page_url("decisions/0001-use-rust.md", false, None), "decisions/0001-use-rust/");
+        assert_eq!(page_url("index.md", true, None), "");
+        assert_eq!(page_url("runbooks/README.md", true, None), "runbooks/");
+        assert_eq!(page_url("Guides/On Call Guide.md", false, None), "guides/on-call-guide/");
+        assert_eq!(page_url("a/b.md", false, Some("Custom Slug")), "a/custom-slug/");
+    }
+
+    #[test]
+    fn slugify_is_stable_for_awkward_names() {
+        assert_eq!(slugify("Q3 — Review (draft)"), "q3-review-draft");
+        assert_eq!(slugify("v1.2 notes"), "v1.2-notes");
+        assert_eq!(slugify("???"), "-");
+    }
+
+    #[test]
+    fn readme_is_the_section_page_only_without_index() {
+        let paths: Vec<String> =
+            ["a/README.md", "a/index.md", "b/README.md"].iter().map(|s| s.to_string()).collect();
+        let mut sorted = paths.clone();
+        sorted.sort();
+        let set = section_index_files(&sorted);
+        assert!(set.contains("a/index.md") && set.contains("b/README.md"));
+        assert!(!set.contains("a/README.md"));
+    }
+}

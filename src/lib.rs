@@ -1,0 +1,24 @@
+//! `handbook` compiles a team handbook (markdown with TOML front matter, kept in
+//! git) into a linked static site.
+//!
+//! The crate is a pipeline, one module per stage or domain noun:
+//!
+//! - [`config`]: `handbook.toml` → typed [`config::Config`].
+//! - [`content`]: walking the repository, front matter, the [`content::Page`] model.
+//! - [`markdown`]: one page's markdown → HTML, anchors, table of contents, links.
+//! - [`links`]: resolving links to pages and assets, checking them, backlinks.
+//! - [`templates`]: Tera, the embedded default theme and the view models.
+//! - [`site`]: the pipeline itself (load → render → write atomically).
+//! - [`diagnostics`]: the one type for user mistakes, and how it is printed.
+//! - [`fields`]: spanned TOML/YAML values shared by config and front matter.
+//! - [`cli`]: the command line; thin wrappers that call [`site`].
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod fields;
+pub mod links;
+pub mod markdown;
+pub mod site;
+pub mod templates;

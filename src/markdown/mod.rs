@@ -1,0 +1,389 @@
+//! Markdown → HTML for one page: [`render`] returns the HTML and everything the
+//! later stages need from it (title, heading anchors, table of contents, the
+//! links the page makes, with their positions in the file).
+//!
+//! It rewrites link destinations through a caller-supplied function, so it never
+//! needs to know the site; it does not decide whether a link is broken (that is
+//! `links`' job, done once every page's anchors are known).
+
+mod highlight;
+pub mod slug;
+
+use std::ops::Range;
+
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options as ParserOptions, Parser,
+    Tag, TagEnd,
+};
+use serde::Serialize;
+
+pub use highlight::{Highlighter, stylesheet};
+
+/// What the renderer needs to know beyond the text.
+#[derive(Clone, Copy, Debug)]
+pub struct Options<'a> {
+    pub smart_punctuation: bool,
+    /// `None` disables highlighting (code is escaped and shown plain).
+    pub highlighter: Option<&'a Highlighter>,
+}
+
+/// One entry of a page's table of contents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    /// 2 for `##`, 3 for `###`, ...
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A link or image written in the page, as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub dest: String,
+    /// Byte range of the destination (or the whole link) in the file.
+    pub span: Range<usize>,
+}
+
+/// The result of rendering one page's markdown body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    /// Text of a leading `# Heading`, which is lifted out of the body.
+    pub title: Option<String>,
+    pub title_id: Option<String>,
+    pub toc: Vec<TocEntry>,
+    /// Every id a `#fragment` may point at: headings and ids in raw HTML.
+    pub anchors: Vec<String>,
+    /// Internal links and images (external ones are left alone and not listed).
+    pub links: Vec<Link>,
+}
+
+/// Renders `source[body_start..]`. `rewrite` maps an internal link destination to
+/// the href to emit (or `None` to keep it as written).
+pub fn render(
+    source: &str,
+    body_start: usize,
+    options: Options<'_>,
+    rewrite: &dyn Fn(&str) -> Option<String>,
+) -> Rendered {
+    let body = &source[body_start..];
+    let mut flags = ParserOptions::ENABLE_TABLES
+        | ParserOptions::ENABLE_FOOTNOTES
+        | ParserOptions::ENABLE_STRIKETHROUGH
+        | ParserOptions::ENABLE_TASKLISTS
+        | ParserOptions::ENABLE_HEADING_ATTRIBUTES
+        | ParserOptions::ENABLE_GFM;
+    if options.smart_punctuation {
+        flags |= ParserOptions::ENABLE_SMART_PUNCTUATION;
+    }
+    let mut state = State { options, out: Rendered::default(), slugs: slug::Slugger::default() };
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut heading: Option<HeadingBuffer<'_>> = None;
+    let mut code: Option<(Option<String>, String)> = None;
+    let mut first_event = true;
+
+    for (event, range) in Parser::new_ext(body, flags).into_offset_iter() {
+        let at_start = std::mem::replace(&mut first_event, false);
+        let event = match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = state.link(body, body_start, &range, dest_url, rewrite);
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = state.link(body, body_start, &range, dest_url, rewrite);
+                Event::Start(Tag::Image { link_type, dest_url, title, id })
+            }
+            other => other,
+        };
+        if let Some((_, text)) = &mut code {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    if let Some((lang, text)) = code.take() {
+                        events.push(Event::Html(state.code_block(lang.as_deref(), &text).into()));
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Some(h) = &mut heading {
+            match event {
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some(h) = heading.take() {
+                        state.heading(h, &mut events);
+                    }
+                }
+                event => {
+                    if let Event::Text(t) | Event::Code(t) = &event {
+                        h.text.push_str(t);
+                    }
+                    h.events.push(event);
+                }
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                heading = Some(HeadingBuffer {
+                    level,
+                    explicit_id: id.map(|i| i.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.as_ref().map(|v| v.to_string()))).collect(),
+                    events: Vec::new(),
+                    text: String::new(),
+                    is_title: at_start && level == HeadingLevel::H1,
+                });
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(str::to_string),
+                    CodeBlockKind::Indented => None,
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, label) = alert(kind);
+                events.push(Event::Html(
+                    format!(
+                        "<div class=\"alert alert-{class}\" role=\"note\">\n<p class=\"alert-title\">{label}</p>\n"
+                    )
+                    .into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                collect_html_ids(&html, &mut state.out.anchors);
+                events.push(Event::Html(html));
+            }
+            event => events.push(event),
+        }
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    state.out.html = html;
+    state.out
+}
+
+struct State<'o> {
+    options: Options<'o>,
+    out: Rendered,
+    slugs: slug::Slugger,
+}
+
+struct HeadingBuffer<'a> {
+    level: HeadingLevel,
+    explicit_id: Option<String>,
+    classes: Vec<String>,
+    attrs: Vec<(String, Option<String>)>,
+    events: Vec<Event<'a>>,
+    text: String,
+    is_title: bool,
+}
+
+impl State<'_> {
+    fn link<'a>(
+        &mut self,
+        body: &str,
+        body_start: usize,
+        range: &Range<usize>,
+        dest: CowStr<'a>,
+        rewrite: &dyn Fn(&str) -> Option<String>,
+    ) -> CowStr<'a> {
+        if dest.is_empty() || is_external(&dest) {
+            return dest;
+        }
+        // Point at the destination text when it is written inline, else the link.
+        let span = body[range.clone()]
+            .rfind(dest.as_ref())
+            .map_or(range.clone(), |i| (range.start + i)..(range.start + i + dest.len()));
+        self.out.links.push(Link {
+            dest: dest.to_string(),
+            span: (span.start + body_start)..(span.end + body_start),
+        });
+        match rewrite(&dest) {
+            Some(href) => href.into(),
+            None => dest,
+        }
+    }
+
+    fn heading<'a>(&mut self, h: HeadingBuffer<'a>, events: &mut Vec<Event<'a>>) {
+        let id = match h.explicit_id {
+            Some(id) => self.slugs.reserve(id),
+            None => self.slugs.slug(&h.text),
+        };
+        self.out.anchors.push(id.clone());
+        if h.is_title {
+            self.out.title = Some(h.text.trim().to_string());
+            self.out.title_id = Some(id);
+            return;
+        }
+        let level = h.level as u8;
+        if (2..=4).contains(&level) {
+            self.out.toc.push(TocEntry { level, id: id.clone(), title: h.text.trim().to_string() });
+        }
+        let mut open = format!("<h{level} id=\"{}\"", escape(&id));
+        if !h.classes.is_empty() {
+            open.push_str(&format!(" class=\"{}\"", escape(&h.classes.join(" "))));
+        }
+        for (k, v) in &h.attrs {
+            match v {
+                Some(v) => open.push_str(&format!(" {}=\"{}\"", escape(k), escape(v))),
+                None => open.push_str(&format!(" {}", escape(k))),
+            }
+        }
+        open.push('>');
+        events.push(Event::Html(open.into()));
+        events.extend(h.events);
+        events.push(Event::Html(
+            format!(
+                "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{level}>\n",
+                escape(&id)
+            )
+            .into(),
+        ));
+    }
+
+    fn code_block(&self, lang: Option<&str>, text: &str) -> String {
+        match lang {
+            Some("mermaid") => format!("<pre class=\"mermaid\">{}</pre>\n", escape(text)),
+            Some(lang) => self
+                .options
+                .highlighter
+                .and_then(|h| h.highlight(text, lang))
+                .unwrap_or_else(|| {
+                    format!(
+                        "<pre class=\"code\"><code class=\"language-{}\">{}</code></pre>\n",
+                        escape(lang),
+                        escape(text)
+                    )
+                }),
+            None => format!("<pre class=\"code\"><code>{}</code></pre>\n", escape(text)),
+        }
+    }
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// True for destinations that leave the site: a scheme (`https:`, `mailto:`) or `//host`.
+pub fn is_external(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    match dest.find(':') {
+        Some(i) => {
+            let scheme = &dest[..i];
+            !scheme.is_empty()
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !dest[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// Records `id="…"` and `name="…"` values in raw HTML, so links to them resolve.
+fn collect_html_ids(html: &str, anchors: &mut Vec<String>) {
+    for attr in [" id=\"", " name=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                anchors.push(rest[..end].to_string());
+                rest = &rest[end..];
+            }
+        }
+    }
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // pulldown-cmark's escaper is the one its own HTML writer uses.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(text: &str) -> Rendered {
+        let options = Options { smart_punctuation: true, highlighter: None };
+        render(text, 0, options, &|dest: &str| Some(format!("REWRITTEN:{dest}")))
+    }
+
+    #[test]
+    fn leading_h1_becomes_the_title() {
+        let r = md("# Use Rust\n\nBody.\n");
+        assert_eq!(r.title.as_deref(), Some("Use Rust"));
+        assert_eq!(r.html, "<p>Body.</p>\n");
+    }
+
+    #[test]
+    fn headings_get_github_ids_and_anchor_links() {
+        let r = md("text\n\n## Fail over\n\n## Fail over\n");
+        assert_eq!(r.anchors, vec!["fail-over", "fail-over-1"]);
+        assert!(r.html.contains("<h2 id=\"fail-over-1\">Fail over<a class=\"anchor\" href=\"#fail-over-1\""));
+        assert_eq!(r.toc.len(), 2);
+    }
+
+    #[test]
+    fn explicit_heading_ids_win() {
+        let r = md("intro\n\n## Rollback {#undo}\n");
+        assert_eq!(r.anchors, vec!["undo"]);
+    }
+
+    #[test]
+    fn internal_links_are_rewritten_and_recorded_with_file_offsets() {
+        let src = "+++\n+++\nSee [db](../runbooks/db.md#failover) and [web](https://example.org).\n";
+        let options = Options { smart_punctuation: false, highlighter: None };
+        let r = render(src, 8, options, &|d: &str| Some(format!("X{d}")));
+        assert_eq!(r.links.len(), 1);
+        assert_eq!(&src[r.links[0].span.clone()], "../runbooks/db.md#failover");
+        assert!(r.html.contains("href=\"X../runbooks/db.md#failover\""));
+        assert!(r.html.contains("href=\"https://example.org\""));
+    }
+
+    #[test]
+    fn alerts_render_as_labelled_boxes() {
+        let r = md("> [!WARNING]\n> Paging wakes people up.\n");
+        assert!(r.html.starts_with("<div class=\"alert alert-warning\" role=\"note\">"), "{}", r.html);
+        assert!(r.html.contains("Paging wakes people up."));
+    }
+
+    #[test]
+    fn mermaid_blocks_are_left_for_the_browser() {
+        let r = md("```mermaid\ngraph TD; A-->B\n```\n");
+        assert_eq!(r.html, "<pre class=\"mermaid\">graph TD; A--&gt;B\n</pre>\n");
+    }
+
+    #[test]
+    fn unknown_language_is_a_plain_block() {
+        let r = md("```nosuchlang\n<x>\n```\n");
+        assert_eq!(r.html, "<pre class=\"code\"><code class=\"language-nosuchlang\">&lt;x&gt;\n</code></pre>\n");
+    }
+
+    #[test]
+    fn raw_html_ids_are_anchors() {
+        let r = md("<a id=\"legacy\"></a>\n\ntext\n");
+        assert_eq!(r.anchors, vec!["legacy"]);
+    }
+
+    #[test]
+    fn external_destinations() {
+        assert!(is_external("https://x.org"));
+        assert!(is_external("mailto:a@b.c"));
+        assert!(is_external("//cdn.example.org/x.js"));
+        assert!(!is_external("../a.md"));
+        assert!(!is_external("a.md#x:y"));
+        assert!(!is_external("dir/x:y.md"));
+    }
+}

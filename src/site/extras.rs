@@ -1,0 +1,157 @@
+//! Site-wide files beyond the pages: theme assets, the highlighting stylesheet,
+//! `404.html`, `sitemap.xml` and redirect pages for `aliases`.
+
+use crate::diagnostics::Diagnostic;
+use crate::links::relative_href;
+use crate::markdown::escape;
+use crate::templates::view::{NavView, PageContext, PageView};
+use crate::templates::{self, Templates};
+
+use super::Renderer;
+use super::output::Sink;
+
+/// Writes every site-wide file; returns the problems met.
+pub(super) fn write(render: &Renderer<'_>, templates: &Templates, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let site = render.site;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (name, text) in templates::DEFAULT_STATIC {
+        files.push((format!("{}/{name}", templates::THEME_DIR), text.as_bytes().to_vec()));
+    }
+    files.push((format!("{}/syntax.css", templates::THEME_DIR), crate::markdown::stylesheet().into_bytes()));
+    if let Some(theme) = &site.config.theme {
+        let dir = site.root.join("themes").join(theme).join("static");
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+            if entry.file_type().is_file() {
+                let rel = crate::content::walk::relative(&dir, entry.path());
+                match std::fs::read(entry.path()) {
+                    Ok(bytes) => files.push((format!("{}/{rel}", templates::THEME_DIR), bytes)),
+                    Err(e) => diagnostics.push(Diagnostic::error(
+                        "unreadable-file",
+                        format!("themes/{theme}/static/{rel}"),
+                        format!("cannot read this theme file: {e}"),
+                    )),
+                }
+            }
+        }
+    }
+    match not_found_page(render, templates) {
+        Ok(html) => files.push(("404.html".into(), html.into_bytes())),
+        Err(d) => diagnostics.push(d),
+    }
+    if let Some(sitemap) = sitemap(render) {
+        files.push(("sitemap.xml".into(), sitemap.into_bytes()));
+    }
+    for (i, page) in site.pages.iter().enumerate() {
+        for alias in &page.front.aliases {
+            let output = alias_output(alias);
+            files.push((output.clone(), redirect_page(&output, &page.url, &render.titles[i], site).into_bytes()));
+        }
+    }
+    for (path, bytes) in files {
+        if let Err(e) = sink.write(&path, &bytes) {
+            diagnostics.push(super::write_error(&path, &e));
+        }
+    }
+    diagnostics
+}
+
+/// The file an alias is written to: `/old/path/` → `old/path/index.html`.
+pub(super) fn alias_output(alias: &str) -> String {
+    let trimmed = alias.trim_start_matches('/');
+    if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
+        trimmed.to_string()
+    } else if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        format!("{trimmed}/index.html")
+    }
+}
+
+fn redirect_page(output: &str, target_url: &str, title: &str, site: &super::Site) -> String {
+    let folder = output.rsplit_once('/').map_or(String::new(), |(dir, _)| format!("{dir}/"));
+    let href = escape(&relative_href(&folder, target_url));
+    let canonical = site.config.base_url.as_ref().map_or_else(
+        String::new,
+        |base| format!("\n<link rel=\"canonical\" href=\"{}\">", escape(&format!("{base}{target_url}"))),
+    );
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\
+         {canonical}\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n\
+         </head>\n<body>\n<p>This page has moved to <a href=\"{href}\">{title}</a>.</p>\n</body>\n</html>\n",
+        title = escape(title),
+    )
+}
+
+/// The 404 page is served at any depth, so its links are absolute paths taken
+/// from `base_url` (or `/` when none is set).
+fn not_found_page(render: &Renderer<'_>, templates: &Templates) -> Result<String, Diagnostic> {
+    let site = render.site;
+    let root = site
+        .config
+        .base_url
+        .as_deref()
+        .and_then(|b| b.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+        .unwrap_or_else(|| "/".to_string());
+    let site_view = render.site_view(&|to| format!("{root}{to}"), "404.html");
+    let extra = serde_json::Map::new();
+    let context = PageContext {
+        site: site_view,
+        page: PageView {
+            title: "Page not found",
+            title_id: None,
+            description: None,
+            date: None,
+            updated: None,
+            tags: &[],
+            kind: "404",
+            draft: false,
+            url: "404.html",
+            permalink: None,
+            source_path: None,
+            content: "",
+            toc: &[],
+            backlinks: Vec::new(),
+            extra: &extra,
+        },
+        nav: NavView::default(),
+    };
+    templates.render("404.html", &context)
+}
+
+/// `sitemap.xml` needs absolute URLs, so it is written only when `base_url` is set.
+fn sitemap(render: &Renderer<'_>) -> Option<String> {
+    let site = render.site;
+    let base = site.config.base_url.as_deref().filter(|b| b.contains("://"))?;
+    let mut entries: Vec<(&str, Option<&str>)> = site
+        .pages
+        .iter()
+        .map(|p| (p.url.as_str(), p.front.updated.as_ref().or(p.front.date.as_ref()).map(|d| d.as_str())))
+        .collect();
+    entries.sort_unstable();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (url, lastmod) in entries {
+        xml.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape(&format!("{base}{url}"))));
+        if let Some(date) = lastmod {
+            xml.push_str(&format!("    <lastmod>{date}</lastmod>\n"));
+        }
+        xml.push_str("  </url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    Some(xml)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_outputs() {
+        assert_eq!(alias_output("/old/path/"), "old/path/index.html");
+        assert_eq!(alias_output("old/path"), "old/path/index.html");
+        assert_eq!(alias_output("/legacy.html"), "legacy.html");
+    }
+}

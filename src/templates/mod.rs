@@ -1,0 +1,134 @@
+//! Tera setup: the embedded default theme, theme folders, a handbook's own
+//! template overrides, and rendering a [`view::PageContext`] to HTML.
+//!
+//! Templates see only the typed view models in [`view`]; every URL in them is
+//! already relative to the page being rendered, so templates never build URLs.
+
+pub mod view;
+
+use std::path::Path;
+
+use crate::diagnostics::Diagnostic;
+
+/// The default theme's templates, embedded so the binary is the whole tool.
+const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("page.html", include_str!("../../themes/default/templates/page.html")),
+    ("section.html", include_str!("../../themes/default/templates/section.html")),
+    ("index.html", include_str!("../../themes/default/templates/index.html")),
+    ("404.html", include_str!("../../themes/default/templates/404.html")),
+];
+
+/// The default theme's static files, written under `theme/` in the output.
+pub const DEFAULT_STATIC: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../themes/default/static/style.css")),
+    ("theme.js", include_str!("../../themes/default/static/theme.js")),
+];
+
+/// Output folder for theme files (stylesheets, scripts).
+pub const THEME_DIR: &str = "theme";
+
+/// Loaded templates, ready to render pages from any thread.
+pub struct Templates {
+    tera: tera::Tera,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates").finish_non_exhaustive()
+    }
+}
+
+/// Where templates come from, lowest priority first.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    /// (name, text, path relative to the handbook root for diagnostics)
+    pub templates: Vec<(String, String, String)>,
+}
+
+/// Collects the default theme, then `themes/NAME/templates/`, then `templates/`.
+pub fn sources(root: &Path, theme: Option<&str>) -> (Sources, Vec<Diagnostic>) {
+    let mut templates: Vec<(String, String, String)> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string(), format!("<default theme>/{name}")))
+        .collect();
+    let mut diagnostics = Vec::new();
+    let mut folders = Vec::new();
+    if let Some(theme) = theme {
+        let dir = format!("themes/{theme}/templates");
+        if !root.join(&dir).is_dir() {
+            diagnostics.push(
+                Diagnostic::error("missing-theme", "handbook.toml", format!("theme `{theme}` not found"))
+                    .with_help(format!("create `{dir}/`, or remove `theme` to use the default theme")),
+            );
+        }
+        folders.push(dir);
+    }
+    folders.push("templates".to_string());
+    for dir in folders {
+        for entry in walkdir::WalkDir::new(root.join(&dir)).sort_by_file_name().into_iter().flatten() {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name = crate::content::walk::relative(&root.join(&dir), entry.path());
+            let rel = format!("{dir}/{name}");
+            match std::fs::read_to_string(entry.path()) {
+                Ok(text) => {
+                    templates.retain(|(n, _, _)| *n != name);
+                    templates.push((name, text, rel));
+                }
+                Err(e) => diagnostics.push(Diagnostic::error(
+                    "unreadable-file",
+                    rel,
+                    format!("cannot read this template: {e}"),
+                )),
+            }
+        }
+    }
+    (Sources { templates }, diagnostics)
+}
+
+impl Templates {
+    /// Parses all templates; syntax errors are diagnostics naming the template file.
+    pub fn load(sources: &Sources) -> Result<Templates, Vec<Diagnostic>> {
+        let mut tera = tera::Tera::new();
+        let pairs = sources.templates.iter().map(|(name, text, _)| (name.as_str(), text.as_str()));
+        match tera.add_raw_templates(pairs) {
+            Ok(()) => Ok(Templates { tera }),
+            Err(e) => {
+                let text = format!("{e:#}");
+                // Attribute the error to the template it names, if we can tell.
+                let path = sources
+                    .templates
+                    .iter()
+                    .rev()
+                    .find(|(name, _, _)| text.contains(name.as_str()))
+                    .map_or_else(|| "templates".to_string(), |(_, _, rel)| rel.clone());
+                Err(vec![Diagnostic::error("template-error", path, format!("template error: {}", first_line(&text)))
+                    .with_help(text)])
+            }
+        }
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// Renders `template` for one page; a failure is a diagnostic on that page.
+    pub fn render(&self, template: &str, context: &view::PageContext<'_>) -> Result<String, Diagnostic> {
+        let fail = |e: &dyn std::fmt::Display| {
+            Diagnostic::error(
+                "template-error",
+                context.page.source_path.clone().unwrap_or_default(),
+                format!("rendering `{template}` failed: {}", first_line(&e.to_string())),
+            )
+            .with_help(format!("{e:#}"))
+        };
+        let ctx = tera::Context::from_serialize(context).map_err(|e| fail(&e))?;
+        self.tera.render(template, &ctx).map_err(|e| fail(&e))
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or(text)
+}

@@ -1,0 +1,100 @@
+//! The view models templates see. This is the documented template API: every
+//! field here is available in every template as `site.*`, `page.*`, `nav.*`.
+//!
+//! All `href` values are relative to the page being rendered, so the output works
+//! under any sub-path. Navigation is bounded: a page carries its breadcrumbs, a
+//! window of its section's pages and its prev/next, never the whole site tree.
+
+use serde::Serialize;
+
+use crate::markdown::TocEntry;
+
+/// Everything a template is rendered with.
+#[derive(Debug, Serialize)]
+pub struct PageContext<'a> {
+    pub site: SiteView<'a>,
+    pub page: PageView<'a>,
+    pub nav: NavView,
+}
+
+/// Site-wide values.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    /// Absolute URL of the published site (ends in `/`), if configured.
+    pub base_url: Option<&'a str>,
+    /// Relative prefix from this page to the site root (`./`, `../../`).
+    pub root: String,
+    /// Href of the theme's static files folder, ending in `/`.
+    pub theme: String,
+    /// Top-level sections, for the header navigation.
+    pub sections: Vec<NavLink>,
+}
+
+/// A link in navigation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NavLink {
+    pub title: String,
+    pub href: String,
+    /// True when the link points at the page being rendered (or its ancestor, in
+    /// the header).
+    pub current: bool,
+}
+
+/// The page being rendered.
+#[derive(Debug, Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    /// Id of the page title's anchor (from a leading `# Heading`).
+    pub title_id: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub date: Option<&'a str>,
+    pub updated: Option<&'a str>,
+    pub tags: &'a [String],
+    /// `page`, or the kind given in front matter.
+    pub kind: &'a str,
+    pub draft: bool,
+    /// URL relative to the site root (`""` for the home page).
+    pub url: &'a str,
+    /// Absolute URL, when `base_url` is set.
+    pub permalink: Option<String>,
+    /// Source path relative to the handbook root; `None` for generated pages.
+    pub source_path: Option<String>,
+    /// Rendered body HTML (use `{{ page.content | safe }}`).
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    /// Pages that link here ("Linked from").
+    pub backlinks: Vec<NavLink>,
+    /// Front-matter keys the tool does not know, as written.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+/// Where the page sits in the handbook.
+#[derive(Debug, Default, Serialize)]
+pub struct NavView {
+    /// From the home page down to the page's section (excluding the page).
+    pub breadcrumbs: Vec<NavLink>,
+    /// The section the page belongs to.
+    pub section: Option<NavLink>,
+    /// A window of the section's pages around this one.
+    pub siblings: Vec<NavLink>,
+    /// How many of the section's pages come before / after the window.
+    pub more_before: usize,
+    pub more_after: usize,
+    /// For section pages: their sub-sections and pages.
+    pub subsections: Vec<ChildView>,
+    pub children: Vec<ChildView>,
+    pub prev: Option<NavLink>,
+    pub next: Option<NavLink>,
+}
+
+/// An entry in a section listing.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChildView {
+    pub title: String,
+    pub href: String,
+    pub description: Option<String>,
+    pub date: Option<String>,
+    pub kind: String,
+}
