@@ -2,8 +2,8 @@
 //!
 //! The walk is sorted, so the same tree always yields the same lists. It skips
 //! hidden entries, the output folder, `themes/` and `templates/` at the root,
-//! `target/` and `node_modules/` anywhere, `exclude` globs and whatever the
-//! handbook's `.gitignore` files ignore. It reads no file contents.
+//! `target/` and `node_modules/` anywhere, folders holding an earlier build's
+//! output, `exclude` globs and whatever the handbook's `.gitignore` files ignore. It reads no file contents.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +20,10 @@ pub struct Found {
     pub assets: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
+
+/// A file every build writes into its output folder, so that a later walk
+/// recognises old outputs (`-o elsewhere`) and does not copy them in as assets.
+pub const OUTPUT_MARKER: &str = ".handbook-output";
 
 /// Files at the root that configure the handbook rather than belong in the site.
 const ROOT_CONFIG_FILES: &[&str] = &["handbook.toml", "team.toml"];
@@ -51,6 +55,7 @@ pub fn walk(root: &Path, output_dir: &Path, exclude: &[String]) -> Found {
         let rel = relative(root, entry.path());
         if skipped(&rel, entry.depth(), is_dir)
             || entry.path() == output_dir
+            || (is_dir && entry.path().join(OUTPUT_MARKER).exists())
             || excluded.is_match(&rel)
             || gitignored(entry.path(), is_dir, &ignores)
         {

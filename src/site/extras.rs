@@ -14,6 +14,7 @@ use super::output::Sink;
 pub(super) fn write(render: &Renderer<'_>, templates: &Templates, sink: &dyn Sink) -> Vec<Diagnostic> {
     let site = render.site;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    files.push((crate::content::walk::OUTPUT_MARKER.into(), b"Built by handbook; safe to delete with this folder.\n".to_vec()));
     let mut diagnostics = Vec::new();
     for (name, text) in templates::DEFAULT_STATIC {
         files.push((format!("{}/{name}", templates::THEME_DIR), text.as_bytes().to_vec()));

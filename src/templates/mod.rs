@@ -17,6 +17,8 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("section.html", include_str!("../../themes/default/templates/section.html")),
     ("index.html", include_str!("../../themes/default/templates/index.html")),
     ("404.html", include_str!("../../themes/default/templates/404.html")),
+    ("partials/article.html", include_str!("../../themes/default/templates/partials/article.html")),
+    ("partials/sidebar.html", include_str!("../../themes/default/templates/partials/sidebar.html")),
 ];
 
 /// The default theme's static files, written under `theme/` in the output.

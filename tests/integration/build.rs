@@ -1,0 +1,309 @@
+//! `handbook build`: output layout, site-wide files, determinism, atomicity and
+//! the bounded per-page navigation.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::support::Fixture;
+
+fn small_site() -> Fixture {
+    Fixture::new()
+        .file("handbook.toml", "title = \"Ops\"\nbase_url = \"https://acme.example/handbook\"\n")
+        .file("index.md", "# Ops handbook\n\nSee [the db runbook](runbooks/db.md).\n")
+        .file("runbooks/README.md", "+++\ntitle = \"Runbooks\"\n+++\nAll runbooks.\n")
+        .file("runbooks/db.md", "+++\ntitle = \"Database\"\ndate = 2024-05-01\naliases = [\"/old/db/\"]\n+++\n## Failover\n")
+        .file("guides/Getting Started.md", "# Getting started\n\n![diagram](img/flow.png)\n")
+        .bytes("guides/img/flow.png", b"\x89PNG fake")
+}
+
+/// Every file under `dir`, path → bytes.
+fn snapshot_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.file_name() != ".handbook-output")
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("prefix").to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read(e.path()).expect("read"))
+        })
+        .collect()
+}
+
+/// Compares two trees, naming the first file that differs (never dumping bytes).
+fn assert_same_files(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) {
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in a {
+        if b.get(path) != Some(bytes) {
+            let left = String::from_utf8_lossy(bytes);
+            let right = String::from_utf8_lossy(&b[path]);
+            let line = left.lines().zip(right.lines()).position(|(x, y)| x != y).unwrap_or(0);
+            panic!(
+                "{path} differs at line {}:\n  {}\n  {}",
+                line + 1,
+                left.lines().nth(line).unwrap_or(""),
+                right.lines().nth(line).unwrap_or("")
+            );
+        }
+    }
+}
+
+#[test]
+fn pages_become_folders_with_index_html() {
+    let site = small_site();
+    let run = site.build_ok();
+    let files: Vec<String> = snapshot_tree(&site.path().join("public")).into_keys().collect();
+    assert_eq!(
+        files,
+        vec![
+            "404.html",
+            "guides/getting-started/index.html",
+            "guides/img/flow.png",
+            "guides/index.html",
+            "index.html",
+            "old/db/index.html",
+            "runbooks/db/index.html",
+            "runbooks/index.html",
+            "sitemap.xml",
+            "theme/style.css",
+            "theme/syntax.css",
+            "theme/theme.js",
+        ]
+    );
+    assert!(
+        run.stderr.starts_with("built 5 pages, 1 assets in ") && run.stderr.trim_end().ends_with("— 0 errors, 0 warnings"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn internal_urls_are_relative_so_any_subpath_works() {
+    let site = small_site();
+    site.build_ok();
+    let page = site.read("public/guides/getting-started/index.html");
+    assert!(page.contains("src=\"../img/flow.png\""), "asset links are rewritten for the page's folder");
+    assert!(page.contains("href=\"../../theme/style.css\""));
+    let home = site.read("public/index.html");
+    assert!(home.contains("href=\"runbooks/db/\""), "{home}");
+    for (path, bytes) in snapshot_tree(&site.path().join("public")) {
+        let text = String::from_utf8_lossy(&bytes);
+        if path.ends_with(".html") && path != "404.html" {
+            assert!(!text.contains("href=\"/"), "{path} has a root-absolute link");
+            assert!(!text.contains("src=\"/"), "{path} has a root-absolute src");
+        }
+    }
+}
+
+#[test]
+fn base_url_is_used_only_where_absolute_urls_are_required() {
+    let site = small_site();
+    site.build_ok();
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://acme.example/handbook/runbooks/db/</loc>\n    <lastmod>2024-05-01</lastmod>"));
+    let db = site.read("public/runbooks/db/index.html");
+    assert!(db.contains("<link rel=\"canonical\" href=\"https://acme.example/handbook/runbooks/db/\">"));
+    let not_found = site.read("public/404.html");
+    assert!(not_found.contains("href=\"/handbook/theme/style.css\""), "the 404 page is served at any depth");
+    let redirect = site.read("public/old/db/index.html");
+    assert!(redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=../../runbooks/db/\">"), "{redirect}");
+}
+
+#[test]
+fn base_url_flag_overrides_the_config() {
+    let site = small_site();
+    let run = site.run(&["build", "--base-url", "https://other.example/hb"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.read("public/sitemap.xml").contains("https://other.example/hb/runbooks/db/"));
+}
+
+#[test]
+fn earlier_outputs_elsewhere_are_not_copied_in_as_assets() {
+    let site = small_site();
+    assert_eq!(site.run(&["build", "-o", "first"]).code, 0);
+    assert!(site.exists("first/.handbook-output"));
+    let run = site.build_ok();
+    assert!(run.stderr.starts_with("built 5 pages, 1 assets"), "{}", run.stderr);
+}
+
+#[test]
+fn same_input_gives_a_byte_identical_site() {
+    let site = small_site().file("runbooks/x.md", "```rust\nfn main() {}\n```\n");
+    site.run(&["build", "-o", "one"]);
+    site.run(&["build", "-o", "two"]);
+    let one = snapshot_tree(&site.path().join("one"));
+    let two = snapshot_tree(&site.path().join("two"));
+    assert!(!one.is_empty());
+    assert_same_files(&one, &two);
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_intact() {
+    let site = small_site();
+    site.build_ok();
+    let before = snapshot_tree(&site.path().join("public"));
+    let site = site.file("runbooks/db.md", "[broken](nowhere.md)\n");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert_same_files(&snapshot_tree(&site.path().join("public")), &before);
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .expect("read dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".handbook-"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folders must not be left behind");
+}
+
+#[test]
+fn a_build_with_errors_writes_nothing_at_all() {
+    let site = Fixture::new().file("index.md", "[broken](nowhere.md)\n");
+    assert_eq!(site.run(&["build"]).code, 1);
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn leftovers_of_a_killed_build_are_cleaned_up() {
+    let site = small_site();
+    std::fs::create_dir_all(site.path().join(".handbook-staging-abc/x")).expect("mkdir");
+    site.build_ok();
+    assert!(!site.exists(".handbook-staging-abc"));
+}
+
+#[test]
+fn output_folder_option_and_config_are_honoured_and_not_walked() {
+    let site = small_site().file("handbook.toml", "title = \"Ops\"\noutput_dir = \"site\"\n");
+    site.build_ok();
+    assert!(site.exists("site/index.html"));
+    // A second build must not copy the previous output in as assets.
+    let run = site.build_ok();
+    assert!(run.stderr.starts_with("built 5 pages, 1 assets"), "{}", run.stderr);
+    let out = site.run(&["build", "-o", "elsewhere"]);
+    assert_eq!(out.code, 0);
+    assert!(site.exists("elsewhere/runbooks/db/index.html"));
+}
+
+#[test]
+fn skips_hidden_ignored_excluded_and_tool_folders() {
+    let site = Fixture::new()
+        .file("handbook.toml", "title = \"T\"\nexclude = [\"drafts/**\"]\n")
+        .file(".gitignore", "scratch/\n*.tmp.md\n")
+        .file("index.md", "# Home\n")
+        .file("kept.md", "kept\n")
+        .file(".hidden/a.md", "x\n")
+        .file("scratch/b.md", "x\n")
+        .file("notes.tmp.md", "x\n")
+        .file("drafts/c.md", "x\n")
+        .file("node_modules/pkg/readme.md", "x\n")
+        .file("target/doc.md", "x\n")
+        .file("templates/page.html", "{{ page.title }}")
+        .file("themes/x/templates/page.html", "x");
+    let run = site.build_ok();
+    assert!(run.stderr.starts_with("built 2 pages, 0 assets"), "{}", run.stderr);
+    assert!(site.exists("public/kept/index.html"));
+}
+
+#[test]
+fn drafts_are_built_only_on_request() {
+    let site = Fixture::new().file("index.md", "# Home\n").file("wip.md", "+++\ndraft = true\n+++\nWIP\n");
+    site.build_ok();
+    assert!(!site.exists("public/wip/index.html"));
+    assert_eq!(site.run(&["build", "--drafts"]).code, 0);
+    assert!(site.exists("public/wip/index.html"));
+}
+
+#[test]
+fn titles_fall_back_to_the_first_heading_then_the_file_name() {
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file("from-heading.md", "# The Heading\n\ntext\n")
+        .file("from_file-name.md", "no heading\n")
+        .file("from-front.md", "+++\ntitle = \"Front\"\n+++\n# Ignored for the title\n");
+    site.build_ok();
+    let title = |p: &str| {
+        let html = site.read(p);
+        html.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or_default().to_string()
+    };
+    assert_eq!(title("public/from-heading/index.html"), "The Heading · Fixture Handbook");
+    assert_eq!(title("public/from_file-name/index.html"), "From file name · Fixture Handbook");
+    assert_eq!(title("public/from-front/index.html"), "Front · Fixture Handbook");
+}
+
+#[test]
+fn index_and_readme_together_warn_and_index_wins() {
+    let site = Fixture::new()
+        .file("index.md", "# Home\n")
+        .file("team/index.md", "+++\ntitle = \"From index\"\n+++\n")
+        .file("team/README.md", "+++\ntitle = \"From readme\"\n+++\n");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0);
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0]["code"], "two-section-indexes");
+    assert_eq!(diags[0]["severity"], "warning");
+    site.build_ok();
+    assert!(site.read("public/team/index.html").contains("<h1>From index</h1>"));
+}
+
+#[test]
+fn folders_without_an_index_get_a_listing_page() {
+    let site = Fixture::new().file("index.md", "# Home\n").file("on-call/rota.md", "# Rota\n");
+    site.build_ok();
+    let listing = site.read("public/on-call/index.html");
+    assert!(listing.contains("<h1>On call</h1>"), "{listing}");
+    assert!(listing.contains("<a href=\"rota/\">Rota</a>"), "{listing}");
+}
+
+#[test]
+fn navigation_is_bounded_in_large_sections() {
+    let mut site = Fixture::new().file("index.md", "# Home\n");
+    for i in 0..60 {
+        site = site.file(&format!("adr/{i:04}-decision.md"), &format!("# Decision {i}\n"));
+    }
+    site.build_ok();
+    let page = site.read("public/adr/0030-decision/index.html");
+    let sidebar = page.split("<nav class=\"sidebar\"").nth(1).and_then(|s| s.split("</nav>").next()).unwrap_or_default();
+    assert_eq!(sidebar.matches("<li>").count(), 13, "a window of 6 on each side: {sidebar}");
+    assert!(sidebar.contains("24 earlier") && sidebar.contains("23 more"), "{sidebar}");
+    assert!(page.contains("rel=\"prev\" href=\"../0029-decision/\""));
+    assert!(page.contains("rel=\"next\" href=\"../0031-decision/\""));
+}
+
+#[test]
+fn weight_orders_pages_before_file_names() {
+    let site = Fixture::new()
+        .file("index.md", "# Home\n")
+        .file("g/a.md", "+++\nweight = 2\n+++\n# A\n")
+        .file("g/b.md", "+++\nweight = 1\n+++\n# B\n")
+        .file("g/c.md", "# C\n");
+    site.build_ok();
+    let listing = site.read("public/g/index.html");
+    let order: Vec<usize> = ["\">B</a>", "\">A</a>", "\">C</a>"].iter().map(|t| listing.find(t).unwrap_or(usize::MAX)).collect();
+    assert!(order[0] < order[1] && order[1] < order[2], "{listing}");
+}
+
+#[test]
+fn templates_can_be_overridden_and_see_extra_front_matter() {
+    let site = Fixture::new()
+        .file("index.md", "# Home\n")
+        .file("p.md", "+++\nowner = \"dana\"\n+++\nBody\n")
+        .file("templates/page.html", "{% extends \"base.html\" %}{% block main %}OWNER={{ page.extra.owner }}{% endblock main %}");
+    site.build_ok();
+    assert!(site.read("public/p/index.html").contains("OWNER=dana"));
+}
+
+#[test]
+fn a_template_syntax_error_is_a_diagnostic_naming_the_template() {
+    let site = Fixture::new().file("index.md", "# Home\n").file("templates/page.html", "{% if %}");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(diags[0]["code"], "template-error");
+    assert_eq!(diags[0]["path"], "templates/page.html");
+}
+
+#[test]
+fn quiet_prints_nothing_on_success_and_no_progress_bar_off_a_terminal() {
+    let site = small_site();
+    let run = site.run(&["build", "--quiet"]);
+    assert_eq!((run.code, run.stderr.as_str(), run.stdout.as_str()), (0, "", ""));
+    let verbose = site.run(&["build", "--verbose"]);
+    assert!(verbose.stderr.contains("markdown"), "{}", verbose.stderr);
+}

@@ -1,0 +1,10 @@
+//! The one integration-test binary: runs the real `handbook` binary on fixtures.
+//! Modules are split by feature; `support` holds the fixture builder, a static
+//! file server and a small WebDriver client for the browser tests.
+
+mod browser;
+mod build;
+mod check;
+mod links;
+mod snapshots;
+mod support;

@@ -1,0 +1,38 @@
+//! Exact HTML of a small site, snapshotted with insta. A change to the theme or
+//! the renderer shows up here as a reviewable diff.
+
+use crate::support::Fixture;
+
+fn site() -> Fixture {
+    Fixture::new()
+        .file("handbook.toml", "title = \"Snap\"\nbase_url = \"https://snap.example/\"\n")
+        .file("index.md", "+++\ndescription = \"The start page.\"\n+++\n# Snap handbook\n\nRead the [guide](guides/deploys.md#roll-back).\n")
+        .file("guides/index.md", "+++\ntitle = \"Guides\"\n+++\nHow we do things.\n")
+        .file(
+            "guides/deploys.md",
+            "+++\ntitle = \"Deploys\"\ndate = 2024-02-03\ntags = [\"ops\"]\nweight = 1\n+++\n\
+             Intro with a footnote.[^1]\n\n\
+             ## Roll out\n\n\
+             - [x] build\n- [ ] ship\n\n\
+             | Step | Owner |\n|---|---|\n| 1 | dana |\n\n\
+             ```toml\nreplicas = 3\n```\n\n\
+             ## Roll back {#roll-back}\n\n\
+             > [!CAUTION]\n> Check the \"schema\" first -- really.\n\n\
+             ~~old way~~\n\n\
+             ```mermaid\ngraph LR; a-->b\n```\n\n\
+             [^1]: A footnote.\n",
+        )
+        .file("guides/rota.md", "+++\nweight = 2\n+++\n# Rota <script>\n\nText & more.\n")
+}
+
+#[test]
+fn html_of_each_page_kind_is_stable() {
+    let site = site();
+    site.build_ok();
+    insta::assert_snapshot!("home", site.read("public/index.html"));
+    insta::assert_snapshot!("section", site.read("public/guides/index.html"));
+    insta::assert_snapshot!("page", site.read("public/guides/deploys/index.html"));
+    insta::assert_snapshot!("escaped_title", site.read("public/guides/rota/index.html"));
+    insta::assert_snapshot!("not_found", site.read("public/404.html"));
+    insta::assert_snapshot!("sitemap", site.read("public/sitemap.xml"));
+}

@@ -1,0 +1,346 @@
+//! Test support: a fixture builder that writes a handbook into a temp folder and
+//! runs the real binary on it; a static file server; a minimal WebDriver client.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_handbook");
+
+/// A handbook in a temporary folder, built file by file.
+pub struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+/// What one run of the binary printed and returned.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Fixture {
+    /// An empty folder with a minimal `handbook.toml`.
+    pub fn new() -> Fixture {
+        Fixture::empty().file("handbook.toml", "title = \"Fixture Handbook\"\n")
+    }
+
+    /// An empty folder, without even `handbook.toml`.
+    pub fn empty() -> Fixture {
+        Fixture { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    /// A copy of a folder of this repository (e.g. `example-handbook`).
+    pub fn copy_of(rel: &str) -> Fixture {
+        let fixture = Fixture::empty();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+        for entry in walkdir::WalkDir::new(&from).into_iter().flatten() {
+            let rel = entry.path().strip_prefix(&from).expect("prefix");
+            if rel.starts_with("public") {
+                continue;
+            }
+            let to = fixture.path().join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).expect("mkdir");
+            } else {
+                std::fs::copy(entry.path(), &to).expect("copy");
+            }
+        }
+        fixture
+    }
+
+    pub fn file(self, rel: &str, contents: &str) -> Fixture {
+        self.bytes(rel, contents.as_bytes())
+    }
+
+    pub fn bytes(self, rel: &str, contents: &[u8]) -> Fixture {
+        let path = self.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, contents).expect("write fixture file");
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `handbook ARGS` with the fixture as the working directory.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = Command::new(BIN)
+            .args(args)
+            .current_dir(self.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run handbook");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// `handbook check --format json`, parsed.
+    pub fn check_json(&self) -> (i32, Vec<Value>) {
+        let run = self.run(&["check", "--format", "json"]);
+        let diags = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+            .collect();
+        (run.code, diags)
+    }
+
+    /// Builds into `public/`; panics with the output if the build fails.
+    pub fn build_ok(&self) -> Run {
+        let run = self.run(&["build"]);
+        assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+        run
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.path().join(rel).exists()
+    }
+}
+
+/// (code, path, line, column) of each diagnostic, for compact assertions.
+pub fn positions(diags: &[Value]) -> Vec<(String, String, u64, u64)> {
+    diags
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                d["path"].as_str().unwrap_or_default().to_string(),
+                d["line"].as_u64().unwrap_or_default(),
+                d["column"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// Serves a folder over HTTP on 127.0.0.1 (directories serve their index.html)
+/// until dropped. Test-only: GET and nothing else.
+pub struct StaticServer {
+    pub base: String,
+    _thread: std::thread::JoinHandle<()>,
+}
+
+impl StaticServer {
+    pub fn start(root: PathBuf) -> StaticServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}/", listener.local_addr().expect("addr"));
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let root = root.clone();
+                std::thread::spawn(move || serve_one(stream, &root));
+            }
+        });
+        StaticServer { base, _thread: thread }
+    }
+}
+
+fn serve_one(mut stream: TcpStream, root: &Path) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+    }
+    let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let decoded = percent_decode(path);
+    let mut file = root.join(decoded.trim_start_matches('/'));
+    if file.is_dir() {
+        file = file.join("index.html");
+    }
+    let (status, body, kind) = match std::fs::read(&file) {
+        Ok(body) if !decoded.contains("..") => ("200 OK", body, content_type(&file)),
+        _ => ("404 Not Found", std::fs::read(root.join("404.html")).unwrap_or_default(), "text/html"),
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Headless Chromium driven through ChromeDriver's WebDriver HTTP API.
+pub struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+}
+
+/// Starts a browser, or explains loudly why browser tests are skipped. Under
+/// `CI=true` a missing browser is a failure, never a skip.
+pub fn browser() -> Option<Browser> {
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    let driver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    match (chromium, driver) {
+        (Some(chromium), Some(driver)) => Some(Browser::start(chromium, driver)),
+        _ => {
+            let message = "Chromium or ChromeDriver not found: install the `chromium` and \
+                           `chromium-driver` packages to run browser tests";
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{message} (they are required under CI=true)");
+            }
+            eprintln!("\n!!!!!!!! SKIPPING BROWSER TEST !!!!!!!!\n!!! {message}\n");
+            None
+        }
+    }
+}
+
+impl Browser {
+    fn start(chromium: &str, driver: &str) -> Browser {
+        let port = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+        let child = Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while ureq::get(&format!("{base}/status")).call().is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let profile = tempfile::tempdir().expect("profile dir").keep();
+        let args = vec![
+            "--headless".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--window-size=1200,900".into(),
+            format!("--user-data-dir={}", profile.display()),
+        ];
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": chromium, "args": args}
+        }}});
+        let mut browser = Browser { driver: child, base, session: String::new() };
+        let response = browser.post("/session", caps);
+        browser.session = response["sessionId"].as_str().expect("session id").to_string();
+        browser
+    }
+
+    fn post(&self, path: &str, body: Value) -> Value {
+        let url = format!("{}{path}", self.base);
+        let mut response = ureq::post(&url).config().http_status_as_error(false).build().send_json(&body)
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        let value: Value = response.body_mut().read_json().expect("json");
+        if let Some(error) = value["value"]["error"].as_str() {
+            panic!("WebDriver {path}: {error}: {}", value["value"]["message"]);
+        }
+        value["value"].clone()
+    }
+
+    fn get(&self, path: &str) -> Value {
+        let url = format!("{}{path}", self.base);
+        let mut response = ureq::get(&url).call().unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let value: Value = response.body_mut().read_json().expect("json");
+        value["value"].clone()
+    }
+
+    fn session_path(&self, rest: &str) -> String {
+        format!("/session/{}{rest}", self.session)
+    }
+
+    pub fn goto(&self, url: &str) {
+        self.post(&self.session_path("/url"), json!({"url": url}));
+    }
+
+    pub fn url(&self) -> String {
+        self.get(&self.session_path("/url")).as_str().unwrap_or_default().to_string()
+    }
+
+    /// Runs `script` (a function body) in the page and returns its value.
+    pub fn eval(&self, script: &str) -> Value {
+        self.post(&self.session_path("/execute/sync"), json!({"script": script, "args": []}))
+    }
+
+    /// Clicks the first element matching `css`.
+    pub fn click(&self, css: &str) {
+        let element = self.post(&self.session_path("/element"), json!({"using": "css selector", "value": css}));
+        let id = element
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_string();
+        self.post(&self.session_path(&format!("/element/{id}/click")), json!({}));
+    }
+
+    /// Waits until `script` returns true (JavaScript), or panics after 10 s.
+    pub fn wait_for(&self, script: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.eval(script) != Value::Bool(true) {
+            assert!(Instant::now() < deadline, "timed out waiting for: {script}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let url = format!("{}{}", self.base, self.session_path(""));
+        let _ = ureq::delete(&url).call();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
