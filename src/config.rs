@@ -30,7 +30,10 @@ pub struct MarkdownConfig {
 
 impl Default for MarkdownConfig {
     fn default() -> Self {
-        MarkdownConfig { smart_punctuation: true, highlight: true }
+        MarkdownConfig {
+            smart_punctuation: true,
+            highlight: true,
+        }
     }
 }
 
@@ -97,13 +100,23 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
 /// Validates the text of a `handbook.toml`.
 pub fn parse(source: &str) -> Loaded {
     let mut x = Extractor::new(CONFIG_FILE, source);
-    let mut config = Config { output_dir: "public".into(), ..Config::default() };
+    let mut config = Config {
+        output_dir: "public".into(),
+        ..Config::default()
+    };
     let table = match fields::parse_toml(source, 0) {
         Ok(t) => t,
         Err(e) => {
-            let d = Diagnostic::error("invalid-toml", CONFIG_FILE, format!("invalid TOML: {}", e.message))
-                .at(source, e.span);
-            return Loaded { config, diagnostics: vec![d] };
+            let d = Diagnostic::error(
+                "invalid-toml",
+                CONFIG_FILE,
+                format!("invalid TOML: {}", e.message),
+            )
+            .at(source, e.span);
+            return Loaded {
+                config,
+                diagnostics: vec![d],
+            };
         }
     };
     for entry in &table.entries {
@@ -144,15 +157,22 @@ pub fn parse(source: &str) -> Loaded {
         if let Err(e) = globset::Glob::new(pattern) {
             let span = table.get("exclude").map_or(0..0, |e| e.node.span.clone());
             x.diagnostics.push(
-                Diagnostic::error("invalid-glob", CONFIG_FILE, format!("invalid exclude pattern `{pattern}`: {e}"))
-                    .at(source, span),
+                Diagnostic::error(
+                    "invalid-glob",
+                    CONFIG_FILE,
+                    format!("invalid exclude pattern `{pattern}`: {e}"),
+                )
+                .at(source, span),
             );
         }
     }
     if config.title.is_empty() {
         config.title = "Handbook".into();
     }
-    Loaded { config, diagnostics: x.diagnostics }
+    Loaded {
+        config,
+        diagnostics: x.diagnostics,
+    }
 }
 
 fn markdown_options(x: &mut Extractor<'_>, table: &Table) -> MarkdownConfig {
@@ -212,24 +232,40 @@ mod tests {
     #[test]
     fn base_url_gets_a_trailing_slash() {
         let loaded = parse("base_url = \"https://example.org/handbook\"\n");
-        assert_eq!(loaded.config.base_url.as_deref(), Some("https://example.org/handbook/"));
+        assert_eq!(
+            loaded.config.base_url.as_deref(),
+            Some("https://example.org/handbook/")
+        );
     }
 
     #[test]
     fn unknown_keys_suggest_the_closest_known_key() {
         let loaded = parse("titel = \"x\"\n[markdown]\nsmart_punctuaton = false\n");
-        let messages: Vec<_> =
-            loaded.diagnostics.iter().map(|d| (d.line, d.help.clone().unwrap_or_default())).collect();
+        let messages: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| (d.line, d.help.clone().unwrap_or_default()))
+            .collect();
         assert_eq!(
             messages,
-            vec![(1, "did you mean `title`?".into()), (3, "did you mean `smart_punctuation`?".into())]
+            vec![
+                (1, "did you mean `title`?".into()),
+                (3, "did you mean `smart_punctuation`?".into())
+            ]
         );
     }
 
     #[test]
     fn all_type_errors_are_reported_together() {
         let loaded = parse("title = 1\nexclude = \"drafts/**\"\n[links]\nbroken = \"maybe\"\n");
-        let lines: Vec<_> = loaded.diagnostics.iter().map(|d| (d.code, d.line)).collect();
-        assert_eq!(lines, vec![("wrong-type", 1), ("wrong-type", 2), ("invalid-value", 4)]);
+        let lines: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.line))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![("wrong-type", 1), ("wrong-type", 2), ("invalid-value", 4)]
+        );
     }
 }

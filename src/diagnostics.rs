@@ -37,7 +37,7 @@ pub struct Diagnostic {
     pub message: String,
     pub help: Option<String>,
     #[serde(skip)]
-    pub snippet: Option<Snippet>,
+    pub snippet: Option<Box<Snippet>>,
 }
 
 /// The source line a diagnostic points at, and which bytes of it to underline.
@@ -52,7 +52,11 @@ impl Diagnostic {
         Self::new(Severity::Error, code, path, message)
     }
 
-    pub fn warning(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Warning, code, path, message)
     }
 
@@ -78,7 +82,9 @@ impl Diagnostic {
     pub fn at(mut self, source: &str, span: Range<usize>) -> Self {
         let start = floor_char_boundary(source, span.start.min(source.len()));
         let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
         let line_text = source[line_start..line_end].trim_end_matches('\r');
         self.line = source[..line_start].matches('\n').count() + 1;
         self.column = source[line_start..start].chars().count() + 1;
@@ -95,7 +101,10 @@ impl Diagnostic {
                 .map_or(0, char::len_utf8);
             from..(from + next)
         };
-        self.snippet = Some(Snippet { line_text: line_text.to_string(), underline });
+        self.snippet = Some(Box::new(Snippet {
+            line_text: line_text.to_string(),
+            underline,
+        }));
         self
     }
 
@@ -131,15 +140,26 @@ pub struct Tally {
 
 impl Tally {
     pub fn of(diagnostics: &[Diagnostic]) -> Self {
-        let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        Tally { errors, warnings: diagnostics.len() - errors }
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        Tally {
+            errors,
+            warnings: diagnostics.len() - errors,
+        }
     }
 }
 
 impl std::fmt::Display for Tally {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        write!(f, "{}, {}", plural(self.errors, "error"), plural(self.warnings, "warning"))
+        write!(
+            f,
+            "{}, {}",
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning")
+        )
     }
 }
 
@@ -194,16 +214,22 @@ fn render_human(d: &Diagnostic, color: bool) -> String {
                 .path(d.path.as_str())
                 .annotation(AnnotationKind::Primary.span(snippet.underline.clone())),
         ),
-        None if d.line > 0 => {
-            title.element(annotate_snippets::Origin::path(d.path.as_str()).line(d.line).char_column(d.column))
-        }
+        None if d.line > 0 => title.element(
+            annotate_snippets::Origin::path(d.path.as_str())
+                .line(d.line)
+                .char_column(d.column),
+        ),
         None => title.element(annotate_snippets::Origin::path(d.path.as_str())),
     };
     if let Some(help) = &d.help {
         group = group.element(Level::HELP.message(help.as_str()));
     }
     let groups: [Group<'_>; 1] = [group];
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     renderer.render(&groups)
 }
 
@@ -226,12 +252,16 @@ fn render_github(d: &Diagnostic) -> String {
 
 /// Escapes a workflow-command message (GitHub's `escapeData`).
 fn escape_github_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a workflow-command property (GitHub's `escapeProperty`).
 fn escape_github_property(s: &str) -> String {
-    escape_github_data(s).replace(':', "%3A").replace(',', "%2C")
+    escape_github_data(s)
+        .replace(':', "%3A")
+        .replace(',', "%2C")
 }
 
 #[cfg(test)]
@@ -267,7 +297,10 @@ mod tests {
 
     #[test]
     fn tally_pluralises() {
-        let t = Tally { errors: 1, warnings: 2 };
+        let t = Tally {
+            errors: 1,
+            warnings: 2,
+        };
         assert_eq!(t.to_string(), "1 error, 2 warnings");
     }
 }

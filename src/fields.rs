@@ -77,7 +77,10 @@ impl Node {
             Value::Boolean(b) => J::Bool(*b),
             Value::Array(items) => J::Array(items.iter().map(Node::to_json).collect()),
             Value::Table(t) => J::Object(
-                t.entries.iter().map(|e| (e.key.clone(), e.node.to_json())).collect(),
+                t.entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.node.to_json()))
+                    .collect(),
             ),
             Value::Null => J::Null,
         }
@@ -99,14 +102,22 @@ pub fn parse_toml(text: &str, base: usize) -> Result<Table, SyntaxError> {
         Err(err) => {
             let span = err.span().unwrap_or(0..0);
             // toml's message repeats the snippet; keep only its first line.
-            let message = err.message().lines().next().unwrap_or("invalid TOML").to_string();
-            Err(SyntaxError { message, span: (span.start + base)..(span.end + base) })
+            let message = err
+                .message()
+                .lines()
+                .next()
+                .unwrap_or("invalid TOML")
+                .to_string();
+            Err(SyntaxError {
+                message,
+                span: (span.start + base)..(span.end + base),
+            })
         }
     }
 }
 
 fn toml_table(table: &toml::de::DeTable<'_>, base: usize) -> Table {
-    let entries = table
+    let mut entries: Vec<Entry> = table
         .iter()
         .map(|(key, value)| {
             let ks = key.span();
@@ -117,6 +128,8 @@ fn toml_table(table: &toml::de::DeTable<'_>, base: usize) -> Table {
             }
         })
         .collect();
+    // Keep the order the keys were written in, so diagnostics read top to bottom.
+    entries.sort_by_key(|e| e.key_span.start);
     Table { entries }
 }
 
@@ -150,28 +163,46 @@ fn parse_toml_float(s: &str) -> f64 {
 /// Parses a YAML mapping `text`, which starts at byte `base` of its file.
 pub fn parse_yaml(text: &str, base: usize) -> Result<Table, SyntaxError> {
     use yaml_rust2::parser::Parser;
-    let mut builder = YamlBuilder { base, stack: Vec::new(), root: None };
+    let mut builder = YamlBuilder {
+        base,
+        stack: Vec::new(),
+        root: None,
+    };
     let mut parser = Parser::new_from_str(text);
     if let Err(err) = parser.load(&mut builder, false) {
         let at = err.marker().index() + base;
-        return Err(SyntaxError { message: err.info().to_string(), span: at..at });
+        return Err(SyntaxError {
+            message: err.info().to_string(),
+            span: at..at,
+        });
     }
     match builder.root {
         None => Ok(Table::default()),
-        Some(Node { value: Value::Table(t), .. }) => Ok(t),
-        Some(Node { value: Value::Null, .. }) => Ok(Table::default()),
+        Some(Node {
+            value: Value::Table(t),
+            ..
+        }) => Ok(t),
+        Some(Node {
+            value: Value::Null, ..
+        }) => Ok(Table::default()),
         Some(other) => Err(SyntaxError {
-            message: format!("front matter must be a mapping of keys, found {}", other.value.type_name()),
+            message: format!(
+                "front matter must be a mapping of keys, found {}",
+                other.value.type_name()
+            ),
             span: other.span,
         }),
     }
 }
 
+/// A mapping key read from YAML, waiting for its value.
+type PendingKey = Option<(String, Range<usize>)>;
+
 /// Builds spanned nodes from the YAML event stream.
 struct YamlBuilder {
     base: usize,
     /// Open containers; a mapping collects alternating keys and values.
-    stack: Vec<(Node, Option<(String, Range<usize>)>)>,
+    stack: Vec<(Node, PendingKey)>,
     root: Option<Node>,
 }
 
@@ -184,7 +215,11 @@ impl YamlBuilder {
         match &mut parent.value {
             Value::Array(items) => items.push(node),
             Value::Table(table) => match pending_key.take() {
-                Some((key, key_span)) => table.entries.push(Entry { key, key_span, node }),
+                Some((key, key_span)) => table.entries.push(Entry {
+                    key,
+                    key_span,
+                    node,
+                }),
                 None => {
                     let key = match &node.value {
                         Value::String(s) | Value::Datetime(s) => s.clone(),
@@ -207,10 +242,22 @@ impl yaml_rust2::parser::MarkedEventReceiver for YamlBuilder {
         let at = mark.index() + self.base;
         match event {
             Event::MappingStart(..) => {
-                self.stack.push((Node { value: Value::Table(Table::default()), span: at..at }, None));
+                self.stack.push((
+                    Node {
+                        value: Value::Table(Table::default()),
+                        span: at..at,
+                    },
+                    None,
+                ));
             }
             Event::SequenceStart(..) => {
-                self.stack.push((Node { value: Value::Array(Vec::new()), span: at..at }, None));
+                self.stack.push((
+                    Node {
+                        value: Value::Array(Vec::new()),
+                        span: at..at,
+                    },
+                    None,
+                ));
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 if let Some((mut node, _)) = self.stack.pop() {
@@ -225,9 +272,15 @@ impl yaml_rust2::parser::MarkedEventReceiver for YamlBuilder {
                 } else {
                     Value::String(text)
                 };
-                self.push_value(Node { value, span: at..at + len });
+                self.push_value(Node {
+                    value,
+                    span: at..at + len,
+                });
             }
-            Event::Alias(_) => self.push_value(Node { value: Value::Null, span: at..at }),
+            Event::Alias(_) => self.push_value(Node {
+                value: Value::Null,
+                span: at..at,
+            }),
             _ => {}
         }
     }
@@ -262,14 +315,22 @@ pub struct Extractor<'a> {
 
 impl<'a> Extractor<'a> {
     pub fn new(path: &'a str, source: &'a str) -> Self {
-        Extractor { path, source, diagnostics: Vec::new() }
+        Extractor {
+            path,
+            source,
+            diagnostics: Vec::new(),
+        }
     }
 
     fn wrong_type(&mut self, entry: &Entry, expected: &str) {
         let d = Diagnostic::error(
             "wrong-type",
             self.path,
-            format!("`{}` must be {expected}, found {}", entry.key, entry.node.value.type_name()),
+            format!(
+                "`{}` must be {expected}, found {}",
+                entry.key,
+                entry.node.value.type_name()
+            ),
         )
         .at(self.source, entry.node.span.clone());
         self.diagnostics.push(d);
@@ -385,7 +446,9 @@ mod tests {
     #[test]
     fn toml_syntax_error_points_into_the_file() {
         let file = "+++\ntitle = \"a\"\nbad = \n+++\n";
-        let err = parse_toml(&file[4..23], 4).err().unwrap_or_else(|| panic!("error"));
+        let err = parse_toml(&file[4..23], 4)
+            .err()
+            .unwrap_or_else(|| panic!("error"));
         let line = file[..err.span.start].matches('\n').count() + 1;
         assert_eq!(line, 3);
     }
@@ -397,7 +460,10 @@ mod tests {
         let tags = table.get("tags").unwrap_or_else(|| panic!("tags"));
         assert_eq!(&text[tags.key_span.clone()], "tags");
         assert!(matches!(&tags.node.value, Value::Array(items) if items.len() == 2));
-        assert_eq!(table.get("draft").map(|e| &e.node.value), Some(&Value::Boolean(true)));
+        assert_eq!(
+            table.get("draft").map(|e| &e.node.value),
+            Some(&Value::Boolean(true))
+        );
     }
 
     #[test]

@@ -72,7 +72,10 @@ impl LinkIndex {
         assets: &[String],
         drafts: impl IntoIterator<Item = String>,
     ) -> Self {
-        let mut index = LinkIndex { drafts: drafts.into_iter().collect(), ..Default::default() };
+        let mut index = LinkIndex {
+            drafts: drafts.into_iter().collect(),
+            ..Default::default()
+        };
         for (i, page) in pages.into_iter().enumerate() {
             if let Some(src) = page.source_path {
                 index.by_source.insert(src.to_string(), i);
@@ -93,21 +96,35 @@ impl LinkIndex {
     /// Resolves `dest` as written in page `from`.
     pub fn resolve(&self, from: usize, dest: &str) -> Result<Resolved, Unresolved> {
         let (path, fragment) = match dest.split_once('#') {
-            Some((p, f)) => (p, Some(percent_decode_str(f).decode_utf8_lossy().into_owned())),
+            Some((p, f)) => (
+                p,
+                Some(percent_decode_str(f).decode_utf8_lossy().into_owned()),
+            ),
             None => (dest, None),
         };
         let path = path.split_once('?').map_or(path, |(p, _)| p);
         if path.is_empty() {
-            return Ok(Resolved { target: Target::Page(from), fragment });
+            return Ok(Resolved {
+                target: Target::Page(from),
+                fragment,
+            });
         }
         let decoded = percent_decode_str(path).decode_utf8_lossy();
-        let base = if decoded.starts_with('/') { "" } else { self.folder_of(from) };
+        let base = if decoded.starts_with('/') {
+            ""
+        } else {
+            self.folder_of(from)
+        };
         let joined = normalize(base, &decoded).ok_or(Unresolved::OutsideRoot)?;
         let target = self
             .by_source
             .get(&joined)
             .map(|&i| Target::Page(i))
-            .or_else(|| self.by_folder.get(joined.trim_end_matches('/')).map(|&i| Target::Page(i)))
+            .or_else(|| {
+                self.by_folder
+                    .get(joined.trim_end_matches('/'))
+                    .map(|&i| Target::Page(i))
+            })
             .or_else(|| self.assets.get(&joined).map(|&i| Target::Asset(i)));
         match target {
             Some(target) => Ok(Resolved { target, fragment }),
@@ -145,7 +162,13 @@ impl LinkIndex {
     }
 
     fn closest_path(&self, wanted: &str) -> Option<&str> {
-        closest(wanted, self.by_source.keys().chain(self.assets.keys()).map(String::as_str))
+        closest(
+            wanted,
+            self.by_source
+                .keys()
+                .chain(self.assets.keys())
+                .map(String::as_str),
+        )
     }
 }
 
@@ -174,10 +197,18 @@ pub fn relative_href(from: &str, to: &str) -> String {
     let from_segs: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
     let to_segs: Vec<&str> = to.split('/').collect();
     let to_dirs = &to_segs[..to_segs.len().saturating_sub(1)];
-    let common = from_segs.iter().zip(to_dirs).take_while(|(a, b)| a == b).count();
+    let common = from_segs
+        .iter()
+        .zip(to_dirs)
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut href = "../".repeat(from_segs.len() - common);
     href.push_str(&to_segs[common..].join("/"));
-    if href.is_empty() { "./".to_string() } else { href }
+    if href.is_empty() {
+        "./".to_string()
+    } else {
+        href
+    }
 }
 
 /// The page-side inputs to link checking.
@@ -205,27 +236,39 @@ pub fn check(
     for (from, page) in pages.iter().enumerate() {
         for link in page.links {
             match index.resolve(from, &link.dest) {
-                Ok(Resolved { target: Target::Page(to), fragment }) => {
+                Ok(Resolved {
+                    target: Target::Page(to),
+                    fragment,
+                }) => {
                     if to != from {
                         backlinks[to].push(from);
                     }
-                    let Some(fragment) = fragment.filter(|f| !f.is_empty()) else { continue };
-                    let Some(target) = pages.get(to) else { continue };
+                    let Some(fragment) = fragment.filter(|f| !f.is_empty()) else {
+                        continue;
+                    };
+                    let Some(target) = pages.get(to) else {
+                        continue;
+                    };
                     if target.anchors.contains(&fragment) {
                         continue;
                     }
                     let mut d = report(
                         "missing-anchor",
                         page.source_path,
-                        format!("`#{fragment}` is not a heading or anchor in `{}`", target.source_path),
+                        format!(
+                            "`#{fragment}` is not a heading or anchor in `{}`",
+                            target.source_path
+                        ),
                     )
                     .at(page.source, link.span.clone());
-                    let mut anchors: Vec<&str> = target.anchors.iter().map(String::as_str).collect();
+                    let mut anchors: Vec<&str> =
+                        target.anchors.iter().map(String::as_str).collect();
                     anchors.sort_unstable();
                     if let Some(best) = closest(&fragment, anchors.iter().copied()) {
                         d = d.with_help(format!("did you mean `#{best}`?"));
                     } else if !anchors.is_empty() {
-                        let list: Vec<_> = anchors.iter().take(8).map(|a| format!("#{a}")).collect();
+                        let list: Vec<_> =
+                            anchors.iter().take(8).map(|a| format!("#{a}")).collect();
                         d = d.with_help(format!("anchors there: {}", list.join(", ")));
                     }
                     diagnostics.push(d);
@@ -236,7 +279,8 @@ pub fn check(
                         Unresolved::Missing(path) => (
                             format!("broken link: `{}` does not exist", link.dest),
                             index.closest_path(path).map(|best| {
-                                let folder = page.source_path.rsplit_once('/').map_or("", |(d, _)| d);
+                                let folder =
+                                    page.source_path.rsplit_once('/').map_or("", |(d, _)| d);
                                 format!("did you mean `{}`?", relative_path(folder, best))
                             }),
                         ),
@@ -249,7 +293,8 @@ pub fn check(
                             Some("drafts are only built with --drafts".to_string()),
                         ),
                     };
-                    let mut d = report("broken-link", page.source_path, message).at(page.source, link.span.clone());
+                    let mut d = report("broken-link", page.source_path, message)
+                        .at(page.source, link.span.clone());
                     if let Some(help) = help {
                         d = d.with_help(help);
                     }
@@ -279,7 +324,12 @@ mod tests {
         let pages = [
             ("index.md", Some(""), "", ""),
             ("runbooks/db.md", None, "runbooks", "runbooks/db/"),
-            ("runbooks/README.md", Some("runbooks"), "runbooks", "runbooks/"),
+            (
+                "runbooks/README.md",
+                Some("runbooks"),
+                "runbooks",
+                "runbooks/",
+            ),
             ("Guides/On Call.md", None, "Guides", "guides/on-call/"),
         ];
         LinkIndex::new(
@@ -298,29 +348,65 @@ mod tests {
     fn resolves_relative_md_links_with_fragments() {
         let idx = index();
         let r = idx.resolve(3, "../runbooks/db.md#failover");
-        assert_eq!(r, Ok(Resolved { target: Target::Page(1), fragment: Some("failover".into()) }));
-        assert_eq!(idx.rewrite(3, "../runbooks/db.md#failover").as_deref(), Some("../../runbooks/db/#failover"));
+        assert_eq!(
+            r,
+            Ok(Resolved {
+                target: Target::Page(1),
+                fragment: Some("failover".into())
+            })
+        );
+        assert_eq!(
+            idx.rewrite(3, "../runbooks/db.md#failover").as_deref(),
+            Some("../../runbooks/db/#failover")
+        );
     }
 
     #[test]
     fn resolves_folders_readmes_assets_and_encoded_names() {
         let idx = index();
-        assert_eq!(idx.resolve(0, "runbooks/").map(|r| r.target), Ok(Target::Page(2)));
-        assert_eq!(idx.resolve(0, "runbooks").map(|r| r.target), Ok(Target::Page(2)));
-        assert_eq!(idx.resolve(0, "runbooks/README.md").map(|r| r.target), Ok(Target::Page(2)));
-        assert_eq!(idx.resolve(1, "../img/arch.png").map(|r| r.target), Ok(Target::Asset(0)));
-        assert_eq!(idx.resolve(0, "Guides/On%20Call.md").map(|r| r.target), Ok(Target::Page(3)));
-        assert_eq!(idx.resolve(0, "Guides/On Call.md").map(|r| r.target), Ok(Target::Page(3)));
-        assert_eq!(idx.rewrite(1, "../img/arch.png").as_deref(), Some("../../img/arch.png"));
+        assert_eq!(
+            idx.resolve(0, "runbooks/").map(|r| r.target),
+            Ok(Target::Page(2))
+        );
+        assert_eq!(
+            idx.resolve(0, "runbooks").map(|r| r.target),
+            Ok(Target::Page(2))
+        );
+        assert_eq!(
+            idx.resolve(0, "runbooks/README.md").map(|r| r.target),
+            Ok(Target::Page(2))
+        );
+        assert_eq!(
+            idx.resolve(1, "../img/arch.png").map(|r| r.target),
+            Ok(Target::Asset(0))
+        );
+        assert_eq!(
+            idx.resolve(0, "Guides/On%20Call.md").map(|r| r.target),
+            Ok(Target::Page(3))
+        );
+        assert_eq!(
+            idx.resolve(0, "Guides/On Call.md").map(|r| r.target),
+            Ok(Target::Page(3))
+        );
+        assert_eq!(
+            idx.rewrite(1, "../img/arch.png").as_deref(),
+            Some("../../img/arch.png")
+        );
         assert_eq!(idx.rewrite(1, "#steps").as_deref(), Some("#steps"));
     }
 
     #[test]
     fn reports_why_a_link_does_not_resolve() {
         let idx = index();
-        assert_eq!(idx.resolve(1, "dbb.md"), Err(Unresolved::Missing("runbooks/dbb.md".into())));
+        assert_eq!(
+            idx.resolve(1, "dbb.md"),
+            Err(Unresolved::Missing("runbooks/dbb.md".into()))
+        );
         assert_eq!(idx.resolve(1, "../../x.md"), Err(Unresolved::OutsideRoot));
-        assert_eq!(idx.resolve(1, "wip.md"), Err(Unresolved::Draft("runbooks/wip.md".into())));
+        assert_eq!(
+            idx.resolve(1, "wip.md"),
+            Err(Unresolved::Draft("runbooks/wip.md".into()))
+        );
     }
 
     #[test]

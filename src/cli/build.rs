@@ -59,7 +59,11 @@ pub fn run(args: Args) -> u8 {
             print_timings(&outcome);
         }
     }
-    if outcome.written { exit_code(tally) } else { EXIT_CONTENT }
+    if outcome.written {
+        exit_code(tally)
+    } else {
+        EXIT_CONTENT
+    }
 }
 
 /// A progress bar on a terminal, nothing elsewhere.

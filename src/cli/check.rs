@@ -19,7 +19,11 @@ pub struct Args {
 
 pub fn run(args: Args) -> u8 {
     let started = Instant::now();
-    let options = BuildOptions { root: args.common.dir, drafts: args.drafts, ..BuildOptions::default() };
+    let options = BuildOptions {
+        root: args.common.dir,
+        drafts: args.drafts,
+        ..BuildOptions::default()
+    };
     let mut outcome = match site::check(&options) {
         Ok(o) => o,
         Err(e) => return fatal(&e),

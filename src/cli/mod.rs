@@ -41,12 +41,16 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Build the site (writes nothing if there are errors)
-    #[command(after_help = "Examples:\n  handbook build\n  handbook build example-handbook -o /tmp/site --drafts\n  \
-        handbook build --base-url https://acme.gitlab.io/handbook/")]
+    #[command(
+        after_help = "Examples:\n  handbook build\n  handbook build example-handbook -o /tmp/site --drafts\n  \
+        handbook build --base-url https://acme.gitlab.io/handbook/"
+    )]
     Build(build::Args),
     /// Validate everything a build validates, writing nothing
-    #[command(after_help = "Examples:\n  handbook check\n  handbook check docs --format json\n  \
-        handbook check --strict --format github")]
+    #[command(
+        after_help = "Examples:\n  handbook check\n  handbook check docs --format json\n  \
+        handbook check --strict --format github"
+    )]
     Check(check::Args),
 }
 
@@ -116,7 +120,11 @@ fn fatal(error: &Fatal) -> u8 {
 }
 
 fn exit_code(tally: Tally) -> u8 {
-    if tally.errors > 0 { EXIT_CONTENT } else { EXIT_OK }
+    if tally.errors > 0 {
+        EXIT_CONTENT
+    } else {
+        EXIT_OK
+    }
 }
 
 /// `--verbose` output: where the time went.

@@ -33,25 +33,45 @@ pub fn split(path: &str, source: &str) -> Result<Split, Diagnostic> {
     } else if source.starts_with("---") {
         ("---", Format::Yaml)
     } else {
-        return Ok(Split { format: None, block: 0..0, body_start: 0 });
+        return Ok(Split {
+            format: None,
+            block: 0..0,
+            body_start: 0,
+        });
     };
     let first_line_end = source.find('\n').map_or(source.len(), |i| i + 1);
     if source[..first_line_end].trim_end() != fence {
         // `---` followed by text is a thematic break or prose, not front matter.
-        return Ok(Split { format: None, block: 0..0, body_start: 0 });
+        return Ok(Split {
+            format: None,
+            block: 0..0,
+            body_start: 0,
+        });
     }
     let mut offset = first_line_end;
     while offset < source.len() {
-        let line_end = source[offset..].find('\n').map_or(source.len(), |i| offset + i + 1);
+        let line_end = source[offset..]
+            .find('\n')
+            .map_or(source.len(), |i| offset + i + 1);
         let line = source[offset..line_end].trim_end();
         if line == fence || (format == Format::Yaml && line == "...") {
-            return Ok(Split { format: Some(format), block: first_line_end..offset, body_start: line_end });
+            return Ok(Split {
+                format: Some(format),
+                block: first_line_end..offset,
+                body_start: line_end,
+            });
         }
         offset = line_end;
     }
-    Err(Diagnostic::error("unclosed-front-matter", path, "front matter is opened but never closed")
-        .at(source, 0..fence.len())
-        .with_help(format!("add a line containing only `{fence}` after the last front-matter line")))
+    Err(Diagnostic::error(
+        "unclosed-front-matter",
+        path,
+        "front matter is opened but never closed",
+    )
+    .at(source, 0..fence.len())
+    .with_help(format!(
+        "add a line containing only `{fence}` after the last front-matter line"
+    )))
 }
 
 /// A calendar date as written in front matter (`2024-03-01`).
@@ -117,8 +137,12 @@ pub fn parse(path: &str, source: &str, split: &Split) -> (FrontMatter, Vec<Diagn
                 Format::Toml => ("invalid-toml", "TOML"),
                 Format::Yaml => ("invalid-yaml", "YAML"),
             };
-            let d = Diagnostic::error(code, path, format!("invalid {name} in front matter: {}", e.message))
-                .at(source, e.span);
+            let d = Diagnostic::error(
+                code,
+                path,
+                format!("invalid {name} in front matter: {}", e.message),
+            )
+            .at(source, e.span);
             return (FrontMatter::default(), vec![d]);
         }
     };
@@ -159,9 +183,13 @@ fn date(x: &mut Extractor<'_>, entry: &fields::Entry) -> Option<Date> {
             other => other.type_name().to_string(),
         };
         x.diagnostics.push(
-            Diagnostic::error("wrong-type", x.path, format!("`{}` must be a date, found {found}", entry.key))
-                .at(x.source, entry.node.span.clone())
-                .with_help("write it as YYYY-MM-DD, e.g. 2024-03-01"),
+            Diagnostic::error(
+                "wrong-type",
+                x.path,
+                format!("`{}` must be a date, found {found}", entry.key),
+            )
+            .at(x.source, entry.node.span.clone())
+            .with_help("write it as YYYY-MM-DD, e.g. 2024-03-01"),
         );
     }
     parsed
@@ -223,7 +251,10 @@ mod tests {
     fn unclosed_front_matter_points_at_the_opening_fence() {
         let (_, diags) = parse_str("+++\ntitle = \"x\"\n\nbody\n");
         assert_eq!(diags.len(), 1);
-        assert_eq!((diags[0].code, diags[0].line, diags[0].column), ("unclosed-front-matter", 1, 1));
+        assert_eq!(
+            (diags[0].code, diags[0].line, diags[0].column),
+            ("unclosed-front-matter", 1, 1)
+        );
     }
 
     #[test]

@@ -44,7 +44,11 @@ impl Page {
 
     /// The file name without `.md`.
     pub fn stem(&self) -> &str {
-        let name = self.source_path.rsplit('/').next().unwrap_or(&self.source_path);
+        let name = self
+            .source_path
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.source_path);
         name.strip_suffix(".md").unwrap_or(name)
     }
 }
@@ -72,16 +76,23 @@ pub fn load_pages(root: &Path, paths: &[String], include_drafts: bool) -> Loaded
         }
     }
     for path in paths {
-        if let Some(dir) = path.strip_suffix("README.md").filter(|d| d.is_empty() || d.ends_with('/')) {
+        if let Some(dir) = path
+            .strip_suffix("README.md")
+            .filter(|d| d.is_empty() || d.ends_with('/'))
+        {
             let index = format!("{dir}index.md");
             if paths.binary_search(&index).is_ok() {
                 loaded.diagnostics.push(
                     Diagnostic::warning(
                         "two-section-indexes",
                         path.clone(),
-                        format!("both `{index}` and `{path}` exist; `index.md` is the folder's page"),
+                        format!(
+                            "both `{index}` and `{path}` exist; `index.md` is the folder's page"
+                        ),
                     )
-                    .with_help("merge them, or rename README.md if it is meant as a page of its own"),
+                    .with_help(
+                        "merge them, or rename README.md if it is meant as a page of its own",
+                    ),
                 );
             }
         }
@@ -93,8 +104,14 @@ pub fn load_pages(root: &Path, paths: &[String], include_drafts: bool) -> Loaded
 fn section_index_files(paths: &[String]) -> std::collections::HashSet<&str> {
     let mut set = std::collections::HashSet::new();
     for path in paths {
-        let (dir, name) = path.rsplit_once('/').map_or(("", path.as_str()), |(d, n)| (d, n));
-        let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        let (dir, name) = path
+            .rsplit_once('/')
+            .map_or(("", path.as_str()), |(d, n)| (d, n));
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
         match name {
             "index.md" => {
                 set.insert(path.as_str());
@@ -112,7 +129,11 @@ fn load_page(root: &Path, rel: &str, is_section_index: bool) -> (Option<Page>, V
     let bytes = match std::fs::read(root.join(rel)) {
         Ok(b) => b,
         Err(e) => {
-            let d = Diagnostic::error("unreadable-file", rel, format!("cannot read this file: {e}"));
+            let d = Diagnostic::error(
+                "unreadable-file",
+                rel,
+                format!("cannot read this file: {e}"),
+            );
             return (None, vec![d]);
         }
     };
@@ -121,9 +142,13 @@ fn load_page(root: &Path, rel: &str, is_section_index: bool) -> (Option<Page>, V
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
-            let d = Diagnostic::error("not-utf8", rel, "this file is not valid UTF-8, so it was skipped")
-                .at(&valid, at..at)
-                .with_help("save the file as UTF-8 (most editors have an \"encoding\" option)");
+            let d = Diagnostic::error(
+                "not-utf8",
+                rel,
+                "this file is not valid UTF-8, so it was skipped",
+            )
+            .at(&valid, at..at)
+            .with_help("save the file as UTF-8 (most editors have an \"encoding\" option)");
             return (None, vec![d]);
         }
     };
@@ -170,7 +195,11 @@ pub fn page_url(rel: &str, is_section_index: bool, slug_override: Option<&str>) 
 
 /// The URL of a folder (`Runbooks/On Call` → `runbooks/on-call/`).
 pub fn folder_url(folder: &str) -> String {
-    folder.split('/').filter(|s| !s.is_empty()).map(|s| format!("{}/", slugify(s))).collect()
+    folder
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("{}/", slugify(s)))
+        .collect()
 }
 
 /// A stable, URL-safe form of a file or folder name: lowercase, spaces and
@@ -185,7 +214,11 @@ pub fn slugify(name: &str) -> String {
         }
     }
     let trimmed = out.trim_matches('-');
-    if trimmed.is_empty() { "-".to_string() } else { trimmed.to_string() }
+    if trimmed.is_empty() {
+        "-".to_string()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -194,11 +227,20 @@ mod tests {
 
     #[test]
     fn page_urls_are_folders() {
-        assert_eq!(page_url("decisions/0001-use-rust.md", false, None), "decisions/0001-use-rust/");
+        assert_eq!(
+            page_url("decisions/0001-use-rust.md", false, None),
+            "decisions/0001-use-rust/"
+        );
         assert_eq!(page_url("index.md", true, None), "");
         assert_eq!(page_url("runbooks/README.md", true, None), "runbooks/");
-        assert_eq!(page_url("Guides/On Call Guide.md", false, None), "guides/on-call-guide/");
-        assert_eq!(page_url("a/b.md", false, Some("Custom Slug")), "a/custom-slug/");
+        assert_eq!(
+            page_url("Guides/On Call Guide.md", false, None),
+            "guides/on-call-guide/"
+        );
+        assert_eq!(
+            page_url("a/b.md", false, Some("Custom Slug")),
+            "a/custom-slug/"
+        );
     }
 
     #[test]
@@ -210,8 +252,10 @@ mod tests {
 
     #[test]
     fn readme_is_the_section_page_only_without_index() {
-        let paths: Vec<String> =
-            ["a/README.md", "a/index.md", "b/README.md"].iter().map(|s| s.to_string()).collect();
+        let paths: Vec<String> = ["a/README.md", "a/index.md", "b/README.md"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let mut sorted = paths.clone();
         sorted.sort();
         let set = section_index_files(&sorted);

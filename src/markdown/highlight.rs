@@ -20,7 +20,9 @@ pub struct Highlighter {
 
 impl std::fmt::Debug for Highlighter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Highlighter").field("loaded", &self.syntaxes.get().is_some()).finish()
+        f.debug_struct("Highlighter")
+            .field("loaded", &self.syntaxes.get().is_some())
+            .finish()
     }
 }
 
@@ -44,7 +46,9 @@ impl Highlighter {
         let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, STYLE);
         for line in LinesWithEndings::from(code) {
             // An error here means a grammar bug; fall back to a plain block.
-            generator.parse_html_for_line_which_includes_newline(line).ok()?;
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .ok()?;
         }
         let lang = super::escape(lang);
         Some(format!(
@@ -81,7 +85,13 @@ pub fn stylesheet() -> String {
     let dark = css(EmbeddedThemeName::OneHalfDark);
     let scoped = |prefix: &str, css: &str| -> String {
         css.lines()
-            .map(|l| if l.starts_with('.') { format!("{prefix} {l}") } else { l.to_string() })
+            .map(|l| {
+                if l.starts_with('.') {
+                    format!("{prefix} {l}")
+                } else {
+                    l.to_string()
+                }
+            })
             .collect::<Vec<_>>()
             .join("\n")
     };
@@ -100,7 +110,21 @@ mod tests {
     #[test]
     fn highlights_languages_handbooks_use() {
         let h = Highlighter::default();
-        for lang in ["bash", "sh", "yaml", "toml", "json", "hcl", "terraform", "Dockerfile", "sql", "python", "go", "rust", "typescript"] {
+        for lang in [
+            "bash",
+            "sh",
+            "yaml",
+            "toml",
+            "json",
+            "hcl",
+            "terraform",
+            "Dockerfile",
+            "sql",
+            "python",
+            "go",
+            "rust",
+            "typescript",
+        ] {
             let html = h.highlight("x = 1\n", lang);
             assert!(html.as_deref().is_some_and(|s| s.contains("hl-")), "{lang}");
         }
@@ -108,7 +132,11 @@ mod tests {
 
     #[test]
     fn unknown_language_is_none() {
-        assert!(Highlighter::default().highlight("x", "no-such-language").is_none());
+        assert!(
+            Highlighter::default()
+                .highlight("x", "no-such-language")
+                .is_none()
+        );
     }
 
     #[test]

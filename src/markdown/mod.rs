@@ -76,7 +76,11 @@ pub fn render(
     if options.smart_punctuation {
         flags |= ParserOptions::ENABLE_SMART_PUNCTUATION;
     }
-    let mut state = State { options, out: Rendered::default(), slugs: slug::Slugger::default() };
+    let mut state = State {
+        options,
+        out: Rendered::default(),
+        slugs: slug::Slugger::default(),
+    };
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading: Option<HeadingBuffer<'_>> = None;
     let mut code: Option<(Option<String>, String)> = None;
@@ -85,13 +89,33 @@ pub fn render(
     for (event, range) in Parser::new_ext(body, flags).into_offset_iter() {
         let at_start = std::mem::replace(&mut first_event, false);
         let event = match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = state.link(body, body_start, &range, dest_url, rewrite);
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = state.link(body, body_start, &range, dest_url, rewrite);
-                Event::Start(Tag::Image { link_type, dest_url, title, id })
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             other => other,
         };
@@ -124,12 +148,20 @@ pub fn render(
             continue;
         }
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 heading = Some(HeadingBuffer {
                     level,
                     explicit_id: id.map(|i| i.to_string()),
                     classes: classes.iter().map(|c| c.to_string()).collect(),
-                    attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.as_ref().map(|v| v.to_string()))).collect(),
+                    attrs: attrs
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.as_ref().map(|v| v.to_string())))
+                        .collect(),
                     events: Vec::new(),
                     text: String::new(),
                     is_title: at_start && level == HeadingLevel::H1,
@@ -137,7 +169,9 @@ pub fn render(
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(str::to_string),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().map(str::to_string)
+                    }
                     CodeBlockKind::Indented => None,
                 };
                 code = Some((lang, String::new()));
@@ -196,7 +230,9 @@ impl State<'_> {
         // Point at the destination text when it is written inline, else the link.
         let span = body[range.clone()]
             .rfind(dest.as_ref())
-            .map_or(range.clone(), |i| (range.start + i)..(range.start + i + dest.len()));
+            .map_or(range.clone(), |i| {
+                (range.start + i)..(range.start + i + dest.len())
+            });
         self.out.links.push(Link {
             dest: dest.to_string(),
             span: (span.start + body_start)..(span.end + body_start),
@@ -220,7 +256,11 @@ impl State<'_> {
         }
         let level = h.level as u8;
         if (2..=4).contains(&level) {
-            self.out.toc.push(TocEntry { level, id: id.clone(), title: h.text.trim().to_string() });
+            self.out.toc.push(TocEntry {
+                level,
+                id: id.clone(),
+                title: h.text.trim().to_string(),
+            });
         }
         let mut open = format!("<h{level} id=\"{}\"", escape(&id));
         if !h.classes.is_empty() {
@@ -282,7 +322,9 @@ pub fn is_external(dest: &str) -> bool {
         Some(i) => {
             let scheme = &dest[..i];
             !scheme.is_empty()
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
                 && !dest[..i].contains('/')
         }
         None => false,
@@ -316,8 +358,13 @@ mod tests {
     use super::*;
 
     fn md(text: &str) -> Rendered {
-        let options = Options { smart_punctuation: true, highlighter: None };
-        render(text, 0, options, &|dest: &str| Some(format!("REWRITTEN:{dest}")))
+        let options = Options {
+            smart_punctuation: true,
+            highlighter: None,
+        };
+        render(text, 0, options, &|dest: &str| {
+            Some(format!("REWRITTEN:{dest}"))
+        })
     }
 
     #[test]
@@ -331,7 +378,11 @@ mod tests {
     fn headings_get_github_ids_and_anchor_links() {
         let r = md("text\n\n## Fail over\n\n## Fail over\n");
         assert_eq!(r.anchors, vec!["fail-over", "fail-over-1"]);
-        assert!(r.html.contains("<h2 id=\"fail-over-1\">Fail over<a class=\"anchor\" href=\"#fail-over-1\""));
+        assert!(
+            r.html.contains(
+                "<h2 id=\"fail-over-1\">Fail over<a class=\"anchor\" href=\"#fail-over-1\""
+            )
+        );
         assert_eq!(r.toc.len(), 2);
     }
 
@@ -343,8 +394,12 @@ mod tests {
 
     #[test]
     fn internal_links_are_rewritten_and_recorded_with_file_offsets() {
-        let src = "+++\n+++\nSee [db](../runbooks/db.md#failover) and [web](https://example.org).\n";
-        let options = Options { smart_punctuation: false, highlighter: None };
+        let src =
+            "+++\n+++\nSee [db](../runbooks/db.md#failover) and [web](https://example.org).\n";
+        let options = Options {
+            smart_punctuation: false,
+            highlighter: None,
+        };
         let r = render(src, 8, options, &|d: &str| Some(format!("X{d}")));
         assert_eq!(r.links.len(), 1);
         assert_eq!(&src[r.links[0].span.clone()], "../runbooks/db.md#failover");
@@ -355,20 +410,31 @@ mod tests {
     #[test]
     fn alerts_render_as_labelled_boxes() {
         let r = md("> [!WARNING]\n> Paging wakes people up.\n");
-        assert!(r.html.starts_with("<div class=\"alert alert-warning\" role=\"note\">"), "{}", r.html);
+        assert!(
+            r.html
+                .starts_with("<div class=\"alert alert-warning\" role=\"note\">"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("Paging wakes people up."));
     }
 
     #[test]
     fn mermaid_blocks_are_left_for_the_browser() {
         let r = md("```mermaid\ngraph TD; A-->B\n```\n");
-        assert_eq!(r.html, "<pre class=\"mermaid\">graph TD; A--&gt;B\n</pre>\n");
+        assert_eq!(
+            r.html,
+            "<pre class=\"mermaid\">graph TD; A--&gt;B\n</pre>\n"
+        );
     }
 
     #[test]
     fn unknown_language_is_a_plain_block() {
         let r = md("```nosuchlang\n<x>\n```\n");
-        assert_eq!(r.html, "<pre class=\"code\"><code class=\"language-nosuchlang\">&lt;x&gt;\n</code></pre>\n");
+        assert_eq!(
+            r.html,
+            "<pre class=\"code\"><code class=\"language-nosuchlang\">&lt;x&gt;\n</code></pre>\n"
+        );
     }
 
     #[test]

@@ -13,7 +13,11 @@ impl Slugger {
     /// GitHub's id for heading `text`, de-duplicated with `-1`, `-2`, ...
     pub fn slug(&mut self, text: &str) -> String {
         let base = github_slug(text);
-        let base = if base.is_empty() { "section".to_string() } else { base };
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
         self.reserve(base)
     }
 

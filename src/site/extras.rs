@@ -11,18 +11,35 @@ use super::Renderer;
 use super::output::Sink;
 
 /// Writes every site-wide file; returns the problems met.
-pub(super) fn write(render: &Renderer<'_>, templates: &Templates, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub(super) fn write(
+    render: &Renderer<'_>,
+    templates: &Templates,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
     let site = render.site;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    files.push((crate::content::walk::OUTPUT_MARKER.into(), b"Built by handbook; safe to delete with this folder.\n".to_vec()));
+    files.push((
+        crate::content::walk::OUTPUT_MARKER.into(),
+        b"Built by handbook; safe to delete with this folder.\n".to_vec(),
+    ));
     let mut diagnostics = Vec::new();
     for (name, text) in templates::DEFAULT_STATIC {
-        files.push((format!("{}/{name}", templates::THEME_DIR), text.as_bytes().to_vec()));
+        files.push((
+            format!("{}/{name}", templates::THEME_DIR),
+            text.as_bytes().to_vec(),
+        ));
     }
-    files.push((format!("{}/syntax.css", templates::THEME_DIR), crate::markdown::stylesheet().into_bytes()));
+    files.push((
+        format!("{}/syntax.css", templates::THEME_DIR),
+        crate::markdown::stylesheet().into_bytes(),
+    ));
     if let Some(theme) = &site.config.theme {
         let dir = site.root.join("themes").join(theme).join("static");
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if entry.file_type().is_file() {
                 let rel = crate::content::walk::relative(&dir, entry.path());
                 match std::fs::read(entry.path()) {
@@ -46,7 +63,10 @@ pub(super) fn write(render: &Renderer<'_>, templates: &Templates, sink: &dyn Sin
     for (i, page) in site.pages.iter().enumerate() {
         for alias in &page.front.aliases {
             let output = alias_output(alias);
-            files.push((output.clone(), redirect_page(&output, &page.url, &render.titles[i], site).into_bytes()));
+            files.push((
+                output.clone(),
+                redirect_page(&output, &page.url, &render.titles[i], site).into_bytes(),
+            ));
         }
     }
     for (path, bytes) in files {
@@ -70,12 +90,20 @@ pub(super) fn alias_output(alias: &str) -> String {
 }
 
 fn redirect_page(output: &str, target_url: &str, title: &str, site: &super::Site) -> String {
-    let folder = output.rsplit_once('/').map_or(String::new(), |(dir, _)| format!("{dir}/"));
+    let folder = output
+        .rsplit_once('/')
+        .map_or(String::new(), |(dir, _)| format!("{dir}/"));
     let href = escape(&relative_href(&folder, target_url));
-    let canonical = site.config.base_url.as_ref().map_or_else(
-        String::new,
-        |base| format!("\n<link rel=\"canonical\" href=\"{}\">", escape(&format!("{base}{target_url}"))),
-    );
+    let canonical = site
+        .config
+        .base_url
+        .as_ref()
+        .map_or_else(String::new, |base| {
+            format!(
+                "\n<link rel=\"canonical\" href=\"{}\">",
+                escape(&format!("{base}{target_url}"))
+            )
+        });
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\
          {canonical}\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n\
@@ -124,18 +152,34 @@ fn not_found_page(render: &Renderer<'_>, templates: &Templates) -> Result<String
 /// `sitemap.xml` needs absolute URLs, so it is written only when `base_url` is set.
 fn sitemap(render: &Renderer<'_>) -> Option<String> {
     let site = render.site;
-    let base = site.config.base_url.as_deref().filter(|b| b.contains("://"))?;
+    let base = site
+        .config
+        .base_url
+        .as_deref()
+        .filter(|b| b.contains("://"))?;
     let mut entries: Vec<(&str, Option<&str>)> = site
         .pages
         .iter()
-        .map(|p| (p.url.as_str(), p.front.updated.as_ref().or(p.front.date.as_ref()).map(|d| d.as_str())))
+        .map(|p| {
+            (
+                p.url.as_str(),
+                p.front
+                    .updated
+                    .as_ref()
+                    .or(p.front.date.as_ref())
+                    .map(|d| d.as_str()),
+            )
+        })
         .collect();
     entries.sort_unstable();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (url, lastmod) in entries {
-        xml.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape(&format!("{base}{url}"))));
+        xml.push_str(&format!(
+            "  <url>\n    <loc>{}</loc>\n",
+            escape(&format!("{base}{url}"))
+        ));
         if let Some(date) = lastmod {
             xml.push_str(&format!("    <lastmod>{date}</lastmod>\n"));
         }

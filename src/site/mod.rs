@@ -6,9 +6,9 @@
 //! stage collects diagnostics and the pipeline keeps going, so one run reports
 //! every problem. Nothing here prints or reads the clock except for timings.
 
+mod extras;
 pub mod output;
 pub mod sections;
-mod extras;
 
 use std::collections::{HashMap, HashSet};
 use std::io;
@@ -46,7 +46,10 @@ pub struct BuildOptions {
 pub enum Fatal {
     /// No `handbook.toml` in the given folder.
     MissingConfig(PathBuf),
-    Io { context: String, error: io::Error },
+    Io {
+        context: String,
+        error: io::Error,
+    },
 }
 
 impl std::fmt::Display for Fatal {
@@ -109,23 +112,36 @@ impl Site {
     /// Loads everything the build needs; content problems come back as diagnostics.
     pub fn load(options: &BuildOptions) -> Result<(Site, Vec<Diagnostic>), Fatal> {
         let started = Instant::now();
-        let root = std::path::absolute(&options.root)
-            .map_err(|error| Fatal::Io { context: format!("cannot use {}", options.root.display()), error })?;
+        let root = std::path::absolute(&options.root).map_err(|error| Fatal::Io {
+            context: format!("cannot use {}", options.root.display()),
+            error,
+        })?;
         let loaded = match config::load(&root) {
             Ok(l) => l,
-            Err(config::LoadError::Missing) => return Err(Fatal::MissingConfig(options.root.clone())),
+            Err(config::LoadError::Missing) => {
+                return Err(Fatal::MissingConfig(options.root.clone()));
+            }
             Err(config::LoadError::Io(error)) => {
-                return Err(Fatal::Io { context: format!("cannot read {}", config::CONFIG_FILE), error });
+                return Err(Fatal::Io {
+                    context: format!("cannot read {}", config::CONFIG_FILE),
+                    error,
+                });
             }
         };
         let mut config = loaded.config;
         let mut diagnostics = loaded.diagnostics;
         if let Some(url) = &options.base_url {
-            config.base_url = Some(if url.ends_with('/') { url.clone() } else { format!("{url}/") });
+            config.base_url = Some(if url.ends_with('/') {
+                url.clone()
+            } else {
+                format!("{url}/")
+            });
         }
         let output_dir = match &options.output_dir {
-            Some(dir) => std::path::absolute(dir)
-                .map_err(|error| Fatal::Io { context: format!("cannot use {}", dir.display()), error })?,
+            Some(dir) => std::path::absolute(dir).map_err(|error| Fatal::Io {
+                context: format!("cannot use {}", dir.display()),
+                error,
+            })?,
             None => root.join(&config.output_dir),
         };
         let mut timings = vec![("config", started.elapsed())];
@@ -148,8 +164,12 @@ impl Site {
         diagnostics.extend(loaded.diagnostics);
         let mut pages = loaded.pages;
         let loaded_paths: HashSet<&str> = pages.iter().map(|p| p.source_path.as_str()).collect();
-        let drafts: Vec<String> =
-            found.pages.iter().filter(|p| !loaded_paths.contains(p.as_str())).cloned().collect();
+        let drafts: Vec<String> = found
+            .pages
+            .iter()
+            .filter(|p| !loaded_paths.contains(p.as_str()))
+            .cloned()
+            .collect();
         timings.push(("read", t.elapsed()));
 
         let tree = sections::build(&mut pages);
@@ -181,18 +201,28 @@ impl Site {
                         owner.clone(),
                         format!("`{owner}` and `{first}` both produce `/{output}`"),
                     )
-                    .with_help(format!("rename one of them, or give {what} a `slug` in front matter")),
+                    .with_help(format!(
+                        "rename one of them, or give {what} a `slug` in front matter"
+                    )),
                 );
             } else {
                 claims.insert(output, owner);
             }
         };
         for page in self.pages.iter().filter(|p| !p.generated) {
-            claim(format!("{}index.html", page.url), page.source_path.clone(), "the page");
+            claim(
+                format!("{}index.html", page.url),
+                page.source_path.clone(),
+                "the page",
+            );
         }
         for page in self.pages.iter().filter(|p| !p.generated) {
             for alias in &page.front.aliases {
-                claim(extras::alias_output(alias), format!("{} (alias `{alias}`)", page.source_path), "the page");
+                claim(
+                    extras::alias_output(alias),
+                    format!("{} (alias `{alias}`)", page.source_path),
+                    "the page",
+                );
             }
         }
         for asset in &self.assets {
@@ -240,14 +270,18 @@ impl Site {
             .par_iter()
             .enumerate()
             .map(|(i, page)| {
-                markdown::render(&page.source, page.body_start, options, &|dest| index.rewrite(i, dest))
+                markdown::render(&page.source, page.body_start, options, &|dest| {
+                    index.rewrite(i, dest)
+                })
             })
             .collect();
         timings.push(("markdown", t.elapsed()));
 
         let t = Instant::now();
-        let anchors: Vec<HashSet<String>> =
-            rendered.par_iter().map(|r| r.anchors.iter().cloned().collect()).collect();
+        let anchors: Vec<HashSet<String>> = rendered
+            .par_iter()
+            .map(|r| r.anchors.iter().cloned().collect())
+            .collect();
         let checked: Vec<links::CheckedPage<'_>> = self
             .pages
             .iter()
@@ -260,22 +294,38 @@ impl Site {
                 anchors,
             })
             .collect();
-        let (backlinks, link_diagnostics) = links::check(&index, &checked, self.config.broken_links);
+        let (backlinks, link_diagnostics) =
+            links::check(&index, &checked, self.config.broken_links);
         diagnostics.extend(link_diagnostics);
         timings.push(("links", t.elapsed()));
 
         let t = Instant::now();
-        let (sources, template_diagnostics) = templates::sources(&self.root, self.config.theme.as_deref());
+        let (sources, template_diagnostics) =
+            templates::sources(&self.root, self.config.theme.as_deref());
         diagnostics.extend(template_diagnostics);
         let templates = match Templates::load(&sources) {
             Ok(t) => t,
             Err(errors) => {
                 diagnostics.extend(errors);
-                return Rendering { counts: Counts::default(), diagnostics, timings };
+                return Rendering {
+                    counts: Counts::default(),
+                    diagnostics,
+                    timings,
+                };
             }
         };
-        let titles: Vec<String> = self.pages.iter().zip(&rendered).map(|(p, r)| title_of(p, r, &self.config)).collect();
-        let render = Renderer { site: self, rendered: &rendered, titles: &titles, backlinks: &backlinks };
+        let titles: Vec<String> = self
+            .pages
+            .iter()
+            .zip(&rendered)
+            .map(|(p, r)| title_of(p, r, &self.config))
+            .collect();
+        let render = Renderer {
+            site: self,
+            rendered: &rendered,
+            titles: &titles,
+            backlinks: &backlinks,
+        };
         progress.start(self.pages.len());
         let page_results: Vec<Option<Diagnostic>> = (0..self.pages.len())
             .into_par_iter()
@@ -295,14 +345,25 @@ impl Site {
         let asset_results: Vec<Option<Diagnostic>> = self
             .assets
             .par_iter()
-            .map(|a| sink.copy(&self.root.join(a), a).err().map(|e| write_error(a, &e)))
+            .map(|a| {
+                sink.copy(&self.root.join(a), a)
+                    .err()
+                    .map(|e| write_error(a, &e))
+            })
             .collect();
         diagnostics.extend(asset_results.into_iter().flatten());
         diagnostics.extend(extras::write(&render, &templates, sink));
         timings.push(("write", t.elapsed()));
 
-        let counts = Counts { pages: self.pages.len(), assets: self.assets.len() };
-        Rendering { counts, diagnostics, timings }
+        let counts = Counts {
+            pages: self.pages.len(),
+            assets: self.assets.len(),
+        };
+        Rendering {
+            counts,
+            diagnostics,
+            timings,
+        }
     }
 }
 
@@ -409,11 +470,19 @@ impl Renderer<'_> {
             kind: page.front.kind.as_deref().unwrap_or("page"),
             draft: page.front.draft,
             url: &page.url,
-            permalink: self.site.config.base_url.as_ref().map(|b| format!("{b}{}", page.url)),
+            permalink: self
+                .site
+                .config
+                .base_url
+                .as_ref()
+                .map(|b| format!("{b}{}", page.url)),
             source_path: (!page.generated).then(|| page.source_path.clone()),
             content: &rendered.html,
             toc: &rendered.toc,
-            backlinks: self.backlinks[i].iter().map(|&b| self.link(&page.url, b, false)).collect(),
+            backlinks: self.backlinks[i]
+                .iter()
+                .map(|&b| self.link(&page.url, b, false))
+                .collect(),
             extra: &page.front.extra,
         }
     }
@@ -440,18 +509,28 @@ impl Renderer<'_> {
         if tree.section_of[i] == Some(parent) {
             chain.pop(); // the root page is its own parent section
         }
-        nav.breadcrumbs = chain.iter().map(|&s| self.link(url, tree.sections[s].page, false)).collect();
+        nav.breadcrumbs = chain
+            .iter()
+            .map(|&s| self.link(url, tree.sections[s].page, false))
+            .collect();
         nav.section = nav.breadcrumbs.last().cloned();
         if let Some(s) = tree.section_of[i] {
             let section = &tree.sections[s];
             nav.children = section.pages.iter().map(|&c| self.child(url, c)).collect();
-            nav.subsections = section.subsections.iter().map(|&c| self.child(url, tree.sections[c].page)).collect();
+            nav.subsections = section
+                .subsections
+                .iter()
+                .map(|&c| self.child(url, tree.sections[c].page))
+                .collect();
         } else {
             let list = &tree.sections[parent].pages;
             if let Some(pos) = list.iter().position(|&p| p == i) {
                 let from = pos.saturating_sub(SIBLING_WINDOW);
                 let to = (pos + SIBLING_WINDOW + 1).min(list.len());
-                nav.siblings = list[from..to].iter().map(|&p| self.link(url, p, p == i)).collect();
+                nav.siblings = list[from..to]
+                    .iter()
+                    .map(|&p| self.link(url, p, p == i))
+                    .collect();
                 nav.more_before = from;
                 nav.more_after = list.len() - to;
                 nav.prev = pos.checked_sub(1).map(|p| self.link(url, list[p], false));
@@ -486,10 +565,15 @@ pub struct Outcome {
 fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<Outcome, Fatal> {
     let (mut site, mut diagnostics) = Site::load(options)?;
     let staging = if write {
-        Some(output::Staging::new(&site.output_dir).map_err(|error| Fatal::Io {
-            context: format!("cannot create a build folder beside {}", site.output_dir.display()),
-            error,
-        })?)
+        Some(
+            output::Staging::new(&site.output_dir).map_err(|error| Fatal::Io {
+                context: format!(
+                    "cannot create a build folder beside {}",
+                    site.output_dir.display()
+                ),
+                error,
+            })?,
+        )
     } else {
         None
     };
@@ -505,16 +589,20 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
     crate::diagnostics::sort(&mut diagnostics);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let mut written = false;
-    if let Some(staging) = staging {
-        if !failed {
-            let t = Instant::now();
-            staging.commit().map_err(|error| Fatal::Io {
-                context: format!("cannot replace {}", site.output_dir.display()),
-                error,
-            })?;
-            site.timings.push(("commit", t.elapsed()));
-            written = true;
-        }
+    if let Some(staging) = staging.filter(|_| !failed) {
+        let t = Instant::now();
+        staging.commit().map_err(|error| Fatal::Io {
+            context: format!("cannot replace {}", site.output_dir.display()),
+            error,
+        })?;
+        site.timings.push(("commit", t.elapsed()));
+        written = true;
     }
-    Ok(Outcome { diagnostics, counts, output_dir: site.output_dir.clone(), written, timings: site.timings })
+    Ok(Outcome {
+        diagnostics,
+        counts,
+        output_dir: site.output_dir.clone(),
+        written,
+        timings: site.timings,
+    })
 }

@@ -40,13 +40,18 @@ pub struct MemorySink {
 
 impl MemorySink {
     pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
-        self.files.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.files
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 impl Sink for MemorySink {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let mut files = self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut files = self
+            .files
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         files.insert(rel.to_string(), bytes.to_vec());
         Ok(())
     }
@@ -66,11 +71,19 @@ impl Staging {
     /// Creates the staging folder next to `target` (same file system, so the
     /// final rename is atomic), removing leftovers of killed builds first.
     pub fn new(target: &Path) -> io::Result<Staging> {
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
         remove_leftovers(parent);
-        let dir = tempfile::Builder::new().prefix(STAGING_PREFIX).tempdir_in(parent)?;
-        Ok(Staging { dir, target: target.to_path_buf() })
+        let dir = tempfile::Builder::new()
+            .prefix(STAGING_PREFIX)
+            .tempdir_in(parent)?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -88,7 +101,10 @@ impl Staging {
         }
         let parent = staged.parent().unwrap_or(Path::new("."));
         let retired = if self.target.exists() {
-            let old = tempfile::Builder::new().prefix(RETIRED_PREFIX).tempdir_in(parent)?.keep();
+            let old = tempfile::Builder::new()
+                .prefix(RETIRED_PREFIX)
+                .tempdir_in(parent)?
+                .keep();
             std::fs::remove_dir(&old)?;
             std::fs::rename(&self.target, &old)?;
             Some(old)
@@ -130,7 +146,9 @@ impl Sink for Staging {
 
 /// Deletes staging and retired folders that a killed build left behind.
 fn remove_leftovers(parent: &Path) {
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
@@ -155,7 +173,10 @@ mod tests {
         staging.commit()?;
         assert!(!target.join("old.html").exists());
         assert_eq!(std::fs::read_to_string(target.join("a/index.html"))?, "new");
-        let leftovers: Vec<_> = std::fs::read_dir(tmp.path())?.flatten().map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path())?
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
         Ok(())
     }

@@ -67,8 +67,12 @@ pub fn build(pages: &mut Vec<Page>) -> Tree {
             page_of_folder.insert(page.folder().to_string(), i);
         }
     }
-    let by_url: HashMap<&str, usize> =
-        pages.iter().enumerate().filter(|(_, p)| !p.is_section_index).map(|(i, p)| (p.url.as_str(), i)).collect();
+    let by_url: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.is_section_index)
+        .map(|(i, p)| (p.url.as_str(), i))
+        .collect();
     let mut adopted = Vec::new();
     for folder in &folders {
         if page_of_folder.contains_key(folder) {
@@ -88,7 +92,11 @@ pub fn build(pages: &mut Vec<Page>) -> Tree {
         }
     }
 
-    let index_of: HashMap<&str, usize> = folders.iter().enumerate().map(|(i, f)| (f.as_str(), i)).collect();
+    let index_of: HashMap<&str, usize> = folders
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.as_str(), i))
+        .collect();
     let mut sections: Vec<Section> = folders
         .iter()
         .map(|folder| Section {
@@ -118,7 +126,13 @@ pub fn build(pages: &mut Vec<Page>) -> Tree {
             sections[p].subsections.push(s);
         }
     }
-    let order = |page: &Page| (page.front.weight.is_none(), page.front.weight, page.source_path.clone());
+    let order = |page: &Page| {
+        (
+            page.front.weight.is_none(),
+            page.front.weight,
+            page.source_path.clone(),
+        )
+    };
     for s in 0..sections.len() {
         let mut list = std::mem::take(&mut sections[s].pages);
         list.sort_by_cached_key(|&i| order(&pages[i]));
@@ -126,11 +140,19 @@ pub fn build(pages: &mut Vec<Page>) -> Tree {
         let mut subs = std::mem::take(&mut sections[s].subsections);
         subs.sort_by_cached_key(|&c| {
             let page = &pages[sections[c].page];
-            (page.front.weight.is_none(), page.front.weight, sections[c].folder.clone())
+            (
+                page.front.weight.is_none(),
+                page.front.weight,
+                sections[c].folder.clone(),
+            )
         });
         sections[s].subsections = subs;
     }
-    Tree { sections, parent_of, section_of }
+    Tree {
+        sections,
+        parent_of,
+        section_of,
+    }
 }
 
 fn parent_folder(folder: &str) -> Option<&str> {
@@ -148,7 +170,10 @@ fn generated_page(folder: &str) -> Page {
         url: content::folder_url(folder),
         source: String::new(),
         body_start: 0,
-        front: FrontMatter { title: Some(humanize(name)), ..FrontMatter::default() },
+        front: FrontMatter {
+            title: Some(humanize(name)),
+            ..FrontMatter::default()
+        },
         is_section_index: true,
         generated: true,
         folder: folder.to_string(),
@@ -157,7 +182,10 @@ fn generated_page(folder: &str) -> Page {
 
 /// `on-call_guides` → `On call guides`.
 pub fn humanize(name: &str) -> String {
-    let spaced: String = name.chars().map(|c| if c == '-' || c == '_' { ' ' } else { c }).collect();
+    let spaced: String = name
+        .chars()
+        .map(|c| if c == '-' || c == '_' { ' ' } else { c })
+        .collect();
     let mut chars = spaced.trim().chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

@@ -12,19 +12,46 @@ use crate::diagnostics::Diagnostic;
 
 /// The default theme's templates, embedded so the binary is the whole tool.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../themes/default/templates/base.html")),
-    ("page.html", include_str!("../../themes/default/templates/page.html")),
-    ("section.html", include_str!("../../themes/default/templates/section.html")),
-    ("index.html", include_str!("../../themes/default/templates/index.html")),
-    ("404.html", include_str!("../../themes/default/templates/404.html")),
-    ("partials/article.html", include_str!("../../themes/default/templates/partials/article.html")),
-    ("partials/sidebar.html", include_str!("../../themes/default/templates/partials/sidebar.html")),
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "page.html",
+        include_str!("../../themes/default/templates/page.html"),
+    ),
+    (
+        "section.html",
+        include_str!("../../themes/default/templates/section.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "partials/article.html",
+        include_str!("../../themes/default/templates/partials/article.html"),
+    ),
+    (
+        "partials/sidebar.html",
+        include_str!("../../themes/default/templates/partials/sidebar.html"),
+    ),
 ];
 
 /// The default theme's static files, written under `theme/` in the output.
 pub const DEFAULT_STATIC: &[(&str, &str)] = &[
-    ("style.css", include_str!("../../themes/default/static/style.css")),
-    ("theme.js", include_str!("../../themes/default/static/theme.js")),
+    (
+        "style.css",
+        include_str!("../../themes/default/static/style.css"),
+    ),
+    (
+        "theme.js",
+        include_str!("../../themes/default/static/theme.js"),
+    ),
 ];
 
 /// Output folder for theme files (stylesheets, scripts).
@@ -52,7 +79,13 @@ pub struct Sources {
 pub fn sources(root: &Path, theme: Option<&str>) -> (Sources, Vec<Diagnostic>) {
     let mut templates: Vec<(String, String, String)> = DEFAULT_TEMPLATES
         .iter()
-        .map(|(name, text)| (name.to_string(), text.to_string(), format!("<default theme>/{name}")))
+        .map(|(name, text)| {
+            (
+                name.to_string(),
+                text.to_string(),
+                format!("<default theme>/{name}"),
+            )
+        })
         .collect();
     let mut diagnostics = Vec::new();
     let mut folders = Vec::new();
@@ -60,15 +93,25 @@ pub fn sources(root: &Path, theme: Option<&str>) -> (Sources, Vec<Diagnostic>) {
         let dir = format!("themes/{theme}/templates");
         if !root.join(&dir).is_dir() {
             diagnostics.push(
-                Diagnostic::error("missing-theme", "handbook.toml", format!("theme `{theme}` not found"))
-                    .with_help(format!("create `{dir}/`, or remove `theme` to use the default theme")),
+                Diagnostic::error(
+                    "missing-theme",
+                    "handbook.toml",
+                    format!("theme `{theme}` not found"),
+                )
+                .with_help(format!(
+                    "create `{dir}/`, or remove `theme` to use the default theme"
+                )),
             );
         }
         folders.push(dir);
     }
     folders.push("templates".to_string());
     for dir in folders {
-        for entry in walkdir::WalkDir::new(root.join(&dir)).sort_by_file_name().into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(root.join(&dir))
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if !entry.file_type().is_file() {
                 continue;
             }
@@ -94,7 +137,10 @@ impl Templates {
     /// Parses all templates; syntax errors are diagnostics naming the template file.
     pub fn load(sources: &Sources) -> Result<Templates, Vec<Diagnostic>> {
         let mut tera = tera::Tera::new();
-        let pairs = sources.templates.iter().map(|(name, text, _)| (name.as_str(), text.as_str()));
+        let pairs = sources
+            .templates
+            .iter()
+            .map(|(name, text, _)| (name.as_str(), text.as_str()));
         match tera.add_raw_templates(pairs) {
             Ok(()) => Ok(Templates { tera }),
             Err(e) => {
@@ -106,8 +152,14 @@ impl Templates {
                     .rev()
                     .find(|(name, _, _)| text.contains(name.as_str()))
                     .map_or_else(|| "templates".to_string(), |(_, _, rel)| rel.clone());
-                Err(vec![Diagnostic::error("template-error", path, format!("template error: {}", first_line(&text)))
-                    .with_help(text)])
+                Err(vec![
+                    Diagnostic::error(
+                        "template-error",
+                        path,
+                        format!("template error: {}", first_line(&text)),
+                    )
+                    .with_help(text),
+                ])
             }
         }
     }
@@ -117,12 +169,19 @@ impl Templates {
     }
 
     /// Renders `template` for one page; a failure is a diagnostic on that page.
-    pub fn render(&self, template: &str, context: &view::PageContext<'_>) -> Result<String, Diagnostic> {
+    pub fn render(
+        &self,
+        template: &str,
+        context: &view::PageContext<'_>,
+    ) -> Result<String, Diagnostic> {
         let fail = |e: &dyn std::fmt::Display| {
             Diagnostic::error(
                 "template-error",
                 context.page.source_path.clone().unwrap_or_default(),
-                format!("rendering `{template}` failed: {}", first_line(&e.to_string())),
+                format!(
+                    "rendering `{template}` failed: {}",
+                    first_line(&e.to_string())
+                ),
             )
             .with_help(format!("{e:#}"))
         };

@@ -1,1 +1,74 @@
-//! placeholder
+//! What a person sees, checked in real headless Chromium: the built example
+//! handbook, served over HTTP, followed link by link.
+
+use crate::support::{Fixture, StaticServer, browser};
+
+#[test]
+fn example_handbook_follows_a_link_to_an_anchor_and_shows_highlighted_code() {
+    let Some(browser) = browser() else { return };
+    let site = Fixture::copy_of("example-handbook");
+    // Build under a sub-path-independent layout: serve the output at a sub-folder.
+    let run = site.run(&["build", "-o", "www/handbook"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let server = StaticServer::start(site.path().join("www"));
+
+    browser.goto(&format!("{}handbook/", server.base));
+    browser.wait_for("return document.readyState === 'complete'");
+    assert_eq!(
+        browser.eval("return document.querySelector('h1').textContent"),
+        "Harbor Team Handbook"
+    );
+
+    browser.click("a[href='runbooks/database-failover/#promote-the-replica']");
+    browser.wait_for("return location.pathname.endsWith('/handbook/runbooks/database-failover/')");
+    assert!(
+        browser.url().ends_with("#promote-the-replica"),
+        "{}",
+        browser.url()
+    );
+    // The anchor target exists and was scrolled into view.
+    browser.wait_for(
+        "const h = document.getElementById('promote-the-replica'); \
+         if (!h) return false; const r = h.getBoundingClientRect(); \
+         return Math.abs(r.top) < 2;",
+    );
+
+    // Code is highlighted: spans with theme classes, coloured unlike plain text.
+    let spans =
+        browser.eval("return document.querySelectorAll('pre.highlight span[class*=hl-]').length");
+    assert!(spans.as_u64().unwrap_or(0) > 10, "highlight spans: {spans}");
+    let coloured = browser.eval(
+        "const body = getComputedStyle(document.body).color; \
+         return [...document.querySelectorAll('pre.highlight span[class*=hl-]')] \
+           .some(s => getComputedStyle(s).color !== body);",
+    );
+    assert_eq!(
+        coloured, true,
+        "highlighted tokens must have their own colour"
+    );
+
+    // Theme assets loaded through relative URLs under the sub-path.
+    let styled =
+        browser.eval("return getComputedStyle(document.querySelector('.site-header')).display");
+    assert_eq!(styled, "flex");
+    // The image asset resolved.
+    browser.wait_for("const i = document.querySelector('.content img'); return !!i && i.complete && i.naturalWidth > 0");
+}
+
+#[test]
+fn dark_mode_toggle_switches_and_remembers_the_choice() {
+    let Some(browser) = browser() else { return };
+    let site = Fixture::copy_of("example-handbook");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let server = StaticServer::start(site.path().join("public"));
+    browser.goto(&format!("{}charter/", server.base));
+    browser.wait_for("return !document.querySelector('.theme-toggle').hidden");
+    let before = browser.eval("return getComputedStyle(document.body).backgroundColor");
+    browser.click(".theme-toggle");
+    let after = browser.eval("return getComputedStyle(document.body).backgroundColor");
+    assert_ne!(before, after);
+    browser.goto(&format!("{}how-we-work/", server.base));
+    browser.wait_for("return document.readyState === 'complete'");
+    let remembered = browser.eval("return getComputedStyle(document.body).backgroundColor");
+    assert_eq!(after, remembered, "the choice persists across pages");
+}

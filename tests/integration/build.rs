@@ -23,7 +23,12 @@ fn snapshot_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .flatten()
         .filter(|e| e.file_type().is_file() && e.file_name() != ".handbook-output")
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).expect("prefix").to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, std::fs::read(e.path()).expect("read"))
         })
         .collect()
@@ -36,7 +41,11 @@ fn assert_same_files(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>
         if b.get(path) != Some(bytes) {
             let left = String::from_utf8_lossy(bytes);
             let right = String::from_utf8_lossy(&b[path]);
-            let line = left.lines().zip(right.lines()).position(|(x, y)| x != y).unwrap_or(0);
+            let line = left
+                .lines()
+                .zip(right.lines())
+                .position(|(x, y)| x != y)
+                .unwrap_or(0);
             panic!(
                 "{path} differs at line {}:\n  {}\n  {}",
                 line + 1,
@@ -51,7 +60,9 @@ fn assert_same_files(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>
 fn pages_become_folders_with_index_html() {
     let site = small_site();
     let run = site.build_ok();
-    let files: Vec<String> = snapshot_tree(&site.path().join("public")).into_keys().collect();
+    let files: Vec<String> = snapshot_tree(&site.path().join("public"))
+        .into_keys()
+        .collect();
     assert_eq!(
         files,
         vec![
@@ -70,7 +81,8 @@ fn pages_become_folders_with_index_html() {
         ]
     );
     assert!(
-        run.stderr.starts_with("built 5 pages, 1 assets in ") && run.stderr.trim_end().ends_with("— 0 errors, 0 warnings"),
+        run.stderr.starts_with("built 5 pages, 1 assets in ")
+            && run.stderr.trim_end().ends_with("— 0 errors, 0 warnings"),
         "{}",
         run.stderr
     );
@@ -81,14 +93,20 @@ fn internal_urls_are_relative_so_any_subpath_works() {
     let site = small_site();
     site.build_ok();
     let page = site.read("public/guides/getting-started/index.html");
-    assert!(page.contains("src=\"../img/flow.png\""), "asset links are rewritten for the page's folder");
+    assert!(
+        page.contains("src=\"../img/flow.png\""),
+        "asset links are rewritten for the page's folder"
+    );
     assert!(page.contains("href=\"../../theme/style.css\""));
     let home = site.read("public/index.html");
     assert!(home.contains("href=\"runbooks/db/\""), "{home}");
     for (path, bytes) in snapshot_tree(&site.path().join("public")) {
         let text = String::from_utf8_lossy(&bytes);
         if path.ends_with(".html") && path != "404.html" {
-            assert!(!text.contains("href=\"/"), "{path} has a root-absolute link");
+            assert!(
+                !text.contains("href=\"/"),
+                "{path} has a root-absolute link"
+            );
             assert!(!text.contains("src=\"/"), "{path} has a root-absolute src");
         }
     }
@@ -99,13 +117,23 @@ fn base_url_is_used_only_where_absolute_urls_are_required() {
     let site = small_site();
     site.build_ok();
     let sitemap = site.read("public/sitemap.xml");
-    assert!(sitemap.contains("<loc>https://acme.example/handbook/runbooks/db/</loc>\n    <lastmod>2024-05-01</lastmod>"));
+    assert!(sitemap.contains(
+        "<loc>https://acme.example/handbook/runbooks/db/</loc>\n    <lastmod>2024-05-01</lastmod>"
+    ));
     let db = site.read("public/runbooks/db/index.html");
-    assert!(db.contains("<link rel=\"canonical\" href=\"https://acme.example/handbook/runbooks/db/\">"));
+    assert!(
+        db.contains("<link rel=\"canonical\" href=\"https://acme.example/handbook/runbooks/db/\">")
+    );
     let not_found = site.read("public/404.html");
-    assert!(not_found.contains("href=\"/handbook/theme/style.css\""), "the 404 page is served at any depth");
+    assert!(
+        not_found.contains("href=\"/handbook/theme/style.css\""),
+        "the 404 page is served at any depth"
+    );
     let redirect = site.read("public/old/db/index.html");
-    assert!(redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=../../runbooks/db/\">"), "{redirect}");
+    assert!(
+        redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=../../runbooks/db/\">"),
+        "{redirect}"
+    );
 }
 
 #[test]
@@ -113,7 +141,10 @@ fn base_url_flag_overrides_the_config() {
     let site = small_site();
     let run = site.run(&["build", "--base-url", "https://other.example/hb"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(site.read("public/sitemap.xml").contains("https://other.example/hb/runbooks/db/"));
+    assert!(
+        site.read("public/sitemap.xml")
+            .contains("https://other.example/hb/runbooks/db/")
+    );
 }
 
 #[test]
@@ -122,7 +153,11 @@ fn earlier_outputs_elsewhere_are_not_copied_in_as_assets() {
     assert_eq!(site.run(&["build", "-o", "first"]).code, 0);
     assert!(site.exists("first/.handbook-output"));
     let run = site.build_ok();
-    assert!(run.stderr.starts_with("built 5 pages, 1 assets"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("built 5 pages, 1 assets"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -151,7 +186,10 @@ fn a_failed_build_leaves_the_previous_site_intact() {
         .flatten()
         .filter(|e| e.file_name().to_string_lossy().starts_with(".handbook-"))
         .collect();
-    assert!(leftovers.is_empty(), "staging folders must not be left behind");
+    assert!(
+        leftovers.is_empty(),
+        "staging folders must not be left behind"
+    );
 }
 
 #[test]
@@ -176,7 +214,11 @@ fn output_folder_option_and_config_are_honoured_and_not_walked() {
     assert!(site.exists("site/index.html"));
     // A second build must not copy the previous output in as assets.
     let run = site.build_ok();
-    assert!(run.stderr.starts_with("built 5 pages, 1 assets"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("built 5 pages, 1 assets"),
+        "{}",
+        run.stderr
+    );
     let out = site.run(&["build", "-o", "elsewhere"]);
     assert_eq!(out.code, 0);
     assert!(site.exists("elsewhere/runbooks/db/index.html"));
@@ -185,7 +227,10 @@ fn output_folder_option_and_config_are_honoured_and_not_walked() {
 #[test]
 fn skips_hidden_ignored_excluded_and_tool_folders() {
     let site = Fixture::new()
-        .file("handbook.toml", "title = \"T\"\nexclude = [\"drafts/**\"]\n")
+        .file(
+            "handbook.toml",
+            "title = \"T\"\nexclude = [\"drafts/**\"]\n",
+        )
         .file(".gitignore", "scratch/\n*.tmp.md\n")
         .file("index.md", "# Home\n")
         .file("kept.md", "kept\n")
@@ -198,13 +243,19 @@ fn skips_hidden_ignored_excluded_and_tool_folders() {
         .file("templates/page.html", "{{ page.title }}")
         .file("themes/x/templates/page.html", "x");
     let run = site.build_ok();
-    assert!(run.stderr.starts_with("built 2 pages, 0 assets"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("built 2 pages, 0 assets"),
+        "{}",
+        run.stderr
+    );
     assert!(site.exists("public/kept/index.html"));
 }
 
 #[test]
 fn drafts_are_built_only_on_request() {
-    let site = Fixture::new().file("index.md", "# Home\n").file("wip.md", "+++\ndraft = true\n+++\nWIP\n");
+    let site = Fixture::new()
+        .file("index.md", "# Home\n")
+        .file("wip.md", "+++\ndraft = true\n+++\nWIP\n");
     site.build_ok();
     assert!(!site.exists("public/wip/index.html"));
     assert_eq!(site.run(&["build", "--drafts"]).code, 0);
@@ -217,15 +268,31 @@ fn titles_fall_back_to_the_first_heading_then_the_file_name() {
         .file("index.md", "")
         .file("from-heading.md", "# The Heading\n\ntext\n")
         .file("from_file-name.md", "no heading\n")
-        .file("from-front.md", "+++\ntitle = \"Front\"\n+++\n# Ignored for the title\n");
+        .file(
+            "from-front.md",
+            "+++\ntitle = \"Front\"\n+++\n# Ignored for the title\n",
+        );
     site.build_ok();
     let title = |p: &str| {
         let html = site.read(p);
-        html.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or_default().to_string()
+        html.split("<title>")
+            .nth(1)
+            .and_then(|t| t.split("</title>").next())
+            .unwrap_or_default()
+            .to_string()
     };
-    assert_eq!(title("public/from-heading/index.html"), "The Heading · Fixture Handbook");
-    assert_eq!(title("public/from_file-name/index.html"), "From file name · Fixture Handbook");
-    assert_eq!(title("public/from-front/index.html"), "Front · Fixture Handbook");
+    assert_eq!(
+        title("public/from-heading/index.html"),
+        "The Heading · Fixture Handbook"
+    );
+    assert_eq!(
+        title("public/from_file-name/index.html"),
+        "From file name · Fixture Handbook"
+    );
+    assert_eq!(
+        title("public/from-front/index.html"),
+        "Front · Fixture Handbook"
+    );
 }
 
 #[test]
@@ -240,12 +307,17 @@ fn index_and_readme_together_warn_and_index_wins() {
     assert_eq!(diags[0]["code"], "two-section-indexes");
     assert_eq!(diags[0]["severity"], "warning");
     site.build_ok();
-    assert!(site.read("public/team/index.html").contains("<h1>From index</h1>"));
+    assert!(
+        site.read("public/team/index.html")
+            .contains("<h1>From index</h1>")
+    );
 }
 
 #[test]
 fn folders_without_an_index_get_a_listing_page() {
-    let site = Fixture::new().file("index.md", "# Home\n").file("on-call/rota.md", "# Rota\n");
+    let site = Fixture::new()
+        .file("index.md", "# Home\n")
+        .file("on-call/rota.md", "# Rota\n");
     site.build_ok();
     let listing = site.read("public/on-call/index.html");
     assert!(listing.contains("<h1>On call</h1>"), "{listing}");
@@ -256,13 +328,27 @@ fn folders_without_an_index_get_a_listing_page() {
 fn navigation_is_bounded_in_large_sections() {
     let mut site = Fixture::new().file("index.md", "# Home\n");
     for i in 0..60 {
-        site = site.file(&format!("adr/{i:04}-decision.md"), &format!("# Decision {i}\n"));
+        site = site.file(
+            &format!("adr/{i:04}-decision.md"),
+            &format!("# Decision {i}\n"),
+        );
     }
     site.build_ok();
     let page = site.read("public/adr/0030-decision/index.html");
-    let sidebar = page.split("<nav class=\"sidebar\"").nth(1).and_then(|s| s.split("</nav>").next()).unwrap_or_default();
-    assert_eq!(sidebar.matches("<li>").count(), 13, "a window of 6 on each side: {sidebar}");
-    assert!(sidebar.contains("24 earlier") && sidebar.contains("23 more"), "{sidebar}");
+    let sidebar = page
+        .split("<nav class=\"sidebar\"")
+        .nth(1)
+        .and_then(|s| s.split("</nav>").next())
+        .unwrap_or_default();
+    assert_eq!(
+        sidebar.matches("<li>").count(),
+        13,
+        "a window of 6 on each side: {sidebar}"
+    );
+    assert!(
+        sidebar.contains("24 earlier") && sidebar.contains("23 more"),
+        "{sidebar}"
+    );
     assert!(page.contains("rel=\"prev\" href=\"../0029-decision/\""));
     assert!(page.contains("rel=\"next\" href=\"../0031-decision/\""));
 }
@@ -276,7 +362,10 @@ fn weight_orders_pages_before_file_names() {
         .file("g/c.md", "# C\n");
     site.build_ok();
     let listing = site.read("public/g/index.html");
-    let order: Vec<usize> = ["\">B</a>", "\">A</a>", "\">C</a>"].iter().map(|t| listing.find(t).unwrap_or(usize::MAX)).collect();
+    let order: Vec<usize> = ["\">B</a>", "\">A</a>", "\">C</a>"]
+        .iter()
+        .map(|t| listing.find(t).unwrap_or(usize::MAX))
+        .collect();
     assert!(order[0] < order[1] && order[1] < order[2], "{listing}");
 }
 
@@ -292,7 +381,9 @@ fn templates_can_be_overridden_and_see_extra_front_matter() {
 
 #[test]
 fn a_template_syntax_error_is_a_diagnostic_naming_the_template() {
-    let site = Fixture::new().file("index.md", "# Home\n").file("templates/page.html", "{% if %}");
+    let site = Fixture::new()
+        .file("index.md", "# Home\n")
+        .file("templates/page.html", "{% if %}");
     let (code, diags) = site.check_json();
     assert_eq!(code, 1);
     assert_eq!(diags[0]["code"], "template-error");
@@ -303,7 +394,10 @@ fn a_template_syntax_error_is_a_diagnostic_naming_the_template() {
 fn quiet_prints_nothing_on_success_and_no_progress_bar_off_a_terminal() {
     let site = small_site();
     let run = site.run(&["build", "--quiet"]);
-    assert_eq!((run.code, run.stderr.as_str(), run.stdout.as_str()), (0, "", ""));
+    assert_eq!(
+        (run.code, run.stderr.as_str(), run.stdout.as_str()),
+        (0, "", "")
+    );
     let verbose = site.run(&["build", "--verbose"]);
     assert!(verbose.stderr.contains("markdown"), "{}", verbose.stderr);
 }

@@ -8,11 +8,23 @@ fn every_mistake() -> Fixture {
     let fixture = Fixture::empty()
         .file("handbook.toml", "title = \"Mistakes\"\ntitel = \"typo\"\n")
         .file("index.md", "# Home\n\nStart at [links](links.md).\n")
-        .file("bad-toml.md", "+++\ntitle = \"Bad\"\nowner = \n+++\nBody.\n")
-        .file("bad-yaml.md", "---\ntitle: Fine\nowner: dana: ops\n---\nBody.\n")
+        .file(
+            "bad-toml.md",
+            "+++\ntitle = \"Bad\"\nowner = \n+++\nBody.\n",
+        )
+        .file(
+            "bad-yaml.md",
+            "---\ntitle: Fine\nowner: dana: ops\n---\nBody.\n",
+        )
         .file("unclosed.md", "+++\ntitle = \"Never closed\"\n\nBody.\n")
-        .file("wrong-type.md", "+++\ntitle = \"T\"\nweight = \"heavy\"\ndraft = \"yes\"\n+++\nBody.\n")
-        .file("links.md", "# Links\n\nSee [gone](missing-page.md) here.\nAnd [anchor](target.md#nowhere).\n")
+        .file(
+            "wrong-type.md",
+            "+++\ntitle = \"T\"\nweight = \"heavy\"\ndraft = \"yes\"\n+++\nBody.\n",
+        )
+        .file(
+            "links.md",
+            "# Links\n\nSee [gone](missing-page.md) here.\nAnd [anchor](target.md#nowhere).\n",
+        )
         .file("target.md", "# Target\n\n## Somewhere\n")
         .file("dup/Same Name.md", "One.\n")
         .file("dup/same-name.md", "Two.\n")
@@ -40,8 +52,10 @@ fn reports_every_mistake_at_its_true_position_in_one_run() {
         ("wrong-type", "wrong-type.md", 3, 10),
         ("wrong-type", "wrong-type.md", 4, 9),
     ];
-    let expected: Vec<_> =
-        expected.into_iter().map(|(c, p, l, col)| (c.to_string(), p.to_string(), l, col)).collect();
+    let expected: Vec<_> = expected
+        .into_iter()
+        .map(|(c, p, l, col)| (c.to_string(), p.to_string(), l, col))
+        .collect();
     assert_eq!(positions(&diags), expected, "{diags:#?}");
 }
 
@@ -49,21 +63,55 @@ fn reports_every_mistake_at_its_true_position_in_one_run() {
 fn messages_and_hints_say_what_to_do() {
     let (_, diags) = every_mistake().check_json();
     let find = |code: &str| {
-        diags.iter().find(|d| d["code"] == code).unwrap_or_else(|| panic!("no {code} in {diags:#?}")).clone()
+        diags
+            .iter()
+            .find(|d| d["code"] == code)
+            .unwrap_or_else(|| panic!("no {code} in {diags:#?}"))
+            .clone()
     };
     assert_eq!(find("unknown-key")["help"], "did you mean `title`?");
-    assert_eq!(find("broken-link")["message"], "broken link: `missing-page.md` does not exist");
-    assert_eq!(find("missing-anchor")["message"], "`#nowhere` is not a heading or anchor in `target.md`");
-    assert_eq!(find("missing-anchor")["help"], "anchors there: #somewhere, #target");
-    assert_eq!(find("unclosed-front-matter")["help"], "add a line containing only `+++` after the last front-matter line");
+    assert_eq!(
+        find("broken-link")["message"],
+        "broken link: `missing-page.md` does not exist"
+    );
+    assert_eq!(
+        find("missing-anchor")["message"],
+        "`#nowhere` is not a heading or anchor in `target.md`"
+    );
+    assert_eq!(
+        find("missing-anchor")["help"],
+        "anchors there: #somewhere, #target"
+    );
+    assert_eq!(
+        find("unclosed-front-matter")["help"],
+        "add a line containing only `+++` after the last front-matter line"
+    );
     assert_eq!(
         find("duplicate-url")["message"],
         "`dup/same-name.md` and `dup/Same Name.md` both produce `/dup/same-name/index.html`"
     );
-    let wrong: Vec<_> = diags.iter().filter(|d| d["code"] == "wrong-type").map(|d| d["message"].clone()).collect();
-    assert_eq!(wrong, vec!["`weight` must be an integer, found a string", "`draft` must be a boolean (true or false), found a string"]);
-    assert!(find("invalid-toml")["message"].as_str().is_some_and(|m| m.starts_with("invalid TOML in front matter")));
-    assert!(find("unreadable-file")["message"].as_str().is_some_and(|m| m.starts_with("cannot read this file")));
+    let wrong: Vec<_> = diags
+        .iter()
+        .filter(|d| d["code"] == "wrong-type")
+        .map(|d| d["message"].clone())
+        .collect();
+    assert_eq!(
+        wrong,
+        vec![
+            "`weight` must be an integer, found a string",
+            "`draft` must be a boolean (true or false), found a string"
+        ]
+    );
+    assert!(
+        find("invalid-toml")["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("invalid TOML in front matter"))
+    );
+    assert!(
+        find("unreadable-file")["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("cannot read this file"))
+    );
 }
 
 #[test]
@@ -78,7 +126,11 @@ error[broken-link]: broken link: `missing-page.md` does not exist
   |            ^^^^^^^^^^^^^^^";
     assert!(run.stderr.contains(expected), "{}", run.stderr);
     assert!(run.stderr.contains("checked "), "{}", run.stderr);
-    assert!(run.stderr.trim_end().ends_with("— 11 errors, 0 warnings"), "{}", run.stderr);
+    assert!(
+        run.stderr.trim_end().ends_with("— 11 errors, 0 warnings"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -101,7 +153,10 @@ fn a_clean_handbook_checks_with_exit_zero_and_writes_nothing() {
 #[test]
 fn strict_turns_warnings_into_errors() {
     let fixture = Fixture::new()
-        .file("handbook.toml", "title = \"W\"\n[links]\nbroken = \"warn\"\n")
+        .file(
+            "handbook.toml",
+            "title = \"W\"\n[links]\nbroken = \"warn\"\n",
+        )
         .file("index.md", "[x](nope.md)\n");
     let (code, diags) = fixture.check_json();
     assert_eq!((code, diags[0]["severity"].as_str()), (0, Some("warning")));
@@ -115,7 +170,11 @@ fn missing_config_says_how_to_create_one() {
     let fixture = Fixture::empty().file("index.md", "# Home\n");
     let run = fixture.run(&["check"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("no handbook.toml in ."), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no handbook.toml in ."),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("help: create one"), "{}", run.stderr);
 }
 
@@ -127,23 +186,43 @@ fn usage_errors_exit_two_and_help_has_examples() {
     let help = fixture.run(&["--help"]);
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("Examples:"), "{}", help.stdout);
-    assert!(fixture.run(&["check", "--help"]).stdout.contains("handbook check --strict"));
+    assert!(
+        fixture
+            .run(&["check", "--help"])
+            .stdout
+            .contains("handbook check --strict")
+    );
 }
 
 #[test]
 fn config_type_errors_are_all_reported() {
     let fixture = Fixture::empty()
-        .file("handbook.toml", "title = 5\nexclude = \"drafts\"\n[markdown]\nhighlight = \"no\"\n")
+        .file(
+            "handbook.toml",
+            "title = 5\nexclude = \"drafts\"\n[markdown]\nhighlight = \"no\"\n",
+        )
         .file("index.md", "# Home\n");
     let (code, diags) = fixture.check_json();
     assert_eq!(code, 1);
-    let lines: Vec<_> = positions(&diags).into_iter().map(|(c, _, l, _)| (c, l)).collect();
-    assert_eq!(lines, vec![("wrong-type".into(), 1), ("wrong-type".into(), 2), ("wrong-type".into(), 4)]);
+    let lines: Vec<_> = positions(&diags)
+        .into_iter()
+        .map(|(c, _, l, _)| (c, l))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            ("wrong-type".into(), 1),
+            ("wrong-type".into(), 2),
+            ("wrong-type".into(), 4)
+        ]
+    );
 }
 
 #[test]
 fn invalid_config_toml_points_at_its_line() {
-    let fixture = Fixture::empty().file("handbook.toml", "title = \"x\"\n\nbase_url = [\n").file("index.md", "");
+    let fixture = Fixture::empty()
+        .file("handbook.toml", "title = \"x\"\n\nbase_url = [\n")
+        .file("index.md", "");
     let (code, diags) = fixture.check_json();
     assert_eq!(code, 1);
     assert_eq!(diags[0]["code"], "invalid-toml");
@@ -157,9 +236,15 @@ fn binary_garbage_and_odd_inputs_never_panic() {
         .bytes("a.md", &[0xff, 0xfe, 0x00, 0x2b, 0x2b, 0x2b])
         .file("b.md", "+++")
         .file("c.md", "---\n---\n")
-        .file("d.md", "+++\n+++\n[](#)\n[x](<>)\n[y](../../../../etc/passwd)\n")
+        .file(
+            "d.md",
+            "+++\n+++\n[](#)\n[x](<>)\n[y](../../../../etc/passwd)\n",
+        )
         .file("e.md", "---\n- just\n- a list\n---\n")
-        .file("f.md", "\u{feff}+++\ntitle = \"bom\"\n+++\n# ü ß 🎉\n\n## 🎉\n\n[z](#)\n");
+        .file(
+            "f.md",
+            "\u{feff}+++\ntitle = \"bom\"\n+++\n# ü ß 🎉\n\n## 🎉\n\n[z](#)\n",
+        );
     let run = fixture.run(&["check"]);
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);

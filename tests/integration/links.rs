@@ -32,8 +32,14 @@ fn links_to_renamed_files_folders_readmes_and_assets_resolve() {
     assert!(rota.contains("<a href=\"../\">up</a>"), "{rota}");
     assert!(rota.contains("<a href=\"#hand-off\">self</a>"), "{rota}");
     let db = site.read("public/runbooks/db/index.html");
-    assert!(db.contains("<a href=\"#fail-over-1\">second</a>"), "duplicate headings get -1: {db}");
-    assert!(db.contains("<a href=\"../../on-call/weekly-rota/\">rota</a>"), "root-relative links: {db}");
+    assert!(
+        db.contains("<a href=\"#fail-over-1\">second</a>"),
+        "duplicate headings get -1: {db}"
+    );
+    assert!(
+        db.contains("<a href=\"../../on-call/weekly-rota/\">rota</a>"),
+        "root-relative links: {db}"
+    );
 }
 
 #[test]
@@ -43,8 +49,20 @@ fn every_page_shows_its_backlinks() {
     let rota = site.read("public/on-call/weekly-rota/index.html");
     let backlinks = rota.split("Linked from</h2>").nth(1).unwrap_or_default();
     assert!(backlinks.contains("<a href=\"../../\">Home</a>"), "{rota}");
-    assert!(backlinks.contains("<a href=\"../../runbooks/db/\">DB</a>"), "{rota}");
-    assert_eq!(backlinks.split("</aside>").next().unwrap_or_default().matches("<li>").count(), 2, "deduplicated");
+    assert!(
+        backlinks.contains("<a href=\"../../runbooks/db/\">DB</a>"),
+        "{rota}"
+    );
+    assert_eq!(
+        backlinks
+            .split("</aside>")
+            .next()
+            .unwrap_or_default()
+            .matches("<li>")
+            .count(),
+        2,
+        "deduplicated"
+    );
 }
 
 #[test]
@@ -52,7 +70,10 @@ fn a_missing_anchor_suggests_the_closest_heading() {
     let site = linked_site().file("runbooks/x.md", "[db](db.md#fail-ovr)\n");
     let (code, diags) = site.check_json();
     assert_eq!(code, 1);
-    assert_eq!(positions(&diags), vec![("missing-anchor".into(), "runbooks/x.md".into(), 1, 6)]);
+    assert_eq!(
+        positions(&diags),
+        vec![("missing-anchor".into(), "runbooks/x.md".into(), 1, 6)]
+    );
     assert_eq!(diags[0]["help"], "did you mean `#fail-over`?");
 }
 
@@ -71,8 +92,17 @@ fn links_to_drafts_and_outside_the_handbook_are_reported() {
         .file("wip.md", "+++\ndraft = true\n+++\n");
     let (code, diags) = site.check_json();
     assert_eq!(code, 1);
-    let messages: Vec<_> = diags.iter().map(|d| d["message"].as_str().unwrap_or_default().to_string()).collect();
-    assert_eq!(messages, vec!["broken link: `wip.md` is a draft", "broken link: `../secrets.md` points outside the handbook"]);
+    let messages: Vec<_> = diags
+        .iter()
+        .map(|d| d["message"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            "broken link: `wip.md` is a draft",
+            "broken link: `../secrets.md` points outside the handbook"
+        ]
+    );
     let run = site.run(&["check", "--drafts", "--format", "json"]);
     assert_eq!(run.stdout.lines().count(), 1);
 }
@@ -80,21 +110,34 @@ fn links_to_drafts_and_outside_the_handbook_are_reported() {
 #[test]
 fn broken_links_can_be_downgraded_to_warnings() {
     let site = Fixture::new()
-        .file("handbook.toml", "title = \"T\"\n[links]\nbroken = \"warn\"\n")
+        .file(
+            "handbook.toml",
+            "title = \"T\"\n[links]\nbroken = \"warn\"\n",
+        )
         .file("index.md", "[x](nope.md)\n");
     let run = site.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("warning[broken-link]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning[broken-link]"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("0 errors, 1 warning"), "{}", run.stderr);
     assert!(site.exists("public/index.html"));
 }
 
 #[test]
 fn external_links_are_left_alone() {
-    let site = Fixture::new().file("index.md", "[a](https://example.org/x.md) [b](mailto:ops@example.org) [c](//cdn.example.org/y)\n");
+    let site = Fixture::new().file(
+        "index.md",
+        "[a](https://example.org/x.md) [b](mailto:ops@example.org) [c](//cdn.example.org/y)\n",
+    );
     let (code, diags) = site.check_json();
     assert_eq!((code, diags.len()), (0, 0));
     site.build_ok();
     let home = site.read("public/index.html");
-    assert!(home.contains("href=\"https://example.org/x.md\"") && home.contains("href=\"mailto:ops@example.org\""));
+    assert!(
+        home.contains("href=\"https://example.org/x.md\"")
+            && home.contains("href=\"mailto:ops@example.org\"")
+    );
 }

@@ -22,7 +22,7 @@ fn site() -> Fixture {
              ```mermaid\ngraph LR; a-->b\n```\n\n\
              [^1]: A footnote.\n",
         )
-        .file("guides/rota.md", "+++\nweight = 2\n+++\n# Rota <script>\n\nText & more.\n")
+        .file("guides/rota.md", "+++\nweight = 2\ntitle = \"Rota <script>alert(1)</script>\"\n+++\nText & more.\n")
 }
 
 #[test]

@@ -34,7 +34,9 @@ impl Fixture {
 
     /// An empty folder, without even `handbook.toml`.
     pub fn empty() -> Fixture {
-        Fixture { dir: tempfile::tempdir().expect("temp dir") }
+        Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     /// A copy of a folder of this repository (e.g. `example-handbook`).
@@ -145,7 +147,10 @@ impl StaticServer {
                 std::thread::spawn(move || serve_one(stream, &root));
             }
         });
-        StaticServer { base, _thread: thread }
+        StaticServer {
+            base,
+            _thread: thread,
+        }
     }
 }
 
@@ -163,14 +168,20 @@ fn serve_one(mut stream: TcpStream, root: &Path) {
     }
     let path = request_line.split_whitespace().nth(1).unwrap_or("/");
     let path = path.split(['?', '#']).next().unwrap_or("/");
-    let decoded = percent_decode(path);
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .into_owned();
     let mut file = root.join(decoded.trim_start_matches('/'));
     if file.is_dir() {
         file = file.join("index.html");
     }
     let (status, body, kind) = match std::fs::read(&file) {
         Ok(body) if !decoded.contains("..") => ("200 OK", body, content_type(&file)),
-        _ => ("404 Not Found", std::fs::read(root.join("404.html")).unwrap_or_default(), "text/html"),
+        _ => (
+            "404 Not Found",
+            std::fs::read(root.join("404.html")).unwrap_or_default(),
+            "text/html",
+        ),
     };
     let head = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -178,24 +189,6 @@ fn serve_one(mut stream: TcpStream, root: &Path) {
     );
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(&body);
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -220,9 +213,13 @@ pub struct Browser {
 /// Starts a browser, or explains loudly why browser tests are skipped. Under
 /// `CI=true` a missing browser is a failure, never a skip.
 pub fn browser() -> Option<Browser> {
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .into_iter()
-        .find(|p| Path::new(p).exists());
+    let chromium = [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .into_iter()
+    .find(|p| Path::new(p).exists());
     let driver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
         .into_iter()
         .find(|p| Path::new(p).exists());
@@ -242,7 +239,11 @@ pub fn browser() -> Option<Browser> {
 
 impl Browser {
     fn start(chromium: &str, driver: &str) -> Browser {
-        let port = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr")
+            .port();
         let child = Command::new(driver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -273,15 +274,26 @@ impl Browser {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": chromium, "args": args}
         }}});
-        let mut browser = Browser { driver: child, base, session: String::new() };
+        let mut browser = Browser {
+            driver: child,
+            base,
+            session: String::new(),
+        };
         let response = browser.post("/session", caps);
-        browser.session = response["sessionId"].as_str().expect("session id").to_string();
+        browser.session = response["sessionId"]
+            .as_str()
+            .expect("session id")
+            .to_string();
         browser
     }
 
     fn post(&self, path: &str, body: Value) -> Value {
         let url = format!("{}{path}", self.base);
-        let mut response = ureq::post(&url).config().http_status_as_error(false).build().send_json(&body)
+        let mut response = ureq::post(&url)
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .send_json(&body)
             .unwrap_or_else(|e| panic!("POST {path}: {e}"));
         let value: Value = response.body_mut().read_json().expect("json");
         if let Some(error) = value["value"]["error"].as_str() {
@@ -292,7 +304,9 @@ impl Browser {
 
     fn get(&self, path: &str) -> Value {
         let url = format!("{}{path}", self.base);
-        let mut response = ureq::get(&url).call().unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let mut response = ureq::get(&url)
+            .call()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
         let value: Value = response.body_mut().read_json().expect("json");
         value["value"].clone()
     }
@@ -306,24 +320,36 @@ impl Browser {
     }
 
     pub fn url(&self) -> String {
-        self.get(&self.session_path("/url")).as_str().unwrap_or_default().to_string()
+        self.get(&self.session_path("/url"))
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Runs `script` (a function body) in the page and returns its value.
     pub fn eval(&self, script: &str) -> Value {
-        self.post(&self.session_path("/execute/sync"), json!({"script": script, "args": []}))
+        self.post(
+            &self.session_path("/execute/sync"),
+            json!({"script": script, "args": []}),
+        )
     }
 
     /// Clicks the first element matching `css`.
     pub fn click(&self, css: &str) {
-        let element = self.post(&self.session_path("/element"), json!({"using": "css selector", "value": css}));
+        let element = self.post(
+            &self.session_path("/element"),
+            json!({"using": "css selector", "value": css}),
+        );
         let id = element
             .as_object()
             .and_then(|o| o.values().next())
             .and_then(Value::as_str)
             .unwrap_or_else(|| panic!("no element {css}"))
             .to_string();
-        self.post(&self.session_path(&format!("/element/{id}/click")), json!({}));
+        self.post(
+            &self.session_path(&format!("/element/{id}/click")),
+            json!({}),
+        );
     }
 
     /// Waits until `script` returns true (JavaScript), or panics after 10 s.
