@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Benchmark `handbook build` against Hugo on the shared synthetic corpus.
+
+usage: python3 benches/bench.py [--sizes 1000,10000] [--runs 5] [--gen PATH]
+
+Generates corpora with ../shared/bench/gen_corpus.py (or --gen), then times a cold
+build of each (fresh process, empty output folder) several times for handbook and,
+when `hugo` is on PATH, for Hugo on the same corpus in the same run. Prints medians,
+the Hugo/handbook ratio, peak RSS (from wait4), handbook's stage timings, and the
+mean per-page HTML size at 100 pages vs the largest size.
+"""
+import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "target", "release", "handbook")
+
+
+def timed(cmd, cwd=None):
+    """Runs cmd; returns (seconds, peak RSS in MB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"command failed: {' '.join(cmd)}\n{err}")
+    return elapsed, usage.ru_maxrss / 1024.0
+
+
+def bench(label, make_cmd, out, runs):
+    times, rss = [], []
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        t, m = timed(make_cmd())
+        times.append(t)
+        rss.append(m)
+    med = statistics.median(times)
+    print(f"  {label:<9} median {med*1000:8.0f} ms  (min {min(times)*1000:.0f}, max {max(times)*1000:.0f})  peak RSS {max(rss):6.0f} MB")
+    return med, max(rss)
+
+
+def mean_page_size(corpus, out):
+    """Mean size of the HTML of content pages (section listings excluded)."""
+    sizes = []
+    for dirpath, _, files in os.walk(corpus):
+        for f in files:
+            if f.endswith(".md") and f != "index.md":
+                rel = os.path.relpath(os.path.join(dirpath, f[:-3]), corpus)
+                path = os.path.join(out, rel, "index.html")
+                if os.path.exists(path):
+                    sizes.append(os.path.getsize(path))
+    return statistics.mean(sizes) if sizes else 0.0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--gen", default=os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    hugo = shutil.which("hugo")
+    if not hugo:
+        print("hugo not found (apt-get install hugo): timing handbook only")
+    work = tempfile.mkdtemp(prefix="handbook-bench-")
+    try:
+        page_sizes = {}
+        for n in sorted(set(sizes + [100])):
+            corpus = os.path.join(work, f"c{n}")
+            subprocess.run([sys.executable, args.gen, str(n), corpus], check=True, stdout=subprocess.DEVNULL)
+            src = os.path.join(corpus, "handbook")
+            out = os.path.join(work, f"out{n}")
+            if n not in sizes:
+                timed([BIN, "build", src, "-o", out, "--quiet"])
+                page_sizes[n] = mean_page_size(src, out)
+                continue
+            print(f"\n{n} pages, {args.runs} cold builds each:")
+            ours, our_rss = bench("handbook", lambda: [BIN, "build", src, "-o", out, "--quiet"], out, args.runs)
+            page_sizes[n] = mean_page_size(src, out)
+            if hugo:
+                hout = os.path.join(work, f"hugo{n}")
+                theirs, _ = bench("hugo", lambda: [hugo, "--quiet", "-s", os.path.join(corpus, "hugo"), "-d", hout], hout, args.runs)
+                print(f"  ratio     hugo / handbook = {theirs / ours:.1f}x")
+            shutil.rmtree(out, ignore_errors=True)
+            proc = subprocess.run([BIN, "build", src, "-o", out, "--verbose"], capture_output=True, text=True)
+            print("  where the time goes (one run):")
+            for line in proc.stderr.splitlines()[1:]:
+                print("   " + line)
+        big = max(sizes)
+        if page_sizes.get(100):
+            print(f"\nper-page HTML: {page_sizes[100]:.0f} B at 100 pages, {page_sizes[big]:.0f} B at {big} pages "
+                  f"({page_sizes[big] / page_sizes[100]:.2f}x)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
