@@ -139,8 +139,11 @@ fn toml_node(value: &toml::Spanned<toml::de::DeValue<'_>>, base: usize) -> Node 
     let span = (s.start + base)..(s.end + base);
     let value = match value.get_ref() {
         DeValue::String(s) => Value::String(s.to_string()),
-        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-            .map_or_else(|_| Value::Float(f64::INFINITY), Value::Integer),
+        // Integers beyond i64 are rare enough to keep as (lossy) floats.
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).map_or_else(
+            |_| Value::Float(parse_toml_float(i.as_str())),
+            Value::Integer,
+        ),
         DeValue::Float(f) => Value::Float(parse_toml_float(f.as_str())),
         DeValue::Boolean(b) => Value::Boolean(*b),
         DeValue::Datetime(d) => Value::Datetime(d.to_string()),

@@ -8,6 +8,7 @@
 pub mod frontmatter;
 pub mod walk;
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -63,7 +64,8 @@ pub struct Loaded {
 /// Reads, splits and validates every page, in parallel. Pages come back in the
 /// order of `paths` (sorted by the walk), which keeps the output deterministic.
 pub fn load_pages(root: &Path, paths: &[String], include_drafts: bool) -> Loaded {
-    let section_index = section_index_files(paths);
+    let all: HashSet<&str> = paths.iter().map(String::as_str).collect();
+    let section_index = section_index_files(&all);
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = paths
         .par_iter()
         .map(|rel| load_page(root, rel, section_index.contains(rel.as_str())))
@@ -81,7 +83,7 @@ pub fn load_pages(root: &Path, paths: &[String], include_drafts: bool) -> Loaded
             .filter(|d| d.is_empty() || d.ends_with('/'))
         {
             let index = format!("{dir}index.md");
-            if paths.binary_search(&index).is_ok() {
+            if all.contains(index.as_str()) {
                 loaded.diagnostics.push(
                     Diagnostic::warning(
                         "two-section-indexes",
@@ -101,12 +103,10 @@ pub fn load_pages(root: &Path, paths: &[String], include_drafts: bool) -> Loaded
 }
 
 /// Which files are their folder's page: `index.md`, else `README.md`.
-fn section_index_files(paths: &[String]) -> std::collections::HashSet<&str> {
-    let mut set = std::collections::HashSet::new();
-    for path in paths {
-        let (dir, name) = path
-            .rsplit_once('/')
-            .map_or(("", path.as_str()), |(d, n)| (d, n));
+fn section_index_files<'p>(paths: &HashSet<&'p str>) -> HashSet<&'p str> {
+    let mut set = HashSet::new();
+    for &path in paths {
+        let (dir, name) = path.rsplit_once('/').map_or(("", path), |(d, n)| (d, n));
         let prefix = if dir.is_empty() {
             String::new()
         } else {
@@ -114,10 +114,10 @@ fn section_index_files(paths: &[String]) -> std::collections::HashSet<&str> {
         };
         match name {
             "index.md" => {
-                set.insert(path.as_str());
+                set.insert(path);
             }
-            "README.md" if paths.binary_search(&format!("{prefix}index.md")).is_err() => {
-                set.insert(path.as_str());
+            "README.md" if !paths.contains(format!("{prefix}index.md").as_str()) => {
+                set.insert(path);
             }
             _ => {}
         }
@@ -252,13 +252,10 @@ mod tests {
 
     #[test]
     fn readme_is_the_section_page_only_without_index() {
-        let paths: Vec<String> = ["a/README.md", "a/index.md", "b/README.md"]
-            .iter()
-            .map(|s| s.to_string())
+        let paths: HashSet<&str> = ["a/README.md", "a/index.md", "b/README.md"]
+            .into_iter()
             .collect();
-        let mut sorted = paths.clone();
-        sorted.sort();
-        let set = section_index_files(&sorted);
+        let set = section_index_files(&paths);
         assert!(set.contains("a/index.md") && set.contains("b/README.md"));
         assert!(!set.contains("a/README.md"));
     }

@@ -33,7 +33,10 @@ pub fn walk(root: &Path, output_dir: &Path, exclude: &[String]) -> Found {
     let mut found = Found::default();
     let mut ignores: HashMap<PathBuf, Gitignore> = HashMap::new();
     let output_dir = output_dir.to_path_buf();
-    let mut entries = walkdir::WalkDir::new(root).sort_by_file_name().into_iter();
+    let mut entries = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
     while let Some(entry) = entries.next() {
         let entry = match entry {
             Ok(e) => e,

@@ -401,3 +401,64 @@ fn quiet_prints_nothing_on_success_and_no_progress_bar_off_a_terminal() {
     let verbose = site.run(&["build", "--verbose"]);
     assert!(verbose.stderr.contains("markdown"), "{}", verbose.stderr);
 }
+
+#[test]
+fn a_theme_folder_provides_templates_and_static_files() {
+    let site = Fixture::new()
+        .file("handbook.toml", "title = \"T\"\ntheme = \"plain\"\n")
+        .file("index.md", "# Home\n")
+        .file("p.md", "# P\n")
+        .file(
+            "themes/plain/templates/page.html",
+            "PLAIN {{ page.title }} {{ site.theme }}extra.css",
+        )
+        .file("themes/plain/static/extra.css", "body{}");
+    site.build_ok();
+    assert_eq!(
+        site.read("public/p/index.html"),
+        "PLAIN P ../theme/extra.css"
+    );
+    assert_eq!(site.read("public/theme/extra.css"), "body{}");
+    assert!(
+        site.read("public/index.html").contains(">Home</h1>"),
+        "other templates fall back to the default theme"
+    );
+}
+
+#[test]
+fn a_missing_theme_is_an_error_with_a_hint() {
+    let site = Fixture::new()
+        .file("handbook.toml", "title = \"T\"\ntheme = \"nope\"\n")
+        .file("index.md", "");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(diags[0]["code"], "missing-theme");
+    assert_eq!(
+        diags[0]["help"],
+        "create `themes/nope/templates/`, or remove `theme` to use the default theme"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_folders_are_followed() {
+    let site = Fixture::new()
+        .file("index.md", "[x](shared/x.md)\n")
+        .file("elsewhere/x.md", "# X\n");
+    std::os::unix::fs::symlink("elsewhere", site.path().join("shared")).expect("symlink");
+    site.build_ok();
+    assert!(site.exists("public/shared/x/index.html"));
+}
+
+#[test]
+fn readme_is_a_section_page_whatever_the_walk_order() {
+    // `a-b.md` sorts before `a/` as a string but after it in the walk.
+    let site = Fixture::new()
+        .file("index.md", "# Home\n")
+        .file("a-b.md", "# Sibling\n")
+        .file("a/README.md", "+++\ntitle = \"Folder A\"\n+++\n")
+        .file("a/index.md", "+++\ntitle = \"Index A\"\n+++\n");
+    let (_, diags) = site.check_json();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["code"], "two-section-indexes");
+}
