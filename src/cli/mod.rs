@@ -130,6 +130,6 @@ fn exit_code(tally: Tally) -> u8 {
 /// `--verbose` output: where the time went.
 fn print_timings(outcome: &Outcome) {
     for (stage, time) in &outcome.timings {
-        eprintln!("  {stage:<10} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+        eprintln!("  {stage:<36} {:>8.1} ms", time.as_secs_f64() * 1000.0);
     }
 }

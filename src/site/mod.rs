@@ -13,6 +13,7 @@ pub mod sections;
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -327,19 +328,31 @@ impl Site {
             backlinks: &backlinks,
         };
         progress.start(self.pages.len());
+        // Thread time spent in the sink, to tell rendering from file-system cost.
+        let writing_ns = AtomicU64::new(0);
         let page_results: Vec<Option<Diagnostic>> = (0..self.pages.len())
             .into_par_iter()
             .map(|i| {
                 let result = render.page(&templates, i).and_then(|html| {
-                    sink.write(&format!("{}index.html", self.pages[i].url), html.as_bytes())
-                        .map_err(|e| write_error(&self.pages[i].url, &e))
+                    let started = Instant::now();
+                    let written = sink
+                        .write(&format!("{}index.html", self.pages[i].url), html.as_bytes())
+                        .map_err(|e| write_error(&self.pages[i].url, &e));
+                    let ns = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+                    writing_ns.fetch_add(ns, Ordering::Relaxed);
+                    written
                 });
                 progress.advance();
                 result.err()
             })
             .collect();
         diagnostics.extend(page_results.into_iter().flatten());
-        timings.push(("templates", t.elapsed()));
+        timings.push(("pages", t.elapsed()));
+        let threads = u64::try_from(rayon::current_num_threads())
+            .unwrap_or(1)
+            .max(1);
+        let writing = Duration::from_nanos(writing_ns.into_inner() / threads);
+        timings.push(("└ of which file writes, per thread", writing));
 
         let t = Instant::now();
         let asset_results: Vec<Option<Diagnostic>> = self
@@ -353,7 +366,7 @@ impl Site {
             .collect();
         diagnostics.extend(asset_results.into_iter().flatten());
         diagnostics.extend(extras::write(&render, &templates, sink));
-        timings.push(("write", t.elapsed()));
+        timings.push(("assets and site files", t.elapsed()));
 
         let counts = Counts {
             pages: self.pages.len(),
