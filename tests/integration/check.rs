@@ -69,27 +69,37 @@ fn messages_and_hints_say_what_to_do() {
             .unwrap_or_else(|| panic!("no {code} in {diags:#?}"))
             .clone()
     };
-    assert_eq!(find("unknown-key")["help"], "did you mean `title`?");
-    assert_eq!(
-        find("broken-link")["message"],
-        "broken link: `missing-page.md` does not exist"
-    );
-    assert_eq!(
-        find("missing-anchor")["message"],
-        "`#nowhere` is not a heading or anchor in `target.md`"
-    );
-    assert_eq!(
-        find("missing-anchor")["help"],
-        "anchors there: #somewhere, #target"
-    );
-    assert_eq!(
-        find("unclosed-front-matter")["help"],
-        "add a line containing only `+++` after the last front-matter line"
-    );
-    assert_eq!(
-        find("duplicate-url")["message"],
-        "`dup/same-name.md` and `dup/Same Name.md` both produce `/dup/same-name/index.html`"
-    );
+    let expected = [
+        ("unknown-key", "help", "did you mean `title`?"),
+        (
+            "broken-link",
+            "message",
+            "broken link: `missing-page.md` does not exist",
+        ),
+        (
+            "missing-anchor",
+            "message",
+            "`#nowhere` is not a heading or anchor in `target.md`",
+        ),
+        (
+            "missing-anchor",
+            "help",
+            "anchors there: #somewhere, #target",
+        ),
+        (
+            "unclosed-front-matter",
+            "help",
+            "add a line containing only `+++` after the last front-matter line",
+        ),
+        (
+            "duplicate-url",
+            "message",
+            "`dup/same-name.md` and `dup/Same Name.md` both produce `/dup/same-name/index.html`",
+        ),
+    ];
+    for (code, field, text) in expected {
+        assert_eq!(find(code)[field], text, "{code}.{field}");
+    }
     let wrong: Vec<_> = diags
         .iter()
         .filter(|d| d["code"] == "wrong-type")
@@ -248,4 +258,11 @@ fn binary_garbage_and_odd_inputs_never_panic() {
     let run = fixture.run(&["check"]);
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+#[test]
+fn the_example_handbook_checks_clean() {
+    let site = Fixture::copy_of("example-handbook");
+    let (code, diags) = site.check_json();
+    assert_eq!((code, diags.len()), (0, 0), "{diags:#?}");
 }
