@@ -142,7 +142,7 @@ fn remove_tree(root: &Path) -> io::Result<()> {
     }
     files.par_iter().try_for_each(std::fs::remove_file)?;
     // Deepest folders first; folders of one depth are independent of each other.
-    dirs.sort_by(|a, b| b.0.cmp(&a.0));
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
     for level in dirs.chunk_by(|a, b| a.0 == b.0) {
         level
             .par_iter()
