@@ -8,6 +8,7 @@ use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
 use crate::fields::{self, Extractor, Table};
+use crate::kinds::{FolderKinds, Kind};
 
 pub const CONFIG_FILE: &str = "handbook.toml";
 
@@ -54,6 +55,8 @@ pub struct Config {
     pub exclude: Vec<String>,
     pub markdown: MarkdownConfig,
     pub broken_links: BrokenLinks,
+    /// `[kinds]`: folder → page kind, tried before the built-in folder names.
+    pub kinds: FolderKinds,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -67,6 +70,7 @@ const TOP_KEYS: &[&str] = &[
     "exclude",
     "markdown",
     "links",
+    "kinds",
 ];
 const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "highlight"];
 const LINKS_KEYS: &[&str] = &["broken"];
@@ -150,6 +154,11 @@ pub fn parse(source: &str) -> Loaded {
                     config.broken_links = links_options(&mut x, t);
                 }
             }
+            "kinds" => {
+                if let Some(t) = x.table(entry) {
+                    config.kinds = folder_kinds(&mut x, t);
+                }
+            }
             _ => x.unknown_key(entry, CONFIG_FILE, TOP_KEYS),
         }
     }
@@ -213,6 +222,31 @@ fn links_options(x: &mut Extractor<'_>, table: &Table) -> BrokenLinks {
     broken
 }
 
+fn folder_kinds(x: &mut Extractor<'_>, table: &Table) -> FolderKinds {
+    let mut kinds = FolderKinds::default();
+    for entry in &table.entries {
+        let Some(name) = x.string(entry) else {
+            continue;
+        };
+        match Kind::parse(&name) {
+            Some(kind) => kinds
+                .configured
+                .push((entry.key.trim_matches('/').to_string(), kind)),
+            None => {
+                let d = Diagnostic::error(
+                    "unknown-value",
+                    x.path,
+                    format!("unknown kind \"{name}\" for folder `{}`", entry.key),
+                )
+                .at(x.source, entry.node.span.clone())
+                .with_help(format!("allowed values: {}", Kind::names()));
+                x.diagnostics.push(d);
+            }
+        }
+    }
+    kinds
+}
+
 /// The text `handbook init` would write; also quoted in the "missing config" hint.
 pub const STARTER: &str = "title = \"Our Handbook\"\n";
 
@@ -253,6 +287,17 @@ mod tests {
                 (3, "did you mean `smart_punctuation`?".into())
             ]
         );
+    }
+
+    #[test]
+    fn kinds_map_folders_and_reject_unknown_kinds() {
+        let loaded = parse("[kinds]\n\"ops/howto\" = \"runbook\"\n\"notes\" = \"memo\"\n");
+        assert_eq!(
+            loaded.config.kinds.configured,
+            vec![("ops/howto".to_string(), Kind::Runbook)]
+        );
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert_eq!(loaded.diagnostics[0].line, 3);
     }
 
     #[test]

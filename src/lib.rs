@@ -5,6 +5,7 @@
 //!
 //! - [`config`]: `handbook.toml` → typed [`config::Config`].
 //! - [`content`]: walking the repository, front matter, the [`content::Page`] model.
+//! - [`kinds`]: page kinds (ADR, runbook, …) and their models and checks.
 //! - [`markdown`]: one page's markdown → HTML, anchors, table of contents, links.
 //! - [`links`]: resolving links to pages and assets, checking them, backlinks.
 //! - [`templates`]: Tera, the embedded default theme and the view models.
@@ -18,6 +19,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod fields;
+pub mod kinds;
 pub mod links;
 pub mod markdown;
 pub mod site;

@@ -115,8 +115,12 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     pub aliases: Vec<String>,
     pub kind: Option<String>,
-    /// Keys the tool does not know, kept for templates as `page.extra`.
+    /// Where `kind` was written, for "unknown kind" diagnostics.
+    pub kind_span: Option<Range<usize>>,
+    /// Keys the core does not know, kept for templates as `page.extra`.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The same keys with their spans, for the page kinds to validate.
+    pub extra_fields: Table,
 }
 
 /// Parses and validates the front matter of `source` (already split). Returns
@@ -163,9 +167,13 @@ fn validate(path: &str, source: &str, table: &Table) -> (FrontMatter, Vec<Diagno
             "draft" => fm.draft = x.boolean(entry).unwrap_or(false),
             "slug" => fm.slug = x.string(entry),
             "aliases" => fm.aliases = x.string_list(entry).unwrap_or_default(),
-            "kind" => fm.kind = x.string(entry),
+            "kind" => {
+                fm.kind = x.string(entry);
+                fm.kind_span = Some(entry.node.span.clone());
+            }
             _ => {
                 fm.extra.insert(entry.key.clone(), entry.node.to_json());
+                fm.extra_fields.entries.push(entry.clone());
             }
         }
     }

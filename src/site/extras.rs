@@ -143,6 +143,7 @@ fn not_found_page(render: &Renderer<'_>, templates: &Templates) -> Result<String
             toc: &[],
             backlinks: Vec::new(),
             extra: &extra,
+            adr: None,
         },
         nav: NavView::default(),
     };

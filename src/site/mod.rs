@@ -21,9 +21,13 @@ use rayon::prelude::*;
 use crate::config::{self, Config};
 use crate::content::{self, Page};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::kinds::adr::Status;
+use crate::kinds::{self, Kind};
 use crate::links::{self, LinkIndex, PageEntry, relative_href};
 use crate::markdown::{self, Highlighter, Rendered};
-use crate::templates::view::{ChildView, NavLink, NavView, PageContext, PageView, SiteView};
+use crate::templates::view::{
+    AdrRow, AdrView, ChildView, NavLink, NavView, PageContext, PageView, SiteView,
+};
 use crate::templates::{self, Templates};
 use output::Sink;
 use sections::Tree;
@@ -89,6 +93,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub assets: Vec<String>,
     pub tree: Tree,
+    /// Page kinds and the records read from them.
+    pub model: kinds::Model,
     drafts: Vec<String>,
     highlighter: Highlighter,
     pub timings: Vec<(&'static str, Duration)>,
@@ -174,7 +180,12 @@ impl Site {
         timings.push(("read", t.elapsed()));
 
         let tree = sections::build(&mut pages);
+        let t = Instant::now();
+        let (model, kind_diagnostics) = kinds::build(&pages, &config.kinds);
+        diagnostics.extend(kind_diagnostics);
+        timings.push(("kinds", t.elapsed()));
         let site = Site {
+            model,
             root,
             config,
             output_dir,
@@ -319,7 +330,8 @@ impl Site {
             .pages
             .iter()
             .zip(&rendered)
-            .map(|(p, r)| title_of(p, r, &self.config))
+            .enumerate()
+            .map(|(i, (p, r))| title_of(p, r, &self.config, self.model.kind(i)))
             .collect();
         let render = Renderer {
             site: self,
@@ -386,9 +398,16 @@ fn write_error(path: &str, e: &io::Error) -> Diagnostic {
 
 /// The title shown for a page: front matter, else its leading `#` heading, else
 /// its file (or folder) name.
-fn title_of(page: &Page, rendered: &Rendered, config: &Config) -> String {
-    if let Some(t) = page.front.title.as_ref().or(rendered.title.as_ref()) {
+fn title_of(page: &Page, rendered: &Rendered, config: &Config, kind: Kind) -> String {
+    if let Some(t) = &page.front.title {
         return t.clone();
+    }
+    if let Some(t) = &rendered.title {
+        // adr-tools titles carry the number: `# 7. Use Kafka`.
+        return match t.split_once(". ") {
+            Some((n, rest)) if kind == Kind::Adr && n.parse::<u32>().is_ok() => rest.to_string(),
+            _ => t.clone(),
+        };
     }
     if page.is_section_index {
         return match page.folder().rsplit('/').next() {
@@ -424,13 +443,12 @@ impl Renderer<'_> {
         if tree.section_of[i].is_some() {
             return "section.html".into();
         }
-        if let Some(kind) = &self.site.pages[i].front.kind {
-            let name = format!("{kind}.html");
-            if templates.has(&name) {
-                return name;
-            }
+        let name = format!("{}.html", self.site.model.kind(i).name());
+        if templates.has(&name) {
+            name
+        } else {
+            "page.html".into()
         }
-        "page.html".into()
     }
 
     /// Site-wide values; `href` turns a site URL into a link from the page
@@ -480,7 +498,8 @@ impl Renderer<'_> {
             date: page.front.date.as_ref().map(|d| d.as_str()),
             updated: page.front.updated.as_ref().map(|d| d.as_str()),
             tags: &page.front.tags,
-            kind: page.front.kind.as_deref().unwrap_or("page"),
+            kind: self.site.model.kind(i).name(),
+            adr: self.adr_view(i),
             draft: page.front.draft,
             url: &page.url,
             permalink: self
@@ -500,6 +519,54 @@ impl Renderer<'_> {
         }
     }
 
+    fn adr_view(&self, i: usize) -> Option<AdrView> {
+        let adr = self.site.model.adrs.get(&i)?;
+        let url = &self.site.pages[i].url;
+        let graph = &self.site.model.adr_graph;
+        let links = |pages: Option<&Vec<usize>>| -> Vec<NavLink> {
+            pages
+                .into_iter()
+                .flatten()
+                .map(|&p| self.link(url, p, false))
+                .collect()
+        };
+        Some(AdrView {
+            number: adr.number,
+            label: adr
+                .number
+                .map_or_else(|| "ADR".to_string(), |n| format!("ADR {n:04}")),
+            status: adr.status.map(Status::name),
+            date: adr.date.as_ref().map(|d| d.as_str().to_string()),
+            deciders: adr.deciders.clone(),
+            consulted: adr.consulted.clone(),
+            informed: adr.informed.clone(),
+            supersedes: links(graph.supersedes.get(&i)),
+            superseded_by: links(graph.superseded_by.get(&i)),
+        })
+    }
+
+    /// The decision log of a folder: one row per ADR among `pages`.
+    fn adr_log(&self, from_url: &str, pages: &[usize]) -> Vec<AdrRow> {
+        let mut rows: Vec<(Option<u32>, usize)> = pages
+            .iter()
+            .filter_map(|&p| self.site.model.adrs.get(&p).map(|a| (a.number, p)))
+            .collect();
+        rows.sort_by_key(|&(n, p)| (n.is_none(), n, p));
+        rows.into_iter()
+            .filter_map(|(_, p)| {
+                let adr = self.site.model.adrs.get(&p)?;
+                Some(AdrRow {
+                    number: adr.number,
+                    title: self.titles[p].clone(),
+                    href: relative_href(from_url, &self.site.pages[p].url),
+                    status: adr.status.map(Status::name),
+                    date: adr.date.as_ref().map(|d| d.as_str().to_string()),
+                    deciders: adr.deciders.clone(),
+                })
+            })
+            .collect()
+    }
+
     fn child(&self, from_url: &str, i: usize) -> ChildView {
         let page = &self.site.pages[i];
         ChildView {
@@ -507,7 +574,7 @@ impl Renderer<'_> {
             href: relative_href(from_url, &page.url),
             description: page.front.description.clone(),
             date: page.front.date.as_ref().map(|d| d.as_str().to_string()),
-            kind: page.front.kind.clone().unwrap_or_else(|| "page".into()),
+            kind: self.site.model.kind(i).name().to_string(),
         }
     }
 
@@ -529,7 +596,14 @@ impl Renderer<'_> {
         nav.section = nav.breadcrumbs.last().cloned();
         if let Some(s) = tree.section_of[i] {
             let section = &tree.sections[s];
-            nav.children = section.pages.iter().map(|&c| self.child(url, c)).collect();
+            nav.adr_log = self.adr_log(url, &section.pages);
+            // Records listed in the log are not listed again as plain pages.
+            nav.children = section
+                .pages
+                .iter()
+                .filter(|c| !self.site.model.adrs.contains_key(c))
+                .map(|&c| self.child(url, c))
+                .collect();
             nav.subsections = section
                 .subsections
                 .iter()

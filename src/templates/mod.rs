@@ -10,49 +10,30 @@ use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
 
+/// Embeds files of `themes/default/DIR` as `(name, contents)` pairs.
+macro_rules! embed {
+    ($dir:literal: $($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/", $dir, "/", $name)))),*]
+    };
+}
+
 /// The default theme's templates, embedded so the binary is the whole tool.
-const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    (
-        "base.html",
-        include_str!("../../themes/default/templates/base.html"),
-    ),
-    (
-        "page.html",
-        include_str!("../../themes/default/templates/page.html"),
-    ),
-    (
-        "section.html",
-        include_str!("../../themes/default/templates/section.html"),
-    ),
-    (
-        "index.html",
-        include_str!("../../themes/default/templates/index.html"),
-    ),
-    (
-        "404.html",
-        include_str!("../../themes/default/templates/404.html"),
-    ),
-    (
-        "partials/article.html",
-        include_str!("../../themes/default/templates/partials/article.html"),
-    ),
-    (
-        "partials/sidebar.html",
-        include_str!("../../themes/default/templates/partials/sidebar.html"),
-    ),
-];
+const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
+    "base.html",
+    "page.html",
+    "section.html",
+    "index.html",
+    "404.html",
+    "adr.html",
+    "partials/article.html",
+    "partials/sidebar.html",
+    "partials/adr-meta.html",
+    "partials/adr-log.html",
+);
 
 /// The default theme's static files, written under `theme/` in the output.
-pub const DEFAULT_STATIC: &[(&str, &str)] = &[
-    (
-        "style.css",
-        include_str!("../../themes/default/static/style.css"),
-    ),
-    (
-        "theme.js",
-        include_str!("../../themes/default/static/theme.js"),
-    ),
-];
+pub const DEFAULT_STATIC: &[(&str, &str)] =
+    embed!("static": "style.css", "theme.js", "handbook.js");
 
 /// Output folder for theme files (stylesheets, scripts).
 pub const THEME_DIR: &str = "theme";

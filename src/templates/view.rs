@@ -68,6 +68,36 @@ pub struct PageView<'a> {
     pub backlinks: Vec<NavLink>,
     /// Front-matter keys the tool does not know, as written.
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
+    /// The decision record, on ADR pages.
+    pub adr: Option<AdrView>,
+}
+
+/// An architecture decision record, as shown on its page.
+#[derive(Debug, Serialize)]
+pub struct AdrView {
+    pub number: Option<u32>,
+    /// `ADR 0007`.
+    pub label: String,
+    /// `proposed`, `accepted`, `rejected`, `deprecated` or `superseded`.
+    pub status: Option<&'static str>,
+    pub date: Option<String>,
+    pub deciders: Vec<String>,
+    pub consulted: Vec<String>,
+    pub informed: Vec<String>,
+    /// The records this one replaces, and the records that replace it.
+    pub supersedes: Vec<NavLink>,
+    pub superseded_by: Vec<NavLink>,
+}
+
+/// One row of a folder's decision log.
+#[derive(Debug, Serialize)]
+pub struct AdrRow {
+    pub number: Option<u32>,
+    pub title: String,
+    pub href: String,
+    pub status: Option<&'static str>,
+    pub date: Option<String>,
+    pub deciders: Vec<String>,
 }
 
 /// Where the page sits in the handbook.
@@ -85,6 +115,8 @@ pub struct NavView {
     /// For section pages: their sub-sections and pages.
     pub subsections: Vec<ChildView>,
     pub children: Vec<ChildView>,
+    /// For a folder of ADRs: its decision log, by number.
+    pub adr_log: Vec<AdrRow>,
     pub prev: Option<NavLink>,
     pub next: Option<NavLink>,
 }

@@ -75,6 +75,7 @@ fn pages_become_folders_with_index_html() {
             "runbooks/db/index.html",
             "runbooks/index.html",
             "sitemap.xml",
+            "theme/handbook.js",
             "theme/style.css",
             "theme/syntax.css",
             "theme/theme.js",

@@ -1,0 +1,282 @@
+//! The handbook's page kinds: which kind a page is, and the kind-specific models
+//! (ADRs first) validated from its front matter and body.
+//!
+//! A kind comes from front matter `kind`, else from the file name (`charter.md`),
+//! else from the nearest folder in the kind map (`decisions/` → ADR; configurable
+//! with `[kinds]` in `handbook.toml`). This module reads pages; it does not render.
+
+pub mod adr;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::content::Page;
+use crate::diagnostics::Diagnostic;
+
+/// What a page is, as far as the handbook is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Page,
+    Adr,
+    Runbook,
+    Aar,
+    Retro,
+    Charter,
+    Channels,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::Page,
+        Kind::Adr,
+        Kind::Runbook,
+        Kind::Aar,
+        Kind::Retro,
+        Kind::Charter,
+        Kind::Channels,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Page => "page",
+            Kind::Adr => "adr",
+            Kind::Runbook => "runbook",
+            Kind::Aar => "aar",
+            Kind::Retro => "retro",
+            Kind::Charter => "charter",
+            Kind::Channels => "channels",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// "adr, runbook, …" for "allowed values" hints.
+    pub fn names() -> String {
+        Kind::ALL.map(Kind::name).join(", ")
+    }
+}
+
+/// Folder names that imply a kind unless `[kinds]` says otherwise.
+const DEFAULT_FOLDERS: &[(&str, Kind)] = &[
+    ("architecture/decisions", Kind::Adr),
+    ("decisions", Kind::Adr),
+    ("adr", Kind::Adr),
+    ("adrs", Kind::Adr),
+    ("runbooks", Kind::Runbook),
+    ("playbooks", Kind::Runbook),
+    ("aars", Kind::Aar),
+    ("postmortems", Kind::Aar),
+    ("incidents", Kind::Aar),
+    ("reviews", Kind::Aar),
+    ("retros", Kind::Retro),
+    ("retrospectives", Kind::Retro),
+];
+
+/// Folder → kind rules: the configured ones first, then the defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FolderKinds {
+    pub configured: Vec<(String, Kind)>,
+}
+
+impl FolderKinds {
+    /// The kind the folders around `folder` imply, nearest folder first.
+    pub fn for_folder(&self, folder: &str) -> Option<Kind> {
+        let mut current = folder;
+        loop {
+            if current.is_empty() {
+                return None;
+            }
+            let rules = self
+                .configured
+                .iter()
+                .map(|(f, k)| (f.as_str(), *k))
+                .chain(DEFAULT_FOLDERS.iter().copied());
+            for (rule, kind) in rules {
+                if current == rule || current.ends_with(&format!("/{rule}")) {
+                    return Some(kind);
+                }
+            }
+            current = current.rsplit_once('/').map_or("", |(parent, _)| parent);
+        }
+    }
+}
+
+/// The kind of one page. A folder's own page (`decisions/README.md`) is a plain
+/// page: it is where the folder's log is shown, not a record itself.
+pub fn infer(
+    path: &str,
+    source: &str,
+    declared: Option<(&str, Range<usize>)>,
+    is_section_index: bool,
+    folders: &FolderKinds,
+) -> (Kind, Option<Diagnostic>) {
+    if let Some((name, span)) = declared {
+        return match Kind::parse(name) {
+            Some(kind) => (kind, None),
+            None => {
+                let d =
+                    Diagnostic::error("unknown-value", path, format!("unknown kind \"{name}\""))
+                        .at(source, span)
+                        .with_help(format!("allowed values: {}", Kind::names()));
+                (Kind::Page, Some(d))
+            }
+        };
+    }
+    if is_section_index {
+        return (Kind::Page, None);
+    }
+    let (folder, file) = path.rsplit_once('/').unwrap_or(("", path));
+    let by_name = match file.to_ascii_lowercase().as_str() {
+        "charter.md" => Some(Kind::Charter),
+        "channels.md" | "communication.md" => Some(Kind::Channels),
+        _ => None,
+    };
+    (
+        by_name
+            .or_else(|| folders.for_folder(folder))
+            .unwrap_or(Kind::Page),
+        None,
+    )
+}
+
+/// The handbook model over all pages: each page's kind and the kind-specific
+/// records, indexed by page.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub kinds: Vec<Kind>,
+    pub adrs: HashMap<usize, adr::Adr>,
+    pub adr_graph: adr::Graph,
+}
+
+impl Model {
+    pub fn kind(&self, page: usize) -> Kind {
+        self.kinds.get(page).copied().unwrap_or(Kind::Page)
+    }
+}
+
+/// Classifies every page and reads and cross-checks the records, in parallel.
+pub fn build(pages: &[Page], folders: &FolderKinds) -> (Model, Vec<Diagnostic>) {
+    let per_page: Vec<(Kind, Option<adr::Adr>, Vec<Diagnostic>)> = pages
+        .par_iter()
+        .map(|page| {
+            if page.generated {
+                return (Kind::Page, None, Vec::new());
+            }
+            let declared = page.front.kind.as_deref().zip(page.front.kind_span.clone());
+            let (kind, d) = infer(
+                &page.source_path,
+                &page.source,
+                declared,
+                page.is_section_index,
+                folders,
+            );
+            let mut diagnostics: Vec<Diagnostic> = d.into_iter().collect();
+            let adr = (kind == Kind::Adr).then(|| {
+                let (adr, more) = adr::parse(page);
+                diagnostics.extend(more);
+                adr
+            });
+            (kind, adr, diagnostics)
+        })
+        .collect();
+    let mut model = Model::default();
+    let mut diagnostics = Vec::new();
+    for (i, (kind, adr, d)) in per_page.into_iter().enumerate() {
+        model.kinds.push(kind);
+        if let Some(adr) = adr {
+            model.adrs.insert(i, adr);
+        }
+        diagnostics.extend(d);
+    }
+    let mut records: Vec<adr::Record<'_>> = model
+        .adrs
+        .iter()
+        .map(|(&i, a)| adr::Record {
+            page: i,
+            path: &pages[i].source_path,
+            folder: pages[i].folder(),
+            source: &pages[i].source,
+            adr: a,
+        })
+        .collect();
+    records.sort_by_key(|r| r.page);
+    let (graph, more) = adr::check(&records);
+    model.adr_graph = graph;
+    diagnostics.extend(more);
+    (model, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_of(path: &str, folders: &FolderKinds) -> Kind {
+        infer(path, "", None, false, folders).0
+    }
+
+    #[test]
+    fn folders_and_file_names_imply_kinds() {
+        let f = FolderKinds::default();
+        assert_eq!(kind_of("decisions/0001-x.md", &f), Kind::Adr);
+        assert_eq!(
+            kind_of("docs/architecture/decisions/0001-x.md", &f),
+            Kind::Adr
+        );
+        assert_eq!(kind_of("runbooks/db/failover.md", &f), Kind::Runbook);
+        assert_eq!(kind_of("postmortems/2024-01-02-outage.md", &f), Kind::Aar);
+        assert_eq!(kind_of("retros/q1.md", &f), Kind::Retro);
+        assert_eq!(kind_of("team/charter.md", &f), Kind::Charter);
+        assert_eq!(kind_of("communication.md", &f), Kind::Channels);
+        assert_eq!(kind_of("guides/decisions-we-made.md", &f), Kind::Page);
+    }
+
+    #[test]
+    fn configured_folders_win_over_defaults() {
+        let f = FolderKinds {
+            configured: vec![
+                ("decisions".into(), Kind::Page),
+                ("ops/howto".into(), Kind::Runbook),
+            ],
+        };
+        assert_eq!(kind_of("decisions/0001-x.md", &f), Kind::Page);
+        assert_eq!(kind_of("ops/howto/restart.md", &f), Kind::Runbook);
+    }
+
+    #[test]
+    fn declared_kind_wins_and_unknown_values_list_the_allowed_ones() {
+        let f = FolderKinds::default();
+        let src = "kind = \"adrr\"";
+        let (kind, d) = infer("runbooks/x.md", src, Some(("ADR", 8..13)), false, &f);
+        assert_eq!((kind, d), (Kind::Adr, None));
+        let (kind, d) = infer("x.md", src, Some(("adrr", 7..13)), false, &f);
+        assert_eq!(kind, Kind::Page);
+        let d = d.unwrap_or_else(|| panic!("diagnostic"));
+        assert_eq!(
+            d.help.as_deref(),
+            Some("allowed values: page, adr, runbook, aar, retro, charter, channels")
+        );
+    }
+
+    #[test]
+    fn section_pages_are_plain_pages() {
+        assert_eq!(
+            infer(
+                "decisions/README.md",
+                "",
+                None,
+                true,
+                &FolderKinds::default()
+            )
+            .0,
+            Kind::Page
+        );
+    }
+}
