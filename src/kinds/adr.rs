@@ -305,12 +305,19 @@ fn references(x: &mut Extractor<'_>, entry: &Entry) -> Vec<Reference> {
     out
 }
 
-/// `0007-use-kafka` → 7.
+/// `0007-use-kafka` → 7. Date prefixes (Log4brains' `2023-02-14-…` or
+/// `20230214-…`) are not numbers.
 fn file_number(stem: &str) -> Option<u32> {
     let digits: String = stem.chars().take_while(char::is_ascii_digit).collect();
-    if digits.is_empty()
-        || (!stem[digits.len()..].starts_with(['-', '_', ' ', '.']) && stem.len() != digits.len())
-    {
+    let rest = &stem[digits.len()..];
+    let date_like = digits.len() == 8
+        || (digits.len() == 4
+            && rest.len() >= 6
+            && rest.as_bytes()[0] == b'-'
+            && rest[1..3].bytes().all(|b| b.is_ascii_digit())
+            && rest.as_bytes()[3] == b'-');
+    let separated = rest.is_empty() || rest.starts_with(['-', '_', ' ', '.']);
+    if digits.is_empty() || date_like || !separated {
         return None;
     }
     digits.parse().ok()
@@ -630,7 +637,9 @@ mod tests {
     fn numbers_come_from_file_names() {
         assert_eq!(file_number("0007-use-kafka"), Some(7));
         assert_eq!(file_number("12_pick-a-db"), Some(12));
-        assert_eq!(file_number("2024-01-02-outage"), Some(2024));
+        assert_eq!(file_number("2024-01-02-outage"), None);
+        assert_eq!(file_number("20240102-outage"), None);
+        assert_eq!(file_number("2024-rollout-plan"), Some(2024));
         assert_eq!(file_number("use-kafka"), None);
         assert_eq!(file_number("3dprinting"), None);
     }
@@ -641,5 +650,57 @@ mod tests {
             link_targets("Supercedes [1. A](0001-a.md) and [2. B](0002-b.md)"),
             vec!["0001-a.md", "0002-b.md"]
         );
+    }
+}
+
+/// Each import format, read from `tests/fixtures/adr-formats/`, snapshotted as the
+/// parsed model: a change in how existing collections are understood shows up here.
+#[cfg(test)]
+mod import_tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn parse_fixture(rel: &str) -> (Adr, Vec<Diagnostic>) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/adr-formats");
+        let loaded = crate::content::load_pages(&root, &[rel.to_string()], false);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        let page = loaded
+            .pages
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no page {rel}"));
+        parse(&page)
+    }
+
+    fn snapshot(rel: &str) -> String {
+        let (adr, diagnostics) = parse_fixture(rel);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        serde_json::to_string_pretty(&adr).unwrap_or_default()
+    }
+
+    #[test]
+    fn nygard_superseded_record() {
+        insta::assert_snapshot!(snapshot("nygard/0001-record-architecture-decisions.md"));
+    }
+
+    #[test]
+    fn nygard_record_with_decorated_status_and_supercedes_link() {
+        insta::assert_snapshot!(snapshot("nygard/0003-keep-decisions-in-the-handbook.md"));
+    }
+
+    #[test]
+    fn madr2_bullets() {
+        insta::assert_snapshot!(snapshot("madr2/0002-choose-a-message-queue.md"));
+    }
+
+    #[test]
+    fn madr4_yaml_front_matter() {
+        insta::assert_snapshot!(snapshot("madr4/0005-adopt-opentelemetry.md"));
+    }
+
+    #[test]
+    fn log4brains_bullets() {
+        insta::assert_snapshot!(snapshot("log4brains/2023-02-14-use-feature-flags.md"));
     }
 }

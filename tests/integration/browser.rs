@@ -72,3 +72,29 @@ fn dark_mode_toggle_switches_and_remembers_the_choice() {
     let remembered = browser.eval("return getComputedStyle(document.body).backgroundColor");
     assert_eq!(after, remembered, "the choice persists across pages");
 }
+
+#[test]
+fn decision_log_filters_by_status_and_sorts_by_column() {
+    let Some(browser) = browser() else { return };
+    let site = Fixture::copy_of("example-handbook");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let server = StaticServer::start(site.path().join("public"));
+    browser.goto(&format!("{}decisions/", server.base));
+    browser.wait_for("return !document.querySelector('.log-filter').hidden");
+    let visible = "return [...document.querySelectorAll('#adr-log-table tbody tr')].filter(r => !r.hidden).map(r => r.cells[0].textContent.trim()).join(',')";
+    assert_eq!(browser.eval(visible), "1,2,3,4,5,6,7");
+    browser.eval("const s = document.getElementById('adr-status-filter'); s.value = 'superseded'; s.dispatchEvent(new Event('change')); return true");
+    assert_eq!(browser.eval(visible), "4");
+    assert_eq!(
+        browser.eval("return document.querySelector('.log-count').textContent"),
+        "1 shown"
+    );
+    browser.eval("const s = document.getElementById('adr-status-filter'); s.value = ''; s.dispatchEvent(new Event('change')); return true");
+    browser.click("#adr-log-table th:nth-child(1) .sort-button");
+    browser.click("#adr-log-table th:nth-child(1) .sort-button");
+    assert_eq!(
+        browser.eval(visible),
+        "7,6,5,4,3,2,1",
+        "second click sorts descending"
+    );
+}

@@ -5,6 +5,7 @@
 mod browser;
 mod build;
 mod check;
+mod kinds;
 mod links;
 mod snapshots;
 mod support;

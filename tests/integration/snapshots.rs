@@ -36,3 +36,28 @@ fn html_of_each_page_kind_is_stable() {
     insta::assert_snapshot!("not_found", site.read("public/404.html"));
     insta::assert_snapshot!("sitemap", site.read("public/sitemap.xml"));
 }
+
+#[test]
+fn html_of_adr_pages_and_the_decision_log_is_stable() {
+    let site = Fixture::new()
+        .file("index.md", "# Home\n")
+        .file("decisions/README.md", "# Decisions\n")
+        .file(
+            "decisions/0001-use-queues.md",
+            "# 1. Use queues\n\nDate: 2023-01-02\n\n## Status\n\nSuperseded by [2. Use Kafka](0002-use-kafka.md)\n",
+        )
+        .file(
+            "decisions/0002-use-kafka.md",
+            "---\nstatus: accepted\ndate: 2024-05-06\ndecision-makers: [kofi, maren]\nconsulted: [ines]\nsupersedes: [1]\n---\n# Use Kafka\n\nBecause replay.\n",
+        );
+    site.build_ok();
+    insta::assert_snapshot!(
+        "adr_superseded",
+        site.read("public/decisions/0001-use-queues/index.html")
+    );
+    insta::assert_snapshot!(
+        "adr_superseding",
+        site.read("public/decisions/0002-use-kafka/index.html")
+    );
+    insta::assert_snapshot!("adr_log", site.read("public/decisions/index.html"));
+}
