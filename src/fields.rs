@@ -423,14 +423,23 @@ impl<'a> Extractor<'a> {
     }
 }
 
-/// The candidate closest to `word`, if any is close enough to be a likely typo.
+/// The candidate closest to `word`, if any is close enough to be a likely typo:
+/// similar overall (Jaro-Winkler) or a few edits away, transpositions included.
 pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let max_edits = (word.chars().count() / 4).max(1);
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| c)
+        .filter_map(|c| {
+            let edits = strsim::damerau_levenshtein(word, c);
+            let similarity = strsim::jaro_winkler(word, c);
+            (similarity >= 0.8 || edits <= max_edits).then_some((edits, -similarity, c))
+        })
+        .min_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(a.1.total_cmp(&b.1))
+                .then_with(|| a.2.cmp(b.2))
+        })
+        .map(|(_, _, c)| c)
 }
 
 #[cfg(test)]
@@ -479,5 +488,6 @@ mod tests {
     fn closest_suggests_typos_only() {
         assert_eq!(closest("titel", ["title", "tags"]), Some("title"));
         assert_eq!(closest("zzzz", ["title", "tags"]), None);
+        assert_eq!(closest("bbo", ["bob", "dana"]), Some("bob"));
     }
 }

@@ -103,6 +103,17 @@ pub struct Adr {
     pub format: Format,
 }
 
+impl Adr {
+    /// Where the record names people, for checking them against the team.
+    pub fn mentions(&self, source: &str) -> Vec<super::people::Mention> {
+        use super::people::mentions;
+        let mut all = mentions(source, 0, &self.deciders, "decider");
+        all.extend(mentions(source, 0, &self.consulted, "consulted"));
+        all.extend(mentions(source, 0, &self.informed, "informed"));
+        all
+    }
+}
+
 /// A metadata value found in the body, with where it was written.
 struct Found<'s> {
     text: &'s str,

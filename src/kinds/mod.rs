@@ -6,6 +6,7 @@
 //! with `[kinds]` in `handbook.toml`). This module reads pages; it does not render.
 
 pub mod adr;
+pub mod people;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -151,6 +152,8 @@ pub fn infer(
 /// records, indexed by page.
 #[derive(Debug, Default)]
 pub struct Model {
+    /// `team.toml`, when the handbook has one.
+    pub team: Option<people::Team>,
     pub kinds: Vec<Kind>,
     pub adrs: HashMap<usize, adr::Adr>,
     pub adr_graph: adr::Graph,
@@ -163,7 +166,11 @@ impl Model {
 }
 
 /// Classifies every page and reads and cross-checks the records, in parallel.
-pub fn build(pages: &[Page], folders: &FolderKinds) -> (Model, Vec<Diagnostic>) {
+pub fn build(
+    pages: &[Page],
+    folders: &FolderKinds,
+    team: Option<people::Team>,
+) -> (Model, Vec<Diagnostic>) {
     let per_page: Vec<(Kind, Option<adr::Adr>, Vec<Diagnostic>)> = pages
         .par_iter()
         .map(|page| {
@@ -184,10 +191,17 @@ pub fn build(pages: &[Page], folders: &FolderKinds) -> (Model, Vec<Diagnostic>) 
                 diagnostics.extend(more);
                 adr
             });
+            if let (Some(team), Some(adr)) = (&team, &adr) {
+                let mentions = adr.mentions(&page.source);
+                diagnostics.extend(team.check(&page.source_path, &page.source, &mentions));
+            }
             (kind, adr, diagnostics)
         })
         .collect();
-    let mut model = Model::default();
+    let mut model = Model {
+        team,
+        ..Model::default()
+    };
     let mut diagnostics = Vec::new();
     for (i, (kind, adr, d)) in per_page.into_iter().enumerate() {
         model.kinds.push(kind);

@@ -181,7 +181,9 @@ impl Site {
 
         let tree = sections::build(&mut pages);
         let t = Instant::now();
-        let (model, kind_diagnostics) = kinds::build(&pages, &config.kinds);
+        let (team, team_diagnostics) = kinds::people::Team::load(&root);
+        diagnostics.extend(team_diagnostics);
+        let (model, kind_diagnostics) = kinds::build(&pages, &config.kinds, team);
         diagnostics.extend(kind_diagnostics);
         timings.push(("kinds", t.elapsed()));
         let site = Site {

@@ -205,3 +205,42 @@ fn configured_folders_make_adrs_anywhere() {
             .contains("Decision log")
     );
 }
+
+#[test]
+fn people_are_checked_against_the_team_file() {
+    let site = Fixture::new()
+        .file("team.toml", "[[people]]\nhandle = \"bob\"\nname = \"Bob Lin\"\n[[people]]\nhandle = \"dana\"\n")
+        .file("index.md", "")
+        .file("decisions/0001-a.md", "+++\nstatus = \"accepted\"\ndeciders = [\"bbo\", \"Dana\"]\ninformed = \"Bob Lin, zed\"\n+++\n");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| (d["message"].clone(), d["line"].clone(), d["help"].clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "unknown person \"bbo\" (as decider)".into(),
+                3.into(),
+                "did you mean \"bob\"?".into()
+            ),
+            (
+                "unknown person \"zed\" (as informed)".into(),
+                4.into(),
+                "add them to team.toml, or use one of its handles".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn without_a_team_file_names_are_accepted_as_written() {
+    let site = Fixture::new().file("index.md", "").file(
+        "decisions/0001-a.md",
+        "+++\nstatus = \"accepted\"\ndeciders = [\"anyone at all\"]\n+++\n",
+    );
+    let (code, diags) = site.check_json();
+    assert_eq!((code, diags.len()), (0, 0));
+}

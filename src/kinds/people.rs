@@ -1,0 +1,252 @@
+//! The team: `team.toml` at the handbook root, and checking every reference to a
+//! person (owners, deciders, participants, action owners) against it.
+//!
+//! Without `team.toml`, names are accepted as written and no person pages exist.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::fields::{self, Extractor, Value, closest};
+
+pub const TEAM_FILE: &str = "team.toml";
+
+/// One member of the team.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Person {
+    /// Short, stable id used in front matter (`dana`).
+    pub handle: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub contact: Option<String>,
+}
+
+/// Everyone in `team.toml`, looked up by handle or full name, ignoring case.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Team {
+    pub people: Vec<Person>,
+    by_key: HashMap<String, usize>,
+}
+
+/// A mention of a person somewhere in a page, and what for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mention {
+    pub name: String,
+    /// What the person is in that page: "decider", "owner", ...
+    pub role: &'static str,
+    pub span: Range<usize>,
+}
+
+const PERSON_KEYS: &[&str] = &["handle", "name", "role", "contact"];
+
+impl Team {
+    /// Reads `team.toml` if there is one.
+    pub fn load(root: &Path) -> (Option<Team>, Vec<Diagnostic>) {
+        match std::fs::read_to_string(root.join(TEAM_FILE)) {
+            Ok(text) => {
+                let (team, diagnostics) = Team::parse(&text);
+                (Some(team), diagnostics)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, Vec::new()),
+            Err(e) => (
+                None,
+                vec![Diagnostic::error(
+                    "unreadable-file",
+                    TEAM_FILE,
+                    format!("cannot read this file: {e}"),
+                )],
+            ),
+        }
+    }
+
+    pub fn parse(source: &str) -> (Team, Vec<Diagnostic>) {
+        let mut x = Extractor::new(TEAM_FILE, source);
+        let mut team = Team::default();
+        let table = match fields::parse_toml(source, 0) {
+            Ok(t) => t,
+            Err(e) => {
+                let d = Diagnostic::error(
+                    "invalid-toml",
+                    TEAM_FILE,
+                    format!("invalid TOML: {}", e.message),
+                )
+                .at(source, e.span);
+                return (team, vec![d]);
+            }
+        };
+        for entry in &table.entries {
+            if entry.key != "people" {
+                x.unknown_key(entry, TEAM_FILE, &["people"]);
+                continue;
+            }
+            let Value::Array(items) = &entry.node.value else {
+                x.diagnostics.push(
+                    Diagnostic::error(
+                        "wrong-type",
+                        TEAM_FILE,
+                        "`people` must be an array of tables",
+                    )
+                    .at(source, entry.node.span.clone())
+                    .with_help("write each person as a [[people]] table"),
+                );
+                continue;
+            };
+            for item in items {
+                let Value::Table(person) = &item.value else {
+                    continue;
+                };
+                let mut p = Person {
+                    handle: String::new(),
+                    name: String::new(),
+                    role: None,
+                    contact: None,
+                };
+                for field in &person.entries {
+                    match field.key.as_str() {
+                        "handle" => p.handle = x.string(field).unwrap_or_default(),
+                        "name" => p.name = x.string(field).unwrap_or_default(),
+                        "role" => p.role = x.string(field),
+                        "contact" => p.contact = x.string(field),
+                        _ => x.unknown_key(field, "[[people]]", PERSON_KEYS),
+                    }
+                }
+                if p.handle.is_empty() {
+                    x.diagnostics.push(
+                        Diagnostic::error(
+                            "missing-field",
+                            TEAM_FILE,
+                            "this person has no `handle`",
+                        )
+                        .at(source, item.span.start..item.span.start)
+                        .with_help("add a short id, e.g. handle = \"dana\""),
+                    );
+                    continue;
+                }
+                if p.name.is_empty() {
+                    p.name = p.handle.clone();
+                }
+                team.add(p, &mut x, item.span.clone());
+            }
+        }
+        (team, x.diagnostics)
+    }
+
+    fn add(&mut self, person: Person, x: &mut Extractor<'_>, span: Range<usize>) {
+        let handle = person.handle.to_lowercase();
+        if let Some(&first) = self.by_key.get(&handle) {
+            let d = Diagnostic::error(
+                "duplicate-person",
+                TEAM_FILE,
+                format!(
+                    "handle \"{}\" is used twice (first by {})",
+                    person.handle, self.people[first].name
+                ),
+            )
+            .at(x.source, span.start..span.start);
+            x.diagnostics.push(d);
+            return;
+        }
+        let index = self.people.len();
+        self.by_key.insert(handle, index);
+        self.by_key
+            .entry(person.name.to_lowercase())
+            .or_insert(index);
+        self.people.push(person);
+    }
+
+    /// The person a name refers to: a handle or a full name, any case.
+    pub fn find(&self, name: &str) -> Option<&Person> {
+        self.by_key
+            .get(&name.trim().trim_start_matches('@').to_lowercase())
+            .map(|&i| &self.people[i])
+    }
+
+    /// An error for each mention that names nobody on the team.
+    pub fn check(&self, path: &str, source: &str, mentions: &[Mention]) -> Vec<Diagnostic> {
+        mentions
+            .iter()
+            .filter(|m| self.find(&m.name).is_none())
+            .map(|m| {
+                let d = Diagnostic::error(
+                    "unknown-person",
+                    path,
+                    format!("unknown person \"{}\" (as {})", m.name, m.role),
+                )
+                .at(source, m.span.clone());
+                let handles = self.people.iter().map(|p| p.handle.as_str());
+                match closest(&m.name.to_lowercase(), handles) {
+                    Some(best) => d.with_help(format!("did you mean \"{best}\"?")),
+                    None => d.with_help(format!(
+                        "add them to {TEAM_FILE}, or use one of its handles"
+                    )),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Mentions of `names` in `source`: each is located at its first occurrence at or
+/// after `from`, so diagnostics point at the line that names the person.
+pub fn mentions(source: &str, from: usize, names: &[String], role: &'static str) -> Vec<Mention> {
+    names
+        .iter()
+        .map(|name| {
+            let at = source
+                .get(from..)
+                .and_then(|s| s.find(name.as_str()))
+                .map_or(from, |i| from + i);
+            Mention {
+                name: name.clone(),
+                role,
+                span: at..at + name.len(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEAM: &str = "[[people]]\nhandle = \"dana\"\nname = \"Dana Okafor\"\nrole = \"SRE\"\n\n[[people]]\nhandle = \"bob\"\nname = \"Bob Lin\"\n";
+
+    #[test]
+    fn finds_people_by_handle_or_name_in_any_case() {
+        let (team, d) = Team::parse(TEAM);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(team.find("DANA").map(|p| p.handle.as_str()), Some("dana"));
+        assert_eq!(team.find("bob lin").map(|p| p.handle.as_str()), Some("bob"));
+        assert_eq!(team.find("@bob").map(|p| p.handle.as_str()), Some("bob"));
+        assert!(team.find("carol").is_none());
+    }
+
+    #[test]
+    fn unknown_people_get_a_did_you_mean() {
+        let (team, _) = Team::parse(TEAM);
+        let source = "owner = \"bbo\"\n";
+        let found = team.check(
+            "r.md",
+            source,
+            &mentions(source, 0, &["bbo".to_string()], "owner"),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "unknown person \"bbo\" (as owner)");
+        assert_eq!(found[0].help.as_deref(), Some("did you mean \"bob\"?"));
+        assert_eq!((found[0].line, found[0].column), (1, 10));
+    }
+
+    #[test]
+    fn team_file_mistakes_are_reported() {
+        let (_, d) = Team::parse(
+            "[[people]]\nname = \"No Handle\"\n[[people]]\nhandle = \"a\"\nemail = \"x\"\n[[people]]\nhandle = \"A\"\n",
+        );
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            vec!["missing-field", "unknown-key", "duplicate-person"]
+        );
+    }
+}
