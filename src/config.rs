@@ -39,7 +39,7 @@ impl Default for MarkdownConfig {
 }
 
 /// The validated contents of `handbook.toml`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     pub title: String,
     pub description: Option<String>,
@@ -57,6 +57,28 @@ pub struct Config {
     pub broken_links: BrokenLinks,
     /// `[kinds]`: folder → page kind, tried before the built-in folder names.
     pub kinds: FolderKinds,
+    /// `[runbooks] review_every`: how often a runbook must be reviewed.
+    pub review_every: String,
+}
+
+impl Default for Config {
+    /// What a `handbook.toml` that sets nothing means.
+    fn default() -> Self {
+        Config {
+            title: "Handbook".into(),
+            description: None,
+            base_url: None,
+            output_dir: "public".into(),
+            repo_url: None,
+            branch: None,
+            theme: None,
+            exclude: Vec::new(),
+            markdown: MarkdownConfig::default(),
+            broken_links: BrokenLinks::default(),
+            kinds: FolderKinds::default(),
+            review_every: crate::kinds::runbook::DEFAULT_REVIEW_EVERY.into(),
+        }
+    }
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -71,6 +93,7 @@ const TOP_KEYS: &[&str] = &[
     "markdown",
     "links",
     "kinds",
+    "runbooks",
 ];
 const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "highlight"];
 const LINKS_KEYS: &[&str] = &["broken"];
@@ -104,10 +127,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
 /// Validates the text of a `handbook.toml`.
 pub fn parse(source: &str) -> Loaded {
     let mut x = Extractor::new(CONFIG_FILE, source);
-    let mut config = Config {
-        output_dir: "public".into(),
-        ..Config::default()
-    };
+    let mut config = Config::default();
     let table = match fields::parse_toml(source, 0) {
         Ok(t) => t,
         Err(e) => {
@@ -125,7 +145,11 @@ pub fn parse(source: &str) -> Loaded {
     };
     for entry in &table.entries {
         match entry.key.as_str() {
-            "title" => config.title = x.string(entry).unwrap_or_default(),
+            "title" => {
+                if let Some(title) = x.string(entry).filter(|t| !t.trim().is_empty()) {
+                    config.title = title;
+                }
+            }
             "description" => config.description = x.string(entry),
             "base_url" => {
                 config.base_url = x.string(entry).map(|mut url| {
@@ -159,6 +183,11 @@ pub fn parse(source: &str) -> Loaded {
                     config.kinds = folder_kinds(&mut x, t);
                 }
             }
+            "runbooks" => {
+                if let Some(t) = x.table(entry) {
+                    runbook_options(&mut x, t, &mut config);
+                }
+            }
             _ => x.unknown_key(entry, CONFIG_FILE, TOP_KEYS),
         }
     }
@@ -174,9 +203,6 @@ pub fn parse(source: &str) -> Loaded {
                 .at(source, span),
             );
         }
-    }
-    if config.title.is_empty() {
-        config.title = "Handbook".into();
     }
     Loaded {
         config,
@@ -220,6 +246,30 @@ fn links_options(x: &mut Extractor<'_>, table: &Table) -> BrokenLinks {
         }
     }
     broken
+}
+
+fn runbook_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
+    for entry in &table.entries {
+        if entry.key != "review_every" {
+            x.unknown_key(entry, "[runbooks]", &["review_every"]);
+            continue;
+        }
+        let Some(text) = x.string(entry) else {
+            continue;
+        };
+        if text.parse::<jiff::Span>().is_ok() {
+            config.review_every = text;
+        } else {
+            let d = Diagnostic::error(
+                "invalid-value",
+                x.path,
+                format!("`review_every` must be a duration, found \"{text}\""),
+            )
+            .at(x.source, entry.node.span.clone())
+            .with_help("write it like \"90d\", \"6w\" or \"6 months\"");
+            x.diagnostics.push(d);
+        }
+    }
 }
 
 fn folder_kinds(x: &mut Extractor<'_>, table: &Table) -> FolderKinds {

@@ -79,6 +79,12 @@ pub fn split(path: &str, source: &str) -> Result<Split, Diagnostic> {
 #[serde(transparent)]
 pub struct Date(String);
 
+impl From<jiff::civil::Date> for Date {
+    fn from(d: jiff::civil::Date) -> Date {
+        Date(d.to_string())
+    }
+}
+
 impl Date {
     /// Accepts `YYYY-MM-DD`, optionally followed by a time (`T10:00:00Z`).
     pub fn parse(text: &str) -> Option<Date> {
@@ -87,14 +93,17 @@ impl Date {
         if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
             return None;
         }
+        // Strictly YYYY-MM-DD, and a real day of the calendar.
         let b = day.as_bytes();
-        let digits = |r: Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-        if !(digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)) {
+        if !(b[4] == b'-' && b[7] == b'-') {
             return None;
         }
-        let month: u32 = day[5..7].parse().ok()?;
-        let dom: u32 = day[8..10].parse().ok()?;
-        ((1..=12).contains(&month) && (1..=31).contains(&dom)).then(|| Date(day.to_string()))
+        day.parse::<jiff::civil::Date>().ok().map(Date::from)
+    }
+
+    /// The calendar date, for arithmetic.
+    pub fn civil(&self) -> jiff::civil::Date {
+        self.0.parse().unwrap_or_default()
     }
 
     pub fn as_str(&self) -> &str {
@@ -271,5 +280,10 @@ mod tests {
         assert!(Date::parse("2024-13-01").is_none());
         assert!(Date::parse("2024-01-01T10:00:00Z").is_some());
         assert!(Date::parse("2024-1-1").is_none());
+        assert!(Date::parse("2023-02-29").is_none());
+        assert_eq!(
+            Date::parse("2024-03-01").map(|d| d.civil()),
+            Some(jiff::civil::date(2024, 3, 1))
+        );
     }
 }

@@ -7,8 +7,9 @@
 
 pub mod adr;
 pub mod people;
+pub mod runbook;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -157,6 +158,19 @@ pub struct Model {
     pub kinds: Vec<Kind>,
     pub adrs: HashMap<usize, adr::Adr>,
     pub adr_graph: adr::Graph,
+    pub runbooks: HashMap<usize, runbook::Runbook>,
+    /// Alert name → the runbook page that handles it.
+    pub alerts: BTreeMap<String, usize>,
+}
+
+/// What classifying and checking pages needs from outside them.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings<'a> {
+    pub folders: &'a FolderKinds,
+    /// "Today", for review dates; passed in so builds are reproducible.
+    pub today: jiff::civil::Date,
+    /// Default runbook review interval (`[runbooks] review_every`).
+    pub review_every: &'a str,
 }
 
 impl Model {
@@ -168,14 +182,25 @@ impl Model {
 /// Classifies every page and reads and cross-checks the records, in parallel.
 pub fn build(
     pages: &[Page],
-    folders: &FolderKinds,
+    settings: Settings<'_>,
     team: Option<people::Team>,
 ) -> (Model, Vec<Diagnostic>) {
-    let per_page: Vec<(Kind, Option<adr::Adr>, Vec<Diagnostic>)> = pages
+    let folders = settings.folders;
+    let runbook_settings = runbook::Settings {
+        today: settings.today,
+        review_every: settings.review_every,
+    };
+    type PerPage = (
+        Kind,
+        Option<adr::Adr>,
+        Option<runbook::Runbook>,
+        Vec<Diagnostic>,
+    );
+    let per_page: Vec<PerPage> = pages
         .par_iter()
         .map(|page| {
             if page.generated {
-                return (Kind::Page, None, Vec::new());
+                return (Kind::Page, None, None, Vec::new());
             }
             let declared = page.front.kind.as_deref().zip(page.front.kind_span.clone());
             let (kind, d) = infer(
@@ -191,11 +216,25 @@ pub fn build(
                 diagnostics.extend(more);
                 adr
             });
-            if let (Some(team), Some(adr)) = (&team, &adr) {
-                let mentions = adr.mentions(&page.source);
+            let runbook = (kind == Kind::Runbook).then(|| {
+                let (runbook, more) = runbook::parse(page, runbook_settings);
+                diagnostics.extend(more);
+                runbook
+            });
+            if let Some(team) = &team {
+                let mut mentions = adr
+                    .as_ref()
+                    .map(|a| a.mentions(&page.source))
+                    .unwrap_or_default();
+                mentions.extend(
+                    runbook
+                        .as_ref()
+                        .map(|r| r.mentions(&page.source))
+                        .unwrap_or_default(),
+                );
                 diagnostics.extend(team.check(&page.source_path, &page.source, &mentions));
             }
-            (kind, adr, diagnostics)
+            (kind, adr, runbook, diagnostics)
         })
         .collect();
     let mut model = Model {
@@ -203,10 +242,13 @@ pub fn build(
         ..Model::default()
     };
     let mut diagnostics = Vec::new();
-    for (i, (kind, adr, d)) in per_page.into_iter().enumerate() {
+    for (i, (kind, adr, runbook, d)) in per_page.into_iter().enumerate() {
         model.kinds.push(kind);
         if let Some(adr) = adr {
             model.adrs.insert(i, adr);
+        }
+        if let Some(runbook) = runbook {
+            model.runbooks.insert(i, runbook);
         }
         diagnostics.extend(d);
     }
@@ -224,6 +266,20 @@ pub fn build(
     records.sort_by_key(|r| r.page);
     let (graph, more) = adr::check(&records);
     model.adr_graph = graph;
+    diagnostics.extend(more);
+    let mut runbooks: Vec<runbook::Record<'_>> = model
+        .runbooks
+        .iter()
+        .map(|(&i, r)| runbook::Record {
+            page: i,
+            path: &pages[i].source_path,
+            source: &pages[i].source,
+            runbook: r,
+        })
+        .collect();
+    runbooks.sort_by_key(|r| r.page);
+    let (alerts, more) = runbook::alerts(&runbooks);
+    model.alerts = alerts;
     diagnostics.extend(more);
     (model, diagnostics)
 }

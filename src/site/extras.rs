@@ -57,6 +57,7 @@ pub(super) fn write(
         Ok(html) => files.push(("404.html".into(), html.into_bytes())),
         Err(d) => diagnostics.push(d),
     }
+    files.push(("alerts.json".into(), alerts_json(render).into_bytes()));
     if let Some(sitemap) = sitemap(render) {
         files.push(("sitemap.xml".into(), sitemap.into_bytes()));
     }
@@ -144,10 +145,32 @@ fn not_found_page(render: &Renderer<'_>, templates: &Templates) -> Result<String
             backlinks: Vec::new(),
             extra: &extra,
             adr: None,
+            runbook: None,
         },
         nav: NavView::default(),
     };
     templates.render("404.html", &context)
+}
+
+/// `alerts.json`: alert name → runbook URL, so an alerting system can set each
+/// alert's `runbook_url`. Absolute when `base_url` is set, else root-relative.
+fn alerts_json(render: &Renderer<'_>) -> String {
+    let site = render.site;
+    let base = site.config.base_url.as_deref().unwrap_or("/");
+    let map: serde_json::Map<String, serde_json::Value> = site
+        .model
+        .alerts
+        .iter()
+        .map(|(alert, &page)| {
+            (
+                alert.clone(),
+                format!("{base}{}", site.pages[page].url).into(),
+            )
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&map).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// `sitemap.xml` needs absolute URLs, so it is written only when `base_url` is set.

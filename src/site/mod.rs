@@ -10,7 +10,7 @@ mod extras;
 pub mod output;
 pub mod sections;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,11 +22,14 @@ use crate::config::{self, Config};
 use crate::content::{self, Page};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::kinds::adr::Status;
+use crate::kinds::runbook::Review;
+
 use crate::kinds::{self, Kind};
 use crate::links::{self, LinkIndex, PageEntry, relative_href};
 use crate::markdown::{self, Highlighter, Rendered};
 use crate::templates::view::{
-    AdrRow, AdrView, ChildView, NavLink, NavView, PageContext, PageView, SiteView,
+    AdrRow, AdrView, AlertRow, ChildView, NavLink, NavView, PageContext, PageView, RunbookRow,
+    RunbookView, ServiceGroup, SiteView,
 };
 use crate::templates::{self, Templates};
 use output::Sink;
@@ -44,6 +47,19 @@ pub struct BuildOptions {
     /// Overrides `base_url` from the config.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// "Today", for review dates. The command line sets it from the clock or
+    /// `SOURCE_DATE_EPOCH`; `None` means the clock.
+    pub today: Option<jiff::civil::Date>,
+}
+
+/// Today's date in UTC, or the date of `SOURCE_DATE_EPOCH` when it is set, so a
+/// build can be reproduced exactly (the reproducible-builds convention).
+pub fn today(source_date_epoch: Option<&str>) -> jiff::civil::Date {
+    let now = source_date_epoch
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| jiff::Timestamp::from_second(secs).ok())
+        .unwrap_or_else(jiff::Timestamp::now);
+    jiff::tz::Offset::UTC.to_datetime(now).date()
 }
 
 /// Problems that stop the tool before it can report on the content.
@@ -183,7 +199,12 @@ impl Site {
         let t = Instant::now();
         let (team, team_diagnostics) = kinds::people::Team::load(&root);
         diagnostics.extend(team_diagnostics);
-        let (model, kind_diagnostics) = kinds::build(&pages, &config.kinds, team);
+        let settings = kinds::Settings {
+            folders: &config.kinds,
+            today: options.today.unwrap_or_else(|| today(None)),
+            review_every: &config.review_every,
+        };
+        let (model, kind_diagnostics) = kinds::build(&pages, settings, team);
         diagnostics.extend(kind_diagnostics);
         timings.push(("kinds", t.elapsed()));
         let site = Site {
@@ -255,6 +276,8 @@ impl Site {
             .collect();
         files.push(format!("{}/syntax.css", templates::THEME_DIR));
         files.push("404.html".into());
+        files.push("alerts.json".into());
+
         files.push("sitemap.xml".into());
         files
     }
@@ -420,6 +443,15 @@ fn title_of(page: &Page, rendered: &Rendered, config: &Config, kind: Kind) -> St
     sections::humanize(page.stem())
 }
 
+fn review_name(review: Review) -> &'static str {
+    match review {
+        Review::Current => "current",
+        Review::DueSoon => "due-soon",
+        Review::Overdue => "overdue",
+        Review::Unknown => "unknown",
+    }
+}
+
 /// What the per-page template stage shares.
 struct Renderer<'a> {
     site: &'a Site,
@@ -502,6 +534,7 @@ impl Renderer<'_> {
             tags: &page.front.tags,
             kind: self.site.model.kind(i).name(),
             adr: self.adr_view(i),
+            runbook: self.runbook_view(i),
             draft: page.front.draft,
             url: &page.url,
             permalink: self
@@ -545,6 +578,63 @@ impl Renderer<'_> {
             supersedes: links(graph.supersedes.get(&i)),
             superseded_by: links(graph.superseded_by.get(&i)),
         })
+    }
+
+    fn runbook_view(&self, i: usize) -> Option<RunbookView> {
+        let r = self.site.model.runbooks.get(&i)?;
+        let team = self.site.model.team.as_ref();
+        Some(RunbookView {
+            service: r.service.clone(),
+            owner: r.owner.clone(),
+            owner_name: r
+                .owner
+                .as_deref()
+                .and_then(|o| team?.find(o))
+                .map(|p| p.name.clone()),
+            alerts: r.alerts.clone(),
+            severity: r.severity.clone(),
+            dashboards: r.dashboards.clone(),
+            last_reviewed: r.last_reviewed.as_ref().map(|d| d.as_str().to_string()),
+            review_every: r.review_every.clone(),
+            next_review: r.next_review.as_ref().map(|d| d.as_str().to_string()),
+            review: review_name(r.review),
+        })
+    }
+
+    /// A runbook folder's index: its runbooks by service, and their alerts.
+    fn runbook_index(&self, from_url: &str, pages: &[usize]) -> (Vec<ServiceGroup>, Vec<AlertRow>) {
+        let runbooks = &self.site.model.runbooks;
+        let mut groups: BTreeMap<String, Vec<RunbookRow>> = BTreeMap::new();
+        let mut alerts = Vec::new();
+        for &p in pages {
+            let Some(r) = runbooks.get(&p) else { continue };
+            let href = relative_href(from_url, &self.site.pages[p].url);
+            groups
+                .entry(r.service.clone().unwrap_or_else(|| "(no service)".into()))
+                .or_default()
+                .push(RunbookRow {
+                    title: self.titles[p].clone(),
+                    href: href.clone(),
+                    owner: r.owner.clone(),
+                    review: review_name(r.review),
+                    next_review: r.next_review.as_ref().map(|d| d.as_str().to_string()),
+                });
+            for alert in &r.alerts {
+                if self.site.model.alerts.get(alert) == Some(&p) {
+                    alerts.push(AlertRow {
+                        alert: alert.clone(),
+                        title: self.titles[p].clone(),
+                        href: href.clone(),
+                    });
+                }
+            }
+        }
+        alerts.sort_by(|a, b| a.alert.cmp(&b.alert));
+        let groups = groups
+            .into_iter()
+            .map(|(service, runbooks)| ServiceGroup { service, runbooks })
+            .collect();
+        (groups, alerts)
     }
 
     /// The decision log of a folder: one row per ADR among `pages`.
@@ -599,11 +689,13 @@ impl Renderer<'_> {
         if let Some(s) = tree.section_of[i] {
             let section = &tree.sections[s];
             nav.adr_log = self.adr_log(url, &section.pages);
-            // Records listed in the log are not listed again as plain pages.
+            (nav.runbook_index, nav.alerts) = self.runbook_index(url, &section.pages);
+            // Records listed in a log or index are not listed again as plain pages.
+            let model = &self.site.model;
             nav.children = section
                 .pages
                 .iter()
-                .filter(|c| !self.site.model.adrs.contains_key(c))
+                .filter(|c| !model.adrs.contains_key(c) && !model.runbooks.contains_key(c))
                 .map(|&c| self.child(url, c))
                 .collect();
             nav.subsections = section

@@ -25,10 +25,14 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
     "index.html",
     "404.html",
     "adr.html",
+    "runbook.html",
     "partials/article.html",
     "partials/sidebar.html",
     "partials/adr-meta.html",
     "partials/adr-log.html",
+    "partials/runbook-meta.html",
+    "partials/runbook-index.html",
+
 );
 
 /// The default theme's static files, written under `theme/` in the output.

@@ -70,6 +70,49 @@ pub struct PageView<'a> {
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
     /// The decision record, on ADR pages.
     pub adr: Option<AdrView>,
+    /// The runbook's facts, on runbook pages.
+    pub runbook: Option<RunbookView>,
+}
+
+/// A runbook's facts, as shown on its page and in indexes.
+#[derive(Debug, Serialize)]
+pub struct RunbookView {
+    pub service: Option<String>,
+    /// The owner's handle as written, and their name from `team.toml` if known.
+    pub owner: Option<String>,
+    pub owner_name: Option<String>,
+    pub alerts: Vec<String>,
+    pub severity: Option<String>,
+    pub dashboards: Vec<String>,
+    pub last_reviewed: Option<String>,
+    pub review_every: String,
+    pub next_review: Option<String>,
+    /// `current`, `due-soon`, `overdue` or `unknown`.
+    pub review: &'static str,
+}
+
+/// Runbooks of one service, in a runbook folder's index.
+#[derive(Debug, Serialize)]
+pub struct ServiceGroup {
+    pub service: String,
+    pub runbooks: Vec<RunbookRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RunbookRow {
+    pub title: String,
+    pub href: String,
+    pub owner: Option<String>,
+    pub review: &'static str,
+    pub next_review: Option<String>,
+}
+
+/// An alert and the runbook that handles it.
+#[derive(Debug, Serialize)]
+pub struct AlertRow {
+    pub alert: String,
+    pub title: String,
+    pub href: String,
 }
 
 /// An architecture decision record, as shown on its page.
@@ -117,6 +160,11 @@ pub struct NavView {
     pub children: Vec<ChildView>,
     /// For a folder of ADRs: its decision log, by number.
     pub adr_log: Vec<AdrRow>,
+    /// For a folder of runbooks: its runbooks grouped by service, and the alerts
+    /// they handle.
+    pub runbook_index: Vec<ServiceGroup>,
+    pub alerts: Vec<AlertRow>,
+
     pub prev: Option<NavLink>,
     pub next: Option<NavLink>,
 }

@@ -9,9 +9,9 @@ use crate::support::Fixture;
 fn small_site() -> Fixture {
     Fixture::new()
         .file("handbook.toml", "title = \"Ops\"\nbase_url = \"https://acme.example/handbook\"\n")
-        .file("index.md", "# Ops handbook\n\nSee [the db runbook](runbooks/db.md).\n")
-        .file("runbooks/README.md", "+++\ntitle = \"Runbooks\"\n+++\nAll runbooks.\n")
-        .file("runbooks/db.md", "+++\ntitle = \"Database\"\ndate = 2024-05-01\naliases = [\"/old/db/\"]\n+++\n## Failover\n")
+        .file("index.md", "# Ops handbook\n\nSee [the db runbook](procedures/db.md).\n")
+        .file("procedures/README.md", "+++\ntitle = \"Procedures\"\n+++\nAll procedures.\n")
+        .file("procedures/db.md", "+++\ntitle = \"Database\"\ndate = 2024-05-01\naliases = [\"/old/db/\"]\n+++\n## Failover\n")
         .file("guides/Getting Started.md", "# Getting started\n\n![diagram](img/flow.png)\n")
         .bytes("guides/img/flow.png", b"\x89PNG fake")
 }
@@ -67,13 +67,14 @@ fn pages_become_folders_with_index_html() {
         files,
         vec![
             "404.html",
+            "alerts.json",
             "guides/getting-started/index.html",
             "guides/img/flow.png",
             "guides/index.html",
             "index.html",
             "old/db/index.html",
-            "runbooks/db/index.html",
-            "runbooks/index.html",
+            "procedures/db/index.html",
+            "procedures/index.html",
             "sitemap.xml",
             "theme/handbook.js",
             "theme/style.css",
@@ -100,7 +101,7 @@ fn internal_urls_are_relative_so_any_subpath_works() {
     );
     assert!(page.contains("href=\"../../theme/style.css\""));
     let home = site.read("public/index.html");
-    assert!(home.contains("href=\"runbooks/db/\""), "{home}");
+    assert!(home.contains("href=\"procedures/db/\""), "{home}");
     for (path, bytes) in snapshot_tree(&site.path().join("public")) {
         let text = String::from_utf8_lossy(&bytes);
         if path.ends_with(".html") && path != "404.html" {
@@ -119,12 +120,12 @@ fn base_url_is_used_only_where_absolute_urls_are_required() {
     site.build_ok();
     let sitemap = site.read("public/sitemap.xml");
     assert!(sitemap.contains(
-        "<loc>https://acme.example/handbook/runbooks/db/</loc>\n    <lastmod>2024-05-01</lastmod>"
+        "<loc>https://acme.example/handbook/procedures/db/</loc>\n    <lastmod>2024-05-01</lastmod>"
     ));
-    let db = site.read("public/runbooks/db/index.html");
-    assert!(
-        db.contains("<link rel=\"canonical\" href=\"https://acme.example/handbook/runbooks/db/\">")
-    );
+    let db = site.read("public/procedures/db/index.html");
+    assert!(db.contains(
+        "<link rel=\"canonical\" href=\"https://acme.example/handbook/procedures/db/\">"
+    ));
     let not_found = site.read("public/404.html");
     assert!(
         not_found.contains("href=\"/handbook/theme/style.css\""),
@@ -132,7 +133,7 @@ fn base_url_is_used_only_where_absolute_urls_are_required() {
     );
     let redirect = site.read("public/old/db/index.html");
     assert!(
-        redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=../../runbooks/db/\">"),
+        redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=../../procedures/db/\">"),
         "{redirect}"
     );
 }
@@ -144,7 +145,7 @@ fn base_url_flag_overrides_the_config() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         site.read("public/sitemap.xml")
-            .contains("https://other.example/hb/runbooks/db/")
+            .contains("https://other.example/hb/procedures/db/")
     );
 }
 
@@ -163,7 +164,7 @@ fn earlier_outputs_elsewhere_are_not_copied_in_as_assets() {
 
 #[test]
 fn same_input_gives_a_byte_identical_site() {
-    let site = small_site().file("runbooks/x.md", "```rust\nfn main() {}\n```\n");
+    let site = small_site().file("procedures/x.md", "```rust\nfn main() {}\n```\n");
     site.run(&["build", "-o", "one"]);
     site.run(&["build", "-o", "two"]);
     let one = snapshot_tree(&site.path().join("one"));
@@ -177,7 +178,7 @@ fn a_failed_build_leaves_the_previous_site_intact() {
     let site = small_site();
     site.build_ok();
     let before = snapshot_tree(&site.path().join("public"));
-    let site = site.file("runbooks/db.md", "[broken](nowhere.md)\n");
+    let site = site.file("procedures/db.md", "[broken](nowhere.md)\n");
     let run = site.run(&["build"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
@@ -222,7 +223,7 @@ fn output_folder_option_and_config_are_honoured_and_not_walked() {
     );
     let out = site.run(&["build", "-o", "elsewhere"]);
     assert_eq!(out.code, 0);
-    assert!(site.exists("elsewhere/runbooks/db/index.html"));
+    assert!(site.exists("elsewhere/procedures/db/index.html"));
 }
 
 #[test]

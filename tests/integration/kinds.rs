@@ -244,3 +244,179 @@ fn without_a_team_file_names_are_accepted_as_written() {
     let (code, diags) = site.check_json();
     assert_eq!((code, diags.len()), (0, 0));
 }
+
+fn runbook(service: &str, owner: &str, extra: &str) -> String {
+    format!("+++\nservice = \"{service}\"\nowner = \"{owner}\"\n{extra}+++\n# Steps\n")
+}
+
+#[test]
+fn runbooks_need_a_service_and_an_owner() {
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file("runbooks/a.md", "+++\nseverity = \"SEV2\"\n+++\n");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    let messages: Vec<_> = diags.iter().map(|d| d["message"].clone()).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "this runbook has no `owner`",
+            "this runbook has no `service`"
+        ]
+    );
+}
+
+#[test]
+fn overdue_reviews_warn_at_the_date_and_fail_under_strict() {
+    // "Today" is pinned to 2026-11-20 by the fixture runner.
+    let site = Fixture::new()
+        .file(
+            "handbook.toml",
+            "title = \"T\"\n[runbooks]\nreview_every = \"90d\"\n",
+        )
+        .file("index.md", "")
+        .file(
+            "runbooks/old.md",
+            &runbook("billing", "dana", "last_reviewed = 2026-06-01\n"),
+        )
+        .file(
+            "runbooks/fresh.md",
+            &runbook("billing", "dana", "last_reviewed = 2026-11-01\n"),
+        )
+        .file(
+            "runbooks/long.md",
+            &runbook(
+                "billing",
+                "dana",
+                "last_reviewed = 2026-06-01\nreview_every = \"1y\"\n",
+            ),
+        );
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0);
+    assert_eq!(
+        positions(&diags),
+        vec![("review-overdue".into(), "runbooks/old.md".into(), 4, 17)]
+    );
+    assert_eq!(
+        diags[0]["message"],
+        "review overdue by 82 days: last reviewed 2026-06-01, due every 90d"
+    );
+    assert_eq!(site.run(&["check", "--strict"]).code, 1);
+}
+
+#[test]
+fn review_intervals_must_be_durations() {
+    let site = Fixture::new().file("index.md", "").file(
+        "runbooks/a.md",
+        &runbook("billing", "dana", "review_every = \"often\"\n"),
+    );
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(
+        positions(&diags),
+        vec![("invalid-value".into(), "runbooks/a.md".into(), 4, 16)]
+    );
+    assert_eq!(
+        diags[0]["help"],
+        "write it like \"90d\", \"6w\" or \"6 months\""
+    );
+}
+
+#[test]
+fn an_alert_claimed_by_two_runbooks_warns() {
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file(
+            "runbooks/a.md",
+            &runbook("billing", "dana", "alerts = [\"HighErrorRate\"]\n"),
+        )
+        .file(
+            "runbooks/b.md",
+            &runbook(
+                "billing",
+                "dana",
+                "alerts = [\"Other\", \"HighErrorRate\"]\n",
+            ),
+        );
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0);
+    assert_eq!(
+        positions(&diags),
+        vec![("duplicate-alert".into(), "runbooks/b.md".into(), 4, 21)]
+    );
+    assert_eq!(
+        diags[0]["message"],
+        "alert \"HighErrorRate\" is also claimed by `runbooks/a.md`"
+    );
+}
+
+#[test]
+fn runbook_owners_must_be_on_the_team() {
+    let site = Fixture::new()
+        .file(
+            "team.toml",
+            "[[people]]\nhandle = \"dana\"\nname = \"Dana Okafor\"\n",
+        )
+        .file("index.md", "")
+        .file("runbooks/a.md", &runbook("billing", "dnaa", ""));
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(
+        positions(&diags),
+        vec![("unknown-person".into(), "runbooks/a.md".into(), 3, 10)]
+    );
+    assert_eq!(diags[0]["help"], "did you mean \"dana\"?");
+}
+
+#[test]
+fn runbook_index_groups_by_service_and_alerts_json_points_at_runbooks() {
+    let site = Fixture::new()
+        .file(
+            "handbook.toml",
+            "title = \"T\"\nbase_url = \"https://ops.example/hb/\"\n",
+        )
+        .file("index.md", "")
+        .file("runbooks/README.md", "# Runbooks\n")
+        .file(
+            "runbooks/pay-errors.md",
+            &runbook(
+                "payments",
+                "dana",
+                "alerts = [\"PayErrors\"]\nlast_reviewed = 2026-11-01\n",
+            ),
+        )
+        .file(
+            "runbooks/bill-lag.md",
+            &runbook(
+                "billing",
+                "bob",
+                "alerts = [\"BillLag\"]\nlast_reviewed = 2026-01-01\n",
+            ),
+        );
+    site.build_ok();
+    assert_eq!(
+        site.read("public/alerts.json"),
+        "{\n  \"BillLag\": \"https://ops.example/hb/runbooks/bill-lag/\",\n  \"PayErrors\": \"https://ops.example/hb/runbooks/pay-errors/\"\n}\n"
+    );
+    let index = site.read("public/runbooks/index.html");
+    let billing = index
+        .find("<h3 class=\"service\">billing</h3>")
+        .unwrap_or(usize::MAX);
+    let payments = index
+        .find("<h3 class=\"service\">payments</h3>")
+        .unwrap_or(usize::MAX);
+    assert!(billing < payments && payments < usize::MAX, "{index}");
+    assert!(
+        index.contains("<td><code>PayErrors</code></td><td><a href=\"pay-errors/\">Steps</a></td>"),
+        "{index}"
+    );
+    assert!(
+        index.contains("<span class=\"badge review-overdue\">overdue</span>"),
+        "{index}"
+    );
+    insta::assert_snapshot!("runbook_index", index);
+    insta::assert_snapshot!(
+        "runbook_page",
+        site.read("public/runbooks/pay-errors/index.html")
+    );
+}

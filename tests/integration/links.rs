@@ -5,10 +5,10 @@ use crate::support::{Fixture, positions};
 
 fn linked_site() -> Fixture {
     Fixture::new()
-        .file("index.md", "# Home\n\n[Rota](On%20Call/Weekly%20Rota.md#hand-off) · [raw](<On Call/Weekly Rota.md>) · [folder](runbooks/) · [readme](runbooks/README.md) · [file](docs/plan.pdf)\n")
+        .file("index.md", "# Home\n\n[Rota](On%20Call/Weekly%20Rota.md#hand-off) · [raw](<On Call/Weekly Rota.md>) · [folder](procedures/) · [readme](procedures/README.md) · [file](docs/plan.pdf)\n")
         .file("On Call/Weekly Rota.md", "# Weekly rota\n\n## Hand off\n\nBack [home](../index.md) or [up](./) or [self](#hand-off).\n")
-        .file("runbooks/README.md", "# Runbooks\n\n[db](db.md#fail-over)\n")
-        .file("runbooks/db.md", "# DB\n\n## Fail over\n\n## Fail over\n\n[second](#fail-over-1) and [rota](/On%20Call/Weekly%20Rota.md)\n")
+        .file("procedures/README.md", "# Procedures\n\n[db](db.md#fail-over)\n")
+        .file("procedures/db.md", "# DB\n\n## Fail over\n\n## Fail over\n\n[second](#fail-over-1) and [rota](/On%20Call/Weekly%20Rota.md)\n")
         .bytes("docs/plan.pdf", b"%PDF-1.4")
 }
 
@@ -22,7 +22,7 @@ fn links_to_renamed_files_folders_readmes_and_assets_resolve() {
     for href in [
         "href=\"on-call/weekly-rota/#hand-off\"",
         "href=\"on-call/weekly-rota/\"",
-        "href=\"runbooks/\"",
+        "href=\"procedures/\"",
         "href=\"docs/plan.pdf\"",
     ] {
         assert!(home.contains(href), "missing {href} in {home}");
@@ -31,7 +31,7 @@ fn links_to_renamed_files_folders_readmes_and_assets_resolve() {
     assert!(rota.contains("<a href=\"../../\">home</a>"), "{rota}");
     assert!(rota.contains("<a href=\"../\">up</a>"), "{rota}");
     assert!(rota.contains("<a href=\"#hand-off\">self</a>"), "{rota}");
-    let db = site.read("public/runbooks/db/index.html");
+    let db = site.read("public/procedures/db/index.html");
     assert!(
         db.contains("<a href=\"#fail-over-1\">second</a>"),
         "duplicate headings get -1: {db}"
@@ -50,7 +50,7 @@ fn every_page_shows_its_backlinks() {
     let backlinks = rota.split("Linked from</h2>").nth(1).unwrap_or_default();
     assert!(backlinks.contains("<a href=\"../../\">Home</a>"), "{rota}");
     assert!(
-        backlinks.contains("<a href=\"../../runbooks/db/\">DB</a>"),
+        backlinks.contains("<a href=\"../../procedures/db/\">DB</a>"),
         "{rota}"
     );
     assert_eq!(
@@ -67,19 +67,19 @@ fn every_page_shows_its_backlinks() {
 
 #[test]
 fn a_missing_anchor_suggests_the_closest_heading() {
-    let site = linked_site().file("runbooks/x.md", "[db](db.md#fail-ovr)\n");
+    let site = linked_site().file("procedures/x.md", "[db](db.md#fail-ovr)\n");
     let (code, diags) = site.check_json();
     assert_eq!(code, 1);
     assert_eq!(
         positions(&diags),
-        vec![("missing-anchor".into(), "runbooks/x.md".into(), 1, 6)]
+        vec![("missing-anchor".into(), "procedures/x.md".into(), 1, 6)]
     );
     assert_eq!(diags[0]["help"], "did you mean `#fail-over`?");
 }
 
 #[test]
 fn a_broken_link_suggests_the_closest_page_as_written_from_there() {
-    let site = linked_site().file("runbooks/x.md", "text\n\n[db](dbb.md)\n");
+    let site = linked_site().file("procedures/x.md", "text\n\n[db](dbb.md)\n");
     let (_, diags) = site.check_json();
     assert_eq!(diags[0]["line"], 3);
     assert_eq!(diags[0]["help"], "did you mean `db.md`?");

@@ -79,6 +79,8 @@ impl Fixture {
             .args(args)
             .current_dir(self.path())
             .env("NO_COLOR", "1")
+            // A fixed "today" (2026-11-20), so review dates give the same result every day.
+            .env("SOURCE_DATE_EPOCH", "1795132800")
             .output()
             .expect("run handbook");
         Run {
