@@ -586,11 +586,10 @@ impl Renderer<'_> {
         Some(RunbookView {
             service: r.service.clone(),
             owner: r.owner.clone(),
-            owner_name: r
-                .owner
-                .as_deref()
-                .and_then(|o| team?.find(o))
-                .map(|p| p.name.clone()),
+            owner_name: r.owner.as_deref().map(|o| {
+                team.and_then(|t| t.find(o))
+                    .map_or_else(|| o.to_string(), |p| p.name.clone())
+            }),
             alerts: r.alerts.clone(),
             severity: r.severity.clone(),
             dashboards: r.dashboards.clone(),

@@ -78,7 +78,8 @@ pub struct PageView<'a> {
 #[derive(Debug, Serialize)]
 pub struct RunbookView {
     pub service: Option<String>,
-    /// The owner's handle as written, and their name from `team.toml` if known.
+    /// The owner's handle as written, and their name (from `team.toml` when it
+    /// knows them, else as written).
     pub owner: Option<String>,
     pub owner_name: Option<String>,
     pub alerts: Vec<String>,
