@@ -22,6 +22,9 @@ pub enum Target {
     Page(usize),
     /// An asset, by index into the site's assets.
     Asset(usize),
+    /// A page the tool generates (the action tracker, people pages), by index
+    /// into the list given to [`LinkIndex::with_generated`].
+    Generated(usize),
 }
 
 /// A link that resolved to something in the site.
@@ -52,6 +55,8 @@ pub struct LinkIndex {
     page_urls: Vec<String>,
     page_folders: Vec<String>,
     asset_urls: Vec<String>,
+    generated: HashMap<String, usize>,
+    generated_urls: Vec<String>,
 }
 
 /// What the index needs to know about one page.
@@ -93,6 +98,18 @@ impl LinkIndex {
         index
     }
 
+    /// Makes generated pages (site URLs like `actions/`) linkable, as folders.
+    pub fn with_generated(mut self, urls: impl IntoIterator<Item = String>) -> Self {
+        for url in urls {
+            self.generated.insert(
+                url.trim_end_matches('/').to_string(),
+                self.generated_urls.len(),
+            );
+            self.generated_urls.push(url);
+        }
+        self
+    }
+
     /// Resolves `dest` as written in page `from`.
     pub fn resolve(&self, from: usize, dest: &str) -> Result<Resolved, Unresolved> {
         let (path, fragment) = match dest.split_once('#') {
@@ -125,7 +142,12 @@ impl LinkIndex {
                     .get(joined.trim_end_matches('/'))
                     .map(|&i| Target::Page(i))
             })
-            .or_else(|| self.assets.get(&joined).map(|&i| Target::Asset(i)));
+            .or_else(|| self.assets.get(&joined).map(|&i| Target::Asset(i)))
+            .or_else(|| {
+                self.generated
+                    .get(joined.trim_end_matches('/'))
+                    .map(|&i| Target::Generated(i))
+            });
         match target {
             Some(target) => Ok(Resolved { target, fragment }),
             None if self.drafts.contains(&joined) => Err(Unresolved::Draft(joined)),
@@ -142,6 +164,7 @@ impl LinkIndex {
         match target {
             Target::Page(i) => self.page_urls.get(i),
             Target::Asset(i) => self.asset_urls.get(i),
+            Target::Generated(i) => self.generated_urls.get(i),
         }
         .map_or("", String::as_str)
     }

@@ -7,6 +7,7 @@
 
 pub mod adr;
 pub mod people;
+pub mod review;
 pub mod runbook;
 
 use std::collections::{BTreeMap, HashMap};
@@ -159,6 +160,8 @@ pub struct Model {
     pub adrs: HashMap<usize, adr::Adr>,
     pub adr_graph: adr::Graph,
     pub runbooks: HashMap<usize, runbook::Runbook>,
+    /// After-action reviews and retrospectives.
+    pub reviews: HashMap<usize, review::Review>,
     /// Alert name → the runbook page that handles it.
     pub alerts: BTreeMap<String, usize>,
 }
@@ -179,78 +182,101 @@ impl Model {
     }
 }
 
+/// What one page turned out to be.
+struct Classified {
+    kind: Kind,
+    adr: Option<adr::Adr>,
+    runbook: Option<runbook::Runbook>,
+    review: Option<review::Review>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) -> Classified {
+    let mut c = Classified {
+        kind: Kind::Page,
+        adr: None,
+        runbook: None,
+        review: None,
+        diagnostics: Vec::new(),
+    };
+    if page.generated {
+        return c;
+    }
+    let declared = page.front.kind.as_deref().zip(page.front.kind_span.clone());
+    let (kind, d) = infer(
+        &page.source_path,
+        &page.source,
+        declared,
+        page.is_section_index,
+        settings.folders,
+    );
+    c.kind = kind;
+    c.diagnostics.extend(d);
+    let mut mentions = Vec::new();
+    match kind {
+        Kind::Adr => {
+            let (adr, more) = adr::parse(page);
+            c.diagnostics.extend(more);
+            mentions.extend(adr.mentions(&page.source));
+            c.adr = Some(adr);
+        }
+        Kind::Runbook => {
+            let runbook_settings = runbook::Settings {
+                today: settings.today,
+                review_every: settings.review_every,
+            };
+            let (runbook, more) = runbook::parse(page, runbook_settings);
+            c.diagnostics.extend(more);
+            mentions.extend(runbook.mentions(&page.source));
+            c.runbook = Some(runbook);
+        }
+        Kind::Aar | Kind::Retro => {
+            let which = if kind == Kind::Aar {
+                review::Which::Aar
+            } else {
+                review::Which::Retro
+            };
+            let (review, more) = review::parse(page, which, settings.today);
+            c.diagnostics.extend(more);
+            mentions.extend(review.mentions(&page.source));
+            c.review = Some(review);
+        }
+        Kind::Page | Kind::Charter | Kind::Channels => {}
+    }
+    if let Some(team) = team {
+        c.diagnostics
+            .extend(team.check(&page.source_path, &page.source, &mentions));
+    }
+    c
+}
+
 /// Classifies every page and reads and cross-checks the records, in parallel.
 pub fn build(
     pages: &[Page],
     settings: Settings<'_>,
     team: Option<people::Team>,
 ) -> (Model, Vec<Diagnostic>) {
-    let folders = settings.folders;
-    let runbook_settings = runbook::Settings {
-        today: settings.today,
-        review_every: settings.review_every,
-    };
-    type PerPage = (
-        Kind,
-        Option<adr::Adr>,
-        Option<runbook::Runbook>,
-        Vec<Diagnostic>,
-    );
-    let per_page: Vec<PerPage> = pages
+    let classified: Vec<Classified> = pages
         .par_iter()
-        .map(|page| {
-            if page.generated {
-                return (Kind::Page, None, None, Vec::new());
-            }
-            let declared = page.front.kind.as_deref().zip(page.front.kind_span.clone());
-            let (kind, d) = infer(
-                &page.source_path,
-                &page.source,
-                declared,
-                page.is_section_index,
-                folders,
-            );
-            let mut diagnostics: Vec<Diagnostic> = d.into_iter().collect();
-            let adr = (kind == Kind::Adr).then(|| {
-                let (adr, more) = adr::parse(page);
-                diagnostics.extend(more);
-                adr
-            });
-            let runbook = (kind == Kind::Runbook).then(|| {
-                let (runbook, more) = runbook::parse(page, runbook_settings);
-                diagnostics.extend(more);
-                runbook
-            });
-            if let Some(team) = &team {
-                let mut mentions = adr
-                    .as_ref()
-                    .map(|a| a.mentions(&page.source))
-                    .unwrap_or_default();
-                mentions.extend(
-                    runbook
-                        .as_ref()
-                        .map(|r| r.mentions(&page.source))
-                        .unwrap_or_default(),
-                );
-                diagnostics.extend(team.check(&page.source_path, &page.source, &mentions));
-            }
-            (kind, adr, runbook, diagnostics)
-        })
+        .map(|page| classify(page, settings, team.as_ref()))
         .collect();
     let mut model = Model {
         team,
         ..Model::default()
     };
     let mut diagnostics = Vec::new();
-    for (i, (kind, adr, runbook, d)) in per_page.into_iter().enumerate() {
-        model.kinds.push(kind);
-        if let Some(adr) = adr {
+    for (i, c) in classified.into_iter().enumerate() {
+        model.kinds.push(c.kind);
+        if let Some(adr) = c.adr {
             model.adrs.insert(i, adr);
         }
-        if let Some(runbook) = runbook {
+        if let Some(runbook) = c.runbook {
             model.runbooks.insert(i, runbook);
         }
-        diagnostics.extend(d);
+        if let Some(review) = c.review {
+            model.reviews.insert(i, review);
+        }
+        diagnostics.extend(c.diagnostics);
     }
     let mut records: Vec<adr::Record<'_>> = model
         .adrs

@@ -4,7 +4,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::links::relative_href;
 use crate::markdown::escape;
-use crate::templates::view::{NavView, PageContext, PageView};
+use crate::templates::view::{NavView, PageContext};
 use crate::templates::{self, Templates};
 
 use super::Renderer;
@@ -128,26 +128,9 @@ fn not_found_page(render: &Renderer<'_>, templates: &Templates) -> Result<String
     let extra = serde_json::Map::new();
     let context = PageContext {
         site: site_view,
-        page: PageView {
-            title: "Page not found",
-            title_id: None,
-            description: None,
-            date: None,
-            updated: None,
-            tags: &[],
-            kind: "404",
-            draft: false,
-            url: "404.html",
-            permalink: None,
-            source_path: None,
-            content: "",
-            toc: &[],
-            backlinks: Vec::new(),
-            extra: &extra,
-            adr: None,
-            runbook: None,
-        },
+        page: super::aggregates::synthetic_page("Page not found", "404.html", "404", &extra),
         nav: NavView::default(),
+        aggregates: Default::default(),
     };
     templates.render("404.html", &context)
 }

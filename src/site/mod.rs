@@ -6,6 +6,7 @@
 //! stage collects diagnostics and the pipeline keeps going, so one run reports
 //! every problem. Nothing here prints or reads the clock except for timings.
 
+mod aggregates;
 mod extras;
 pub mod output;
 pub mod sections;
@@ -28,8 +29,8 @@ use crate::kinds::{self, Kind};
 use crate::links::{self, LinkIndex, PageEntry, relative_href};
 use crate::markdown::{self, Highlighter, Rendered};
 use crate::templates::view::{
-    AdrRow, AdrView, AlertRow, ChildView, NavLink, NavView, PageContext, PageView, RunbookRow,
-    RunbookView, ServiceGroup, SiteView,
+    AdrRow, AdrView, Aggregates, AlertRow, ChildView, NavLink, NavView, PageContext, PageView,
+    RunbookRow, RunbookView, ServiceGroup, SiteView,
 };
 use crate::templates::{self, Templates};
 use output::Sink;
@@ -263,7 +264,11 @@ impl Site {
         for asset in &self.assets {
             claim(asset.clone(), asset.clone(), "the page");
         }
-        for file in self.generated_files() {
+        for file in self
+            .generated_files()
+            .into_iter()
+            .chain(aggregates::outputs(self))
+        {
             claim(file.to_string(), format!("<generated {file}>"), "the page");
         }
         diagnostics
@@ -297,7 +302,11 @@ impl Site {
             url: &p.url,
         });
         let entries: Vec<PageEntry<'_>> = entries.collect();
-        let index = LinkIndex::new(entries, &self.assets, self.drafts.iter().cloned());
+        let generated = aggregates::outputs(self)
+            .into_iter()
+            .filter_map(|file| file.strip_suffix("index.html").map(str::to_string));
+        let index = LinkIndex::new(entries, &self.assets, self.drafts.iter().cloned())
+            .with_generated(generated);
         let options = markdown::Options {
             smart_punctuation: self.config.markdown.smart_punctuation,
             highlighter: self.config.markdown.highlight.then_some(&self.highlighter),
@@ -403,6 +412,7 @@ impl Site {
             .collect();
         diagnostics.extend(asset_results.into_iter().flatten());
         diagnostics.extend(extras::write(&render, &templates, sink));
+        diagnostics.extend(aggregates::write(&render, &templates, sink));
         timings.push(("assets and site files", t.elapsed()));
 
         let counts = Counts {
@@ -509,6 +519,14 @@ impl Renderer<'_> {
             root: href(""),
             theme: href(&format!("{}/", templates::THEME_DIR)),
             sections,
+            actions_href: (!self.site.model.reviews.is_empty())
+                .then(|| href(aggregates::ACTIONS_URL)),
+            people_href: self
+                .site
+                .model
+                .team
+                .is_some()
+                .then(|| href(aggregates::PEOPLE_URL)),
         }
     }
 
@@ -518,6 +536,12 @@ impl Renderer<'_> {
             site: self.site_view(&|to| relative_href(url, to), url),
             page: self.page_view(i),
             nav: self.nav(i),
+            aggregates: Aggregates {
+                health: (self.site.tree.section_of[i] == Some(0))
+                    .then(|| aggregates::health(self, url))
+                    .filter(|h| !h.is_empty()),
+                ..Aggregates::default()
+            },
         };
         templates.render(&self.template_for(templates, i), &context)
     }
@@ -535,6 +559,7 @@ impl Renderer<'_> {
             kind: self.site.model.kind(i).name(),
             adr: self.adr_view(i),
             runbook: self.runbook_view(i),
+            review: self.site.model.reviews.get(&i),
             draft: page.front.draft,
             url: &page.url,
             permalink: self

@@ -26,12 +26,21 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
     "404.html",
     "adr.html",
     "runbook.html",
+    "aar.html",
+    "retro.html",
+    "actions.html",
+    "people.html",
+    "person.html",
     "partials/article.html",
     "partials/sidebar.html",
     "partials/adr-meta.html",
     "partials/adr-log.html",
     "partials/runbook-meta.html",
     "partials/runbook-index.html",
+    "partials/review-meta.html",
+    "partials/review-body.html",
+    "partials/action-table.html",
+    "partials/health.html",
 
 );
 

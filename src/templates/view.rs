@@ -15,6 +15,83 @@ pub struct PageContext<'a> {
     pub site: SiteView<'a>,
     pub page: PageView<'a>,
     pub nav: NavView,
+    /// Handbook-wide lists, filled only on the pages that show them.
+    pub aggregates: Aggregates,
+}
+
+/// Lists gathered from the whole handbook: the action tracker, people pages and
+/// the home page's health summary.
+#[derive(Debug, Default, Serialize)]
+pub struct Aggregates {
+    /// Action items (the tracker lists all; a person page lists theirs).
+    pub actions: Vec<ActionRow>,
+    pub person: Option<PersonView>,
+    pub people: Vec<PersonRow>,
+    /// On the home page.
+    pub health: Option<Health>,
+}
+
+/// One action item, with where it came from.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionRow {
+    pub what: String,
+    pub owner: Option<String>,
+    /// The owner's person page, when `team.toml` knows them.
+    pub owner_href: Option<String>,
+    pub due: Option<String>,
+    pub done: bool,
+    pub overdue: bool,
+    pub ticket: Option<String>,
+    pub source: NavLink,
+}
+
+/// A person's page.
+#[derive(Debug, Serialize)]
+pub struct PersonView {
+    pub handle: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub contact: Option<String>,
+    /// Runbooks they own.
+    pub owns: Vec<ChildView>,
+    /// ADRs they decided.
+    pub decided: Vec<ChildView>,
+    /// Reviews they took part in.
+    pub reviews: Vec<ChildView>,
+}
+
+/// A row of the people index.
+#[derive(Debug, Serialize)]
+pub struct PersonRow {
+    pub handle: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub href: String,
+    pub open_actions: usize,
+}
+
+/// The home page's summary of what needs attention.
+#[derive(Debug, Default, Serialize)]
+pub struct Health {
+    pub open_actions: usize,
+    pub overdue_actions: usize,
+    /// The action tracker.
+    pub actions_href: Option<String>,
+    pub recent_adrs: Vec<ChildView>,
+    pub proposed_adrs: Vec<ChildView>,
+    /// Runbooks overdue or due within 30 days; `date` is the review date.
+    pub runbooks_due: Vec<ChildView>,
+    pub recent_reviews: Vec<ChildView>,
+}
+
+impl Health {
+    /// True when the handbook has nothing for the summary to show.
+    pub fn is_empty(&self) -> bool {
+        self.actions_href.is_none()
+            && self.recent_adrs.is_empty()
+            && self.runbooks_due.is_empty()
+            && self.recent_reviews.is_empty()
+    }
 }
 
 /// Site-wide values.
@@ -30,6 +107,9 @@ pub struct SiteView<'a> {
     pub theme: String,
     /// Top-level sections, for the header navigation.
     pub sections: Vec<NavLink>,
+    /// The action tracker and the people index, when the handbook has them.
+    pub actions_href: Option<String>,
+    pub people_href: Option<String>,
 }
 
 /// A link in navigation.
@@ -72,6 +152,8 @@ pub struct PageView<'a> {
     pub adr: Option<AdrView>,
     /// The runbook's facts, on runbook pages.
     pub runbook: Option<RunbookView>,
+    /// On after-action reviews and retrospectives.
+    pub review: Option<&'a crate::kinds::review::Review>,
 }
 
 /// A runbook's facts, as shown on its page and in indexes.

@@ -1,0 +1,311 @@
+//! Pages gathered from the whole handbook rather than written: the action
+//! tracker, the people index and a page per person, and the home page's health
+//! summary. Each is bounded by what it lists, not by the size of every page.
+
+use crate::diagnostics::Diagnostic;
+use crate::kinds::Kind;
+use crate::kinds::adr::Status;
+use crate::kinds::runbook::Review;
+use crate::links::relative_href;
+use crate::templates::Templates;
+use crate::templates::view::{
+    ActionRow, Aggregates, ChildView, Health, NavView, PageContext, PageView, PersonRow, PersonView,
+};
+
+use super::Renderer;
+use super::output::Sink;
+
+pub(super) const ACTIONS_URL: &str = "actions/";
+pub(super) const PEOPLE_URL: &str = "people/";
+
+/// How many entries each list on the home page shows.
+const HEALTH_LIST: usize = 5;
+
+/// A page view for a page that has no source file.
+pub(super) fn synthetic_page<'a>(
+    title: &'a str,
+    url: &'a str,
+    kind: &'a str,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+) -> PageView<'a> {
+    PageView {
+        title,
+        title_id: None,
+        description: None,
+        date: None,
+        updated: None,
+        tags: &[],
+        kind,
+        draft: false,
+        url,
+        permalink: None,
+        source_path: None,
+        content: "",
+        toc: &[],
+        backlinks: Vec::new(),
+        extra,
+        adr: None,
+        runbook: None,
+        review: None,
+    }
+}
+
+/// The URL of a person's page.
+pub(super) fn person_url(handle: &str) -> String {
+    format!("{PEOPLE_URL}{}/", crate::content::slugify(handle))
+}
+
+/// The output files this module writes, for the duplicate-output check.
+pub(super) fn outputs(site: &super::Site) -> Vec<String> {
+    let mut files = Vec::new();
+    if !site.model.reviews.is_empty() {
+        files.push(format!("{ACTIONS_URL}index.html"));
+    }
+    if let Some(team) = &site.model.team {
+        files.push(format!("{PEOPLE_URL}index.html"));
+        files.extend(
+            team.people
+                .iter()
+                .map(|p| format!("{}index.html", person_url(&p.handle))),
+        );
+    }
+    files
+}
+
+impl Renderer<'_> {
+    /// Every action item, open ones first (overdue first among them), then by
+    /// due date, owner and source.
+    fn action_rows(
+        &self,
+        from_url: &str,
+        keep: &dyn Fn(&crate::kinds::review::Action) -> bool,
+    ) -> Vec<ActionRow> {
+        let model = &self.site.model;
+        let mut pages: Vec<usize> = model.reviews.keys().copied().collect();
+        pages.sort_unstable();
+        let mut rows = Vec::new();
+        for p in pages {
+            let Some(review) = model.reviews.get(&p) else {
+                continue;
+            };
+            for action in review.actions.iter().filter(|a| keep(a)) {
+                let owner_href = action.owner.as_deref().and_then(|o| {
+                    let person = model.team.as_ref()?.find(o)?;
+                    Some(relative_href(from_url, &person_url(&person.handle)))
+                });
+                rows.push(ActionRow {
+                    what: action.what.clone(),
+                    owner: action.owner.clone(),
+                    owner_href,
+                    due: action.due.as_ref().map(|d| d.as_str().to_string()),
+                    done: action.done,
+                    overdue: action.overdue,
+                    ticket: action.ticket.clone(),
+                    source: self.link(from_url, p, false),
+                });
+            }
+        }
+        rows.sort_by(|a, b| {
+            (a.done, !a.overdue, a.due.is_none(), &a.due, &a.owner).cmp(&(
+                b.done,
+                !b.overdue,
+                b.due.is_none(),
+                &b.due,
+                &b.owner,
+            ))
+        });
+        rows
+    }
+
+    /// Pages of `kind` as listing entries, newest first.
+    fn newest(&self, from_url: &str, pages: impl Iterator<Item = usize>) -> Vec<ChildView> {
+        let mut list: Vec<usize> = pages.collect();
+        list.sort_by(|&a, &b| {
+            let date = |p: usize| self.site.pages[p].front.date.clone();
+            date(b).cmp(&date(a)).then(a.cmp(&b))
+        });
+        list.into_iter().map(|p| self.child(from_url, p)).collect()
+    }
+
+    fn aggregate_page(
+        &self,
+        templates: &Templates,
+        template: &str,
+        title: &str,
+        url: &str,
+        aggregates: Aggregates,
+    ) -> Result<String, Diagnostic> {
+        let extra = serde_json::Map::new();
+        let home = self.site.tree.sections[0].page;
+        let context = PageContext {
+            site: self.site_view(&|to| relative_href(url, to), url),
+            page: synthetic_page(title, url, template.trim_end_matches(".html"), &extra),
+            nav: NavView {
+                breadcrumbs: vec![self.link(url, home, false)],
+                ..NavView::default()
+            },
+            aggregates,
+        };
+        templates.render(template, &context)
+    }
+}
+
+/// The home page's summary: open and overdue actions, recent and proposed
+/// decisions, runbooks due for review, recent reviews.
+pub(super) fn health(render: &Renderer<'_>, from_url: &str) -> Health {
+    let model = &render.site.model;
+    let mut open = 0;
+    let mut overdue = 0;
+    for action in model.reviews.values().flat_map(|r| &r.actions) {
+        if !action.done {
+            open += 1;
+            if action.overdue {
+                overdue += 1;
+            }
+        }
+    }
+    let mut recent_adrs = render.newest(from_url, model.adrs.keys().copied());
+    recent_adrs.truncate(HEALTH_LIST);
+    let proposed = model
+        .adrs
+        .iter()
+        .filter(|(_, a)| a.status == Some(Status::Proposed))
+        .map(|(&p, _)| p);
+    let mut proposed_adrs = render.newest(from_url, proposed);
+    proposed_adrs.truncate(HEALTH_LIST);
+    let mut due: Vec<(String, usize)> = model
+        .runbooks
+        .iter()
+        .filter(|(_, r)| matches!(r.review, Review::Overdue | Review::DueSoon))
+        .filter_map(|(&p, r)| Some((r.next_review.as_ref()?.as_str().to_string(), p)))
+        .collect();
+    due.sort();
+    let runbooks_due = due
+        .into_iter()
+        .take(HEALTH_LIST)
+        .map(|(date, p)| ChildView {
+            date: Some(date),
+            ..render.child(from_url, p)
+        })
+        .collect();
+    let reviews = model
+        .reviews
+        .keys()
+        .copied()
+        .filter(|&p| model.kind(p) == Kind::Aar);
+    let mut recent_reviews = render.newest(from_url, reviews);
+    recent_reviews.truncate(HEALTH_LIST);
+    Health {
+        open_actions: open,
+        overdue_actions: overdue,
+        actions_href: (!model.reviews.is_empty()).then(|| relative_href(from_url, ACTIONS_URL)),
+        recent_adrs,
+        proposed_adrs,
+        runbooks_due,
+        recent_reviews,
+    }
+}
+
+/// Renders the action tracker and the people pages into `sink`.
+pub(super) fn write(
+    render: &Renderer<'_>,
+    templates: &Templates,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    let model = &render.site.model;
+    let mut pages: Vec<(String, Result<String, Diagnostic>)> = Vec::new();
+    if !model.reviews.is_empty() {
+        let actions = render.action_rows(ACTIONS_URL, &|_| true);
+        let aggregates = Aggregates {
+            actions,
+            ..Aggregates::default()
+        };
+        pages.push((
+            ACTIONS_URL.into(),
+            render.aggregate_page(
+                templates,
+                "actions.html",
+                "Actions",
+                ACTIONS_URL,
+                aggregates,
+            ),
+        ));
+    }
+    if let Some(team) = &model.team {
+        let people = team
+            .people
+            .iter()
+            .map(|p| PersonRow {
+                handle: p.handle.clone(),
+                name: p.name.clone(),
+                role: p.role.clone(),
+                href: relative_href(PEOPLE_URL, &person_url(&p.handle)),
+                open_actions: model
+                    .reviews
+                    .values()
+                    .flat_map(|r| &r.actions)
+                    .filter(|a| !a.done && a.owner.as_deref().and_then(|o| team.find(o)) == Some(p))
+                    .count(),
+            })
+            .collect();
+        let aggregates = Aggregates {
+            people,
+            ..Aggregates::default()
+        };
+        pages.push((
+            PEOPLE_URL.into(),
+            render.aggregate_page(templates, "people.html", "People", PEOPLE_URL, aggregates),
+        ));
+        for person in &team.people {
+            let url = person_url(&person.handle);
+            let is_them = |name: &str| team.find(name) == Some(person);
+            let owns = model
+                .runbooks
+                .iter()
+                .filter(|(_, r)| r.owner.as_deref().is_some_and(is_them))
+                .map(|(&p, _)| p);
+            let decided = model
+                .adrs
+                .iter()
+                .filter(|(_, a)| a.deciders.iter().any(|d| is_them(d)))
+                .map(|(&p, _)| p);
+            let took_part = model.reviews.iter().filter(|(_, r)| {
+                r.participants.iter().any(|n| is_them(n))
+                    || r.facilitator.as_deref().is_some_and(is_them)
+            });
+            let view = PersonView {
+                handle: person.handle.clone(),
+                name: person.name.clone(),
+                role: person.role.clone(),
+                contact: person.contact.clone(),
+                owns: render.newest(&url, owns),
+                decided: render.newest(&url, decided),
+                reviews: render.newest(&url, took_part.map(|(&p, _)| p)),
+            };
+            let actions = render.action_rows(&url, &|a| {
+                !a.done && a.owner.as_deref().is_some_and(is_them)
+            });
+            let aggregates = Aggregates {
+                actions,
+                person: Some(view),
+                ..Aggregates::default()
+            };
+            let page =
+                render.aggregate_page(templates, "person.html", &person.name, &url, aggregates);
+            pages.push((url, page));
+        }
+    }
+    let mut diagnostics = Vec::new();
+    for (url, page) in pages {
+        match page {
+            Ok(html) => {
+                let path = format!("{url}index.html");
+                if let Err(e) = sink.write(&path, html.as_bytes()) {
+                    diagnostics.push(super::write_error(&path, &e));
+                }
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    diagnostics
+}
