@@ -98,3 +98,25 @@ fn decision_log_filters_by_status_and_sorts_by_column() {
         "second click sorts descending"
     );
 }
+
+#[test]
+fn action_tracker_filters_to_overdue_actions() {
+    let Some(browser) = browser() else { return };
+    let site = Fixture::copy_of("example-handbook");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let server = StaticServer::start(site.path().join("public"));
+    browser.goto(&format!("{}actions/", server.base));
+    browser.wait_for("return !document.querySelector('.log-filter').hidden");
+    let shown = "return [...document.querySelectorAll('#action-tracker tbody tr')].filter(r => !r.hidden).length";
+    let total = browser.eval(shown);
+    browser.eval("const s = document.getElementById('action-state-filter'); s.value = 'overdue'; s.dispatchEvent(new Event('change')); return true");
+    let overdue = browser.eval(shown);
+    assert_eq!(overdue, 4, "the example has four overdue actions on 2026-11-20 (of {total})");
+    let all_overdue = browser.eval(
+        "return [...document.querySelectorAll('#action-tracker tbody tr')].filter(r => !r.hidden).every(r => r.classList.contains('overdue'))",
+    );
+    assert_eq!(all_overdue, true);
+    // Overdue rows stand out: a red rule on their first cell.
+    let marked = browser.eval("return getComputedStyle(document.querySelector('tr.overdue td')).borderLeftStyle");
+    assert_eq!(marked, "solid");
+}

@@ -420,3 +420,126 @@ fn runbook_index_groups_by_service_and_alerts_json_points_at_runbooks() {
         site.read("public/runbooks/pay-errors/index.html")
     );
 }
+
+const FOUR_QUESTIONS: &str = "## What did we set out to do?\n\nx\n\n## What actually happened?\n\nx\n\n## Why was there a difference?\n\nx\n\n## What will we do differently?\n\nx\n";
+
+#[test]
+fn an_aar_must_answer_four_questions_in_common_wordings() {
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file("aars/full.md", &format!("+++\ndate = 2026-01-02\n+++\n{FOUR_QUESTIONS}"))
+        .file("postmortems/wordings.md", "## Goal\n\n## What happened\n\n## Root cause\n\n## Lessons\n")
+        .file("incidents/partial.md", "## What happened\n\nIt broke.\n");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0);
+    let messages: Vec<_> = diags.iter().map(|d| (d["path"].clone(), d["message"].clone())).collect();
+    let missing = |q: &str| ("incidents/partial.md".into(), format!("this after-action review does not answer \"{q}\"").into());
+    assert_eq!(
+        messages,
+        vec![
+            missing("What did we set out to do?"),
+            missing("What will we do differently?"),
+            missing("Why was there a difference?"),
+        ]
+    );
+}
+
+#[test]
+fn a_retro_needs_start_stop_continue() {
+    let site = Fixture::new().file("index.md", "").file("retros/q1.md", "## Start\n\n## Keep doing\n");
+    let (_, diags) = site.check_json();
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0]["message"], "this retrospective does not answer \"Stop\"");
+    assert_eq!(diags[0]["help"], "add a section headed \"## Stop\"");
+}
+
+#[test]
+fn timeline_entries_out_of_order_warn_at_the_entry() {
+    let page = format!(
+        "+++\n[[timeline]]\nat = \"09:14\"\nevent = \"a\"\n\n[[timeline]]\nat = \"08:50\"\nevent = \"b\"\n+++\n{FOUR_QUESTIONS}"
+    );
+    let site = Fixture::new().file("index.md", "").file("aars/x.md", &page);
+    let (_, diags) = site.check_json();
+    assert_eq!(positions(&diags), vec![("timeline-order".into(), "aars/x.md".into(), 7, 6)]);
+    assert_eq!(diags[0]["message"], "timeline entry at 08:50 comes before the one above it");
+}
+
+#[test]
+fn action_items_are_validated_and_their_owners_checked() {
+    let page = format!(
+        "+++\n[[actions]]\nowner = \"dana\"\n\n[[actions]]\nwhat = \"Fix it\"\nowner = \"dnaa\"\ndue = \"soon\"\nstatus = \"open\"\n+++\n{FOUR_QUESTIONS}"
+    );
+    let site = Fixture::new()
+        .file("team.toml", "[[people]]\nhandle = \"dana\"\n")
+        .file("index.md", "")
+        .file("aars/x.md", &page);
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    let found: Vec<_> = positions(&diags).into_iter().map(|(c, _, l, _)| (c, l)).collect();
+    assert_eq!(
+        found,
+        vec![
+            ("missing-field".into(), 2),
+            ("unknown-person".into(), 7),
+            ("wrong-type".into(), 8),
+            ("unknown-key".into(), 9),
+        ],
+        "{diags:#?}"
+    );
+}
+
+fn tracked_site() -> Fixture {
+    let aar = |actions: &str| format!("+++\ndate = 2026-05-01\nparticipants = [\"dana\", \"bob\"]\n{actions}+++\n{FOUR_QUESTIONS}");
+    Fixture::new()
+        .file("team.toml", "[[people]]\nhandle = \"dana\"\nname = \"Dana Okafor\"\n[[people]]\nhandle = \"bob\"\nname = \"Bob Lin\"\n")
+        .file("index.md", "# Home\n")
+        .file(
+            "aars/a.md",
+            &aar("[[actions]]\nwhat = \"Done thing\"\nowner = \"dana\"\ndue = 2026-01-01\ndone = true\n\n[[actions]]\nwhat = \"Late thing\"\nowner = \"bob\"\ndue = 2026-10-01\n"),
+        )
+        .file("aars/b.md", &aar("[[actions]]\nwhat = \"Future thing\"\nowner = \"dana\"\ndue = 2027-03-01\n"))
+        .file("runbooks/r.md", "+++\nservice = \"billing\"\nowner = \"dana\"\nlast_reviewed = 2026-01-01\n+++\n# Restart billing\n")
+        .file("decisions/0001-x.md", "+++\nstatus = \"proposed\"\ndeciders = [\"bob\"]\ndate = 2026-02-02\n+++\n# Use X\n")
+}
+
+#[test]
+fn the_action_tracker_lists_open_then_overdue_first_and_links_back() {
+    let site = tracked_site();
+    site.build_ok();
+    let tracker = site.read("public/actions/index.html");
+    let order: Vec<usize> = ["Late thing", "Future thing", "Done thing"].iter().map(|t| tracker.find(t).unwrap_or(usize::MAX)).collect();
+    assert!(order[0] < order[1] && order[1] < order[2], "{tracker}");
+    assert!(tracker.contains("<tr class=\"overdue\" data-state=\"overdue\"><td>Late thing</td><td><a href=\"../people/bob/\">bob</a></td>"), "{tracker}");
+    assert!(tracker.contains("<a href=\"../aars/a/\">A</a>"), "{tracker}");
+    insta::assert_snapshot!("action_tracker", tracker);
+    insta::assert_snapshot!("aar_page", site.read("public/aars/a/index.html"));
+    insta::assert_snapshot!("person_page", site.read("public/people/dana/index.html"));
+}
+
+#[test]
+fn person_pages_show_what_they_own_decided_and_their_open_actions() {
+    let site = tracked_site();
+    site.build_ok();
+    let dana = site.read("public/people/dana/index.html");
+    assert!(dana.contains("<h1>Dana Okafor</h1>"));
+    let section = |html: &str, id: &str| html.split(&format!("id=\"{id}\"")).nth(1).unwrap_or_default().split("<h2").next().unwrap_or_default().to_string();
+    assert!(section(&dana, "open-actions").contains("Future thing"));
+    assert!(!section(&dana, "open-actions").contains("Done thing"), "done actions are not open");
+    assert!(section(&dana, "owns").contains("Restart billing"));
+    let bob = site.read("public/people/bob/index.html");
+    assert!(section(&bob, "decided").contains("Use X"));
+    let people = site.read("public/people/index.html");
+    assert!(people.contains("<td><a href=\"bob/\">Bob Lin</a> <span class=\"handle\">@bob</span></td><td></td><td>1</td>"), "{people}");
+}
+
+#[test]
+fn the_home_page_summarises_what_needs_attention() {
+    let site = tracked_site();
+    site.build_ok();
+    let home = site.read("public/index.html");
+    let health = home.split("<section class=\"health\"").nth(1).unwrap_or_default();
+    assert!(health.contains("<strong>2</strong> open actions</a>, <strong class=\"overdue-count\">1</strong> overdue"), "{health}");
+    assert!(health.contains("<strong>1</strong> runbooks due for review"), "{health}");
+    assert!(health.contains("<strong>1</strong> proposed decisions"), "{health}");
+    assert!(health.contains("<a href=\"aars/b/\">B</a>"), "{health}");
+}
