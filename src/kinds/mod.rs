@@ -6,8 +6,10 @@
 //! with `[kinds]` in `handbook.toml`). This module reads pages; it does not render.
 
 pub mod adr;
+pub mod charter;
 pub mod people;
 pub mod review;
+pub mod roles;
 pub mod runbook;
 
 use std::collections::{BTreeMap, HashMap};
@@ -162,6 +164,11 @@ pub struct Model {
     pub runbooks: HashMap<usize, runbook::Runbook>,
     /// After-action reviews and retrospectives.
     pub reviews: HashMap<usize, review::Review>,
+    pub charters: HashMap<usize, charter::Charter>,
+    pub channels: HashMap<usize, Vec<charter::Channel>>,
+    /// `[[raci]]` matrices and `[rapid]` roles, on any page.
+    pub raci: HashMap<usize, Vec<roles::RaciRow>>,
+    pub rapid: HashMap<usize, roles::Rapid>,
     /// Alert name → the runbook page that handles it.
     pub alerts: BTreeMap<String, usize>,
 }
@@ -188,6 +195,10 @@ struct Classified {
     adr: Option<adr::Adr>,
     runbook: Option<runbook::Runbook>,
     review: Option<review::Review>,
+    charter: Option<charter::Charter>,
+    channels: Option<Vec<charter::Channel>>,
+    raci: Option<Vec<roles::RaciRow>>,
+    rapid: Option<roles::Rapid>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -197,6 +208,10 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
         adr: None,
         runbook: None,
         review: None,
+        charter: None,
+        channels: None,
+        raci: None,
+        rapid: None,
         diagnostics: Vec::new(),
     };
     if page.generated {
@@ -241,8 +256,27 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
             mentions.extend(review.mentions(&page.source));
             c.review = Some(review);
         }
-        Kind::Page | Kind::Charter | Kind::Channels => {}
+        Kind::Charter => {
+            let (charter, more) = charter::parse_charter(page);
+            c.diagnostics.extend(more);
+            c.charter = Some(charter);
+        }
+        Kind::Channels => {
+            let (channels, more) = charter::parse_channels(page);
+            c.diagnostics.extend(more);
+            c.channels = Some(channels);
+        }
+        Kind::Page => {}
     }
+    let fields = &page.front.extra_fields;
+    let mut x = crate::fields::Extractor::new(&page.source_path, &page.source);
+    if let Some(entry) = fields.get("raci") {
+        c.raci = Some(roles::raci(&mut x, entry, &mut mentions));
+    }
+    if let Some(entry) = fields.get("rapid") {
+        c.rapid = roles::rapid(&mut x, entry, &mut mentions);
+    }
+    c.diagnostics.extend(x.diagnostics);
     if let Some(team) = team {
         c.diagnostics
             .extend(team.check(&page.source_path, &page.source, &mentions));
@@ -275,6 +309,18 @@ pub fn build(
         }
         if let Some(review) = c.review {
             model.reviews.insert(i, review);
+        }
+        if let Some(charter) = c.charter {
+            model.charters.insert(i, charter);
+        }
+        if let Some(channels) = c.channels {
+            model.channels.insert(i, channels);
+        }
+        if let Some(raci) = c.raci {
+            model.raci.insert(i, raci);
+        }
+        if let Some(rapid) = c.rapid {
+            model.rapid.insert(i, rapid);
         }
         diagnostics.extend(c.diagnostics);
     }

@@ -47,6 +47,10 @@ pub(super) fn synthetic_page<'a>(
         adr: None,
         runbook: None,
         review: None,
+        charter: None,
+        channels: None,
+        raci: None,
+        rapid: None,
     }
 }
 

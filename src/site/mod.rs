@@ -30,7 +30,7 @@ use crate::links::{self, LinkIndex, PageEntry, relative_href};
 use crate::markdown::{self, Highlighter, Rendered};
 use crate::templates::view::{
     AdrRow, AdrView, Aggregates, AlertRow, ChildView, NavLink, NavView, PageContext, PageView,
-    RunbookRow, RunbookView, ServiceGroup, SiteView,
+    RaciMatrix, RunbookRow, RunbookView, ServiceGroup, SiteView,
 };
 use crate::templates::{self, Templates};
 use output::Sink;
@@ -560,6 +560,15 @@ impl Renderer<'_> {
             adr: self.adr_view(i),
             runbook: self.runbook_view(i),
             review: self.site.model.reviews.get(&i),
+            charter: self.site.model.charters.get(&i),
+            channels: self.site.model.channels.get(&i).map(Vec::as_slice),
+            raci: self
+                .site
+                .model
+                .raci
+                .get(&i)
+                .map(|rows| RaciMatrix::new(rows)),
+            rapid: self.site.model.rapid.get(&i),
             draft: page.front.draft,
             url: &page.url,
             permalink: self

@@ -31,6 +31,8 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
     "actions.html",
     "people.html",
     "person.html",
+    "charter.html",
+    "channels.html",
     "partials/article.html",
     "partials/sidebar.html",
     "partials/adr-meta.html",
@@ -41,6 +43,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
     "partials/review-body.html",
     "partials/action-table.html",
     "partials/health.html",
+    "partials/charter.html",
+    "partials/channels.html",
+    "partials/raci.html",
+    "partials/rapid.html",
 
 );
 

@@ -154,6 +154,72 @@ pub struct PageView<'a> {
     pub runbook: Option<RunbookView>,
     /// On after-action reviews and retrospectives.
     pub review: Option<&'a crate::kinds::review::Review>,
+    /// On the charter: purpose, mission and metrics.
+    pub charter: Option<&'a crate::kinds::charter::Charter>,
+    /// On the channel guide.
+    pub channels: Option<&'a [crate::kinds::charter::Channel]>,
+    /// A page's `[[raci]]` rows as an activities × people matrix.
+    pub raci: Option<RaciMatrix>,
+    /// A decision's `[rapid]` roles.
+    pub rapid: Option<&'a crate::kinds::roles::Rapid>,
+}
+
+/// Activities × people, each cell the person's letters (`R`, `A`, `C`, `I`).
+#[derive(Debug, Serialize)]
+pub struct RaciMatrix {
+    /// Column headings, in order of first appearance.
+    pub people: Vec<String>,
+    pub rows: Vec<RaciMatrixRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RaciMatrixRow {
+    pub activity: String,
+    /// One per person in `people`; empty when they have no role.
+    pub cells: Vec<String>,
+}
+
+impl RaciMatrix {
+    pub fn new(rows: &[crate::kinds::roles::RaciRow]) -> RaciMatrix {
+        let mut people: Vec<String> = Vec::new();
+        for row in rows {
+            for name in row
+                .responsible
+                .iter()
+                .chain(&row.accountable)
+                .chain(&row.consulted)
+                .chain(&row.informed)
+            {
+                if !people.contains(name) {
+                    people.push(name.clone());
+                }
+            }
+        }
+        let rows = rows
+            .iter()
+            .map(|row| RaciMatrixRow {
+                activity: row.activity.clone(),
+                cells: people
+                    .iter()
+                    .map(|person| {
+                        let lists = [
+                            (&row.responsible, "R"),
+                            (&row.accountable, "A"),
+                            (&row.consulted, "C"),
+                            (&row.informed, "I"),
+                        ];
+                        lists
+                            .iter()
+                            .filter(|(list, _)| list.contains(person))
+                            .map(|(_, letter)| *letter)
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    })
+                    .collect(),
+            })
+            .collect();
+        RaciMatrix { people, rows }
+    }
 }
 
 /// A runbook's facts, as shown on its page and in indexes.

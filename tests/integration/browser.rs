@@ -111,12 +111,16 @@ fn action_tracker_filters_to_overdue_actions() {
     let total = browser.eval(shown);
     browser.eval("const s = document.getElementById('action-state-filter'); s.value = 'overdue'; s.dispatchEvent(new Event('change')); return true");
     let overdue = browser.eval(shown);
-    assert_eq!(overdue, 4, "the example has four overdue actions on 2026-11-20 (of {total})");
+    assert_eq!(
+        overdue, 4,
+        "the example has four overdue actions on 2026-11-20 (of {total})"
+    );
     let all_overdue = browser.eval(
         "return [...document.querySelectorAll('#action-tracker tbody tr')].filter(r => !r.hidden).every(r => r.classList.contains('overdue'))",
     );
     assert_eq!(all_overdue, true);
     // Overdue rows stand out: a red rule on their first cell.
-    let marked = browser.eval("return getComputedStyle(document.querySelector('tr.overdue td')).borderLeftStyle");
+    let marked = browser
+        .eval("return getComputedStyle(document.querySelector('tr.overdue td')).borderLeftStyle");
     assert_eq!(marked, "solid");
 }

@@ -427,13 +427,27 @@ const FOUR_QUESTIONS: &str = "## What did we set out to do?\n\nx\n\n## What actu
 fn an_aar_must_answer_four_questions_in_common_wordings() {
     let site = Fixture::new()
         .file("index.md", "")
-        .file("aars/full.md", &format!("+++\ndate = 2026-01-02\n+++\n{FOUR_QUESTIONS}"))
-        .file("postmortems/wordings.md", "## Goal\n\n## What happened\n\n## Root cause\n\n## Lessons\n")
+        .file(
+            "aars/full.md",
+            &format!("+++\ndate = 2026-01-02\n+++\n{FOUR_QUESTIONS}"),
+        )
+        .file(
+            "postmortems/wordings.md",
+            "## Goal\n\n## What happened\n\n## Root cause\n\n## Lessons\n",
+        )
         .file("incidents/partial.md", "## What happened\n\nIt broke.\n");
     let (code, diags) = site.check_json();
     assert_eq!(code, 0);
-    let messages: Vec<_> = diags.iter().map(|d| (d["path"].clone(), d["message"].clone())).collect();
-    let missing = |q: &str| ("incidents/partial.md".into(), format!("this after-action review does not answer \"{q}\"").into());
+    let messages: Vec<_> = diags
+        .iter()
+        .map(|d| (d["path"].clone(), d["message"].clone()))
+        .collect();
+    let missing = |q: &str| {
+        (
+            "incidents/partial.md".into(),
+            format!("this after-action review does not answer \"{q}\"").into(),
+        )
+    };
     assert_eq!(
         messages,
         vec![
@@ -446,10 +460,15 @@ fn an_aar_must_answer_four_questions_in_common_wordings() {
 
 #[test]
 fn a_retro_needs_start_stop_continue() {
-    let site = Fixture::new().file("index.md", "").file("retros/q1.md", "## Start\n\n## Keep doing\n");
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file("retros/q1.md", "## Start\n\n## Keep doing\n");
     let (_, diags) = site.check_json();
     assert_eq!(diags.len(), 1);
-    assert_eq!(diags[0]["message"], "this retrospective does not answer \"Stop\"");
+    assert_eq!(
+        diags[0]["message"],
+        "this retrospective does not answer \"Stop\""
+    );
     assert_eq!(diags[0]["help"], "add a section headed \"## Stop\"");
 }
 
@@ -460,8 +479,14 @@ fn timeline_entries_out_of_order_warn_at_the_entry() {
     );
     let site = Fixture::new().file("index.md", "").file("aars/x.md", &page);
     let (_, diags) = site.check_json();
-    assert_eq!(positions(&diags), vec![("timeline-order".into(), "aars/x.md".into(), 7, 6)]);
-    assert_eq!(diags[0]["message"], "timeline entry at 08:50 comes before the one above it");
+    assert_eq!(
+        positions(&diags),
+        vec![("timeline-order".into(), "aars/x.md".into(), 7, 6)]
+    );
+    assert_eq!(
+        diags[0]["message"],
+        "timeline entry at 08:50 comes before the one above it"
+    );
 }
 
 #[test]
@@ -475,7 +500,10 @@ fn action_items_are_validated_and_their_owners_checked() {
         .file("aars/x.md", &page);
     let (code, diags) = site.check_json();
     assert_eq!(code, 1);
-    let found: Vec<_> = positions(&diags).into_iter().map(|(c, _, l, _)| (c, l)).collect();
+    let found: Vec<_> = positions(&diags)
+        .into_iter()
+        .map(|(c, _, l, _)| (c, l))
+        .collect();
     assert_eq!(
         found,
         vec![
@@ -489,7 +517,11 @@ fn action_items_are_validated_and_their_owners_checked() {
 }
 
 fn tracked_site() -> Fixture {
-    let aar = |actions: &str| format!("+++\ndate = 2026-05-01\nparticipants = [\"dana\", \"bob\"]\n{actions}+++\n{FOUR_QUESTIONS}");
+    let aar = |actions: &str| {
+        format!(
+            "+++\ndate = 2026-05-01\nparticipants = [\"dana\", \"bob\"]\n{actions}+++\n{FOUR_QUESTIONS}"
+        )
+    };
     Fixture::new()
         .file("team.toml", "[[people]]\nhandle = \"dana\"\nname = \"Dana Okafor\"\n[[people]]\nhandle = \"bob\"\nname = \"Bob Lin\"\n")
         .file("index.md", "# Home\n")
@@ -507,10 +539,16 @@ fn the_action_tracker_lists_open_then_overdue_first_and_links_back() {
     let site = tracked_site();
     site.build_ok();
     let tracker = site.read("public/actions/index.html");
-    let order: Vec<usize> = ["Late thing", "Future thing", "Done thing"].iter().map(|t| tracker.find(t).unwrap_or(usize::MAX)).collect();
+    let order: Vec<usize> = ["Late thing", "Future thing", "Done thing"]
+        .iter()
+        .map(|t| tracker.find(t).unwrap_or(usize::MAX))
+        .collect();
     assert!(order[0] < order[1] && order[1] < order[2], "{tracker}");
     assert!(tracker.contains("<tr class=\"overdue\" data-state=\"overdue\"><td>Late thing</td><td><a href=\"../people/bob/\">bob</a></td>"), "{tracker}");
-    assert!(tracker.contains("<a href=\"../aars/a/\">A</a>"), "{tracker}");
+    assert!(
+        tracker.contains("<a href=\"../aars/a/\">A</a>"),
+        "{tracker}"
+    );
     insta::assert_snapshot!("action_tracker", tracker);
     insta::assert_snapshot!("aar_page", site.read("public/aars/a/index.html"));
     insta::assert_snapshot!("person_page", site.read("public/people/dana/index.html"));
@@ -522,9 +560,20 @@ fn person_pages_show_what_they_own_decided_and_their_open_actions() {
     site.build_ok();
     let dana = site.read("public/people/dana/index.html");
     assert!(dana.contains("<h1>Dana Okafor</h1>"));
-    let section = |html: &str, id: &str| html.split(&format!("id=\"{id}\"")).nth(1).unwrap_or_default().split("<h2").next().unwrap_or_default().to_string();
+    let section = |html: &str, id: &str| {
+        html.split(&format!("id=\"{id}\""))
+            .nth(1)
+            .unwrap_or_default()
+            .split("<h2")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
     assert!(section(&dana, "open-actions").contains("Future thing"));
-    assert!(!section(&dana, "open-actions").contains("Done thing"), "done actions are not open");
+    assert!(
+        !section(&dana, "open-actions").contains("Done thing"),
+        "done actions are not open"
+    );
     assert!(section(&dana, "owns").contains("Restart billing"));
     let bob = site.read("public/people/bob/index.html");
     assert!(section(&bob, "decided").contains("Use X"));
@@ -537,9 +586,122 @@ fn the_home_page_summarises_what_needs_attention() {
     let site = tracked_site();
     site.build_ok();
     let home = site.read("public/index.html");
-    let health = home.split("<section class=\"health\"").nth(1).unwrap_or_default();
+    let health = home
+        .split("<section class=\"health\"")
+        .nth(1)
+        .unwrap_or_default();
     assert!(health.contains("<strong>2</strong> open actions</a>, <strong class=\"overdue-count\">1</strong> overdue"), "{health}");
-    assert!(health.contains("<strong>1</strong> runbooks due for review"), "{health}");
-    assert!(health.contains("<strong>1</strong> proposed decisions"), "{health}");
+    assert!(
+        health.contains("<strong>1</strong> runbooks due for review"),
+        "{health}"
+    );
+    assert!(
+        health.contains("<strong>1</strong> proposed decisions"),
+        "{health}"
+    );
     assert!(health.contains("<a href=\"aars/b/\">B</a>"), "{health}");
+}
+
+#[test]
+fn a_raci_row_needs_exactly_one_accountable_and_a_responsible() {
+    let page = "+++\n[[raci]]\nactivity = \"Deploys\"\nresponsible = [\"ann\"]\naccountable = [\"ann\", \"bo\"]\n\n[[raci]]\nactivity = \"Backups\"\naccountable = \"bo\"\n\n[[raci]]\nactivity = \"Billing\"\nresponsible = \"ann\"\n+++\n";
+    let site = Fixture::new().file("index.md", "").file("guide.md", page);
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| (d["line"].clone(), d["message"].clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                5.into(),
+                "RACI row \"Deploys\" has 2 accountable people: ann, bo".into()
+            ),
+            (
+                7.into(),
+                "RACI row \"Backups\" has no responsible person".into()
+            ),
+            (
+                11.into(),
+                "RACI row \"Billing\" has no accountable person".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_rapid_decision_has_exactly_one_decide() {
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file("decisions/0001-x.md", "+++\nstatus = \"accepted\"\n\n[rapid]\nrecommend = \"ann\"\ndecide = [\"ann\", \"bo\"]\n+++\n");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(
+        positions(&diags),
+        vec![("rapid-decide".into(), "decisions/0001-x.md".into(), 6, 10)]
+    );
+    assert_eq!(
+        diags[0]["message"],
+        "this RAPID decision has 2 people to decide: ann, bo"
+    );
+}
+
+#[test]
+fn raci_and_rapid_names_are_checked_against_the_team() {
+    let site = Fixture::new()
+        .file("team.toml", "[[people]]\nhandle = \"ann\"\n[[people]]\nhandle = \"bo\"\n")
+        .file("index.md", "")
+        .file("guide.md", "+++\n[[raci]]\nactivity = \"Deploys\"\nresponsible = [\"ann\", \"bob\"]\naccountable = \"bo\"\n+++\n");
+    let (_, diags) = site.check_json();
+    assert_eq!(
+        positions(&diags),
+        vec![("unknown-person".into(), "guide.md".into(), 4, 24)]
+    );
+    assert_eq!(diags[0]["help"], "did you mean \"bo\"?");
+}
+
+#[test]
+fn duplicate_channel_scenarios_warn() {
+    let page = "+++\n[[channels]]\nscenario = \"Outage\"\ntool = \"Page\"\n\n[[channels]]\nscenario = \"outage\"\ntool = \"Slack\"\n+++\n";
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file("channels.md", page);
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0);
+    assert_eq!(
+        positions(&diags),
+        vec![("duplicate-scenario".into(), "channels.md".into(), 7, 12)]
+    );
+    assert_eq!(
+        diags[0]["message"],
+        "scenario \"outage\" is listed twice (first with Page)"
+    );
+}
+
+#[test]
+fn charter_channels_raci_and_rapid_render() {
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file(
+            "charter.md",
+            "+++\npurpose = \"Keep parcels moving\"\n\n[[metrics]]\nname = \"On-time\"\ntarget = 99.5\ncurrent = 98\nunit = \"%\"\n\n[[raci]]\nactivity = \"Deploys\"\nresponsible = [\"ann\", \"bo\"]\naccountable = \"bo\"\ninformed = [\"cy\"]\n+++\n",
+        )
+        .file("channels.md", "+++\n[[channels]]\nscenario = \"Outage\"\ntool = \"Page\"\nresponse_time = \"10 min\"\n+++\n")
+        .file("decisions/0001-x.md", "+++\nstatus = \"accepted\"\n[rapid]\ndecide = \"bo\"\nagree = [\"ann\"]\n+++\n");
+    site.build_ok();
+    let charter = site.read("public/charter/index.html");
+    assert!(
+        charter.contains("<tr><td>On-time</td><td>99.5 %</td><td>98 %</td></tr>"),
+        "{charter}"
+    );
+    assert!(charter.contains("<tr><th scope=\"row\">Deploys</th><td class=\"raci-cell\">R</td><td class=\"raci-cell\">R/A</td><td class=\"raci-cell\">I</td></tr>"), "{charter}");
+    insta::assert_snapshot!("charter_page", charter);
+    insta::assert_snapshot!("channels_page", site.read("public/channels/index.html"));
+    let adr = site.read("public/decisions/0001-x/index.html");
+    assert!(
+        adr.contains("<tr><th scope=\"row\">Decide</th><td>bo</td></tr>"),
+        "{adr}"
+    );
 }
