@@ -297,9 +297,6 @@ fn folder_kinds(x: &mut Extractor<'_>, table: &Table) -> FolderKinds {
     kinds
 }
 
-/// The text `handbook init` would write; also quoted in the "missing config" hint.
-pub const STARTER: &str = "title = \"Our Handbook\"\n";
-
 #[cfg(test)]
 mod tests {
     use super::*;

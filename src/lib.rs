@@ -9,6 +9,7 @@
 //! - [`markdown`]: one page's markdown → HTML, anchors, table of contents, links.
 //! - [`links`]: resolving links to pages and assets, checking them, backlinks.
 //! - [`templates`]: Tera, the embedded default theme and the view models.
+//! - [`scaffold`]: `handbook new` and `handbook init`: planning and writing new files.
 //! - [`site`]: the pipeline itself (load → render → write atomically).
 //! - [`diagnostics`]: the one type for user mistakes, and how it is printed.
 //! - [`fields`]: spanned TOML/YAML values shared by config and front matter.
@@ -22,5 +23,6 @@ pub mod fields;
 pub mod kinds;
 pub mod links;
 pub mod markdown;
+pub mod scaffold;
 pub mod site;
 pub mod templates;

@@ -37,9 +37,7 @@ pub fn run(args: Args) -> u8 {
         output_dir: args.output,
         base_url: args.base_url,
         drafts: args.drafts,
-        today: Some(site::today(
-            std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
-        )),
+        today: Some(super::today()),
     };
     let bar = Bar::new(!args.quiet && std::io::stderr().is_terminal());
     let mut outcome = match site::build(&options, &bar) {

@@ -22,9 +22,7 @@ pub fn run(args: Args) -> u8 {
     let options = BuildOptions {
         root: args.common.dir,
         drafts: args.drafts,
-        today: Some(site::today(
-            std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
-        )),
+        today: Some(super::today()),
         ..BuildOptions::default()
     };
     let mut outcome = match site::check(&options) {

@@ -4,6 +4,8 @@
 
 mod build;
 mod check;
+mod init;
+mod new;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -31,7 +33,9 @@ pub const EXIT_USAGE: u8 = 2;
         handbook build docs -o site         Build docs/ into site/\n  \
         handbook build --base-url https://acme.github.io/handbook/\n  \
         handbook check --format github      Annotate a pull request from GitHub Actions\n  \
-        handbook check --strict             Fail on warnings too"
+        handbook check --strict             Fail on warnings too\n  \
+        handbook new adr \"Use Kafka\"        Start a decision record\n  \
+        handbook init docs/handbook         Start a new handbook"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -52,6 +56,17 @@ enum Command {
         handbook check --strict --format github"
     )]
     Check(check::Args),
+    /// Write a new page (ADR, runbook, AAR, retro, page) in the right folder
+    #[command(
+        after_help = "Examples:\n  handbook new adr \"Use Kafka for status fan-out\"\n  \
+        handbook new aar \"Queue backlog on 2026-03-02\" docs/handbook"
+    )]
+    New(new::Args),
+    /// Write a small starter handbook
+    #[command(
+        after_help = "Examples:\n  handbook init\n  handbook init docs/handbook --title \"Platform Handbook\""
+    )]
+    Init(init::Args),
 }
 
 /// How diagnostics are printed.
@@ -91,6 +106,8 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::New(args) => new::run(args),
+        Command::Init(args) => init::run(args),
     };
     ExitCode::from(code)
 }
@@ -112,6 +129,11 @@ fn report(diagnostics: &mut [Diagnostic], format: FormatArg, strict: bool) -> Ta
         print!("{text}");
     }
     Tally::of(diagnostics)
+}
+
+/// Today, from the clock or `SOURCE_DATE_EPOCH`.
+fn today() -> jiff::civil::Date {
+    crate::site::today(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())
 }
 
 fn fatal(error: &Fatal) -> u8 {

@@ -79,10 +79,10 @@ impl std::fmt::Display for Fatal {
         match self {
             Fatal::MissingConfig(dir) => write!(
                 f,
-                "no {} in {}\n  help: create one, e.g. `printf 'title = \"Our Handbook\"\\n' > {}`",
+                "no {} in {}\n  help: run `handbook init {}` to start a handbook there",
                 config::CONFIG_FILE,
                 dir.display(),
-                dir.join(config::CONFIG_FILE).display()
+                dir.display()
             ),
             Fatal::Io { context, error } => write!(f, "{context}: {error}"),
         }

@@ -185,7 +185,12 @@ fn missing_config_says_how_to_create_one() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("help: create one"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("help: run `handbook init .` to start a handbook there"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -7,5 +7,6 @@ mod build;
 mod check;
 mod kinds;
 mod links;
+mod scaffold;
 mod snapshots;
 mod support;

@@ -1,0 +1,76 @@
+//! `handbook new KIND "Title"`: write a new page in the right folder.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use super::{EXIT_OK, EXIT_USAGE};
+use crate::config;
+use crate::scaffold::{self, NewKind};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum KindArg {
+    /// an architecture decision record (next number, today's date)
+    Adr,
+    /// a runbook
+    Runbook,
+    /// an after-action review (the four questions, a timeline, actions)
+    Aar,
+    /// a start / stop / continue retrospective
+    Retro,
+    /// a plain page at the root
+    Page,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// What to create
+    #[arg(value_enum)]
+    kind: KindArg,
+    /// Its title
+    title: String,
+    /// The handbook folder (holding handbook.toml)
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+}
+
+pub fn run(args: Args) -> u8 {
+    let kind = match args.kind {
+        KindArg::Adr => NewKind::Adr,
+        KindArg::Runbook => NewKind::Runbook,
+        KindArg::Aar => NewKind::Aar,
+        KindArg::Retro => NewKind::Retro,
+        KindArg::Page => NewKind::Page,
+    };
+    let loaded = match config::load(&args.dir) {
+        Ok(l) => l,
+        Err(config::LoadError::Missing) => {
+            eprintln!(
+                "error: no {} in {}\n  help: run `handbook init {}` to start a handbook",
+                config::CONFIG_FILE,
+                args.dir.display(),
+                args.dir.display()
+            );
+            return EXIT_USAGE;
+        }
+        Err(config::LoadError::Io(e)) => {
+            eprintln!("error: cannot read {}: {e}", config::CONFIG_FILE);
+            return EXIT_USAGE;
+        }
+    };
+    let existing = scaffold::existing_pages(&args.dir, &loaded.config);
+    let today = super::today();
+    let file = scaffold::plan_page(kind, &args.title, &existing, &loaded.config.kinds, today);
+    match scaffold::write_new(&args.dir, std::slice::from_ref(&file)) {
+        Ok(paths) => {
+            for path in paths {
+                println!("{}", path.display());
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}\n  help: choose another title, or edit the existing file");
+            EXIT_USAGE
+        }
+    }
+}

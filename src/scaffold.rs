@@ -1,0 +1,296 @@
+//! Writing new pages (`handbook new`) and starter handbooks (`handbook init`).
+//!
+//! Planning is pure: [`plan_page`] and [`starter`] return the files to write,
+//! given what already exists and today's date; [`write_new`] only creates files
+//! that do not exist yet, so nothing a person wrote is ever overwritten.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::content::{slugify, walk};
+use crate::kinds::{FolderKinds, Kind};
+
+/// The kinds `handbook new` can create.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NewKind {
+    Adr,
+    Runbook,
+    Aar,
+    Retro,
+    Page,
+}
+
+impl NewKind {
+    fn kind(self) -> Kind {
+        match self {
+            NewKind::Adr => Kind::Adr,
+            NewKind::Runbook => Kind::Runbook,
+            NewKind::Aar => Kind::Aar,
+            NewKind::Retro => Kind::Retro,
+            NewKind::Page => Kind::Page,
+        }
+    }
+
+    /// Where a handbook without such a folder gets one.
+    fn default_folder(self) -> &'static str {
+        match self {
+            NewKind::Adr => "decisions",
+            NewKind::Runbook => "runbooks",
+            NewKind::Aar => "aars",
+            NewKind::Retro => "retros",
+            NewKind::Page => "",
+        }
+    }
+}
+
+/// A file to create, relative to the handbook root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// Plans a new page of `kind` titled `title`, given the handbook's existing
+/// markdown files (`existing`, root-relative) and its kind rules.
+pub fn plan_page(
+    kind: NewKind,
+    title: &str,
+    existing: &[String],
+    folders: &FolderKinds,
+    today: jiff::civil::Date,
+) -> NewFile {
+    let folder = folder_for(kind, existing, folders);
+    let slug = slugify(title);
+    let name = match kind {
+        NewKind::Adr => format!("{:04}-{slug}.md", next_adr_number(&folder, existing)),
+        NewKind::Aar => format!("{today}-{slug}.md"),
+        _ => format!("{slug}.md"),
+    };
+    let path = if folder.is_empty() {
+        name
+    } else {
+        format!("{folder}/{name}")
+    };
+    NewFile {
+        path,
+        contents: page_text(kind, title, today),
+    }
+}
+
+/// The folder that already holds pages of `kind`, else the conventional one.
+fn folder_for(kind: NewKind, existing: &[String], folders: &FolderKinds) -> String {
+    if kind == NewKind::Page {
+        return String::new();
+    }
+    let wanted = kind.kind();
+    let mut candidates: Vec<&str> = existing
+        .iter()
+        .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir))
+        .filter(|dir| folders.for_folder(dir) == Some(wanted))
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    // The shallowest such folder is the collection's root.
+    candidates
+        .into_iter()
+        .min_by_key(|d| (d.matches('/').count(), *d))
+        .map_or_else(
+            || {
+                folders
+                    .configured
+                    .iter()
+                    .find(|(_, k)| *k == wanted)
+                    .map_or_else(|| kind.default_folder().to_string(), |(f, _)| f.clone())
+            },
+            str::to_string,
+        )
+}
+
+/// One more than the highest `NNNN-` prefix in `folder`.
+fn next_adr_number(folder: &str, existing: &[String]) -> u32 {
+    existing
+        .iter()
+        .filter_map(|p| {
+            let (dir, name) = p.rsplit_once('/').unwrap_or(("", p));
+            (dir == folder).then_some(name)
+        })
+        .filter_map(|name| {
+            let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+            (!digits.is_empty() && digits.len() < 8)
+                .then(|| digits.parse::<u32>().ok())
+                .flatten()
+        })
+        .max()
+        .map_or(1, |n| n + 1)
+}
+
+fn toml_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn page_text(kind: NewKind, title: &str, today: jiff::civil::Date) -> String {
+    let title_line = format!("title = {}", toml_string(title));
+    match kind {
+        NewKind::Adr => format!(
+            "+++\n{title_line}\ndate = {today}\nstatus = \"proposed\"\ndeciders = []\nconsulted = []\ninformed = []\n# supersedes = [3]\n+++\n\n\
+             ## Context\n\nWhat is the situation, and what forces are at play?\n\n\
+             ## Decision\n\nWhat we will do, stated plainly.\n\n\
+             ## Consequences\n\nWhat becomes easier, and what becomes harder.\n"
+        ),
+        NewKind::Runbook => format!(
+            "+++\n{title_line}\nservice = \"\"\nowner = \"\"\nalerts = []\nlast_reviewed = {today}\n# review_every = \"90d\"\n+++\n\n\
+             Use this runbook when …\n\n\
+             ## Confirm the problem\n\nHow to tell that this is the right runbook.\n\n\
+             ## Fix it\n\nThe steps, with commands to copy.\n\n\
+             ## Check that it worked\n\nWhat you should see afterwards.\n"
+        ),
+        NewKind::Aar => format!(
+            "+++\n{title_line}\ndate = {today}\nseverity = \"SEV2\"\nservices = []\nparticipants = []\nfacilitator = \"\"\n\n\
+             [[timeline]]\nat = \"{today}T00:00\"\nevent = \"What happened first\"\n\n\
+             [[actions]]\nwhat = \"What we will change\"\nowner = \"\"\ndue = {today}\ndone = false\n+++\n\n\
+             ## What did we set out to do?\n\n\n\
+             ## What actually happened?\n\n\n\
+             ## Why was there a difference?\n\n\n\
+             ## What will we do differently?\n\n"
+        ),
+        NewKind::Retro => format!(
+            "+++\n{title_line}\ndate = {today}\nparticipants = []\nfacilitator = \"\"\n\n\
+             [[actions]]\nwhat = \"What we will change\"\nowner = \"\"\ndue = {today}\ndone = false\n+++\n\n\
+             ## Start\n\n\n## Stop\n\n\n## Continue\n\n"
+        ),
+        NewKind::Page => format!("+++\n{title_line}\n+++\n\nWrite here.\n"),
+    }
+}
+
+/// The files of a starter handbook: configuration, a home page, a charter, a
+/// team file and a first decision record.
+pub fn starter(title: &str, today: jiff::civil::Date) -> Vec<NewFile> {
+    let file = |path: &str, contents: String| NewFile {
+        path: path.into(),
+        contents,
+    };
+    vec![
+        file(
+            crate::config::CONFIG_FILE,
+            format!(
+                "title = {}\n# base_url = \"https://example.org/handbook/\"\n# exclude = [\"drafts/**\"]\n\n[links]\nbroken = \"error\"\n",
+                toml_string(title)
+            ),
+        ),
+        file(
+            "index.md",
+            format!(
+                "+++\ntitle = {}\n+++\n\nStart here. Read the [charter](charter.md), then the [decisions](decisions/).\n",
+                toml_string(title)
+            ),
+        ),
+        file(
+            "charter.md",
+            "+++\ntitle = \"Charter\"\npurpose = \"Why this team exists, in one sentence.\"\n\n[[metrics]]\nname = \"A number we want to move\"\ntarget = 100\ncurrent = 0\nunit = \"%\"\n+++\n\nWhat we own, and what we do not.\n".into(),
+        ),
+        file(
+            crate::kinds::people::TEAM_FILE,
+            "# Everyone front matter may name: owners, deciders, participants.\n[[people]]\nhandle = \"you\"\nname = \"Your Name\"\nrole = \"Engineer\"\n".into(),
+        ),
+        file(
+            "decisions/0001-record-architecture-decisions.md",
+            format!(
+                "+++\ntitle = \"Record architecture decisions\"\ndate = {today}\nstatus = \"accepted\"\ndeciders = [\"you\"]\n+++\n\n\
+                 ## Context\n\nWe need to remember why we decided what we decided.\n\n\
+                 ## Decision\n\nWe write a short, numbered record for each decision that is expensive to reverse.\n\n\
+                 ## Consequences\n\nNew decisions supersede old ones instead of rewriting them.\n"
+            ),
+        ),
+    ]
+}
+
+/// The markdown files of the handbook at `root`, for planning.
+pub fn existing_pages(root: &Path, config: &Config) -> Vec<String> {
+    walk::walk(root, &root.join(&config.output_dir), &config.exclude).pages
+}
+
+/// Creates `files` under `root`, refusing to overwrite anything. Returns the
+/// paths written; on a conflict nothing is written.
+pub fn write_new(root: &Path, files: &[NewFile]) -> io::Result<Vec<PathBuf>> {
+    if let Some(taken) = files.iter().find(|f| root.join(&f.path).exists()) {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} already exists", taken.path),
+        ));
+    }
+    let mut written = Vec::new();
+    for f in files {
+        let path = root.join(&f.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut out| {
+                use std::io::Write;
+                out.write_all(f.contents.as_bytes())
+            })?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn existing(paths: &[&str]) -> Vec<String> {
+        paths.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn adrs_get_the_next_number_in_the_existing_folder() {
+        let today = jiff::civil::date(2026, 11, 24);
+        let pages = existing(&[
+            "docs/adr/0001-a.md",
+            "docs/adr/0007-b.md",
+            "docs/adr/README.md",
+            "index.md",
+        ]);
+        let f = plan_page(
+            NewKind::Adr,
+            "Use Kafka for fan-out",
+            &pages,
+            &FolderKinds::default(),
+            today,
+        );
+        assert_eq!(f.path, "docs/adr/0008-use-kafka-for-fan-out.md");
+        assert!(
+            f.contents.contains("status = \"proposed\"\n")
+                && f.contents.contains("date = 2026-11-24\n")
+        );
+    }
+
+    #[test]
+    fn kinds_without_a_folder_get_the_conventional_one() {
+        let today = jiff::civil::date(2026, 11, 24);
+        let f = plan_page(NewKind::Adr, "First", &[], &FolderKinds::default(), today);
+        assert_eq!(f.path, "decisions/0001-first.md");
+        let f = plan_page(
+            NewKind::Aar,
+            "Queue outage",
+            &[],
+            &FolderKinds::default(),
+            today,
+        );
+        assert_eq!(f.path, "aars/2026-11-24-queue-outage.md");
+        assert!(f.contents.contains("## What will we do differently?"));
+        let f = plan_page(
+            NewKind::Page,
+            "On \"call\"",
+            &[],
+            &FolderKinds::default(),
+            today,
+        );
+        assert_eq!(f.path, "on-call.md");
+        assert!(f.contents.starts_with("+++\ntitle = \"On \\\"call\\\"\"\n"));
+    }
+}

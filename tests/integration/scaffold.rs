@@ -1,0 +1,109 @@
+//! `handbook new` and `handbook init`.
+
+use crate::support::Fixture;
+
+#[test]
+fn init_writes_a_starter_that_checks_clean_and_builds() {
+    let site = Fixture::empty();
+    let run = site.run(&["init", "hb", "--title", "Platform Handbook"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("handbook.toml")
+            && run
+                .stdout
+                .contains("decisions/0001-record-architecture-decisions.md")
+    );
+    let check = site.run(&["check", "hb", "--format", "json"]);
+    assert_eq!(
+        (check.code, check.stdout.as_str()),
+        (0, ""),
+        "{}",
+        check.stderr
+    );
+    assert_eq!(site.run(&["build", "hb"]).code, 0);
+    assert!(
+        site.read("hb/public/index.html")
+            .contains("Platform Handbook")
+    );
+}
+
+#[test]
+fn init_never_overwrites() {
+    let site = Fixture::new();
+    let run = site.run(&["init"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("handbook.toml already exists"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.read("handbook.toml"), "title = \"Fixture Handbook\"\n");
+}
+
+#[test]
+fn new_adr_takes_the_next_number_in_the_existing_folder_and_today() {
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file("docs/adr/0001-a.md", "+++\nstatus = \"accepted\"\n+++\n")
+        .file("docs/adr/0004-b.md", "+++\nstatus = \"accepted\"\n+++\n");
+    let run = site.run(&["new", "adr", "Use Kafka for fan-out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout.trim(),
+        "./docs/adr/0005-use-kafka-for-fan-out.md"
+    );
+    let text = site.read("docs/adr/0005-use-kafka-for-fan-out.md");
+    assert!(text.contains("date = 2026-11-20\n"), "{text}");
+    assert_eq!(
+        site.run(&["new", "adr", "Use Kafka for fan-out"]).code,
+        0,
+        "a second one gets the next number"
+    );
+    assert!(site.exists("docs/adr/0006-use-kafka-for-fan-out.md"));
+}
+
+#[test]
+fn new_pages_of_each_kind_check_with_only_their_to_dos() {
+    let site = Fixture::new().file("index.md", "");
+    for (kind, title) in [
+        ("aar", "Queue outage"),
+        ("retro", "Q4 retro"),
+        ("page", "On call"),
+        ("runbook", "Restart billing"),
+    ] {
+        let run = site.run(&["new", kind, title]);
+        assert_eq!(run.code, 0, "{kind}: {}", run.stderr);
+    }
+    assert!(site.exists("aars/2026-11-20-queue-outage.md"));
+    assert!(site.exists("retros/q4-retro.md"));
+    assert!(site.exists("on-call.md"));
+    assert!(site.exists("runbooks/restart-billing.md"));
+    // The AAR and retro templates already answer their questions; what is left to
+    // fill in is reported, never a parse error.
+    let (_, diags) = site.check_json();
+    assert!(
+        diags.iter().all(|d| d["code"] != "invalid-toml"),
+        "{diags:#?}"
+    );
+    assert!(
+        diags.iter().all(|d| d["code"] != "missing-section"),
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn new_refuses_to_overwrite_and_needs_a_handbook() {
+    let site = Fixture::new().file("on-call.md", "mine\n");
+    let run = site.run(&["new", "page", "On call"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("on-call.md already exists"));
+    assert_eq!(site.read("on-call.md"), "mine\n");
+    let empty = Fixture::empty();
+    let run = empty.run(&["new", "adr", "X"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("run `handbook init .`"),
+        "{}",
+        run.stderr
+    );
+}
