@@ -705,3 +705,18 @@ fn charter_channels_raci_and_rapid_render() {
         "{adr}"
     );
 }
+
+#[test]
+fn a_retro_page_shows_its_actions() {
+    let page = "+++\ntitle = \"Q1\"\ndate = 2026-04-02\nfacilitator = \"ann\"\n\n[[actions]]\nwhat = \"Rotate facilitators\"\nowner = \"ann\"\ndue = 2026-12-01\n+++\n## Start\n\nPairing.\n\n## Stop\n\nLate merges.\n\n## Continue\n\nDemos.\n";
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file("retros/q1.md", page);
+    site.build_ok();
+    let html = site.read("public/retros/q1/index.html");
+    assert!(
+        html.contains("<td>Rotate facilitators</td><td>ann</td>"),
+        "{html}"
+    );
+    insta::assert_snapshot!("retro_page", html);
+}
