@@ -306,6 +306,43 @@ fn yaml_plain_scalar(text: String) -> Value {
     }
 }
 
+/// A calendar date as written in front matter (`2024-03-01`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct Date(String);
+
+impl From<jiff::civil::Date> for Date {
+    fn from(d: jiff::civil::Date) -> Date {
+        Date(d.to_string())
+    }
+}
+
+impl Date {
+    /// Accepts `YYYY-MM-DD`, optionally followed by a time (`T10:00:00Z`).
+    pub fn parse(text: &str) -> Option<Date> {
+        let day = text.get(..10)?;
+        let rest = &text[10..];
+        if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
+            return None;
+        }
+        // Strictly YYYY-MM-DD, and a real day of the calendar.
+        let b = day.as_bytes();
+        if !(b[4] == b'-' && b[7] == b'-') {
+            return None;
+        }
+        day.parse::<jiff::civil::Date>().ok().map(Date::from)
+    }
+
+    /// The calendar date, for arithmetic.
+    pub fn civil(&self) -> jiff::civil::Date {
+        self.0.parse().unwrap_or_default()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Collects diagnostics while extracting typed values from one file's table.
 ///
 /// Every accessor reports a wrong type at the value's span and returns `None`, so
@@ -395,6 +432,59 @@ impl<'a> Extractor<'a> {
             }
         }
         Some(out)
+    }
+
+    /// A date: a TOML date, or a string like `2024-03-01` (YAML has no dates).
+    pub fn date(&mut self, entry: &Entry) -> Option<Date> {
+        let parsed = match &entry.node.value {
+            Value::Datetime(s) | Value::String(s) => Date::parse(s),
+            _ => None,
+        };
+        if parsed.is_none() {
+            let found = match &entry.node.value {
+                Value::String(s) => format!("\"{s}\""),
+                other => other.type_name().to_string(),
+            };
+            let d = Diagnostic::error(
+                "wrong-type",
+                self.path,
+                format!("`{}` must be a date, found {found}", entry.key),
+            )
+            .at(self.source, entry.node.span.clone())
+            .with_help("write it as YYYY-MM-DD, e.g. 2024-03-01");
+            self.diagnostics.push(d);
+        }
+        parsed
+    }
+
+    /// The tables of an array of tables (`[[name]]`), each with its span; anything
+    /// else is a diagnostic whose hint shows `example`.
+    pub fn tables<'t>(
+        &mut self,
+        entry: &'t Entry,
+        example: &str,
+    ) -> Vec<(&'t Table, Range<usize>)> {
+        let Value::Array(items) = &entry.node.value else {
+            let d = Diagnostic::error(
+                "wrong-type",
+                self.path,
+                format!("`{}` must be an array of tables", entry.key),
+            )
+            .at(self.source, entry.node.span.clone())
+            .with_help(format!(
+                "write each one as a [[{}]] table, e.g. {example}",
+                entry.key
+            ));
+            self.diagnostics.push(d);
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|item| match &item.value {
+                Value::Table(t) => Some((t, item.span.clone())),
+                _ => None,
+            })
+            .collect()
     }
 
     pub fn table<'t>(&mut self, entry: &'t Entry) -> Option<&'t Table> {

@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 use crate::diagnostics::Diagnostic;
-use crate::fields::{self, Extractor, Table, Value};
+use crate::fields::{self, Extractor, Table};
 
 /// Where the front matter and the body are in a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,42 +74,7 @@ pub fn split(path: &str, source: &str) -> Result<Split, Diagnostic> {
     )))
 }
 
-/// A calendar date as written in front matter (`2024-03-01`).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(transparent)]
-pub struct Date(String);
-
-impl From<jiff::civil::Date> for Date {
-    fn from(d: jiff::civil::Date) -> Date {
-        Date(d.to_string())
-    }
-}
-
-impl Date {
-    /// Accepts `YYYY-MM-DD`, optionally followed by a time (`T10:00:00Z`).
-    pub fn parse(text: &str) -> Option<Date> {
-        let day = text.get(..10)?;
-        let rest = &text[10..];
-        if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
-            return None;
-        }
-        // Strictly YYYY-MM-DD, and a real day of the calendar.
-        let b = day.as_bytes();
-        if !(b[4] == b'-' && b[7] == b'-') {
-            return None;
-        }
-        day.parse::<jiff::civil::Date>().ok().map(Date::from)
-    }
-
-    /// The calendar date, for arithmetic.
-    pub fn civil(&self) -> jiff::civil::Date {
-        self.0.parse().unwrap_or_default()
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+pub use crate::fields::Date;
 
 /// The validated, typed front matter of one page.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -169,8 +134,8 @@ fn validate(path: &str, source: &str, table: &Table) -> (FrontMatter, Vec<Diagno
         match entry.key.as_str() {
             "title" => fm.title = x.string(entry),
             "description" => fm.description = x.string(entry),
-            "date" => fm.date = date(&mut x, entry),
-            "updated" => fm.updated = date(&mut x, entry),
+            "date" => fm.date = x.date(entry),
+            "updated" => fm.updated = x.date(entry),
             "tags" => fm.tags = x.string_list(entry).unwrap_or_default(),
             "weight" => fm.weight = x.integer(entry),
             "draft" => fm.draft = x.boolean(entry).unwrap_or(false),
@@ -187,29 +152,6 @@ fn validate(path: &str, source: &str, table: &Table) -> (FrontMatter, Vec<Diagno
         }
     }
     (fm, x.diagnostics)
-}
-
-fn date(x: &mut Extractor<'_>, entry: &fields::Entry) -> Option<Date> {
-    let parsed = match &entry.node.value {
-        Value::Datetime(s) | Value::String(s) => Date::parse(s),
-        _ => None,
-    };
-    if parsed.is_none() {
-        let found = match &entry.node.value {
-            Value::String(s) => format!("\"{s}\""),
-            other => other.type_name().to_string(),
-        };
-        x.diagnostics.push(
-            Diagnostic::error(
-                "wrong-type",
-                x.path,
-                format!("`{}` must be a date, found {found}", entry.key),
-            )
-            .at(x.source, entry.node.span.clone())
-            .with_help("write it as YYYY-MM-DD, e.g. 2024-03-01"),
-        );
-    }
-    parsed
 }
 
 #[cfg(test)]

@@ -34,32 +34,6 @@ pub struct Channel {
     pub response_time: Option<String>,
 }
 
-/// The tables of an array of tables, or a diagnostic if it is something else.
-fn rows<'e>(
-    x: &mut Extractor<'_>,
-    entry: &'e Entry,
-) -> Vec<(&'e crate::fields::Table, std::ops::Range<usize>)> {
-    let Value::Array(items) = &entry.node.value else {
-        x.diagnostics.push(
-            Diagnostic::error(
-                "wrong-type",
-                x.path,
-                format!("`{}` must be an array of tables", entry.key),
-            )
-            .at(x.source, entry.node.span.clone())
-            .with_help(format!("write each one as a [[{}]] table", entry.key)),
-        );
-        return Vec::new();
-    };
-    items
-        .iter()
-        .filter_map(|i| match &i.value {
-            Value::Table(t) => Some((t, i.span.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
 /// A number or a string, as text (`99.9`, `"5 min"`).
 fn scalar(x: &mut Extractor<'_>, entry: &Entry) -> Option<String> {
     match &entry.node.value {
@@ -106,7 +80,7 @@ pub fn parse_charter(page: &Page) -> (Charter, Vec<Diagnostic>) {
         metrics: Vec::new(),
     };
     if let Some(entry) = fields.get("metrics") {
-        for (table, span) in rows(&mut x, entry) {
+        for (table, span) in x.tables(entry, "name = \"Uptime\", target = 99.9, unit = \"%\"") {
             let mut metric = Metric {
                 name: String::new(),
                 target: None,
@@ -138,7 +112,7 @@ pub fn parse_channels(page: &Page) -> (Vec<Channel>, Vec<Diagnostic>) {
         return (channels, x.diagnostics);
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (table, span) in rows(&mut x, entry) {
+    for (table, span) in x.tables(entry, "scenario = \"Outage\", tool = \"Page on-call\"") {
         let mut channel = Channel {
             scenario: String::new(),
             tool: String::new(),

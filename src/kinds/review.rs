@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::people::{Mention, mentions};
 use crate::content::{Date, Page};
 use crate::diagnostics::Diagnostic;
-use crate::fields::{Entry, Extractor, Table, Value};
+use crate::fields::{Entry, Extractor, Value};
 
 /// One action item from an AAR or a retro.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -184,39 +184,10 @@ fn headings(source: &str, body_start: usize) -> Vec<&str> {
     out
 }
 
-fn tables<'e>(
-    x: &mut Extractor<'_>,
-    entry: &'e Entry,
-    example: &str,
-) -> Vec<(&'e Table, Range<usize>)> {
-    let Value::Array(items) = &entry.node.value else {
-        x.diagnostics.push(
-            Diagnostic::error(
-                "wrong-type",
-                x.path,
-                format!("`{}` must be an array of tables", entry.key),
-            )
-            .at(x.source, entry.node.span.clone())
-            .with_help(format!(
-                "write each one as a [[{}]] table, e.g. {example}",
-                entry.key
-            )),
-        );
-        return Vec::new();
-    };
-    items
-        .iter()
-        .filter_map(|item| match &item.value {
-            Value::Table(t) => Some((t, item.span.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
 fn timeline(x: &mut Extractor<'_>, entry: &Entry) -> Vec<TimelineEntry> {
     let mut out: Vec<TimelineEntry> = Vec::new();
     let mut previous: Option<String> = None;
-    for (table, span) in tables(x, entry, "at = \"09:14\", event = \"Alert fires\"") {
+    for (table, span) in x.tables(entry, "at = \"09:14\", event = \"Alert fires\"") {
         let at_entry = table.get("at");
         let at = match at_entry.map(|e| &e.node.value) {
             Some(Value::String(s) | Value::Datetime(s)) => s.clone(),
@@ -263,7 +234,7 @@ fn sortable_time(at: &str) -> String {
 
 fn actions(x: &mut Extractor<'_>, entry: &Entry, today: jiff::civil::Date) -> Vec<Action> {
     let mut out = Vec::new();
-    for (table, span) in tables(x, entry, "what = \"Add an alert\", owner = \"dana\"") {
+    for (table, span) in x.tables(entry, "what = \"Add an alert\", owner = \"dana\"") {
         let mut action = Action {
             what: String::new(),
             owner: None,
@@ -277,19 +248,7 @@ fn actions(x: &mut Extractor<'_>, entry: &Entry, today: jiff::civil::Date) -> Ve
             match field.key.as_str() {
                 "what" => action.what = x.string(field).unwrap_or_default(),
                 "owner" => action.owner = x.string(field),
-                "due" => {
-                    action.due = match &field.node.value {
-                        Value::String(s) | Value::Datetime(s) => Date::parse(s),
-                        _ => None,
-                    };
-                    if action.due.is_none() {
-                        x.diagnostics.push(
-                            Diagnostic::error("wrong-type", x.path, "`due` must be a date")
-                                .at(x.source, field.node.span.clone())
-                                .with_help("write it as YYYY-MM-DD, e.g. 2024-03-01"),
-                        );
-                    }
-                }
+                "due" => action.due = x.date(field),
                 "done" => action.done = x.boolean(field).unwrap_or(false),
                 "ticket" => action.ticket = x.string(field),
                 _ => x.unknown_key(

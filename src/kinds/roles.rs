@@ -74,6 +74,33 @@ fn names(x: &mut Extractor<'_>, entry: &Entry) -> Vec<(String, Range<usize>)> {
     }
 }
 
+/// A role exactly one person must hold, and how to say it when that is not so.
+struct OneOf {
+    code: &'static str,
+    none: &'static str,
+    many: &'static str,
+    help_none: &'static str,
+    help_many: &'static str,
+}
+
+impl OneOf {
+    fn check(&self, x: &mut Extractor<'_>, subject: &str, holders: &[String], at: Range<usize>) {
+        let (message, help) = match holders.len() {
+            1 => return,
+            0 => (format!("{subject} has {}", self.none), self.help_none),
+            n => (
+                format!("{subject} has {n} {}: {}", self.many, holders.join(", ")),
+                self.help_many,
+            ),
+        };
+        x.diagnostics.push(
+            Diagnostic::error(self.code, x.path, message)
+                .at(x.source, at)
+                .with_help(help),
+        );
+    }
+}
+
 /// Reads `[[raci]]`: every row needs exactly one accountable and at least one
 /// responsible. Mentions of people are appended to `mentions`.
 pub fn raci(x: &mut Extractor<'_>, entry: &Entry, mentions: &mut Vec<Mention>) -> Vec<RaciRow> {
@@ -144,32 +171,14 @@ pub fn raci(x: &mut Extractor<'_>, entry: &Entry, mentions: &mut Vec<Mention>) -
         let at = table
             .get("accountable")
             .map_or(item.span.start..item.span.start, |e| e.node.span.clone());
-        match row.accountable.len() {
-            1 => {}
-            0 => x.diagnostics.push(
-                Diagnostic::error(
-                    "raci-accountable",
-                    x.path,
-                    format!("{label} has no accountable person"),
-                )
-                .at(x.source, at)
-                .with_help("exactly one person is accountable for each activity"),
-            ),
-            n => x.diagnostics.push(
-                Diagnostic::error(
-                    "raci-accountable",
-                    x.path,
-                    format!(
-                        "{label} has {n} accountable people: {}",
-                        row.accountable.join(", ")
-                    ),
-                )
-                .at(x.source, at)
-                .with_help(
-                    "exactly one person is accountable; make the others responsible or consulted",
-                ),
-            ),
-        }
+        let rule = OneOf {
+            code: "raci-accountable",
+            none: "no accountable person",
+            many: "accountable people",
+            help_none: "exactly one person is accountable for each activity",
+            help_many: "exactly one person is accountable; make the others responsible or consulted",
+        };
+        rule.check(x, &label, &row.accountable, at);
         if row.responsible.is_empty() {
             x.diagnostics.push(
                 Diagnostic::error(
@@ -230,29 +239,13 @@ pub fn rapid(x: &mut Extractor<'_>, entry: &Entry, mentions: &mut Vec<Mention>) 
     let at = table
         .get("decide")
         .map_or(entry.key_span.clone(), |e| e.node.span.clone());
-    match rapid.decide.len() {
-        1 => {}
-        0 => x.diagnostics.push(
-            Diagnostic::error(
-                "rapid-decide",
-                x.path,
-                "this RAPID decision has no one to decide",
-            )
-            .at(x.source, at)
-            .with_help("exactly one person has the D: add decide = \"…\""),
-        ),
-        n => x.diagnostics.push(
-            Diagnostic::error(
-                "rapid-decide",
-                x.path,
-                format!(
-                    "this RAPID decision has {n} people to decide: {}",
-                    rapid.decide.join(", ")
-                ),
-            )
-            .at(x.source, at)
-            .with_help("exactly one person has the D; the others can agree or give input"),
-        ),
-    }
+    let rule = OneOf {
+        code: "rapid-decide",
+        none: "no one to decide",
+        many: "people to decide",
+        help_none: "exactly one person has the D: add decide = \"…\"",
+        help_many: "exactly one person has the D; the others can agree or give input",
+    };
+    rule.check(x, "this RAPID decision", &rapid.decide, at);
     Some(rapid)
 }

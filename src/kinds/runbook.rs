@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::people::{Mention, mentions};
 use crate::content::{Date, Page};
 use crate::diagnostics::Diagnostic;
-use crate::fields::{Entry, Extractor};
+use crate::fields::Extractor;
 
 /// The default review interval when neither the runbook nor `[runbooks]` sets one.
 pub const DEFAULT_REVIEW_EVERY: &str = "180d";
@@ -90,7 +90,7 @@ pub fn parse(page: &Page, settings: Settings<'_>) -> (Runbook, Vec<Diagnostic>) 
         }
     }
     if let Some(entry) = get("last_reviewed") {
-        runbook.last_reviewed = date(&mut x, entry);
+        runbook.last_reviewed = x.date(entry);
     }
     let mut interval = settings.review_every.parse::<jiff::Span>().ok();
     let written = get("review_every").and_then(|e| x.string(e).map(|text| (e, text)));
@@ -146,30 +146,6 @@ pub fn parse(page: &Page, settings: Settings<'_>) -> (Runbook, Vec<Diagnostic>) 
         };
     }
     (runbook, x.diagnostics)
-}
-
-fn date(x: &mut Extractor<'_>, entry: &Entry) -> Option<Date> {
-    let text = match &entry.node.value {
-        crate::fields::Value::Datetime(s) | crate::fields::Value::String(s) => Some(s.as_str()),
-        _ => None,
-    };
-    let parsed = text.and_then(Date::parse);
-    if parsed.is_none() {
-        x.diagnostics.push(
-            Diagnostic::error(
-                "wrong-type",
-                x.path,
-                format!(
-                    "`{}` must be a date, found {}",
-                    entry.key,
-                    entry.node.value.type_name()
-                ),
-            )
-            .at(x.source, entry.node.span.clone())
-            .with_help("write it as YYYY-MM-DD, e.g. 2024-03-01"),
-        );
-    }
-    parsed
 }
 
 impl Runbook {
