@@ -101,6 +101,26 @@ impl OneOf {
     }
 }
 
+/// The names in `field`, recording where each was written as a `role` mention.
+fn holders(
+    x: &mut Extractor<'_>,
+    field: &Entry,
+    role: &'static str,
+    mentions: &mut Vec<Mention>,
+) -> Vec<String> {
+    names(x, field)
+        .into_iter()
+        .map(|(name, span)| {
+            mentions.push(Mention {
+                name: name.clone(),
+                role,
+                span,
+            });
+            name
+        })
+        .collect()
+}
+
 /// Reads `[[raci]]`: every row needs exactly one accountable and at least one
 /// responsible. Mentions of people are appended to `mentions`.
 pub fn raci(x: &mut Extractor<'_>, entry: &Entry, mentions: &mut Vec<Mention>) -> Vec<RaciRow> {
@@ -149,13 +169,7 @@ pub fn raci(x: &mut Extractor<'_>, entry: &Entry, mentions: &mut Vec<Mention>) -
                     continue;
                 }
             };
-            let found = names(x, field);
-            mentions.extend(found.iter().map(|(name, span)| Mention {
-                name: name.clone(),
-                role,
-                span: span.clone(),
-            }));
-            let list: Vec<String> = found.into_iter().map(|(n, _)| n).collect();
+            let list = holders(x, field, role, mentions);
             match role {
                 "responsible" => row.responsible = list,
                 "accountable" => row.accountable = list,
@@ -221,13 +235,7 @@ pub fn rapid(x: &mut Extractor<'_>, entry: &Entry, mentions: &mut Vec<Mention>) 
                 continue;
             }
         };
-        let found = names(x, field);
-        mentions.extend(found.iter().map(|(name, span)| Mention {
-            name: name.clone(),
-            role,
-            span: span.clone(),
-        }));
-        let list = found.into_iter().map(|(n, _)| n).collect();
+        let list = holders(x, field, role, mentions);
         match role {
             "recommend" => rapid.recommend = list,
             "agree" => rapid.agree = list,
