@@ -59,6 +59,9 @@ pub struct Config {
     pub kinds: FolderKinds,
     /// `[runbooks] review_every`: how often a runbook must be reviewed.
     pub review_every: String,
+    /// `[search] enabled`: build the search index and show the search box
+    /// (off unless enabled).
+    pub search: bool,
 }
 
 impl Default for Config {
@@ -77,6 +80,9 @@ impl Default for Config {
             broken_links: BrokenLinks::default(),
             kinds: FolderKinds::default(),
             review_every: crate::kinds::runbook::DEFAULT_REVIEW_EVERY.into(),
+            // Off until the index meets its size and speed budgets (see the
+            // search issue); handbooks opt in with `[search] enabled = true`.
+            search: false,
         }
     }
 }
@@ -94,6 +100,7 @@ const TOP_KEYS: &[&str] = &[
     "links",
     "kinds",
     "runbooks",
+    "search",
 ];
 const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "highlight"];
 const LINKS_KEYS: &[&str] = &["broken"];
@@ -181,6 +188,17 @@ pub fn parse(source: &str) -> Loaded {
             "kinds" => {
                 if let Some(t) = x.table(entry) {
                     config.kinds = folder_kinds(&mut x, t);
+                }
+            }
+            "search" => {
+                if let Some(t) = x.table(entry) {
+                    for field in &t.entries {
+                        if field.key == "enabled" {
+                            config.search = x.boolean(field).unwrap_or(false);
+                        } else {
+                            x.unknown_key(field, "[search]", &["enabled"]);
+                        }
+                    }
                 }
             }
             "runbooks" => {

@@ -10,6 +10,7 @@
 //! - [`links`]: resolving links to pages and assets, checking them, backlinks.
 //! - [`templates`]: Tera, the embedded default theme and the view models.
 //! - [`scaffold`]: `handbook new` and `handbook init`: planning and writing new files.
+//! - [`search`]: the sharded static search index.
 //! - [`site`]: the pipeline itself (load → render → write atomically).
 //! - [`diagnostics`]: the one type for user mistakes, and how it is printed.
 //! - [`fields`]: spanned TOML/YAML values shared by config and front matter.
@@ -24,5 +25,6 @@ pub mod kinds;
 pub mod links;
 pub mod markdown;
 pub mod scaffold;
+pub mod search;
 pub mod site;
 pub mod templates;

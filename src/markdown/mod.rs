@@ -25,6 +25,8 @@ pub struct Options<'a> {
     pub smart_punctuation: bool,
     /// `None` disables highlighting (code is escaped and shown plain).
     pub highlighter: Option<&'a Highlighter>,
+    /// Collect plain text per section (for the search index).
+    pub collect_text: bool,
 }
 
 /// One entry of a page's table of contents.
@@ -56,6 +58,29 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     /// Internal links and images (external ones are left alone and not listed).
     pub links: Vec<Link>,
+    /// The page's plain text, split at headings, for the search index. The first
+    /// section holds the text before any heading (`id` is `None`).
+    pub sections: Vec<TextSection>,
+}
+
+/// Plain text under one heading.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TextSection {
+    pub id: Option<String>,
+    pub heading: String,
+    pub text: String,
+}
+
+impl TextSection {
+    fn push(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        if !self.text.is_empty() && !self.text.ends_with(' ') {
+            self.text.push(' ');
+        }
+        self.text.push_str(text.trim());
+    }
 }
 
 /// Renders `source[body_start..]`. `rewrite` maps an internal link destination to
@@ -124,6 +149,7 @@ pub fn render(
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     if let Some((lang, text)) = code.take() {
+                        state.text(&text);
                         events.push(Event::Html(state.code_block(lang.as_deref(), &text).into()));
                     }
                 }
@@ -190,6 +216,14 @@ pub fn render(
                 collect_html_ids(&html, &mut state.out.anchors);
                 events.push(Event::Html(html));
             }
+            Event::Text(t) => {
+                state.text(&t);
+                events.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                state.text(&t);
+                events.push(Event::Code(t));
+            }
             event => events.push(event),
         }
     }
@@ -216,6 +250,22 @@ struct HeadingBuffer<'a> {
 }
 
 impl State<'_> {
+    /// Adds plain text to the current section, when text is collected.
+    fn text(&mut self, text: &str) {
+        if self.options.collect_text {
+            self.section().push(text);
+        }
+    }
+
+    /// The section text is currently added to.
+    fn section(&mut self) -> &mut TextSection {
+        if self.out.sections.is_empty() {
+            self.out.sections.push(TextSection::default());
+        }
+        let last = self.out.sections.len() - 1;
+        &mut self.out.sections[last]
+    }
+
     fn link<'a>(
         &mut self,
         body: &str,
@@ -253,6 +303,13 @@ impl State<'_> {
             self.out.title = Some(h.text.trim().to_string());
             self.out.title_id = Some(id);
             return;
+        }
+        if self.options.collect_text {
+            self.out.sections.push(TextSection {
+                id: Some(id.clone()),
+                heading: h.text.trim().to_string(),
+                text: String::new(),
+            });
         }
         let level = h.level as u8;
         if (2..=4).contains(&level) {
@@ -361,6 +418,7 @@ mod tests {
         let options = Options {
             smart_punctuation: true,
             highlighter: None,
+            collect_text: true,
         };
         render(text, 0, options, &|dest: &str| {
             Some(format!("REWRITTEN:{dest}"))
@@ -399,6 +457,7 @@ mod tests {
         let options = Options {
             smart_punctuation: false,
             highlighter: None,
+            collect_text: true,
         };
         let r = render(src, 8, options, &|d: &str| Some(format!("X{d}")));
         assert_eq!(r.links.len(), 1);
@@ -434,6 +493,23 @@ mod tests {
         assert_eq!(
             r.html,
             "<pre class=\"code\"><code class=\"language-nosuchlang\">&lt;x&gt;\n</code></pre>\n"
+        );
+    }
+
+    #[test]
+    fn plain_text_is_collected_per_section() {
+        let r = md("# Title\n\nIntro `code`.\n\n## Steps\n\nRun *this*.\n\n```sh\nls\n```\n");
+        let got: Vec<_> = r
+            .sections
+            .iter()
+            .map(|s| (s.id.clone(), s.heading.clone(), s.text.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (None, String::new(), "Intro code .".to_string()),
+                (Some("steps".into()), "Steps".into(), "Run this . ls".into()),
+            ]
         );
     }
 

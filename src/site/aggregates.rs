@@ -17,6 +17,7 @@ use super::output::Sink;
 
 pub(super) const ACTIONS_URL: &str = "actions/";
 pub(super) const PEOPLE_URL: &str = "people/";
+pub(super) const SEARCH_URL: &str = "search/";
 
 /// How many entries each list on the home page shows.
 const HEALTH_LIST: usize = 5;
@@ -62,6 +63,10 @@ pub(super) fn person_url(handle: &str) -> String {
 /// The output files this module writes, for the duplicate-output check.
 pub(super) fn outputs(site: &super::Site) -> Vec<String> {
     let mut files = Vec::new();
+    if site.config.search {
+        files.push(format!("{SEARCH_URL}index.html"));
+        files.push(format!("{}/manifest.json", crate::search::DIR));
+    }
     if !site.model.reviews.is_empty() {
         files.push(format!("{ACTIONS_URL}index.html"));
     }
@@ -77,6 +82,38 @@ pub(super) fn outputs(site: &super::Site) -> Vec<String> {
 }
 
 impl Renderer<'_> {
+    /// What the search index is built from: every written page with its text and
+    /// filter values (kind, ADR status, runbook service and owner, tags).
+    pub(super) fn search_documents(&self) -> Vec<crate::search::Document<'_>> {
+        let model = &self.site.model;
+        self.site
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.generated)
+            .map(|(i, page)| {
+                let kind = model.kind(i).name();
+                let mut facets = vec![("kind", kind.to_string())];
+                if let Some(status) = model.adrs.get(&i).and_then(|a| a.status) {
+                    facets.push(("status", status.name().to_string()));
+                }
+                if let Some(r) = model.runbooks.get(&i) {
+                    facets.extend(r.service.clone().map(|s| ("service", s)));
+                    facets.extend(r.owner.clone().map(|o| ("owner", o)));
+                }
+                facets.extend(page.front.tags.iter().map(|t| ("tag", t.clone())));
+                crate::search::Document {
+                    url: &page.url,
+                    title: &self.titles[i],
+                    kind,
+                    date: page.front.date.as_ref().map(|d| d.as_str()),
+                    facets,
+                    sections: &self.rendered[i].sections,
+                }
+            })
+            .collect()
+    }
+
     /// Every action item, open ones first (overdue first among them), then by
     /// due date, owner and source.
     fn action_rows(
@@ -218,6 +255,16 @@ pub(super) fn write(
 ) -> Vec<Diagnostic> {
     let model = &render.site.model;
     let mut pages: Vec<(String, Result<String, Diagnostic>)> = Vec::new();
+    if render.site.config.search {
+        let page = render.aggregate_page(
+            templates,
+            "search.html",
+            "Search",
+            SEARCH_URL,
+            Aggregates::default(),
+        );
+        pages.push((SEARCH_URL.into(), page));
+    }
     if !model.reviews.is_empty() {
         let actions = render.action_rows(ACTIONS_URL, &|_| true);
         let aggregates = Aggregates {

@@ -28,6 +28,7 @@ use crate::kinds::runbook::Review;
 use crate::kinds::{self, Kind};
 use crate::links::{self, LinkIndex, PageEntry, relative_href};
 use crate::markdown::{self, Highlighter, Rendered};
+use crate::search;
 use crate::templates::view::{
     AdrRow, AdrView, Aggregates, AlertRow, ChildView, NavLink, NavView, PageContext, PageView,
     RaciMatrix, RunbookRow, RunbookView, ServiceGroup, SiteView,
@@ -310,6 +311,7 @@ impl Site {
         let options = markdown::Options {
             smart_punctuation: self.config.markdown.smart_punctuation,
             highlighter: self.config.markdown.highlight.then_some(&self.highlighter),
+            collect_text: self.config.search,
         };
         let rendered: Vec<Rendered> = self
             .pages
@@ -415,6 +417,15 @@ impl Site {
         diagnostics.extend(aggregates::write(&render, &templates, sink));
         timings.push(("assets and site files", t.elapsed()));
 
+        if self.config.search {
+            let t = Instant::now();
+            search::write(&render.search_documents(), &mut |path, text| {
+                if let Err(e) = sink.write(path, text.as_bytes()) {
+                    diagnostics.push(write_error(path, &e));
+                }
+            });
+            timings.push(("search index", t.elapsed()));
+        }
         let counts = Counts {
             pages: self.pages.len(),
             assets: self.assets.len(),
@@ -527,6 +538,11 @@ impl Renderer<'_> {
                 .team
                 .is_some()
                 .then(|| href(aggregates::PEOPLE_URL)),
+            search_href: self
+                .site
+                .config
+                .search
+                .then(|| href(aggregates::SEARCH_URL)),
         }
     }
 

@@ -33,6 +33,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
     "person.html",
     "charter.html",
     "channels.html",
+    "search.html",
     "partials/article.html",
     "partials/sidebar.html",
     "partials/adr-meta.html",
@@ -52,7 +53,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
 
 /// The default theme's static files, written under `theme/` in the output.
 pub const DEFAULT_STATIC: &[(&str, &str)] =
-    embed!("static": "style.css", "theme.js", "handbook.js");
+    embed!("static": "style.css", "theme.js", "handbook.js", "search.js");
 
 /// Output folder for theme files (stylesheets, scripts).
 pub const THEME_DIR: &str = "theme";

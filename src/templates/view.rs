@@ -110,6 +110,8 @@ pub struct SiteView<'a> {
     /// The action tracker and the people index, when the handbook has them.
     pub actions_href: Option<String>,
     pub people_href: Option<String>,
+    /// The search page, when search is enabled; the index lives beside it.
+    pub search_href: Option<String>,
 }
 
 /// A link in navigation.

@@ -77,6 +77,7 @@ fn pages_become_folders_with_index_html() {
             "procedures/index.html",
             "sitemap.xml",
             "theme/handbook.js",
+            "theme/search.js",
             "theme/style.css",
             "theme/syntax.css",
             "theme/theme.js",

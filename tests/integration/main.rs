@@ -8,5 +8,6 @@ mod check;
 mod kinds;
 mod links;
 mod scaffold;
+mod search;
 mod snapshots;
 mod support;

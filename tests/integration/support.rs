@@ -336,6 +336,29 @@ impl Browser {
         )
     }
 
+    fn element(&self, css: &str) -> String {
+        let element = self.post(
+            &self.session_path("/element"),
+            json!({"using": "css selector", "value": css}),
+        );
+        element
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_string()
+    }
+
+    /// Types `text` into the element matching `css` as real key presses
+    /// (WebDriver key codes such as `\u{E015}` for ArrowDown work too).
+    pub fn send_keys(&self, css: &str, text: &str) {
+        let id = self.element(css);
+        self.post(
+            &self.session_path(&format!("/element/{id}/value")),
+            json!({"text": text}),
+        );
+    }
+
     /// Clicks the first element matching `css`.
     pub fn click(&self, css: &str) {
         let element = self.post(

@@ -1,0 +1,246 @@
+//! Search, end to end in headless Chromium: relevance, filters, the keyboard,
+//! escaping, and a rebuilt index.
+
+use crate::support::{Fixture, StaticServer, browser};
+
+const SEARCH_ON: &str = "title = \"Searchable\"\n[search]\nenabled = true\n";
+
+const RESULT_TITLES: &str = "return [...document.querySelectorAll('.search-results .search-hit-title')].map(e => e.textContent)";
+
+#[test]
+fn typing_a_query_shows_the_page_whose_title_matches_first() {
+    let Some(browser) = browser() else { return };
+    let site = Fixture::copy_of("example-handbook");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let server = StaticServer::start(site.path().join("public"));
+    browser.goto(&format!("{}how-we-work/", server.base));
+    browser.wait_for("return !document.querySelector('form.site-search').hidden");
+    browser.send_keys("#site-search-q", "failover");
+    browser.wait_for("return document.querySelectorAll('.search-results .search-hit').length > 0");
+    let titles = browser.eval(RESULT_TITLES);
+    assert_eq!(titles[0], "Shipment database failover", "{titles}");
+    // Matched words are highlighted, and sections appear as sub-results.
+    assert_eq!(
+        browser.eval(
+            "return document.querySelector('.search-results mark').textContent.toLowerCase()"
+        ),
+        "failover"
+    );
+    let sub = browser.eval("return [...document.querySelectorAll('.search-results .search-sub')].map(a => a.getAttribute('href'))");
+    assert!(sub.to_string().contains("#"), "{sub}");
+}
+
+#[test]
+fn slash_focuses_search_arrows_move_and_enter_opens() {
+    let Some(browser) = browser() else { return };
+    let site = Fixture::copy_of("example-handbook");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let server = StaticServer::start(site.path().join("public"));
+    browser.goto(&format!("{}charter/", server.base));
+    browser.wait_for("return !document.querySelector('form.site-search').hidden");
+    browser.send_keys("body", "/");
+    assert_eq!(
+        browser.eval("return document.activeElement.id"),
+        "site-search-q"
+    );
+    browser.send_keys("#site-search-q", "kafka");
+    browser
+        .wait_for("return document.querySelectorAll('.search-results [role=option]').length > 1");
+    browser.send_keys("#site-search-q", "\u{E015}\u{E015}");
+    let second =
+        browser.eval("return document.querySelectorAll('.search-results [role=option]')[1].href");
+    assert_eq!(
+        browser.eval("return document.querySelector('.search-results .active').href"),
+        second
+    );
+    browser.send_keys("#site-search-q", "\u{E007}");
+    let target = second.as_str().unwrap_or_default().to_string();
+    browser.wait_for(&format!("return location.href === {target:?}"));
+    browser.send_keys("body", "/");
+    browser.send_keys("#site-search-q", "kafka\u{E00C}");
+    assert_eq!(
+        browser.eval("return document.querySelector('.search-results').hidden"),
+        true,
+        "Escape closes"
+    );
+}
+
+#[test]
+fn the_search_page_filters_by_kind_and_keeps_state_in_the_url() {
+    let Some(browser) = browser() else { return };
+    let site = Fixture::copy_of("example-handbook");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let server = StaticServer::start(site.path().join("public"));
+    browser.goto(&format!("{}search/?q=queue", server.base));
+    browser.wait_for(
+        "return document.querySelectorAll('.search-page-results .search-hit').length > 0",
+    );
+    let kinds = "return [...document.querySelectorAll('.search-page-results .kind-badge')].map(e => e.textContent)";
+    let all = browser.eval(kinds);
+    assert!(
+        all.as_array().is_some_and(|k| k.iter().any(|x| x != "adr")),
+        "{all}"
+    );
+    browser.eval("const s = document.querySelector('select[data-facet=kind]'); s.value = 'adr'; s.dispatchEvent(new Event('change')); return true");
+    browser.wait_for("return [...document.querySelectorAll('.search-page-results .kind-badge')].every(e => e.textContent === 'adr')");
+    assert!(
+        browser.url().ends_with("search/?q=queue&kind=adr"),
+        "{}",
+        browser.url()
+    );
+    browser.goto(&browser.url());
+    browser.wait_for(
+        "return document.querySelectorAll('.search-page-results .search-hit').length > 0",
+    );
+    assert_eq!(
+        browser.eval("return document.querySelector('select[data-facet=kind]').value"),
+        "adr"
+    );
+}
+
+#[test]
+fn titles_cannot_run_script_through_search() {
+    let Some(browser) = browser() else { return };
+    let site = Fixture::new()
+        .file("handbook.toml", SEARCH_ON)
+        .file("index.md", "# Home\n")
+        .file("evil.md", "+++\ntitle = \"<img src=x onerror=alert(1)> zebrafish\"\n+++\nzebrafish <script>window.__ran = 1</script>\n");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let server = StaticServer::start(site.path().join("public"));
+    browser.goto(&server.base);
+    browser.wait_for("return !document.querySelector('form.site-search').hidden");
+    browser.eval("window.__xss = 0; window.alert = () => { window.__xss = 1; }; return true");
+    browser.send_keys("#site-search-q", "zebrafish");
+    browser.wait_for("return document.querySelectorAll('.search-results .search-hit').length > 0");
+    assert_eq!(
+        browser.eval(
+            "return document.querySelectorAll('.search-results img, .search-results script').length"
+        ),
+        0
+    );
+    assert!(
+        browser
+            .eval(RESULT_TITLES)
+            .to_string()
+            .contains("<img src=x onerror=alert(1)>")
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(browser.eval("return window.__xss"), 0);
+}
+
+#[test]
+fn a_word_added_to_a_page_is_found_after_a_rebuild() {
+    let Some(browser) = browser() else { return };
+    let site = Fixture::new()
+        .file("handbook.toml", SEARCH_ON)
+        .file("index.md", "# Home\n")
+        .file("notes.md", "# Notes\n\nNothing yet.\n");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let server = StaticServer::start(site.path().join("public"));
+    let count = "return document.querySelectorAll('.search-page-results .search-hit').length";
+    browser.goto(&format!("{}search/?q=quokka", server.base));
+    browser.wait_for("return document.querySelector('.search-page-count').textContent !== ''");
+    assert_eq!(browser.eval(count), 0);
+    let site = site.file("notes.md", "# Notes\n\nA quokka visited the data centre.\n");
+    assert_eq!(site.run(&["build"]).code, 0);
+    browser.goto(&format!("{}search/?q=quokka", server.base));
+    browser.wait_for(&format!("{count} === 1"));
+}
+
+/// The search budget on the 10,000-page benchmark corpus: index build time,
+/// bytes fetched for a first two-word query, and query latency. Run with
+/// `cargo test --release --test integration -- --ignored search_budget --nocapture`.
+#[test]
+#[ignore = "benchmark: needs ../shared/bench/gen_corpus.py and takes a while"]
+fn search_budget_on_the_benchmark_corpus() {
+    let Some(browser) = browser() else { return };
+    let generator =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
+    let work = tempfile::tempdir().expect("temp dir");
+    let status = std::process::Command::new("python3")
+        .arg(&generator)
+        .arg("10000")
+        .arg(work.path())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run gen_corpus.py");
+    assert!(status.success());
+    let config = work.path().join("handbook/handbook.toml");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str("[search]\nenabled = true\n");
+    std::fs::write(&config, text).expect("config");
+    let out = work.path().join("out");
+    let run = std::process::Command::new(crate::support::BIN)
+        .args(["build", "--verbose", "-o"])
+        .arg(&out)
+        .arg(work.path().join("handbook"))
+        .env("SOURCE_DATE_EPOCH", "1795132800")
+        .output()
+        .expect("build");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let timing = stderr
+        .lines()
+        .filter(|l| l.contains("search index") || l.starts_with("built"))
+        .collect::<Vec<_>>();
+    let index: u64 = walkdir::WalkDir::new(out.join("search"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.metadata().map_or(0, |m| m.len()))
+        .sum();
+    let largest_shard = walkdir::WalkDir::new(out.join("search/s"))
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.metadata().ok().filter(|m| m.is_file()).map(|m| m.len()))
+        .max()
+        .unwrap_or(0);
+    let server = StaticServer::start(out);
+    browser.goto(&server.base);
+    browser.wait_for("return typeof window.handbookSearch === 'function'");
+    browser.eval("performance.clearResourceTimings(); return true");
+    let first = browser.eval("const t = performance.now(); return handbookSearch('deploy rollback', {}, 8).then(r => [performance.now() - t, r.length])");
+    let bytes = browser.eval(
+        "return performance.getEntriesByType('resource').filter(e => e.name.includes('/search/')).reduce((n, e) => n + e.encodedBodySize, 0)",
+    );
+    let mut later = Vec::new();
+    for q in [
+        "database failover",
+        "kubectl rollout",
+        "incident owner",
+        "dns certificate",
+        "replica backup",
+    ] {
+        browser.eval(&format!("return handbookSearch({q:?}, {{}}, 8)"));
+        let t = browser.eval(&format!("const t = performance.now(); return handbookSearch({q:?}, {{}}, 8).then(() => performance.now() - t)"));
+        later.push(t.as_f64().unwrap_or_default());
+    }
+    later.sort_by(f64::total_cmp);
+    eprintln!("{}", timing.join("\n"));
+    eprintln!(
+        "index on disk: {} KB in total, largest shard {} KB",
+        index / 1024,
+        largest_shard / 1024
+    );
+    eprintln!(
+        "first two-word query: {first} (ms, results); bytes fetched: {} KB",
+        bytes.as_u64().unwrap_or(0) / 1024
+    );
+    eprintln!("repeat query latency, ms: {later:?}");
+    assert!(bytes.as_u64().unwrap_or(u64::MAX) <= 150 * 1024);
+}
+
+#[test]
+fn search_is_opt_in_and_writes_nothing_when_off() {
+    let site = Fixture::new().file("index.md", "# Home\n");
+    site.build_ok();
+    assert!(!site.exists("public/search"));
+    assert!(!site.read("public/index.html").contains("site-search"));
+    let site = site.file("handbook.toml", SEARCH_ON);
+    site.build_ok();
+    assert!(site.exists("public/search/manifest.json"));
+    assert!(site.exists("public/search/index.html"));
+    assert!(
+        site.read("public/index.html")
+            .contains("<form class=\"site-search\" role=\"search\" action=\"search/\"")
+    );
+}

@@ -1,0 +1,265 @@
+// Search client for the sharded static index built by `handbook` (see
+// ARCHITECTURE.md, "Search index"). No dependencies, no external requests:
+// it fetches the manifest, the shards of the query's words, filter lists when a
+// filter is used, and the metadata chunks of the results it shows. Every string
+// from the index is inserted as text, never as HTML.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.site-search");
+  if (!form || !window.fetch || !window.URL) return;
+  var indexUrl = new URL(form.getAttribute("data-index"), location.href);
+  var siteRoot = new URL(form.getAttribute("data-root"), location.href);
+  var cache = {};
+  var manifest = null;
+
+  function get(path) {
+    if (!cache[path]) {
+      cache[path] = fetch(new URL(path, indexUrl)).then(function (r) {
+        if (!r.ok) throw new Error(path + ": " + r.status);
+        return r.json();
+      });
+    }
+    return cache[path];
+  }
+  function loadManifest() {
+    return get("manifest.json").then(function (m) { manifest = m; return m; });
+  }
+
+  // Words as the index splits them (Unicode letters and digits, inner ' and .).
+  function words(q) {
+    return q.toLowerCase().match(/[\p{L}\p{N}_]+(?:['.][\p{L}\p{N}_]+)*/gu) || [];
+  }
+
+  // The shard that holds `word` (the last whose first term is not after it)
+  // and, while the word is being typed, the following shards that hold its
+  // completions.
+  function shardsFor(word, prefix) {
+    var keys = manifest.shards, lo = 0, hi = keys.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (keys[mid] <= word) lo = mid; else hi = mid - 1;
+    }
+    var out = [lo];
+    for (var j = lo + 1; prefix && j < keys.length && keys[j].indexOf(word) === 0 && out.length < 6; j++) out.push(j);
+    return out;
+  }
+
+  // doc -> [score, section bits] for one word (and its completions).
+  function lookup(word, prefix) {
+    return Promise.all(shardsFor(word, prefix).map(function (i) { return get("s/" + i + ".json"); }))
+      .then(function (shards) {
+        var hits = new Map();
+        shards.forEach(function (shard) {
+          var keys = prefix
+            ? Object.keys(shard).filter(function (k) { return k.indexOf(word) === 0; }).slice(0, 40)
+            : (word in shard ? [word] : []);
+          keys.forEach(function (k) {
+            var e = shard[k];
+            if (typeof e === "string") e = shard[e];
+            if (!e) return;
+            var list = e[1], doc = 0, weight = k === word ? 1 : 0.6;
+            for (var j = 0; j < list.length; j += 3) {
+              doc += list[j];
+              var s = list[j + 1] * weight, h = hits.get(doc);
+              if (!h) hits.set(doc, [s, list[j + 2]]);
+              else { h[0] = Math.max(h[0], s); h[1] |= list[j + 2]; }
+            }
+          });
+        });
+        return hits;
+      });
+  }
+
+  function facetDocs(name, value) {
+    var values = manifest.facets[name] || [], i = values.indexOf(value);
+    if (i < 0) return Promise.resolve(new Set());
+    return get("f/" + name + "/" + i + ".json").then(function (deltas) {
+      var set = new Set(), doc = 0;
+      deltas.forEach(function (d) { doc += d; set.add(doc); });
+      return set;
+    });
+  }
+
+  // Ranked results: more query words matched first, then score.
+  function search(query, filters, limit) {
+    var ws = words(query);
+    if (!ws.length) return Promise.resolve([]);
+    var typing = !/\s$/.test(query);
+    return loadManifest().then(function () {
+      var active = Object.keys(filters || {}).filter(function (k) { return filters[k]; });
+      return Promise.all([
+        Promise.all(ws.map(function (w, i) { return lookup(w, typing && i === ws.length - 1); })),
+        Promise.all(active.map(function (k) { return facetDocs(k, filters[k]); }))
+      ]);
+    }).then(function (found) {
+      var total = new Map();
+      found[0].forEach(function (hits) {
+        hits.forEach(function (h, doc) {
+          var t = total.get(doc);
+          if (!t) total.set(doc, { doc: doc, score: h[0], matched: 1, all: h[1], any: h[1] });
+          else { t.score += h[0]; t.matched += 1; t.all &= h[1]; t.any |= h[1]; }
+        });
+      });
+      var ranked = [];
+      total.forEach(function (t) {
+        if (found[1].every(function (set) { return set.has(t.doc); })) ranked.push(t);
+      });
+      ranked.sort(function (a, b) { return b.matched - a.matched || b.score - a.score || a.doc - b.doc; });
+      var top = ranked.slice(0, limit);
+      return Promise.all(top.map(function (t) {
+        return get("c/" + Math.floor(t.doc / manifest.chunk) + ".json").then(function (chunk) {
+          var row = chunk[t.doc % manifest.chunk];
+          return { url: row[0], title: row[1], kind: row[2], date: row[3], sections: row[4], bits: t.all || t.any };
+        });
+      })).then(function (results) { results.total = ranked.length; return results; });
+    });
+  }
+
+  function escapeRegExp(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
+  // `text` as nodes, with the query's words (and their continuations) in <mark>.
+  function highlighted(text, query) {
+    var frag = document.createDocumentFragment(), ws = words(query);
+    if (!ws.length) { frag.appendChild(document.createTextNode(text)); return frag; }
+    var re = new RegExp("(" + ws.map(escapeRegExp).join("|") + ")[\\p{L}\\p{N}_]*", "giu"), last = 0, m;
+    while ((m = re.exec(text))) {
+      frag.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var mark = document.createElement("mark");
+      mark.textContent = m[0];
+      frag.appendChild(mark);
+      last = m.index + m[0].length;
+      if (m[0].length === 0) re.lastIndex++;
+    }
+    frag.appendChild(document.createTextNode(text.slice(last)));
+    return frag;
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  // One result: title, kind badge, date, excerpt, and matching sections.
+  function renderResult(r, query, id) {
+    var item = el("li", "search-result");
+    var link = el("a", "search-hit");
+    link.href = new URL(r.url, siteRoot).href;
+    if (id) { link.id = id; link.setAttribute("role", "option"); }
+    var head = el("span", "search-hit-head");
+    head.appendChild(el("span", "search-hit-title")).appendChild(highlighted(r.title, query));
+    head.appendChild(el("span", "badge kind-badge", r.kind));
+    if (r.date) head.appendChild(el("time", "search-hit-date", r.date));
+    link.appendChild(head);
+    var best = r.sections.find(function (s, i) { return (r.bits >> i) & 1 && s[2]; }) || r.sections[0];
+    if (best && best[2]) link.appendChild(el("span", "search-hit-excerpt")).appendChild(highlighted(best[2], query));
+    item.appendChild(link);
+    var subs = r.sections.filter(function (s, i) { return s[0] && (r.bits >> i) & 1; }).slice(0, 2);
+    if (subs.length) {
+      var list = el("ul", "search-subs");
+      subs.forEach(function (s) {
+        var sub = el("a", "search-sub");
+        sub.href = new URL(r.url + "#" + s[0], siteRoot).href;
+        sub.appendChild(highlighted(s[1], query));
+        list.appendChild(el("li")).appendChild(sub);
+      });
+      item.appendChild(list);
+    }
+    return item;
+  }
+
+  // For tooling and tests: handbookSearch("query", {kind: "adr"}, 10) -> results.
+  window.handbookSearch = search;
+
+  // The header box: results as you type, arrows to move, Enter to open.
+  var input = form.querySelector("input[type=search]");
+  var box = form.querySelector(".search-results");
+  var active = -1, seq = 0, timer = null;
+  form.hidden = false;
+
+  function options() { return box.querySelectorAll("[role=option]"); }
+  function setActive(i) {
+    var opts = options();
+    if (!opts.length) return;
+    active = (i + opts.length) % opts.length;
+    opts.forEach(function (o, j) { o.classList.toggle("active", j === active); });
+    input.setAttribute("aria-activedescendant", opts[active].id);
+    opts[active].scrollIntoView({ block: "nearest" });
+  }
+  function close() {
+    box.hidden = true;
+    active = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+  function update() {
+    var q = input.value, mine = ++seq;
+    if (!words(q).length) { close(); return; }
+    search(q, {}, 8).then(function (results) {
+      if (mine !== seq) return;
+      box.textContent = "";
+      var list = el("ul", "search-list");
+      results.forEach(function (r, i) { list.appendChild(renderResult(r, q, "search-option-" + i)); });
+      box.appendChild(list);
+      if (!results.length) box.appendChild(el("p", "search-empty", "No results"));
+      else if (results.total > results.length) {
+        var more = el("a", "search-more", "All " + results.total + " results");
+        more.href = form.action + "?q=" + encodeURIComponent(q);
+        box.appendChild(more);
+      }
+      box.hidden = false;
+      active = -1;
+      input.setAttribute("aria-expanded", "true");
+    }).catch(function () { close(); });
+  }
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(update, 60); });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowDown") { e.preventDefault(); setActive(active + 1); }
+    else if (e.key === "ArrowUp") { e.preventDefault(); setActive(active - 1); }
+    else if (e.key === "Escape") { close(); input.blur(); }
+    else if (e.key === "Enter" && active >= 0) { e.preventDefault(); location.href = options()[active].href; }
+  });
+  document.addEventListener("keydown", function (e) {
+    var t = e.target, typing = t && (t.isContentEditable || /^(input|textarea|select)$/i.test(t.tagName));
+    if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); input.focus(); input.select(); }
+  });
+  document.addEventListener("click", function (e) { if (!form.contains(e.target)) close(); });
+
+  // The search page: query and filters in the URL, so a search can be shared.
+  var pageForm = document.querySelector("form.search-page");
+  if (!pageForm) return;
+  var pageInput = pageForm.querySelector("input[type=search]");
+  var out = document.querySelector(".search-page-results");
+  var count = document.querySelector(".search-page-count");
+  var selects = pageForm.querySelectorAll("select[data-facet]");
+  var params = new URLSearchParams(location.search);
+  pageInput.value = params.get("q") || "";
+  function runPage() {
+    var q = pageInput.value, filters = {}, mine = ++seq, url = new URLSearchParams();
+    if (q) url.set("q", q);
+    selects.forEach(function (s) { filters[s.getAttribute("data-facet")] = s.value; if (s.value) url.set(s.name, s.value); });
+    history.replaceState(null, "", "?" + url.toString());
+    search(q, filters, 50).then(function (results) {
+      if (mine !== seq) return;
+      out.textContent = "";
+      results.forEach(function (r) { out.appendChild(renderResult(r, q)); });
+      count.textContent = words(q).length ? results.total + " results" : "";
+    });
+  }
+  loadManifest().then(function (m) {
+    selects.forEach(function (s) {
+      (m.facets[s.getAttribute("data-facet")] || []).forEach(function (v) {
+        var o = el("option", null, v);
+        o.value = v;
+        s.appendChild(o);
+      });
+      s.value = params.get(s.name) || "";
+      s.addEventListener("change", runPage);
+    });
+    pageForm.hidden = false;
+    runPage();
+  });
+  pageInput.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(runPage, 60); });
+  pageForm.addEventListener("submit", function (e) { e.preventDefault(); runPage(); });
+})();
