@@ -68,7 +68,7 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 struct DocTerms {
     terms: HashMap<Arc<str>, (f32, u32, bool)>,
     /// Surface forms that differ from their stem (`deploying` → `deploy`).
-    forms: Vec<(Arc<str>, Arc<str>)>,
+    forms: HashMap<Arc<str>, Arc<str>>,
     length: f32,
 }
 
@@ -87,13 +87,16 @@ impl Stems {
         }
     }
 
-    /// The stem of `word` (lowercase), and the word itself when it differs.
+    /// The stem of `word` (as written), and its lowercase form when that
+    /// differs from the stem. Cached by the word as written, so most words cost a
+    /// hash lookup and no allocation.
     fn of(&mut self, word: &str) -> (Arc<str>, Option<Arc<str>>) {
         if let Some(found) = self.known.get(word) {
             return found.clone();
         }
-        let stem: Arc<str> = Arc::from(self.stemmer.stem(word).as_ref());
-        let form = (*stem != *word).then(|| Arc::from(word));
+        let lower = word.to_lowercase();
+        let stem: Arc<str> = Arc::from(self.stemmer.stem(&lower).as_ref());
+        let form = (*stem != *lower).then(|| Arc::from(lower.as_str()));
         self.known
             .insert(word.to_string(), (stem.clone(), form.clone()));
         (stem, form)
@@ -102,14 +105,17 @@ impl Stems {
 
 fn doc_terms(doc: &Document<'_>, stems: &mut Stems) -> DocTerms {
     let mut out = DocTerms {
-        terms: HashMap::default(),
-        forms: Vec::new(),
+        terms: HashMap::with_capacity_and_hasher(256, Default::default()),
+        forms: HashMap::default(),
         length: 0.0,
     };
     let mut add = |text: &str, weight: f32, section: Option<usize>, out: &mut DocTerms| {
-        for word in words(text) {
-            let (stem, form) = stems.of(&word);
-            let entry = out.terms.entry(stem.clone()).or_insert((0.0, 0, false));
+        for word in text.unicode_words() {
+            let (stem, form) = stems.of(word);
+            if let Some(form) = form {
+                out.forms.entry(form).or_insert_with(|| stem.clone());
+            }
+            let entry = out.terms.entry(stem).or_insert((0.0, 0, false));
             match section {
                 Some(s) => {
                     entry.0 += weight;
@@ -117,9 +123,6 @@ fn doc_terms(doc: &Document<'_>, stems: &mut Stems) -> DocTerms {
                     out.length += weight;
                 }
                 None => entry.2 = true,
-            }
-            if let Some(form) = form {
-                out.forms.push((form, stem));
             }
         }
     };
@@ -150,7 +153,7 @@ pub fn write(docs: &[Document<'_>], emit: &mut dyn FnMut(&str, &str)) {
     // Raw postings (doc, frequency, section bits | title bit), merged block by
     // block so only one block of per-document maps is alive at a time.
     let mut postings: HashMap<Arc<str>, Vec<(u32, f32, u32)>> = HashMap::default();
-    let mut forms: BTreeMap<Arc<str>, Arc<str>> = BTreeMap::new();
+    let mut forms: HashMap<Arc<str>, Arc<str>> = HashMap::default();
     let mut lengths: Vec<f32> = Vec::with_capacity(docs.len());
     for (b, block) in docs.chunks(MERGE_BLOCK).enumerate() {
         let per_doc: Vec<DocTerms> = block
@@ -226,7 +229,8 @@ thread_local! {
 fn score(mut list: Vec<(u32, f32, u32)>, n: f32) -> (usize, Vec<Posting>) {
     let df = list.len();
     let idf = (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
-    if list.len() > MAX_POSTINGS {
+    let pruned = list.len() > MAX_POSTINGS;
+    if pruned {
         list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         list.truncate(MAX_POSTINGS);
     }
@@ -234,7 +238,10 @@ fn score(mut list: Vec<(u32, f32, u32)>, n: f32) -> (usize, Vec<Posting>) {
         .into_iter()
         .map(|(d, w, mask)| (d, ((w * idf * 100.0).round() as u32).max(1), mask))
         .collect();
-    out.sort_unstable();
+    if pruned {
+        // Postings arrive in document order; only pruning reorders them.
+        out.sort_unstable();
+    }
     (df, out)
 }
 
