@@ -13,7 +13,6 @@ use rustc_hash::FxHashMap as HashMap;
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::markdown::TextSection;
 
@@ -28,8 +27,6 @@ pub const CHUNK_DOCS: usize = 8;
 pub const MAX_POSTINGS: usize = 400;
 /// Characters of section text kept as a result excerpt.
 const SNIPPET_CHARS: usize = 120;
-/// Documents tokenised per parallel block before merging into the postings.
-const MERGE_BLOCK: usize = 1024;
 /// Marks a title match in a raw posting's bits (sections use the low bits).
 const TITLE_BIT: u32 = 1 << 31;
 /// Sections per document kept as sub-results (the rest share the last bit).
@@ -54,128 +51,207 @@ pub struct Document<'a> {
     pub date: Option<&'a str>,
     /// Filter values: `("kind", "adr")`, `("status", "accepted")`, `("tag", "ops")`…
     pub facets: Vec<(&'static str, String)>,
+    /// Headings and excerpts, for results (see [`excerpt`]).
     pub sections: &'a [TextSection],
+    /// What [`Vocabulary::count`] found in the page.
+    pub terms: &'a PageTerms,
 }
 
-/// Lowercased words of `text`, Unicode-aware.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.unicode_words().map(str::to_lowercase)
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
 }
 
-/// What one document contributes: per stem, its weighted frequency outside the
-/// title, the sections it occurs in and whether the title has it; and every
-/// surface form seen, with its stem.
-struct DocTerms {
-    terms: HashMap<Arc<str>, (f32, u32, bool)>,
-    /// Surface forms that differ from their stem (`deploying` → `deploy`).
-    forms: HashMap<Arc<str>, Arc<str>>,
+/// The words of `text`: runs of letters, digits and `_`, joined across a single
+/// `'` or `.` between two of them (`db's`, `e.g`, `v1.2`). The search client
+/// splits queries with the same rule.
+pub fn words(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let start = rest.find(is_word_char)?;
+        let bytes = rest.as_bytes();
+        let mut end = start;
+        let mut chars = rest[start..].char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if is_word_char(c) {
+                end = start + i + c.len_utf8();
+            } else if (c == '\'' || c == '.') && chars.peek().is_some_and(|&(_, n)| is_word_char(n))
+            {
+                continue;
+            } else {
+                break;
+            }
+        }
+        let _ = bytes;
+        let word = &rest[start..end];
+        rest = &rest[end..];
+        Some(word)
+    })
+}
+
+/// A page's terms: stem id, weighted frequency outside the title, and bits
+/// (sections it occurs in, plus [`TITLE_BIT`] when the title has it).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PageTerms {
+    terms: Vec<(u32, f32, u32)>,
     length: f32,
 }
 
-/// Stems words, remembering each word's stem: a handbook repeats its
-/// vocabulary, so most words are stemmed once per thread.
-struct Stems {
-    stemmer: Stemmer,
-    known: HashMap<String, (Arc<str>, Option<Arc<str>>)>,
+/// The term dictionary of one build, shared by the render stage's threads:
+/// stems get ids, and surface forms remember their stem. Each thread keeps a
+/// cache from words as written to stem ids, so the lock is taken once per new
+/// word, not once per occurrence.
+#[derive(Debug)]
+pub struct Vocabulary {
+    generation: u64,
+    inner: std::sync::Mutex<Dictionary>,
 }
 
-impl Stems {
-    fn new() -> Stems {
-        Stems {
-            stemmer: Stemmer::create(Algorithm::English),
-            known: HashMap::default(),
+#[derive(Debug, Default)]
+struct Dictionary {
+    ids: HashMap<Arc<str>, u32>,
+    stems: Vec<Arc<str>>,
+    /// Lowercase forms that differ from their stem → the stem's id.
+    forms: HashMap<Arc<str>, u32>,
+}
+
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+thread_local! {
+    /// (vocabulary generation, word as written → stem id, stemmer)
+    static CACHE: std::cell::RefCell<(u64, HashMap<String, u32>, Option<Stemmer>)> =
+        std::cell::RefCell::new((u64::MAX, HashMap::default(), None));
+}
+
+impl Default for Vocabulary {
+    fn default() -> Self {
+        Vocabulary {
+            generation: GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            inner: std::sync::Mutex::new(Dictionary::default()),
         }
     }
+}
 
-    /// The stem of `word` (as written), and its lowercase form when that
-    /// differs from the stem. Cached by the word as written, so most words cost a
-    /// hash lookup and no allocation.
-    fn of(&mut self, word: &str) -> (Arc<str>, Option<Arc<str>>) {
-        if let Some(found) = self.known.get(word) {
-            return found.clone();
+impl Vocabulary {
+    fn id(&self, word: &str, cache: &mut HashMap<String, u32>, stemmer: &Stemmer) -> u32 {
+        if let Some(&id) = cache.get(word) {
+            return id;
         }
         let lower = word.to_lowercase();
-        let stem: Arc<str> = Arc::from(self.stemmer.stem(&lower).as_ref());
-        let form = (*stem != *lower).then(|| Arc::from(lower.as_str()));
-        self.known
-            .insert(word.to_string(), (stem.clone(), form.clone()));
-        (stem, form)
-    }
-}
-
-fn doc_terms(doc: &Document<'_>, stems: &mut Stems) -> DocTerms {
-    let mut out = DocTerms {
-        terms: HashMap::with_capacity_and_hasher(256, Default::default()),
-        forms: HashMap::default(),
-        length: 0.0,
-    };
-    let mut add = |text: &str, weight: f32, section: Option<usize>, out: &mut DocTerms| {
-        for word in text.unicode_words() {
-            let (stem, form) = stems.of(word);
-            if let Some(form) = form {
-                out.forms.entry(form).or_insert_with(|| stem.clone());
+        let stem = stemmer.stem(&lower);
+        let mut dict = self
+            .inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let id = match dict.ids.get(stem.as_ref()) {
+            Some(&id) => id,
+            None => {
+                let id = dict.stems.len() as u32;
+                let stem: Arc<str> = Arc::from(stem.as_ref());
+                dict.ids.insert(stem.clone(), id);
+                dict.stems.push(stem);
+                id
             }
-            let entry = out.terms.entry(stem).or_insert((0.0, 0, false));
-            match section {
-                Some(s) => {
-                    entry.0 += weight;
-                    entry.1 |= 1u32 << s.min(MAX_SECTIONS - 1);
-                    out.length += weight;
-                }
-                None => entry.2 = true,
-            }
+        };
+        if lower != stem.as_ref() {
+            dict.forms.entry(Arc::from(lower.as_str())).or_insert(id);
         }
-    };
-    add(doc.title, 0.0, None, &mut out);
-    for (i, section) in doc.sections.iter().enumerate() {
-        add(&section.heading, HEADING_WEIGHT, Some(i), &mut out);
-        add(&section.text, BODY_WEIGHT, Some(i), &mut out);
+        drop(dict);
+        cache.insert(word.to_string(), id);
+        id
     }
-    out
+
+    /// Counts the terms of one page (title, then each section's heading and
+    /// text). Safe to call from many threads at once.
+    pub fn count(&self, title: &str, sections: &[TextSection]) -> PageTerms {
+        CACHE.with(|cell| {
+            let mut guard = cell.borrow_mut();
+            let (generation, cache, stemmer) = &mut *guard;
+            if *generation != self.generation {
+                *generation = self.generation;
+                cache.clear();
+            }
+            let stemmer = stemmer.get_or_insert_with(|| Stemmer::create(Algorithm::English));
+            let mut counts: HashMap<u32, (f32, u32)> =
+                HashMap::with_capacity_and_hasher(256, Default::default());
+            let mut length = 0.0;
+            for word in words(title) {
+                counts
+                    .entry(self.id(word, cache, stemmer))
+                    .or_insert((0.0, 0))
+                    .1 |= TITLE_BIT;
+            }
+            for (i, section) in sections.iter().enumerate() {
+                let bit = 1u32 << i.min(MAX_SECTIONS - 1);
+                for (text, weight) in [
+                    (section.heading.as_str(), HEADING_WEIGHT),
+                    (section.text.as_str(), BODY_WEIGHT),
+                ] {
+                    for word in words(text) {
+                        let entry = counts
+                            .entry(self.id(word, cache, stemmer))
+                            .or_insert((0.0, 0));
+                        entry.0 += weight;
+                        entry.1 |= bit;
+                        length += weight;
+                    }
+                }
+            }
+            let mut terms: Vec<(u32, f32, u32)> = counts
+                .into_iter()
+                .map(|(id, (tf, bits))| (id, tf, bits))
+                .collect();
+            terms.sort_unstable_by_key(|t| t.0);
+            PageTerms { terms, length }
+        })
+    }
 }
 
 /// A term's postings: document, score (BM25F, ×100) and section bits.
 type Posting = (u32, u32, u32);
 
-/// Builds the index files (paths relative to the output root).
-pub fn build(docs: &[Document<'_>]) -> Vec<(String, String)> {
+/// Builds the index files (paths relative to the output root): counts the
+/// documents' text with a fresh vocabulary first. For tests and small sites; the
+/// build counts while rendering and calls [`write`].
+pub fn build(pages: &[(Document<'_>, &[TextSection])]) -> Vec<(String, String)> {
+    let vocabulary = Vocabulary::default();
+    let terms: Vec<PageTerms> = pages
+        .iter()
+        .map(|(d, text)| vocabulary.count(d.title, text))
+        .collect();
+    let docs: Vec<Document<'_>> = pages
+        .iter()
+        .zip(&terms)
+        .map(|((d, _), t)| Document {
+            terms: t,
+            ..d.clone()
+        })
+        .collect();
     let mut files = Vec::new();
-    write(docs, &mut |path, text| {
+    write(vocabulary, &docs, &mut |path, text| {
         files.push((path.to_string(), text.to_string()))
     });
     files
 }
 
-/// Builds the index, handing each file to `emit` (path relative to the output
-/// root, contents) as soon as it is ready, so the whole index is never held in
-/// memory at once.
-pub fn write(docs: &[Document<'_>], emit: &mut dyn FnMut(&str, &str)) {
-    // Raw postings (doc, frequency, section bits | title bit), merged block by
-    // block so only one block of per-document maps is alive at a time.
-    let mut postings: HashMap<Arc<str>, Vec<(u32, f32, u32)>> = HashMap::default();
-    let mut forms: HashMap<Arc<str>, Arc<str>> = HashMap::default();
-    let mut lengths: Vec<f32> = Vec::with_capacity(docs.len());
-    for (b, block) in docs.chunks(MERGE_BLOCK).enumerate() {
-        let per_doc: Vec<DocTerms> = block
-            .par_iter()
-            .map(|doc| STEMS.with(|stems| doc_terms(doc, &mut stems.borrow_mut())))
-            .collect();
-        for (k, terms) in per_doc.into_iter().enumerate() {
-            let d = (b * MERGE_BLOCK + k) as u32;
-            lengths.push(terms.length);
-            for (stem, (tf, mask, in_title)) in terms.terms {
-                let bits = (mask & !TITLE_BIT) | if in_title { TITLE_BIT } else { 0 };
-                postings.entry(stem).or_default().push((d, tf, bits));
-            }
-            for (form, stem) in terms.forms {
-                forms.entry(form).or_insert(stem);
+/// Builds the index from counted documents, handing each file to `emit` (path
+/// relative to the output root, contents) as soon as it is ready.
+pub fn write(vocabulary: Vocabulary, docs: &[Document<'_>], emit: &mut dyn FnMut(&str, &str)) {
+    let dict = vocabulary
+        .inner
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut postings: Vec<Vec<(u32, f32, u32)>> = vec![Vec::new(); dict.stems.len()];
+    for (d, doc) in docs.iter().enumerate() {
+        for &(id, tf, bits) in &doc.terms.terms {
+            if let Some(list) = postings.get_mut(id as usize) {
+                list.push((d as u32, tf, bits));
             }
         }
     }
     let n = docs.len().max(1) as f32;
-    let avg_len = (lengths.iter().sum::<f32>() / n).max(1.0);
+    let avg_len = (docs.iter().map(|d| d.terms.length).sum::<f32>() / n).max(1.0);
     let weigh = |(d, tf, bits): (u32, f32, u32)| {
-        let len_norm = 1.0 - B + B * lengths[d as usize] / avg_len;
+        let len_norm = 1.0 - B + B * docs[d as usize].terms.length / avg_len;
         let saturated = tf * (K1 + 1.0) / (tf + K1 * len_norm);
         let title = if bits & TITLE_BIT != 0 {
             TITLE_BONUS
@@ -184,19 +260,33 @@ pub fn write(docs: &[Document<'_>], emit: &mut dyn FnMut(&str, &str)) {
         };
         (d, saturated + title, bits & !TITLE_BIT)
     };
-    let encoded: Vec<(Arc<str>, String)> = postings
+    let encoded: Vec<String> = postings
         .into_par_iter()
-        .map(|(stem, list)| {
-            let weighted = list.into_iter().map(weigh).collect();
-            (stem, encode(score(weighted, n)))
+        .map(|list| {
+            if list.is_empty() {
+                String::new()
+            } else {
+                encode(score(list.into_iter().map(weigh).collect(), n))
+            }
         })
         .collect();
-    let aliases: Vec<(&str, String)> = forms
+    let mut entries: BTreeMap<&str, &str> = dict
+        .stems
         .iter()
-        .map(|(f, s)| (&**f, format!("\"{}\"", json_escape(s))))
+        .zip(&encoded)
+        .filter(|(_, e)| !e.is_empty())
+        .map(|(stem, e)| (&**stem, e.as_str()))
         .collect();
-    let mut entries: BTreeMap<&str, &str> =
-        encoded.iter().map(|(t, e)| (&**t, e.as_str())).collect();
+    let aliases: Vec<(&str, String)> = dict
+        .forms
+        .iter()
+        .filter_map(|(form, &id)| {
+            Some((
+                &**form,
+                format!("\"{}\"", json_escape(dict.stems.get(id as usize)?)),
+            ))
+        })
+        .collect();
     for (form, alias) in &aliases {
         entries.entry(form).or_insert(alias.as_str());
     }
@@ -216,12 +306,6 @@ pub fn write(docs: &[Document<'_>], emit: &mut dyn FnMut(&str, &str)) {
         &format!("{DIR}/manifest.json"),
         &serde_json::to_string(&manifest).unwrap_or_default(),
     );
-}
-
-thread_local! {
-    /// Each thread's stem cache, kept across builds (a handbook's vocabulary
-    /// changes little between rebuilds).
-    static STEMS: std::cell::RefCell<Stems> = std::cell::RefCell::new(Stems::new());
 }
 
 /// BM25 weights with idf, scaled to integers, pruned to the best
@@ -334,7 +418,7 @@ fn write_chunks(docs: &[Document<'_>], emit: &mut dyn FnMut(&str, &str)) {
                     .sections
                     .iter()
                     .take(MAX_SECTIONS)
-                    .map(|s| serde_json::json!([s.id, s.heading, snippet(&s.text)]))
+                    .map(|s| serde_json::json!([s.id, s.heading, excerpt(&s.text)]))
                     .collect();
                 serde_json::json!([d.url, d.title, d.kind, d.date, sections])
             })
@@ -346,7 +430,8 @@ fn write_chunks(docs: &[Document<'_>], emit: &mut dyn FnMut(&str, &str)) {
     }
 }
 
-fn snippet(text: &str) -> String {
+/// The part of a section's text kept for results.
+pub fn excerpt(text: &str) -> String {
     match text.char_indices().nth(SNIPPET_CHARS) {
         Some((at, _)) => format!("{}…", text[..at].trim_end()),
         None => text.to_string(),
@@ -418,6 +503,28 @@ mod tests {
         }
     }
 
+    const NO_TERMS: &PageTerms = &PageTerms {
+        terms: Vec::new(),
+        length: 0.0,
+    };
+
+    fn doc<'a>(
+        url: &'a str,
+        title: &'a str,
+        kind: &'a str,
+        facets: Vec<(&'static str, String)>,
+    ) -> Document<'a> {
+        Document {
+            url,
+            title,
+            kind,
+            date: None,
+            facets,
+            sections: &[],
+            terms: NO_TERMS,
+        }
+    }
+
     fn file<'f>(files: &'f [(String, String)], name: &str) -> &'f str {
         files
             .iter()
@@ -425,31 +532,38 @@ mod tests {
             .map_or("", |(_, c)| c.as_str())
     }
 
+    fn shard_with<'f>(files: &'f [(String, String)], term: &str) -> &'f str {
+        let key = format!("\"{term}\":");
+        files
+            .iter()
+            .find(|(n, c)| n.starts_with("search/s/") && c.contains(&key))
+            .map_or("", |(_, c)| c)
+    }
+
     #[test]
-    fn words_are_unicode_aware_and_lowercased() {
-        let got: Vec<String> = words("Fail-over: Überprüfung, e.g. DB's 2nd try").collect();
+    fn words_split_like_the_client() {
+        let got: Vec<&str> =
+            words("Fail-over: Überprüfung, e.g. DB's v1.2 'quoted' end.").collect();
         assert_eq!(
             got,
-            vec!["fail", "over", "überprüfung", "e.g", "db's", "2nd", "try"]
+            vec![
+                "Fail",
+                "over",
+                "Überprüfung",
+                "e.g",
+                "DB's",
+                "v1.2",
+                "quoted",
+                "end"
+            ]
         );
     }
 
     #[test]
     fn stems_share_postings_and_forms_point_at_them() {
-        let sections = [section("", "Deploying deploys deployed")];
-        let docs = [Document {
-            url: "a/",
-            title: "A",
-            kind: "page",
-            date: None,
-            facets: vec![],
-            sections: &sections,
-        }];
-        let files = build(&docs);
-        let shard = files
-            .iter()
-            .find(|(n, c)| n.starts_with("search/s/") && c.contains("\"deploy\":"))
-            .map_or("", |(_, c)| c);
+        let text = [section("", "Deploying deploys deployed")];
+        let files = build(&[(doc("a/", "A", "page", vec![]), &text)]);
+        let shard = shard_with(&files, "deploy");
         assert!(shard.contains("\"deploy\":[1,[0,"), "{shard}");
         assert!(shard.contains("\"deploying\":\"deploy\""), "{shard}");
     }
@@ -461,39 +575,37 @@ mod tests {
             "Many words about other things and failover once.",
         )];
         let titled = [section("", "Short.")];
-        let docs = [
-            Document {
-                url: "mention/",
-                title: "Notes",
-                kind: "page",
-                date: None,
-                facets: vec![],
-                sections: &body,
-            },
-            Document {
-                url: "title/",
-                title: "Failover",
-                kind: "page",
-                date: None,
-                facets: vec![],
-                sections: &titled,
-            },
-        ];
-        let mut stems = Stems::new();
-        let terms: Vec<DocTerms> = docs.iter().map(|d| doc_terms(d, &mut stems)).collect();
-        assert!(!terms[0].terms["failov"].2 && terms[1].terms["failov"].2);
-        let files = build(&docs);
-        let shard = files
-            .iter()
-            .find(|(_, c)| c.contains("\"failov\""))
-            .map(|(_, c)| c.clone())
-            .unwrap_or_default();
-        let postings: serde_json::Value = serde_json::from_str(&shard).unwrap_or_default();
+        let files = build(&[
+            (doc("mention/", "Notes", "page", vec![]), &body),
+            (doc("title/", "Failover", "page", vec![]), &titled),
+        ]);
+        let postings: serde_json::Value =
+            serde_json::from_str(shard_with(&files, "failov")).unwrap_or_default();
         let list = &postings["failov"][1];
         assert!(
             list[4].as_u64() > list[1].as_u64(),
             "title doc scores higher: {list}"
         );
+    }
+
+    #[test]
+    fn a_vocabulary_is_shared_across_threads() {
+        let vocabulary = Vocabulary::default();
+        let text = [section("Steps", "restart the queue")];
+        let counted: Vec<PageTerms> = (0..8)
+            .into_par_iter()
+            .map(|_| vocabulary.count("Queue", &text))
+            .collect();
+        assert!(
+            counted.windows(2).all(|w| w[0] == w[1]),
+            "same text, same ids on every thread"
+        );
+        let title_bits = counted[0]
+            .terms
+            .iter()
+            .filter(|t| t.2 & TITLE_BIT != 0)
+            .count();
+        assert_eq!(title_bits, 1);
     }
 
     #[test]
@@ -535,34 +647,12 @@ mod tests {
 
     #[test]
     fn facets_list_their_documents() {
-        let s = [section("", "x")];
-        let docs = [
-            Document {
-                url: "a/",
-                title: "A",
-                kind: "adr",
-                date: None,
-                facets: vec![("kind", "adr".into())],
-                sections: &s,
-            },
-            Document {
-                url: "b/",
-                title: "B",
-                kind: "page",
-                date: None,
-                facets: vec![("kind", "page".into())],
-                sections: &s,
-            },
-            Document {
-                url: "c/",
-                title: "C",
-                kind: "adr",
-                date: None,
-                facets: vec![("kind", "adr".into())],
-                sections: &s,
-            },
-        ];
-        let files = build(&docs);
+        let text = [section("", "x")];
+        let files = build(&[
+            (doc("a/", "A", "adr", vec![("kind", "adr".into())]), &text),
+            (doc("b/", "B", "page", vec![("kind", "page".into())]), &text),
+            (doc("c/", "C", "adr", vec![("kind", "adr".into())]), &text),
+        ]);
         assert_eq!(file(&files, "search/f/kind/0.json"), "[0,2]");
         assert!(
             file(&files, "search/manifest.json")
@@ -571,8 +661,10 @@ mod tests {
     }
 
     #[test]
-    fn excerpts_are_cut_at_a_character_boundary() {
+    fn excerpts_are_cut_at_a_character_boundary_and_stable() {
         let long = "é".repeat(200);
-        assert_eq!(snippet(&long).chars().count(), SNIPPET_CHARS + 1);
+        let once = excerpt(&long);
+        assert_eq!(once.chars().count(), SNIPPET_CHARS + 1);
+        assert_eq!(excerpt(&once), once);
     }
 }

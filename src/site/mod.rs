@@ -313,16 +313,31 @@ impl Site {
             highlighter: self.config.markdown.highlight.then_some(&self.highlighter),
             collect_text: self.config.search,
         };
-        let rendered: Vec<Rendered> = self
+        // Search terms are counted as each page is rendered, while its text is
+        // at hand; afterwards only short excerpts of it are kept.
+        let vocabulary = self.config.search.then(search::Vocabulary::default);
+        let results: Vec<(Rendered, Option<search::PageTerms>)> = self
             .pages
             .par_iter()
             .enumerate()
             .map(|(i, page)| {
-                markdown::render(&page.source, page.body_start, options, &|dest| {
-                    index.rewrite(i, dest)
-                })
+                let mut rendered =
+                    markdown::render(&page.source, page.body_start, options, &|dest| {
+                        index.rewrite(i, dest)
+                    });
+                let terms = vocabulary.as_ref().filter(|_| !page.generated).map(|v| {
+                    let title = title_of(page, &rendered, &self.config, self.model.kind(i));
+                    let terms = v.count(&title, &rendered.sections);
+                    for section in &mut rendered.sections {
+                        section.text = search::excerpt(&section.text);
+                    }
+                    terms
+                });
+                (rendered, terms)
             })
             .collect();
+        let (rendered, terms): (Vec<Rendered>, Vec<Option<search::PageTerms>>) =
+            results.into_iter().unzip();
         timings.push(("markdown", t.elapsed()));
 
         let t = Instant::now();
@@ -372,6 +387,7 @@ impl Site {
         let render = Renderer {
             site: self,
             rendered: &rendered,
+            terms: &terms,
             titles: &titles,
             backlinks: &backlinks,
         };
@@ -417,9 +433,9 @@ impl Site {
         diagnostics.extend(aggregates::write(&render, &templates, sink));
         timings.push(("assets and site files", t.elapsed()));
 
-        if self.config.search {
+        if let Some(vocabulary) = vocabulary {
             let t = Instant::now();
-            search::write(&render.search_documents(), &mut |path, text| {
+            search::write(vocabulary, &render.search_documents(), &mut |path, text| {
                 if let Err(e) = sink.write(path, text.as_bytes()) {
                     diagnostics.push(write_error(path, &e));
                 }
@@ -477,6 +493,8 @@ fn review_name(review: Review) -> &'static str {
 struct Renderer<'a> {
     site: &'a Site,
     rendered: &'a [Rendered],
+    /// Search terms per page, when search is on.
+    terms: &'a [Option<search::PageTerms>],
     titles: &'a [String],
     backlinks: &'a [Vec<usize>],
 }
