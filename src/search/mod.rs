@@ -53,8 +53,6 @@ pub struct Document<'a> {
     pub facets: Vec<(&'static str, String)>,
     /// Headings and excerpts, for results (see [`excerpt`]).
     pub sections: &'a [TextSection],
-    /// What [`Vocabulary::count`] found in the page.
-    pub terms: &'a PageTerms,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -218,16 +216,9 @@ pub fn build(pages: &[(Document<'_>, &[TextSection])]) -> Vec<(String, String)> 
         .iter()
         .map(|(d, text)| vocabulary.count(d.title, text))
         .collect();
-    let docs: Vec<Document<'_>> = pages
-        .iter()
-        .zip(&terms)
-        .map(|((d, _), t)| Document {
-            terms: t,
-            ..d.clone()
-        })
-        .collect();
+    let docs: Vec<Document<'_>> = pages.iter().map(|(d, _)| d.clone()).collect();
     let mut files = Vec::new();
-    write(vocabulary, &docs, &mut |path, text| {
+    write(&vocabulary, &docs, terms, &mut |path, text| {
         files.push((path.to_string(), text.to_string()))
     });
     files
@@ -235,23 +226,42 @@ pub fn build(pages: &[(Document<'_>, &[TextSection])]) -> Vec<(String, String)> 
 
 /// Builds the index from counted documents, handing each file to `emit` (path
 /// relative to the output root, contents) as soon as it is ready.
-pub fn write(vocabulary: Vocabulary, docs: &[Document<'_>], emit: &mut dyn FnMut(&str, &str)) {
+/// `terms[i]` are the counted terms of `docs[i]`; they are consumed as the
+/// postings are built, so the two never both sit in memory in full. The
+/// vocabulary is only read: a live preview can keep it, recount the pages that
+/// changed and call this again.
+pub fn write(
+    vocabulary: &Vocabulary,
+    docs: &[Document<'_>],
+    terms: Vec<PageTerms>,
+    emit: &mut dyn FnMut(&str, &str),
+) {
     let dict = vocabulary
         .inner
-        .into_inner()
+        .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let mut postings: Vec<Vec<(u32, f32, u32)>> = vec![Vec::new(); dict.stems.len()];
-    for (d, doc) in docs.iter().enumerate() {
-        for &(id, tf, bits) in &doc.terms.terms {
+    let lengths: Vec<f32> = terms.iter().map(|t| t.length).collect();
+    let mut df = vec![0usize; dict.stems.len()];
+    for page in &terms {
+        for &(id, _, _) in &page.terms {
+            if let Some(n) = df.get_mut(id as usize) {
+                *n += 1;
+            }
+        }
+    }
+    let mut postings: Vec<Vec<(u32, f32, u32)>> =
+        df.iter().map(|&n| Vec::with_capacity(n)).collect();
+    for (d, page) in terms.into_iter().enumerate() {
+        for (id, tf, bits) in page.terms {
             if let Some(list) = postings.get_mut(id as usize) {
                 list.push((d as u32, tf, bits));
             }
         }
     }
     let n = docs.len().max(1) as f32;
-    let avg_len = (docs.iter().map(|d| d.terms.length).sum::<f32>() / n).max(1.0);
+    let avg_len = (lengths.iter().sum::<f32>() / n).max(1.0);
     let weigh = |(d, tf, bits): (u32, f32, u32)| {
-        let len_norm = 1.0 - B + B * docs[d as usize].terms.length / avg_len;
+        let len_norm = 1.0 - B + B * lengths[d as usize] / avg_len;
         let saturated = tf * (K1 + 1.0) / (tf + K1 * len_norm);
         let title = if bits & TITLE_BIT != 0 {
             TITLE_BONUS
@@ -503,11 +513,6 @@ mod tests {
         }
     }
 
-    const NO_TERMS: &PageTerms = &PageTerms {
-        terms: Vec::new(),
-        length: 0.0,
-    };
-
     fn doc<'a>(
         url: &'a str,
         title: &'a str,
@@ -521,7 +526,6 @@ mod tests {
             date: None,
             facets,
             sections: &[],
-            terms: NO_TERMS,
         }
     }
 

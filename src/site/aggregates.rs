@@ -90,8 +90,8 @@ impl Renderer<'_> {
             .pages
             .iter()
             .enumerate()
-            .filter_map(|(i, page)| Some((i, page, self.terms.get(i)?.as_ref()?)))
-            .map(|(i, page, terms)| {
+            .filter(|(_, page)| !page.generated)
+            .map(|(i, page)| {
                 let kind = model.kind(i).name();
                 let mut facets = vec![("kind", kind.to_string())];
                 if let Some(status) = model.adrs.get(&i).and_then(|a| a.status) {
@@ -109,7 +109,6 @@ impl Renderer<'_> {
                     date: page.front.date.as_ref().map(|d| d.as_str()),
                     facets,
                     sections: &self.rendered[i].sections,
-                    terms,
                 }
             })
             .collect()

@@ -387,7 +387,6 @@ impl Site {
         let render = Renderer {
             site: self,
             rendered: &rendered,
-            terms: &terms,
             titles: &titles,
             backlinks: &backlinks,
         };
@@ -435,7 +434,9 @@ impl Site {
 
         if let Some(vocabulary) = vocabulary {
             let t = Instant::now();
-            search::write(vocabulary, &render.search_documents(), &mut |path, text| {
+            let docs = render.search_documents();
+            let counted: Vec<search::PageTerms> = terms.into_iter().flatten().collect();
+            search::write(&vocabulary, &docs, counted, &mut |path, text| {
                 if let Err(e) = sink.write(path, text.as_bytes()) {
                     diagnostics.push(write_error(path, &e));
                 }
@@ -493,8 +494,6 @@ fn review_name(review: Review) -> &'static str {
 struct Renderer<'a> {
     site: &'a Site,
     rendered: &'a [Rendered],
-    /// Search terms per page, when search is on.
-    terms: &'a [Option<search::PageTerms>],
     titles: &'a [String],
     backlinks: &'a [Vec<usize>],
 }
