@@ -66,7 +66,6 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> + '_ {
     let mut rest = text;
     std::iter::from_fn(move || {
         let start = rest.find(is_word_char)?;
-        let bytes = rest.as_bytes();
         let mut end = start;
         let mut chars = rest[start..].char_indices().peekable();
         while let Some((i, c)) = chars.next() {
@@ -79,7 +78,6 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> + '_ {
                 break;
             }
         }
-        let _ = bytes;
         let word = &rest[start..end];
         rest = &rest[end..];
         Some(word)
