@@ -230,7 +230,7 @@ impl Site {
     fn check_outputs(&self) -> Vec<Diagnostic> {
         let mut claims: HashMap<String, String> = HashMap::new();
         let mut diagnostics = Vec::new();
-        let mut claim = |output: String, owner: String, what: &str| {
+        let mut claim = |output: String, owner: String, help: &str| {
             if let Some(first) = claims.get(&output) {
                 diagnostics.push(
                     Diagnostic::error(
@@ -238,39 +238,43 @@ impl Site {
                         owner.clone(),
                         format!("`{owner}` and `{first}` both produce `/{output}`"),
                     )
-                    .with_help(format!(
-                        "rename one of them, or give {what} a `slug` in front matter"
-                    )),
+                    .with_help(help.to_string()),
                 );
             } else {
                 claims.insert(output, owner);
             }
         };
-        for page in self.pages.iter().filter(|p| !p.generated) {
-            claim(
-                format!("{}index.html", page.url),
-                page.source_path.clone(),
-                "the page",
-            );
-        }
-        for page in self.pages.iter().filter(|p| !p.generated) {
-            for alias in &page.front.aliases {
-                claim(
-                    extras::alias_output(alias),
-                    format!("{} (alias `{alias}`)", page.source_path),
-                    "the page",
-                );
-            }
-        }
-        for asset in &self.assets {
-            claim(asset.clone(), asset.clone(), "the page");
-        }
+        // Files the tool writes itself are claimed first, so a clash is reported
+        // on the handbook's own file, where it can be fixed.
         for file in self
             .generated_files()
             .into_iter()
             .chain(aggregates::outputs(self))
         {
-            claim(file.to_string(), format!("<generated {file}>"), "the page");
+            claim(file.to_string(), format!("<generated {file}>"), "");
+        }
+        let page_help = "rename one of them, or give the page a `slug` in front matter";
+        for page in &self.pages {
+            let output = format!("{}index.html", page.url);
+            if page.generated {
+                let help = "this folder's listing page clashes with a page the tool writes; rename the folder";
+                claim(output, format!("{}/", page.folder()), help);
+            } else {
+                claim(output, page.source_path.clone(), page_help);
+            }
+        }
+        for page in self.pages.iter().filter(|p| !p.generated) {
+            for alias in &page.front.aliases {
+                let owner = format!("{} (alias `{alias}`)", page.source_path);
+                claim(
+                    extras::alias_output(alias),
+                    owner,
+                    "change or remove the alias",
+                );
+            }
+        }
+        for asset in &self.assets {
+            claim(asset.clone(), asset.clone(), "rename or move the file");
         }
         diagnostics
     }

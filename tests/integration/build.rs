@@ -465,3 +465,19 @@ fn readme_is_a_section_page_whatever_the_walk_order() {
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(diags[0]["code"], "two-section-indexes");
 }
+
+#[test]
+fn a_folder_that_clashes_with_generated_pages_is_reported_not_overwritten() {
+    let site = Fixture::new()
+        .file("team.toml", "[[people]]\nhandle = \"dana\"\n")
+        .file("index.md", "# Home\n")
+        .file("people/onboarding.md", "# Onboarding\n");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(diags[0]["code"], "duplicate-url");
+    assert_eq!(diags[0]["path"], "people/");
+    assert_eq!(
+        diags[0]["message"],
+        "`people/` and `<generated people/index.html>` both produce `/people/index.html`"
+    );
+}
