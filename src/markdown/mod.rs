@@ -72,14 +72,17 @@ pub struct TextSection {
 }
 
 impl TextSection {
+    /// Appends inline text as written (smart quotes and the words around
+    /// them arrive as separate pieces, and must not be spaced apart).
     fn push(&mut self, text: &str) {
-        if text.is_empty() {
-            return;
-        }
-        if !self.text.is_empty() && !self.text.ends_with(' ') {
+        self.text.push_str(text);
+    }
+
+    /// Separates blocks and lines with one space.
+    fn space(&mut self) {
+        if !self.text.is_empty() && !self.text.ends_with(char::is_whitespace) {
             self.text.push(' ');
         }
-        self.text.push_str(text.trim());
     }
 }
 
@@ -150,6 +153,7 @@ pub fn render(
                 Event::End(TagEnd::CodeBlock) => {
                     if let Some((lang, text)) = code.take() {
                         state.text(&text);
+                        state.space();
                         events.push(Event::Html(state.code_block(lang.as_deref(), &text).into()));
                     }
                 }
@@ -224,12 +228,31 @@ pub fn render(
                 state.text(&t);
                 events.push(Event::Code(t));
             }
-            event => events.push(event),
+            event => {
+                if matches!(
+                    event,
+                    Event::SoftBreak
+                        | Event::HardBreak
+                        | Event::End(
+                            TagEnd::Paragraph
+                                | TagEnd::Item
+                                | TagEnd::TableCell
+                                | TagEnd::BlockQuote(_)
+                        )
+                ) {
+                    state.space();
+                }
+                events.push(event);
+            }
         }
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     state.out.html = html;
+    for section in &mut state.out.sections {
+        let end = section.text.trim_end().len();
+        section.text.truncate(end);
+    }
     state.out
 }
 
@@ -254,6 +277,13 @@ impl State<'_> {
     fn text(&mut self, text: &str) {
         if self.options.collect_text {
             self.section().push(text);
+        }
+    }
+
+    /// Adds a separator to the current section's text, when text is collected.
+    fn space(&mut self) {
+        if self.options.collect_text {
+            self.section().space();
         }
     }
 
@@ -507,8 +537,8 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                (None, String::new(), "Intro code .".to_string()),
-                (Some("steps".into()), "Steps".into(), "Run this . ls".into()),
+                (None, String::new(), "Intro code.".to_string()),
+                (Some("steps".into()), "Steps".into(), "Run this. ls".into()),
             ]
         );
     }
