@@ -28,9 +28,9 @@ pub const MAX_POSTINGS: usize = 400;
 /// Characters of section text kept as a result excerpt.
 const SNIPPET_CHARS: usize = 120;
 /// Marks a title match in a raw posting's bits (sections use the low bits).
-const TITLE_BIT: u32 = 1 << 31;
+const TITLE_BIT: u16 = 1 << 15;
 /// Sections per document kept as sub-results (the rest share the last bit).
-const MAX_SECTIONS: usize = 30;
+const MAX_SECTIONS: usize = 15;
 
 /// Added to a term's saturated frequency when it is in the title. BM25
 /// saturation caps any frequency below `K1 + 1`, so this puts every title match
@@ -88,7 +88,9 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> + '_ {
 /// (sections it occurs in, plus [`TITLE_BIT`] when the title has it).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageTerms {
-    terms: Vec<(u32, f32, u32)>,
+    /// (stem id, frequency ×2, bits): packed, because every page's terms are
+    /// held until the index is written.
+    terms: Vec<(u32, u16, u16)>,
     length: f32,
 }
 
@@ -167,7 +169,7 @@ impl Vocabulary {
                 cache.clear();
             }
             let stemmer = stemmer.get_or_insert_with(|| Stemmer::create(Algorithm::English));
-            let mut counts: HashMap<u32, (f32, u32)> =
+            let mut counts: HashMap<u32, (f32, u16)> =
                 HashMap::with_capacity_and_hasher(256, Default::default());
             let mut length = 0.0;
             for word in words(title) {
@@ -177,7 +179,7 @@ impl Vocabulary {
                     .1 |= TITLE_BIT;
             }
             for (i, section) in sections.iter().enumerate() {
-                let bit = 1u32 << i.min(MAX_SECTIONS - 1);
+                let bit = 1u16 << i.min(MAX_SECTIONS - 1);
                 for (text, weight) in [
                     (section.heading.as_str(), HEADING_WEIGHT),
                     (section.text.as_str(), BODY_WEIGHT),
@@ -192,9 +194,11 @@ impl Vocabulary {
                     }
                 }
             }
-            let mut terms: Vec<(u32, f32, u32)> = counts
+            let mut terms: Vec<(u32, u16, u16)> = counts
                 .into_iter()
-                .map(|(id, (tf, bits))| (id, tf, bits))
+                .map(|(id, (tf, bits))| {
+                    (id, (tf * 2.0).round().min(f32::from(u16::MAX)) as u16, bits)
+                })
                 .collect();
             terms.sort_unstable_by_key(|t| t.0);
             PageTerms { terms, length }
@@ -247,7 +251,7 @@ pub fn write(
             }
         }
     }
-    let mut postings: Vec<Vec<(u32, f32, u32)>> =
+    let mut postings: Vec<Vec<(u32, u16, u16)>> =
         df.iter().map(|&n| Vec::with_capacity(n)).collect();
     for (d, page) in terms.into_iter().enumerate() {
         for (id, tf, bits) in page.terms {
@@ -258,7 +262,8 @@ pub fn write(
     }
     let n = docs.len().max(1) as f32;
     let avg_len = (lengths.iter().sum::<f32>() / n).max(1.0);
-    let weigh = |(d, tf, bits): (u32, f32, u32)| {
+    let weigh = |(d, tf2, bits): (u32, u16, u16)| {
+        let tf = f32::from(tf2) / 2.0;
         let len_norm = 1.0 - B + B * lengths[d as usize] / avg_len;
         let saturated = tf * (K1 + 1.0) / (tf + K1 * len_norm);
         let title = if bits & TITLE_BIT != 0 {
@@ -266,7 +271,7 @@ pub fn write(
         } else {
             0.0
         };
-        (d, saturated + title, bits & !TITLE_BIT)
+        (d, saturated + title, u32::from(bits & !TITLE_BIT))
     };
     let encoded: Vec<String> = postings
         .into_par_iter()

@@ -81,39 +81,44 @@ pub(super) fn outputs(site: &super::Site) -> Vec<String> {
     files
 }
 
-impl Renderer<'_> {
-    /// What the search index is built from: every written page with its text and
-    /// filter values (kind, ADR status, runbook service and owner, tags).
-    pub(super) fn search_documents(&self) -> Vec<crate::search::Document<'_>> {
-        let model = &self.site.model;
-        self.site
-            .pages
-            .iter()
-            .enumerate()
-            .filter(|(_, page)| !page.generated)
-            .map(|(i, page)| {
-                let kind = model.kind(i).name();
-                let mut facets = vec![("kind", kind.to_string())];
-                if let Some(status) = model.adrs.get(&i).and_then(|a| a.status) {
-                    facets.push(("status", status.name().to_string()));
-                }
-                if let Some(r) = model.runbooks.get(&i) {
-                    facets.extend(r.service.clone().map(|s| ("service", s)));
-                    facets.extend(r.owner.clone().map(|o| ("owner", o)));
-                }
-                facets.extend(page.front.tags.iter().map(|t| ("tag", t.clone())));
-                crate::search::Document {
-                    url: &page.url,
-                    title: &self.titles[i],
-                    kind,
-                    date: page.front.date.as_ref().map(|d| d.as_str()),
-                    facets,
-                    sections: &self.rendered[i].sections,
-                }
-            })
-            .collect()
-    }
+/// What the search index is built from: every page written from a source (the
+/// pages whose terms were counted), with its excerpts and filter values (kind,
+/// ADR status, runbook service and owner, tags). Takes the excerpts on their own so
+/// the rendered HTML can be freed before the index is built.
+pub(super) fn search_documents<'a>(
+    site: &'a super::Site,
+    titles: &'a [String],
+    sections: &'a [Vec<crate::markdown::TextSection>],
+) -> Vec<crate::search::Document<'a>> {
+    let model = &site.model;
+    site.pages
+        .iter()
+        .enumerate()
+        .filter(|(_, page)| !page.generated)
+        .map(|(i, page)| {
+            let kind = model.kind(i).name();
+            let mut facets = vec![("kind", kind.to_string())];
+            if let Some(status) = model.adrs.get(&i).and_then(|a| a.status) {
+                facets.push(("status", status.name().to_string()));
+            }
+            if let Some(r) = model.runbooks.get(&i) {
+                facets.extend(r.service.clone().map(|s| ("service", s)));
+                facets.extend(r.owner.clone().map(|o| ("owner", o)));
+            }
+            facets.extend(page.front.tags.iter().map(|t| ("tag", t.clone())));
+            crate::search::Document {
+                url: &page.url,
+                title: &titles[i],
+                kind,
+                date: page.front.date.as_ref().map(|d| d.as_str()),
+                facets,
+                sections: sections.get(i).map_or(&[], Vec::as_slice),
+            }
+        })
+        .collect()
+}
 
+impl Renderer<'_> {
     /// Every action item, open ones first (overdue first among them), then by
     /// due date, owner and source.
     fn action_rows(

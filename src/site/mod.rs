@@ -438,7 +438,10 @@ impl Site {
 
         if let Some(vocabulary) = vocabulary {
             let t = Instant::now();
-            let docs = render.search_documents();
+            // Only the excerpts are needed now: let the pages' HTML go first.
+            let sections: Vec<Vec<markdown::TextSection>> =
+                rendered.into_iter().map(|r| r.sections).collect();
+            let docs = aggregates::search_documents(self, &titles, &sections);
             let counted: Vec<search::PageTerms> = terms.into_iter().flatten().collect();
             search::write(&vocabulary, &docs, counted, &mut |path, text| {
                 if let Err(e) = sink.write(path, text.as_bytes()) {
