@@ -101,6 +101,9 @@ pub struct Adr {
     pub informed: Vec<String>,
     pub supersedes: Vec<Reference>,
     pub format: Format,
+    /// Where the status is written, for diagnostics about it.
+    #[serde(skip)]
+    pub status_span: Option<Range<usize>>,
 }
 
 impl Adr {
@@ -149,6 +152,7 @@ pub fn parse(page: &Page) -> (Adr, Vec<Diagnostic>) {
         informed: Vec::new(),
         supersedes: Vec::new(),
         format: Format::Handbook,
+        status_span: None,
     };
 
     // Status: front matter, then bullets, then `Status:` lines, then the section.
@@ -165,7 +169,10 @@ pub fn parse(page: &Page) -> (Adr, Vec<Diagnostic>) {
     };
     match from_front.or_else(from_body) {
         Some((Some(text), span)) => match normalize_status(&text) {
-            Some(status) => adr.status = Some(status),
+            Some(status) => {
+                adr.status = Some(status);
+                adr.status_span = Some(span);
+            }
             None => x.diagnostics.push(
                 Diagnostic::warning(
                     "unknown-status",
@@ -535,17 +542,19 @@ pub fn check(records: &[Record<'_>]) -> (Graph, Vec<Diagnostic>) {
         };
         if t.adr.status != Some(Status::Superseded) {
             let status = t.adr.status.map_or("unknown", Status::name);
-            diagnostics.push(
-                Diagnostic::warning(
-                    "superseded-status",
-                    t.path,
-                    format!(
-                        "this ADR is superseded by `{}`, but its status is {status}",
-                        first.path
-                    ),
-                )
-                .with_help("set its status to superseded"),
-            );
+            let mut d = Diagnostic::warning(
+                "superseded-status",
+                t.path,
+                format!(
+                    "this ADR is superseded by `{}`, but its status is {status}",
+                    first.path
+                ),
+            )
+            .with_help("set its status to superseded");
+            if let Some(span) = t.adr.status_span.clone() {
+                d = d.at(t.source, span);
+            }
+            diagnostics.push(d);
         }
     }
     diagnostics.extend(cycles(&graph, &by_page));

@@ -100,6 +100,16 @@ fn a_superseded_adr_should_say_so() {
         diags[0]["message"],
         "this ADR is superseded by `decisions/0002-b.md`, but its status is accepted"
     );
+    assert_eq!(
+        positions(&diags),
+        vec![(
+            "superseded-status".into(),
+            "decisions/0001-a.md".into(),
+            2,
+            10
+        )],
+        "points at the status to change"
+    );
 }
 
 #[test]
