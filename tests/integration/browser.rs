@@ -1,7 +1,7 @@
 //! What a person sees, checked in real headless Chromium: the built example
 //! handbook, served over HTTP, followed link by link.
 
-use crate::support::{Fixture, StaticServer, browser};
+use crate::support::{Fixture, StaticServer, browser, serve_built};
 
 #[test]
 fn example_handbook_follows_a_link_to_an_anchor_and_shows_highlighted_code() {
@@ -58,9 +58,7 @@ fn example_handbook_follows_a_link_to_an_anchor_and_shows_highlighted_code() {
 #[test]
 fn dark_mode_toggle_switches_and_remembers_the_choice() {
     let Some(browser) = browser() else { return };
-    let site = Fixture::copy_of("example-handbook");
-    assert_eq!(site.run(&["build"]).code, 0);
-    let server = StaticServer::start(site.path().join("public"));
+    let (_site, server) = serve_built(Fixture::copy_of("example-handbook"));
     browser.goto(&format!("{}charter/", server.base));
     browser.wait_for("return !document.querySelector('.theme-toggle').hidden");
     let before = browser.eval("return getComputedStyle(document.body).backgroundColor");
@@ -76,9 +74,7 @@ fn dark_mode_toggle_switches_and_remembers_the_choice() {
 #[test]
 fn decision_log_filters_by_status_and_sorts_by_column() {
     let Some(browser) = browser() else { return };
-    let site = Fixture::copy_of("example-handbook");
-    assert_eq!(site.run(&["build"]).code, 0);
-    let server = StaticServer::start(site.path().join("public"));
+    let (_site, server) = serve_built(Fixture::copy_of("example-handbook"));
     browser.goto(&format!("{}decisions/", server.base));
     browser.wait_for("return !document.querySelector('.log-filter').hidden");
     let visible = "return [...document.querySelectorAll('#adr-log-table tbody tr')].filter(r => !r.hidden).map(r => r.cells[0].textContent.trim()).join(',')";
@@ -102,9 +98,7 @@ fn decision_log_filters_by_status_and_sorts_by_column() {
 #[test]
 fn action_tracker_filters_to_overdue_actions() {
     let Some(browser) = browser() else { return };
-    let site = Fixture::copy_of("example-handbook");
-    assert_eq!(site.run(&["build"]).code, 0);
-    let server = StaticServer::start(site.path().join("public"));
+    let (_site, server) = serve_built(Fixture::copy_of("example-handbook"));
     browser.goto(&format!("{}actions/", server.base));
     browser.wait_for("return !document.querySelector('.log-filter').hidden");
     let shown = "return [...document.querySelectorAll('#action-tracker tbody tr')].filter(r => !r.hidden).length";

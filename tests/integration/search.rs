@@ -1,7 +1,7 @@
 //! Search, end to end in headless Chromium: relevance, filters, the keyboard,
 //! escaping, and a rebuilt index.
 
-use crate::support::{Fixture, StaticServer, browser};
+use crate::support::{Fixture, StaticServer, browser, serve_built};
 
 const SEARCH_ON: &str = "title = \"Searchable\"\n[search]\nenabled = true\n";
 
@@ -10,9 +10,7 @@ const RESULT_TITLES: &str = "return [...document.querySelectorAll('.search-resul
 #[test]
 fn typing_a_query_shows_the_page_whose_title_matches_first() {
     let Some(browser) = browser() else { return };
-    let site = Fixture::copy_of("example-handbook");
-    assert_eq!(site.run(&["build"]).code, 0);
-    let server = StaticServer::start(site.path().join("public"));
+    let (_site, server) = serve_built(Fixture::copy_of("example-handbook"));
     browser.goto(&format!("{}how-we-work/", server.base));
     browser.wait_for("return !document.querySelector('form.site-search').hidden");
     browser.send_keys("#site-search-q", "failover");
@@ -33,9 +31,7 @@ fn typing_a_query_shows_the_page_whose_title_matches_first() {
 #[test]
 fn slash_focuses_search_arrows_move_and_enter_opens() {
     let Some(browser) = browser() else { return };
-    let site = Fixture::copy_of("example-handbook");
-    assert_eq!(site.run(&["build"]).code, 0);
-    let server = StaticServer::start(site.path().join("public"));
+    let (_site, server) = serve_built(Fixture::copy_of("example-handbook"));
     browser.goto(&format!("{}charter/", server.base));
     browser.wait_for("return !document.querySelector('form.site-search').hidden");
     browser.send_keys("body", "/");
@@ -68,9 +64,7 @@ fn slash_focuses_search_arrows_move_and_enter_opens() {
 #[test]
 fn the_search_page_filters_by_kind_and_keeps_state_in_the_url() {
     let Some(browser) = browser() else { return };
-    let site = Fixture::copy_of("example-handbook");
-    assert_eq!(site.run(&["build"]).code, 0);
-    let server = StaticServer::start(site.path().join("public"));
+    let (_site, server) = serve_built(Fixture::copy_of("example-handbook"));
     browser.goto(&format!("{}search/?q=queue", server.base));
     browser.wait_for(
         "return document.querySelectorAll('.search-page-results .search-hit').length > 0",

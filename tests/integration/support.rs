@@ -205,6 +205,14 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
+/// Builds `site` into `public/` and serves it; keep the fixture alive as long as
+/// the server.
+pub fn serve_built(site: Fixture) -> (Fixture, StaticServer) {
+    site.build_ok();
+    let server = StaticServer::start(site.path().join("public"));
+    (site, server)
+}
+
 /// Headless Chromium driven through ChromeDriver's WebDriver HTTP API.
 pub struct Browser {
     driver: Child,
