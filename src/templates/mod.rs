@@ -44,6 +44,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
     "partials/review-body.html",
     "partials/action-table.html",
     "partials/health.html",
+    "partials/table-filter.html",
     "partials/charter.html",
     "partials/channels.html",
     "partials/raci.html",
