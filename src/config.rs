@@ -60,7 +60,7 @@ pub struct Config {
     /// `[runbooks] review_every`: how often a runbook must be reviewed.
     pub review_every: String,
     /// `[search] enabled`: build the search index and show the search box
-    /// (off unless enabled).
+    /// (on unless disabled).
     pub search: bool,
 }
 
@@ -80,9 +80,7 @@ impl Default for Config {
             broken_links: BrokenLinks::default(),
             kinds: FolderKinds::default(),
             review_every: crate::kinds::runbook::DEFAULT_REVIEW_EVERY.into(),
-            // Off until the index meets its size and speed budgets (see the
-            // search issue); handbooks opt in with `[search] enabled = true`.
-            search: false,
+            search: true,
         }
     }
 }
@@ -194,7 +192,7 @@ pub fn parse(source: &str) -> Loaded {
                 if let Some(t) = x.table(entry) {
                     for field in &t.entries {
                         if field.key == "enabled" {
-                            config.search = x.boolean(field).unwrap_or(false);
+                            config.search = x.boolean(field).unwrap_or(true);
                         } else {
                             x.unknown_key(field, "[search]", &["enabled"]);
                         }

@@ -248,6 +248,8 @@ pub fn render(
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // Every page's HTML is held until templates run: give back the slack.
+    html.shrink_to_fit();
     state.out.html = html;
     for section in &mut state.out.sections {
         let end = section.text.trim_end().len();

@@ -25,6 +25,8 @@ pub const CHUNK_DOCS: usize = 8;
 /// The most documents kept per term, best-scoring first (impact pruning): a
 /// term in every page would otherwise outgrow any shard.
 pub const MAX_POSTINGS: usize = 400;
+/// Stripes of stem ids the postings are built in (see [`write`]).
+const STRIPES: u64 = 16;
 /// Characters of section text kept as a result excerpt.
 const SNIPPET_CHARS: usize = 120;
 /// Marks a title match in a raw posting's bits (sections use the low bits).
@@ -59,45 +61,190 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// The character at byte `at` of `text` and its length, with a fast path for
+/// ASCII (most of a handbook's text).
+fn char_at(text: &str, at: usize) -> Option<(char, usize)> {
+    let byte = *text.as_bytes().get(at)?;
+    if byte.is_ascii() {
+        Some((char::from(byte), 1))
+    } else {
+        text.get(at..)?.chars().next().map(|c| (c, c.len_utf8()))
+    }
+}
+
 /// The words of `text`: runs of letters, digits and `_`, joined across a single
 /// `'` or `.` between two of them (`db's`, `e.g`, `v1.2`). The search client
 /// splits queries with the same rule.
 pub fn words(text: &str) -> impl Iterator<Item = &str> + '_ {
-    let mut rest = text;
+    let mut at = 0;
     std::iter::from_fn(move || {
-        let start = rest.find(is_word_char)?;
-        let mut end = start;
-        let mut chars = rest[start..].char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
+        let start = loop {
+            let (c, len) = char_at(text, at)?;
             if is_word_char(c) {
-                end = start + i + c.len_utf8();
-            } else if (c == '\'' || c == '.') && chars.peek().is_some_and(|&(_, n)| is_word_char(n))
+                break at;
+            }
+            at += len;
+        };
+        while let Some((c, len)) = char_at(text, at) {
+            if is_word_char(c) {
+                at += len;
+            } else if (c == '\'' || c == '.')
+                && char_at(text, at + 1).is_some_and(|(next, _)| is_word_char(next))
             {
-                continue;
+                at += 1;
             } else {
                 break;
             }
         }
-        let word = &rest[start..end];
-        rest = &rest[end..];
-        Some(word)
+        Some(&text[start..at])
     })
 }
 
-/// A page's terms: stem id, weighted frequency outside the title, and bits
-/// (sections it occurs in, plus [`TITLE_BIT`] when the title has it).
+/// A page's counted terms, packed: every page's terms are held until the index
+/// is written (and by a live preview for as long as it runs), so they are kept
+/// as LEB128 varints, about 3.5 bytes a term instead of 8.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageTerms {
-    /// (stem id, frequency ×2, bits): packed, because every page's terms are
-    /// held until the index is written.
-    terms: Vec<(u32, u16, u16)>,
+    /// Triples (stem id − previous stem id, frequency ×2, bits), by stem id.
+    /// `bits` are the sections the term occurs in, plus [`TITLE_BIT`].
+    packed: Box<[u8]>,
+    /// The surface forms the page uses that differ from their stems, as
+    /// ascending form ids, delta-encoded: the index lists exactly the forms of
+    /// the pages it is written from, so a page that drops a word drops its form.
+    forms: Box<[u8]>,
     length: f32,
 }
 
+/// A counted term: stem id, weighted frequency ×2, bits.
+type Counted = (u32, u16, u16);
+
+fn push_varint(out: &mut Vec<u8>, mut value: u32) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// A position in a page's packed terms: a byte offset, and the stem id of the
+/// term before it (ids are delta-encoded).
+#[derive(Clone, Copy, Debug, Default)]
+struct Cursor {
+    at: usize,
+    id: u32,
+}
+
+/// Reads LEB128 varints (written by [`push_varint`], so never truncated).
+struct Varints<'b> {
+    bytes: &'b [u8],
+    at: usize,
+}
+
+impl<'b> Varints<'b> {
+    fn new(bytes: &'b [u8]) -> Self {
+        Varints { bytes, at: 0 }
+    }
+}
+
+impl Iterator for Varints<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        let mut value = 0u32;
+        let mut shift = 0;
+        loop {
+            let byte = *self.bytes.get(self.at)?;
+            self.at += 1;
+            value |= u32::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Some(value);
+            }
+            shift += 7;
+        }
+    }
+}
+
+impl PageTerms {
+    fn pack(terms: &[Counted], forms: &[u32], length: f32) -> PageTerms {
+        let mut packed = Vec::with_capacity(terms.len() * 4);
+        let mut previous = 0;
+        for &(id, tf, bits) in terms {
+            push_varint(&mut packed, id - previous);
+            push_varint(&mut packed, u32::from(tf));
+            push_varint(&mut packed, u32::from(bits));
+            previous = id;
+        }
+        let mut packed_forms = Vec::with_capacity(forms.len() * 2);
+        let mut previous = 0;
+        for &form in forms {
+            push_varint(&mut packed_forms, form - previous);
+            previous = form;
+        }
+        PageTerms {
+            packed: packed.into_boxed_slice(),
+            forms: packed_forms.into_boxed_slice(),
+            length,
+        }
+    }
+
+    /// The page's terms in stem-id order.
+    fn terms(&self) -> impl Iterator<Item = Counted> + '_ {
+        let end = Cursor {
+            at: self.packed.len(),
+            id: 0,
+        };
+        self.terms_between(Cursor::default(), end)
+    }
+
+    /// Where each stripe starts in [`PageTerms::packed`]: the first term whose
+    /// id is at least the stripe's first id.
+    fn cursors(&self, stripes: &[u32]) -> Vec<Cursor> {
+        let mut cursors = Vec::with_capacity(stripes.len());
+        let mut next = stripes.iter().peekable();
+        let mut cursor = Cursor::default();
+        let mut bytes = Varints::new(&self.packed);
+        loop {
+            let at = bytes.at;
+            let Some(delta) = bytes.next() else { break };
+            let id = cursor.id + delta;
+            while next.next_if(|&&first| first <= id).is_some() {
+                cursors.push(Cursor { at, id: cursor.id });
+            }
+            let _ = (bytes.next(), bytes.next());
+            cursor = Cursor { at: bytes.at, id };
+        }
+        cursors.resize(stripes.len(), cursor);
+        cursors
+    }
+
+    /// The terms from one cursor up to another.
+    fn terms_between(&self, from: Cursor, to: Cursor) -> impl Iterator<Item = Counted> + '_ {
+        let mut values = Varints::new(self.packed.get(from.at..to.at).unwrap_or_default());
+        let mut id = from.id;
+        std::iter::from_fn(move || {
+            id += values.next()?;
+            let tf = values.next()?;
+            let bits = values.next()?;
+            Some((id, tf as u16, bits as u16))
+        })
+    }
+
+    /// The ids of the forms the page uses, ascending.
+    fn forms(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut id = 0;
+        Varints::new(&self.forms).map(move |delta| {
+            id += delta;
+            id
+        })
+    }
+}
+
 /// The term dictionary of one build, shared by the render stage's threads:
-/// stems get ids, and surface forms remember their stem. Each thread keeps a
-/// cache from words as written to stem ids, so the lock is taken once per new
-/// word, not once per occurrence.
+/// stems and the surface forms that differ from them get ids. Each thread keeps
+/// a cache from words as written to ids, so the lock is taken once per new
+/// word, not once per occurrence. A live preview keeps one for as long as it
+/// runs: ids only ever grow, and what the index lists is decided by the pages
+/// it is written from, never by what the dictionary once saw.
 #[derive(Debug)]
 pub struct Vocabulary {
     generation: u64,
@@ -108,15 +255,24 @@ pub struct Vocabulary {
 struct Dictionary {
     ids: HashMap<Arc<str>, u32>,
     stems: Vec<Arc<str>>,
-    /// Lowercase forms that differ from their stem → the stem's id.
-    forms: HashMap<Arc<str>, u32>,
+    /// Lowercase forms that differ from their stem → form id.
+    form_ids: HashMap<Arc<str>, u32>,
+    /// Form id → (form, stem id).
+    forms: Vec<(Arc<str>, u32)>,
+}
+
+/// A word's ids: its stem, and its form when that differs from the stem.
+#[derive(Clone, Copy)]
+struct WordIds {
+    stem: u32,
+    form: Option<u32>,
 }
 
 static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 thread_local! {
-    /// (vocabulary generation, word as written → stem id, stemmer)
-    static CACHE: std::cell::RefCell<(u64, HashMap<String, u32>, Option<Stemmer>)> =
+    /// (vocabulary generation, word as written → ids, stemmer)
+    static CACHE: std::cell::RefCell<(u64, HashMap<String, WordIds>, Option<Stemmer>)> =
         std::cell::RefCell::new((u64::MAX, HashMap::default(), None));
 }
 
@@ -130,17 +286,20 @@ impl Default for Vocabulary {
 }
 
 impl Vocabulary {
-    fn id(&self, word: &str, cache: &mut HashMap<String, u32>, stemmer: &Stemmer) -> u32 {
-        if let Some(&id) = cache.get(word) {
-            return id;
+    fn lock(&self) -> std::sync::MutexGuard<'_, Dictionary> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn ids(&self, word: &str, cache: &mut HashMap<String, WordIds>, stemmer: &Stemmer) -> WordIds {
+        if let Some(&ids) = cache.get(word) {
+            return ids;
         }
         let lower = word.to_lowercase();
         let stem = stemmer.stem(&lower);
-        let mut dict = self
-            .inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let id = match dict.ids.get(stem.as_ref()) {
+        let mut dict = self.lock();
+        let stem_id = match dict.ids.get(stem.as_ref()) {
             Some(&id) => id,
             None => {
                 let id = dict.stems.len() as u32;
@@ -150,12 +309,23 @@ impl Vocabulary {
                 id
             }
         };
-        if lower != stem.as_ref() {
-            dict.forms.entry(Arc::from(lower.as_str())).or_insert(id);
-        }
+        let form = (lower != stem.as_ref()).then(|| match dict.form_ids.get(lower.as_str()) {
+            Some(&id) => id,
+            None => {
+                let id = dict.forms.len() as u32;
+                let form: Arc<str> = Arc::from(lower.as_str());
+                dict.form_ids.insert(form.clone(), id);
+                dict.forms.push((form, stem_id));
+                id
+            }
+        });
         drop(dict);
-        cache.insert(word.to_string(), id);
-        id
+        let ids = WordIds {
+            stem: stem_id,
+            form,
+        };
+        cache.insert(word.to_string(), ids);
+        ids
     }
 
     /// Counts the terms of one page (title, then each section's heading and
@@ -169,14 +339,13 @@ impl Vocabulary {
                 cache.clear();
             }
             let stemmer = stemmer.get_or_insert_with(|| Stemmer::create(Algorithm::English));
-            let mut counts: HashMap<u32, (f32, u16)> =
+            // Occurrences are first summed per word as written, so the shared
+            // dictionary is consulted once per distinct word of the page.
+            let mut seen: HashMap<&str, (f32, u16)> =
                 HashMap::with_capacity_and_hasher(256, Default::default());
             let mut length = 0.0;
             for word in words(title) {
-                counts
-                    .entry(self.id(word, cache, stemmer))
-                    .or_insert((0.0, 0))
-                    .1 |= TITLE_BIT;
+                seen.entry(word).or_insert((0.0, 0)).1 |= TITLE_BIT;
             }
             for (i, section) in sections.iter().enumerate() {
                 let bit = 1u16 << i.min(MAX_SECTIONS - 1);
@@ -185,29 +354,43 @@ impl Vocabulary {
                     (section.text.as_str(), BODY_WEIGHT),
                 ] {
                     for word in words(text) {
-                        let entry = counts
-                            .entry(self.id(word, cache, stemmer))
-                            .or_insert((0.0, 0));
+                        let entry = seen.entry(word).or_insert((0.0, 0));
                         entry.0 += weight;
                         entry.1 |= bit;
                         length += weight;
                     }
                 }
             }
-            let mut terms: Vec<(u32, u16, u16)> = counts
+            let mut counts: HashMap<u32, (f32, u16)> =
+                HashMap::with_capacity_and_hasher(seen.len(), Default::default());
+            let mut forms: Vec<u32> = Vec::new();
+            for (word, (tf, bits)) in seen {
+                let ids = self.ids(word, cache, stemmer);
+                forms.extend(ids.form);
+                let entry = counts.entry(ids.stem).or_insert((0.0, 0));
+                entry.0 += tf;
+                entry.1 |= bits;
+            }
+            let mut terms: Vec<Counted> = counts
                 .into_iter()
                 .map(|(id, (tf, bits))| {
                     (id, (tf * 2.0).round().min(f32::from(u16::MAX)) as u16, bits)
                 })
                 .collect();
             terms.sort_unstable_by_key(|t| t.0);
-            PageTerms { terms, length }
+            forms.sort_unstable();
+            forms.dedup();
+            PageTerms::pack(&terms, &forms, length)
         })
     }
 }
 
 /// A term's postings: document, score (BM25F, ×100) and section bits.
 type Posting = (u32, u32, u32);
+
+/// Receives the index's files (path relative to the output root, contents);
+/// called from several threads.
+pub type Emit<'e> = &'e (dyn Fn(&str, &[u8]) + Sync);
 
 /// Builds the index files (paths relative to the output root): counts the
 /// documents' text with a fresh vocabulary first. For tests and small sites; the
@@ -219,68 +402,81 @@ pub fn build(pages: &[(Document<'_>, &[TextSection])]) -> Vec<(String, String)> 
         .map(|(d, text)| vocabulary.count(d.title, text))
         .collect();
     let docs: Vec<Document<'_>> = pages.iter().map(|(d, _)| d.clone()).collect();
-    let mut files = Vec::new();
-    write(&vocabulary, &docs, terms, &mut |path, text| {
-        files.push((path.to_string(), text.to_string()))
+    collect(&vocabulary, &docs, &terms)
+}
+
+/// [`write`] into a list of files, sorted by path.
+fn collect(
+    vocabulary: &Vocabulary,
+    docs: &[Document<'_>],
+    terms: &[PageTerms],
+) -> Vec<(String, String)> {
+    let files = std::sync::Mutex::new(Vec::new());
+    write(vocabulary, docs, terms, &|path, bytes| {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        files
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push((path.to_string(), text));
     });
+    let mut files = files
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    files.sort();
     files
 }
 
-/// Builds the index from counted documents, handing each file to `emit` (path
-/// relative to the output root, contents) as soon as it is ready.
-/// `terms[i]` are the counted terms of `docs[i]`; they are consumed as the
-/// postings are built, so the two never both sit in memory in full. The
-/// vocabulary is only read: a live preview can keep it, recount the pages that
-/// changed and call this again.
-pub fn write(
-    vocabulary: &Vocabulary,
-    docs: &[Document<'_>],
-    terms: Vec<PageTerms>,
-    emit: &mut dyn FnMut(&str, &str),
-) {
-    let dict = vocabulary
-        .inner
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let lengths: Vec<f32> = terms.iter().map(|t| t.length).collect();
-    let mut df = vec![0usize; dict.stems.len()];
-    for page in &terms {
-        for &(id, _, _) in &page.terms {
-            if let Some(n) = df.get_mut(id as usize) {
-                *n += 1;
-            }
-        }
-    }
-    let mut postings: Vec<Vec<(u32, u16, u16)>> =
-        df.iter().map(|&n| Vec::with_capacity(n)).collect();
-    for (d, page) in terms.into_iter().enumerate() {
-        for (id, tf, bits) in page.terms {
-            if let Some(list) = postings.get_mut(id as usize) {
-                list.push((d as u32, tf, bits));
-            }
-        }
-    }
+/// Builds the index from counted documents, handing each file to `emit` as
+/// soon as it is ready. `terms[i]` are the counted terms of `docs[i]`. The
+/// vocabulary and the terms are only read: a live preview keeps both,
+/// recounts the pages that changed and calls this again, and gets what a fresh
+/// build of the same pages would write.
+pub fn write(vocabulary: &Vocabulary, docs: &[Document<'_>], terms: &[PageTerms], emit: Emit<'_>) {
+    let dict = vocabulary.lock();
     let n = docs.len().max(1) as f32;
-    let avg_len = (lengths.iter().sum::<f32>() / n).max(1.0);
-    let weigh = |(d, tf2, bits): (u32, u16, u16)| {
-        let tf = f32::from(tf2) / 2.0;
-        let len_norm = 1.0 - B + B * lengths[d as usize] / avg_len;
-        let saturated = tf * (K1 + 1.0) / (tf + K1 * len_norm);
-        let title = if bits & TITLE_BIT != 0 {
-            TITLE_BONUS
-        } else {
-            0.0
-        };
-        (d, saturated + title, u32::from(bits & !TITLE_BIT))
-    };
-    let encoded: Vec<String> = postings
-        .into_par_iter()
-        .map(|list| {
-            if list.is_empty() {
-                String::new()
-            } else {
-                encode(score(list.into_iter().map(weigh).collect(), n))
+    let avg_len = (terms.iter().map(|t| t.length).sum::<f32>() / n).max(1.0);
+    let (df, used_forms) = document_frequencies(terms, dict.stems.len(), dict.forms.len());
+    // Postings are built a stripe of stem ids at a time, in parallel: each
+    // stripe reads every page's terms from where the previous stripe stopped
+    // (terms are sorted by id), so the pages are decoded once in all, and only
+    // one stripe's postings per thread are in memory at a time.
+    let stripes = stripes(&df);
+    let cursors: Vec<Vec<Cursor>> = terms
+        .par_iter()
+        .map(|page| page.cursors(&stripes))
+        .collect();
+    let lengths: Vec<f32> = terms.iter().map(|t| t.length).collect();
+    let encoded: Vec<String> = stripes
+        .par_windows(2)
+        .enumerate()
+        .flat_map_iter(|(k, ids)| {
+            let (lo, hi) = (ids[0], ids[1]);
+            let mut lists: Vec<Vec<(u32, f32, u32)>> = df[lo as usize..hi as usize]
+                .iter()
+                .map(|&n| Vec::with_capacity(n as usize))
+                .collect();
+            for (d, page) in terms.iter().enumerate() {
+                let len_norm = 1.0 - B + B * lengths[d] / avg_len;
+                for (id, tf2, bits) in page.terms_between(cursors[d][k], cursors[d][k + 1]) {
+                    let tf = f32::from(tf2) / 2.0;
+                    let saturated = tf * (K1 + 1.0) / (tf + K1 * len_norm);
+                    let title = if bits & TITLE_BIT != 0 {
+                        TITLE_BONUS
+                    } else {
+                        0.0
+                    };
+                    if let Some(list) = lists.get_mut((id - lo) as usize) {
+                        list.push((d as u32, saturated + title, u32::from(bits & !TITLE_BIT)));
+                    }
+                }
             }
+            lists.into_iter().map(move |list| {
+                if list.is_empty() {
+                    String::new()
+                } else {
+                    encode(score(list, n))
+                }
+            })
         })
         .collect();
     let mut entries: BTreeMap<&str, &str> = dict
@@ -293,10 +489,12 @@ pub fn write(
     let aliases: Vec<(&str, String)> = dict
         .forms
         .iter()
-        .filter_map(|(form, &id)| {
+        .zip(&used_forms)
+        .filter(|(_, used)| **used)
+        .filter_map(|((form, stem), _)| {
             Some((
                 &**form,
-                format!("\"{}\"", json_escape(dict.stems.get(id as usize)?)),
+                format!("\"{}\"", json_escape(dict.stems.get(*stem as usize)?)),
             ))
         })
         .collect();
@@ -304,9 +502,13 @@ pub fn write(
         entries.entry(form).or_insert(alias.as_str());
     }
     let shards = shards(&entries);
-    write_shards(&entries, &shards, emit);
-    write_chunks(docs, emit);
-    let facets = write_facets(docs, emit);
+    let (_, facets) = rayon::join(
+        || write_shards(&entries, &shards, emit),
+        || {
+            write_chunks(docs, emit);
+            write_facets(docs, emit)
+        },
+    );
     let shard_keys = shards.into_iter().map(|(key, _)| key).collect();
     let manifest = Manifest {
         version: 1,
@@ -317,8 +519,52 @@ pub fn write(
     };
     emit(
         &format!("{DIR}/manifest.json"),
-        &serde_json::to_string(&manifest).unwrap_or_default(),
+        serde_json::to_string(&manifest)
+            .unwrap_or_default()
+            .as_bytes(),
     );
+}
+
+/// Stripes of stem ids with about the same number of postings each:
+/// `[0, b1, b2, …, ids]`.
+fn stripes(df: &[u32]) -> Vec<u32> {
+    let total: u64 = df.iter().map(|&n| u64::from(n)).sum();
+    let per_stripe = (total / STRIPES).max(1);
+    let mut bounds = vec![0];
+    let mut filled = 0;
+    for (id, &n) in df.iter().enumerate() {
+        filled += u64::from(n);
+        if filled >= per_stripe {
+            bounds.push(id as u32 + 1);
+            filled = 0;
+        }
+    }
+    if bounds.last() != Some(&(df.len() as u32)) {
+        bounds.push(df.len() as u32);
+    }
+    if bounds.len() == 1 {
+        bounds.push(0);
+    }
+    bounds
+}
+
+/// How many documents hold each stem, and which forms any page uses.
+fn document_frequencies(terms: &[PageTerms], stems: usize, forms: usize) -> (Vec<u32>, Vec<bool>) {
+    let mut df = vec![0u32; stems];
+    let mut used_forms = vec![false; forms];
+    for page in terms {
+        for (id, _, _) in page.terms() {
+            if let Some(n) = df.get_mut(id as usize) {
+                *n += 1;
+            }
+        }
+        for form in page.forms() {
+            if let Some(used) = used_forms.get_mut(form as usize) {
+                *used = true;
+            }
+        }
+    }
+    (df, used_forms)
 }
 
 /// BM25 weights with idf, scaled to integers, pruned to the best
@@ -328,7 +574,11 @@ fn score(mut list: Vec<(u32, f32, u32)>, n: f32) -> (usize, Vec<Posting>) {
     let idf = (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
     let pruned = list.len() > MAX_POSTINGS;
     if pruned {
-        list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // The best MAX_POSTINGS, ties broken by document: a partial sort, as
+        // the commonest terms have a posting in nearly every document.
+        list.select_nth_unstable_by(MAX_POSTINGS - 1, |a, b| {
+            b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+        });
         list.truncate(MAX_POSTINGS);
     }
     let mut out: Vec<Posting> = list
@@ -344,15 +594,21 @@ fn score(mut list: Vec<(u32, f32, u32)>, n: f32) -> (usize, Vec<Posting>) {
 
 /// `[df,[Δdoc,score,mask,…]]`, doc ids delta-encoded.
 fn encode((df, postings): (usize, Vec<Posting>)) -> String {
-    use std::fmt::Write as _;
+    let mut numbers = itoa::Buffer::new();
     let mut out = String::with_capacity(postings.len() * 10 + 12);
-    let _ = write!(out, "[{df},[");
+    out.push('[');
+    out.push_str(numbers.format(df));
+    out.push_str(",[");
     let mut previous = 0;
     for (i, (doc, score, mask)) in postings.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        let _ = write!(out, "{},{score},{mask}", doc - previous);
+        out.push_str(numbers.format(doc - previous));
+        out.push(',');
+        out.push_str(numbers.format(*score));
+        out.push(',');
+        out.push_str(numbers.format(*mask));
         previous = *doc;
     }
     out.push_str("]]");
@@ -385,17 +641,13 @@ fn shards<'t>(entries: &BTreeMap<&'t str, &str>) -> Vec<(String, Vec<&'t str>)> 
     out
 }
 
-fn write_shards(
-    entries: &BTreeMap<&str, &str>,
-    shards: &[(String, Vec<&str>)],
-    emit: &mut dyn FnMut(&str, &str),
-) {
+fn write_shards(entries: &BTreeMap<&str, &str>, shards: &[(String, Vec<&str>)], emit: Emit<'_>) {
     let shard_of: HashMap<&str, usize> = shards
         .iter()
         .enumerate()
         .flat_map(|(i, (_, terms))| terms.iter().map(move |t| (*t, i)))
         .collect();
-    for (i, (_, terms)) in shards.iter().enumerate() {
+    shards.par_iter().enumerate().for_each(|(i, (_, terms))| {
         let mut json = String::from("{");
         for (j, term) in terms.iter().enumerate() {
             if j > 0 {
@@ -416,31 +668,37 @@ fn write_shards(
             json.push_str(value);
         }
         json.push('}');
-        emit(&format!("{DIR}/s/{i}.json"), &json);
-    }
+        emit(&format!("{DIR}/s/{i}.json"), json.as_bytes());
+    });
 }
 
 /// Document metadata in chunks of [`CHUNK_DOCS`]:
 /// `[url, title, kind, date, [[anchor, heading, excerpt], …]]`.
-fn write_chunks(docs: &[Document<'_>], emit: &mut dyn FnMut(&str, &str)) {
-    for (i, chunk) in docs.chunks(CHUNK_DOCS).enumerate() {
-        let rows: Vec<serde_json::Value> = chunk
-            .iter()
-            .map(|d| {
-                let sections: Vec<serde_json::Value> = d
-                    .sections
-                    .iter()
-                    .take(MAX_SECTIONS)
-                    .map(|s| serde_json::json!([s.id, s.heading, excerpt(&s.text)]))
-                    .collect();
-                serde_json::json!([d.url, d.title, d.kind, d.date, sections])
-            })
-            .collect();
-        emit(
-            &format!("{DIR}/c/{i}.json"),
-            &serde_json::to_string(&rows).unwrap_or_default(),
-        );
-    }
+fn write_chunks(docs: &[Document<'_>], emit: Emit<'_>) {
+    docs.par_chunks(CHUNK_DOCS)
+        .enumerate()
+        .for_each(|(i, chunk)| {
+            /// `[anchor, heading, excerpt]`
+            type Section<'s> = (&'s Option<String>, &'s str, String);
+            /// `[url, title, kind, date, sections]`
+            type Row<'s> = (&'s str, &'s str, &'s str, Option<&'s str>, Vec<Section<'s>>);
+            let rows: Vec<Row<'_>> = chunk
+                .iter()
+                .map(|d| {
+                    let sections = d
+                        .sections
+                        .iter()
+                        .take(MAX_SECTIONS)
+                        .map(|s| (&s.id, s.heading.as_str(), excerpt(&s.text)))
+                        .collect();
+                    (d.url, d.title, d.kind, d.date, sections)
+                })
+                .collect();
+            emit(
+                &format!("{DIR}/c/{i}.json"),
+                serde_json::to_string(&rows).unwrap_or_default().as_bytes(),
+            );
+        });
 }
 
 /// The part of a section's text kept for results.
@@ -453,10 +711,7 @@ pub fn excerpt(text: &str) -> String {
 
 /// Per filter value, the documents that have it (delta-encoded), loaded only
 /// when that filter is used.
-fn write_facets(
-    docs: &[Document<'_>],
-    emit: &mut dyn FnMut(&str, &str),
-) -> BTreeMap<&'static str, Vec<String>> {
+fn write_facets(docs: &[Document<'_>], emit: Emit<'_>) -> BTreeMap<&'static str, Vec<String>> {
     let mut values: BTreeMap<&'static str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
     for (d, doc) in docs.iter().enumerate() {
         for (facet, value) in &doc.facets {
@@ -483,7 +738,9 @@ fn write_facets(
                 .collect();
             emit(
                 &format!("{DIR}/f/{facet}/{i}.json"),
-                &serde_json::to_string(&deltas).unwrap_or_default(),
+                serde_json::to_string(&deltas)
+                    .unwrap_or_default()
+                    .as_bytes(),
             );
             names.push(value);
         }
@@ -607,12 +864,65 @@ mod tests {
             counted.windows(2).all(|w| w[0] == w[1]),
             "same text, same ids on every thread"
         );
-        let title_bits = counted[0]
-            .terms
-            .iter()
-            .filter(|t| t.2 & TITLE_BIT != 0)
-            .count();
+        let title_bits = counted[0].terms().filter(|t| t.2 & TITLE_BIT != 0).count();
         assert_eq!(title_bits, 1);
+    }
+
+    #[test]
+    fn writing_again_after_a_recount_equals_a_fresh_build() {
+        let queue = [section("Queue", "Restart the queue workers, then drain.")];
+        let before = [section("Visitors", "Quokkas visited the data centre.")];
+        let after = [section("Visitors", "Nobody visited the data centre.")];
+        let docs = |visits: &'static str, text| {
+            vec![
+                Document {
+                    sections: &queue,
+                    ..doc("a/", "Queue", "runbook", vec![("kind", "runbook".into())])
+                },
+                Document {
+                    sections: text,
+                    ..doc("b/", visits, "page", vec![("kind", "page".into())])
+                },
+            ]
+        };
+        // A live preview keeps the vocabulary and every page's terms, and
+        // recounts only the page that changed.
+        let vocabulary = Vocabulary::default();
+        let mut terms = vec![
+            vocabulary.count("Queue", &queue),
+            vocabulary.count("Visits", &before),
+        ];
+        let first = collect(&vocabulary, &docs("Visits", &before), &terms);
+        assert!(shard_with(&first, "quokka").contains("\"quokkas\":\"quokka\""));
+        terms[1] = vocabulary.count("Visits", &after);
+        let again = collect(&vocabulary, &docs("Visits", &after), &terms);
+        let fresh_docs = docs("Visits", &after);
+        let fresh = build(&[
+            (fresh_docs[0].clone(), &queue),
+            (fresh_docs[1].clone(), &after),
+        ]);
+        assert_eq!(again, fresh, "same files as a fresh build");
+        assert!(
+            again.iter().all(|(_, text)| !text.contains("quokka")),
+            "the dropped word and its form are gone"
+        );
+    }
+
+    #[test]
+    fn varints_round_trip_and_stripes_cover_every_id() {
+        let terms: Vec<Counted> = vec![(0, 2, 1), (5, 300, 0x8001), (200_000, 65_535, 7)];
+        let packed = PageTerms::pack(&terms, &[3, 90_000], 12.5);
+        assert_eq!(packed.terms().collect::<Vec<_>>(), terms);
+        assert_eq!(packed.forms().collect::<Vec<_>>(), vec![3, 90_000]);
+        let df = vec![1; 200_001];
+        let bounds = stripes(&df);
+        assert_eq!((bounds[0], bounds.last().copied()), (0, Some(200_001)));
+        let cursors = packed.cursors(&bounds);
+        let rejoined: Vec<Counted> = cursors
+            .windows(2)
+            .flat_map(|w| packed.terms_between(w[0], w[1]))
+            .collect();
+        assert_eq!(rejoined, terms, "the stripes split a page's terms exactly");
     }
 
     #[test]

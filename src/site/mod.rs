@@ -340,8 +340,14 @@ impl Site {
                 (rendered, terms)
             })
             .collect();
-        let (rendered, terms): (Vec<Rendered>, Vec<Option<search::PageTerms>>) =
+        let (mut rendered, terms): (Vec<Rendered>, Vec<Option<search::PageTerms>>) =
             results.into_iter().unzip();
+        // Each page's HTML is consumed by its own template below and freed on
+        // the thread that used it, so it does not outlive the page.
+        let bodies: Vec<String> = rendered
+            .iter_mut()
+            .map(|r| std::mem::take(&mut r.html))
+            .collect();
         timings.push(("markdown", t.elapsed()));
 
         let t = Instant::now();
@@ -397,10 +403,11 @@ impl Site {
         progress.start(self.pages.len());
         // Thread time spent in the sink, to tell rendering from file-system cost.
         let writing_ns = AtomicU64::new(0);
-        let page_results: Vec<Option<Diagnostic>> = (0..self.pages.len())
+        let page_results: Vec<Option<Diagnostic>> = bodies
             .into_par_iter()
-            .map(|i| {
-                let result = render.page(&templates, i).and_then(|html| {
+            .enumerate()
+            .map(|(i, body)| {
+                let result = render.page(&templates, i, &body).and_then(|html| {
                     let started = Instant::now();
                     let written = sink
                         .write(&format!("{}index.html", self.pages[i].url), html.as_bytes())
@@ -443,11 +450,16 @@ impl Site {
                 rendered.into_iter().map(|r| r.sections).collect();
             let docs = aggregates::search_documents(self, &titles, &sections);
             let counted: Vec<search::PageTerms> = terms.into_iter().flatten().collect();
-            search::write(&vocabulary, &docs, counted, &mut |path, text| {
-                if let Err(e) = sink.write(path, text.as_bytes()) {
-                    diagnostics.push(write_error(path, &e));
+            let failed = std::sync::Mutex::new(Vec::new());
+            search::write(&vocabulary, &docs, &counted, &|path, bytes| {
+                if let Err(e) = sink.write(path, bytes) {
+                    failed
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .push(write_error(path, &e));
                 }
             });
+            diagnostics.extend(failed.into_inner().unwrap_or_else(|p| p.into_inner()));
             timings.push(("search index", t.elapsed()));
         }
         let counts = Counts {
@@ -570,11 +582,11 @@ impl Renderer<'_> {
         }
     }
 
-    fn page(&self, templates: &Templates, i: usize) -> Result<String, Diagnostic> {
+    fn page(&self, templates: &Templates, i: usize, content: &str) -> Result<String, Diagnostic> {
         let url = self.site.pages[i].url.as_str();
         let context = PageContext {
             site: self.site_view(&|to| relative_href(url, to), url),
-            page: self.page_view(i),
+            page: self.page_view(i, content),
             nav: self.nav(i),
             aggregates: Aggregates {
                 health: (self.site.tree.section_of[i] == Some(0))
@@ -586,7 +598,7 @@ impl Renderer<'_> {
         templates.render(&self.template_for(templates, i), &context)
     }
 
-    fn page_view(&self, i: usize) -> PageView<'_> {
+    fn page_view<'s>(&'s self, i: usize, content: &'s str) -> PageView<'s> {
         let page = &self.site.pages[i];
         let rendered = &self.rendered[i];
         PageView {
@@ -618,7 +630,7 @@ impl Renderer<'_> {
                 .as_ref()
                 .map(|b| format!("{b}{}", page.url)),
             source_path: (!page.generated).then(|| page.source_path.clone()),
-            content: &rendered.html,
+            content,
             toc: &rendered.toc,
             backlinks: self.backlinks[i]
                 .iter()

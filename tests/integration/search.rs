@@ -3,7 +3,7 @@
 
 use crate::support::{Fixture, StaticServer, browser, serve_built};
 
-const SEARCH_ON: &str = "title = \"Searchable\"\n[search]\nenabled = true\n";
+const SEARCH_ON: &str = "title = \"Searchable\"\n";
 
 const RESULT_TITLES: &str = "return [...document.querySelectorAll('.search-results .search-hit-title')].map(e => e.textContent)";
 
@@ -159,10 +159,6 @@ fn search_budget_on_the_benchmark_corpus() {
         .status()
         .expect("run gen_corpus.py");
     assert!(status.success());
-    let config = work.path().join("handbook/handbook.toml");
-    let mut text = std::fs::read_to_string(&config).expect("config");
-    text.push_str("[search]\nenabled = true\n");
-    std::fs::write(&config, text).expect("config");
     let out = work.path().join("out");
     let run = std::process::Command::new(crate::support::BIN)
         .args(["build", "--verbose", "-o"])
@@ -224,12 +220,8 @@ fn search_budget_on_the_benchmark_corpus() {
 }
 
 #[test]
-fn search_is_opt_in_and_writes_nothing_when_off() {
+fn search_is_on_by_default_and_can_be_turned_off() {
     let site = Fixture::new().file("index.md", "# Home\n");
-    site.build_ok();
-    assert!(!site.exists("public/search"));
-    assert!(!site.read("public/index.html").contains("site-search"));
-    let site = site.file("handbook.toml", SEARCH_ON);
     site.build_ok();
     assert!(site.exists("public/search/manifest.json"));
     assert!(site.exists("public/search/index.html"));
@@ -237,4 +229,11 @@ fn search_is_opt_in_and_writes_nothing_when_off() {
         site.read("public/index.html")
             .contains("<form class=\"site-search\" role=\"search\" action=\"search/\"")
     );
+    let site = site.file(
+        "handbook.toml",
+        "title = \"Quiet\"\n[search]\nenabled = false\n",
+    );
+    site.build_ok();
+    assert!(!site.exists("public/search"));
+    assert!(!site.read("public/index.html").contains("site-search"));
 }
