@@ -114,7 +114,7 @@ impl Diagnostic {
     }
 
     /// Key used to print diagnostics in a stable order.
-    fn sort_key(&self) -> (&str, usize, usize, &'static str, &str) {
+    pub(crate) fn sort_key(&self) -> (&str, usize, usize, &'static str, &str) {
         (&self.path, self.line, self.column, self.code, &self.message)
     }
 }

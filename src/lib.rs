@@ -11,7 +11,9 @@
 //! - [`templates`]: Tera, the embedded default theme and the view models.
 //! - [`scaffold`]: `handbook new` and `handbook init`: planning and writing new files.
 //! - [`search`]: the sharded static search index.
-//! - [`site`]: the pipeline itself (load → render → write atomically).
+//! - [`site`]: the pipeline itself (load → render → write atomically), and
+//!   incremental re-rendering of edited pages.
+//! - [`serve`]: the live preview: watching, planning, rebuilding, serving.
 //! - [`diagnostics`]: the one type for user mistakes, and how it is printed.
 //! - [`fields`]: spanned TOML/YAML values shared by config and front matter.
 //! - [`cli`]: the command line; thin wrappers that call [`site`].
@@ -26,5 +28,6 @@ pub mod links;
 pub mod markdown;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod templates;

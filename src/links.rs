@@ -243,20 +243,52 @@ pub struct CheckedPage<'a> {
     pub anchors: &'a HashSet<String>,
 }
 
-/// Checks every page's links and collects backlinks: `backlinks[i]` lists the
-/// pages that link to page `i`, sorted and without repeats.
-pub fn check(
+/// What checking the links found.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// `backlinks[i]` lists the pages that link to page `i`, sorted, no repeats.
+    pub backlinks: Vec<Vec<usize>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks every page's links (pages in parallel) and collects backlinks.
+pub fn check(index: &LinkIndex, pages: &[CheckedPage<'_>], broken: BrokenLinks) -> Checked {
+    use rayon::prelude::*;
+    let per_page: Vec<(Vec<usize>, Vec<Diagnostic>)> = (0..pages.len())
+        .into_par_iter()
+        .map(|from| check_page(index, pages, from, broken))
+        .collect();
+    let mut checked = Checked {
+        backlinks: vec![Vec::new(); pages.len()],
+        diagnostics: Vec::new(),
+    };
+    for (from, (targets, diagnostics)) in per_page.into_iter().enumerate() {
+        for to in targets {
+            checked.backlinks[to].push(from);
+        }
+        checked.diagnostics.extend(diagnostics);
+    }
+    for list in &mut checked.backlinks {
+        list.dedup();
+    }
+    checked
+}
+
+/// One page's links: the pages it links to, and what is wrong with them.
+fn check_page(
     index: &LinkIndex,
     pages: &[CheckedPage<'_>],
+    from: usize,
     broken: BrokenLinks,
-) -> (Vec<Vec<usize>>, Vec<Diagnostic>) {
-    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
+) -> (Vec<usize>, Vec<Diagnostic>) {
+    let mut targets = Vec::new();
     let mut diagnostics = Vec::new();
     let report = |code, path: &str, message: String| match broken {
         BrokenLinks::Error => Diagnostic::error(code, path, message),
         BrokenLinks::Warn => Diagnostic::warning(code, path, message),
     };
-    for (from, page) in pages.iter().enumerate() {
+    let page = &pages[from];
+    {
         for link in page.links {
             match index.resolve(from, &link.dest) {
                 Ok(Resolved {
@@ -264,7 +296,7 @@ pub fn check(
                     fragment,
                 }) => {
                     if to != from {
-                        backlinks[to].push(from);
+                        targets.push(to);
                     }
                     let Some(fragment) = fragment.filter(|f| !f.is_empty()) else {
                         continue;
@@ -326,11 +358,7 @@ pub fn check(
             }
         }
     }
-    for list in &mut backlinks {
-        list.sort_unstable();
-        list.dedup();
-    }
-    (backlinks, diagnostics)
+    (targets, diagnostics)
 }
 
 /// How `file` (root-relative) is written relative to `folder` (root-relative).

@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod init;
 mod new;
+mod serve;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -34,6 +35,7 @@ pub const EXIT_USAGE: u8 = 2;
         handbook build --base-url https://acme.github.io/handbook/\n  \
         handbook check --format github      Annotate a pull request from GitHub Actions\n  \
         handbook check --strict             Fail on warnings too\n  \
+        handbook serve --open               Preview with live reload\n  \
         handbook new adr \"Use Kafka\"        Start a decision record\n  \
         handbook init docs/handbook         Start a new handbook"
 )]
@@ -56,6 +58,12 @@ enum Command {
         handbook check --strict --format github"
     )]
     Check(check::Args),
+    /// Serve the site with live reload while you edit
+    #[command(
+        after_help = "Examples:\n  handbook serve\n  handbook serve example-handbook --open\n  \
+        handbook serve docs --port 8080"
+    )]
+    Serve(serve::Args),
     /// Write a new page (ADR, runbook, AAR, retro, page) in the right folder
     #[command(
         after_help = "Examples:\n  handbook new adr \"Use Kafka for status fan-out\"\n  \
@@ -106,6 +114,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::New(args) => new::run(args),
         Command::Init(args) => init::run(args),
     };

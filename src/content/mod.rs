@@ -35,6 +35,9 @@ pub struct Page {
     pub generated: bool,
     /// The folder the page's source is in (`""` at the root).
     pub folder: String,
+    /// What reading this file found wrong (front matter), kept with the page
+    /// so a live preview can replace them when the file changes.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Page {
@@ -72,9 +75,12 @@ pub fn load_pages(root: &Path, paths: &[String], include_drafts: bool) -> Loaded
         .collect();
     let mut loaded = Loaded::default();
     for (page, diags) in results {
-        loaded.diagnostics.extend(diags);
-        if let Some(page) = page.filter(|p| include_drafts || !p.front.draft) {
-            loaded.pages.push(page);
+        match page {
+            Some(mut page) if include_drafts || !page.front.draft => {
+                page.diagnostics = diags;
+                loaded.pages.push(page);
+            }
+            _ => loaded.diagnostics.extend(diags),
         }
     }
     for path in paths {
@@ -125,7 +131,12 @@ fn section_index_files<'p>(paths: &HashSet<&'p str>) -> HashSet<&'p str> {
     set
 }
 
-fn load_page(root: &Path, rel: &str, is_section_index: bool) -> (Option<Page>, Vec<Diagnostic>) {
+/// Reads one page: `None` (with the reason) when it cannot be a page at all.
+pub fn load_page(
+    root: &Path,
+    rel: &str,
+    is_section_index: bool,
+) -> (Option<Page>, Vec<Diagnostic>) {
     let bytes = match std::fs::read(root.join(rel)) {
         Ok(b) => b,
         Err(e) => {
@@ -172,6 +183,7 @@ fn load_page(root: &Path, rel: &str, is_section_index: bool) -> (Option<Page>, V
         source,
         front,
         is_section_index,
+        diagnostics: Vec::new(),
     };
     (Some(page), diagnostics)
 }

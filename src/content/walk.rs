@@ -1,7 +1,7 @@
 //! Finding the handbook's files: which are pages, which are assets, which are skipped.
 //!
 //! The walk is sorted, so the same tree always yields the same lists. It skips
-//! hidden entries, the output folder, `themes/` and `templates/` at the root,
+//! hidden entries, editor scratch files (swap files, backups), the output folder, `themes/` and `templates/` at the root,
 //! `target/` and `node_modules/` anywhere, folders holding an earlier build's
 //! output, `exclude` globs and whatever the handbook's `.gitignore` files ignore. It reads no file contents.
 
@@ -81,8 +81,28 @@ pub fn walk(root: &Path, output_dir: &Path, exclude: &[String]) -> Found {
 fn skipped(rel: &str, depth: usize, is_dir: bool) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     name.starts_with('.')
+        || (!is_dir && is_scratch(name))
         || (is_dir && matches!(name, "target" | "node_modules"))
         || (is_dir && depth == 1 && matches!(name, "themes" | "templates"))
+}
+
+/// Files editors write beside the real one while saving: vim's swap files
+/// and its `4913` write test, backups ending in `~`, Emacs' `#autosave#`,
+/// JetBrains' safe-write files, and `.tmp` files of write-then-rename saves.
+pub fn is_scratch(name: &str) -> bool {
+    name.ends_with('~')
+        || name == "4913"
+        || (name.starts_with('#') && name.ends_with('#'))
+        || [
+            ".swp",
+            ".swx",
+            ".swo",
+            ".tmp",
+            "___jb_tmp___",
+            "___jb_old___",
+        ]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
 }
 
 fn exclude_set(patterns: &[String]) -> GlobSet {

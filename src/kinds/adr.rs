@@ -685,6 +685,11 @@ mod import_tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/adr-formats");
         let loaded = crate::content::load_pages(&root, &[rel.to_string()], false);
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        assert!(
+            loaded.pages.iter().all(|p| p.diagnostics.is_empty()),
+            "{:?}",
+            loaded.pages
+        );
         let page = loaded
             .pages
             .into_iter()

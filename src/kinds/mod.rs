@@ -190,6 +190,7 @@ impl Model {
 }
 
 /// What one page turned out to be.
+#[derive(Debug)]
 struct Classified {
     kind: Kind,
     adr: Option<adr::Adr>,
@@ -282,6 +283,16 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
             .extend(team.check(&page.source_path, &page.source, &mentions));
     }
     c
+}
+
+/// A hash of what the model reads from one page (its kind, its records and
+/// the problems found in them, cross-page checks aside). A live preview
+/// compares it before and after an edit: equal means the model is unchanged.
+pub fn fingerprint(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    format!("{:?}", classify(page, settings, team)).hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Classifies every page and reads and cross-checks the records, in parallel.

@@ -412,7 +412,8 @@ fn collect(
     terms: &[PageTerms],
 ) -> Vec<(String, String)> {
     let files = std::sync::Mutex::new(Vec::new());
-    write(vocabulary, docs, terms, &|path, bytes| {
+    let terms: Vec<&PageTerms> = terms.iter().collect();
+    write(vocabulary, docs, &terms, &|path, bytes| {
         let text = String::from_utf8_lossy(bytes).into_owned();
         files
             .lock()
@@ -431,7 +432,7 @@ fn collect(
 /// vocabulary and the terms are only read: a live preview keeps both,
 /// recounts the pages that changed and calls this again, and gets what a fresh
 /// build of the same pages would write.
-pub fn write(vocabulary: &Vocabulary, docs: &[Document<'_>], terms: &[PageTerms], emit: Emit<'_>) {
+pub fn write(vocabulary: &Vocabulary, docs: &[Document<'_>], terms: &[&PageTerms], emit: Emit<'_>) {
     let dict = vocabulary.lock();
     let n = docs.len().max(1) as f32;
     let avg_len = (terms.iter().map(|t| t.length).sum::<f32>() / n).max(1.0);
@@ -549,7 +550,7 @@ fn stripes(df: &[u32]) -> Vec<u32> {
 }
 
 /// How many documents hold each stem, and which forms any page uses.
-fn document_frequencies(terms: &[PageTerms], stems: usize, forms: usize) -> (Vec<u32>, Vec<bool>) {
+fn document_frequencies(terms: &[&PageTerms], stems: usize, forms: usize) -> (Vec<u32>, Vec<bool>) {
     let mut df = vec![0u32; stems];
     let mut used_forms = vec![false; forms];
     for page in terms {

@@ -12,7 +12,7 @@ use crate::templates::view::{
     ActionRow, Aggregates, ChildView, Health, NavView, PageContext, PageView, PersonRow, PersonView,
 };
 
-use super::Renderer;
+use super::context::Renderer;
 use super::output::Sink;
 
 pub(super) const ACTIONS_URL: &str = "actions/";
@@ -88,7 +88,7 @@ pub(super) fn outputs(site: &super::Site) -> Vec<String> {
 pub(super) fn search_documents<'a>(
     site: &'a super::Site,
     titles: &'a [String],
-    sections: &'a [Vec<crate::markdown::TextSection>],
+    sections: &[&'a [crate::markdown::TextSection]],
 ) -> Vec<crate::search::Document<'a>> {
     let model = &site.model;
     site.pages
@@ -112,7 +112,7 @@ pub(super) fn search_documents<'a>(
                 kind,
                 date: page.front.date.as_ref().map(|d| d.as_str()),
                 facets,
-                sections: sections.get(i).map_or(&[], Vec::as_slice),
+                sections: sections.get(i).copied().unwrap_or_default(),
             }
         })
         .collect()

@@ -7,7 +7,7 @@ use crate::markdown::escape;
 use crate::templates::view::{NavView, PageContext};
 use crate::templates::{self, Templates};
 
-use super::Renderer;
+use super::context::Renderer;
 use super::output::Sink;
 
 /// Writes every site-wide file; returns the problems met.

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Receives output files; shared by the parallel render stage.
 pub trait Sink: Sync {
@@ -32,14 +32,25 @@ impl Sink for NullSink {
     }
 }
 
+/// Output files by path, as a live preview holds them: the bytes are shared,
+/// so a snapshot of the whole site is cheap to hand to the server.
+pub type Files = BTreeMap<String, Arc<[u8]>>;
+
 /// Keeps files in memory, sorted by path (tests, live preview).
 #[derive(Debug, Default)]
 pub struct MemorySink {
-    files: Mutex<BTreeMap<String, Vec<u8>>>,
+    files: Mutex<Files>,
 }
 
 impl MemorySink {
-    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+    /// A sink that writes over `files`.
+    pub fn over(files: Files) -> MemorySink {
+        MemorySink {
+            files: Mutex::new(files),
+        }
+    }
+
+    pub fn into_files(self) -> Files {
         self.files
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -52,7 +63,7 @@ impl Sink for MemorySink {
             .files
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        files.insert(rel.to_string(), bytes.to_vec());
+        files.insert(rel.to_string(), Arc::from(bytes));
         Ok(())
     }
 }

@@ -177,6 +177,7 @@ fn generated_page(folder: &str) -> Page {
         is_section_index: true,
         generated: true,
         folder: folder.to_string(),
+        diagnostics: Vec::new(),
     }
 }
 

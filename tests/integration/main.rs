@@ -9,5 +9,6 @@ mod kinds;
 mod links;
 mod scaffold;
 mod search;
+mod serve_property;
 mod snapshots;
 mod support;

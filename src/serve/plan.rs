@@ -1,0 +1,195 @@
+//! What a set of changed paths means for the site: a pure function from
+//! paths (relative to the handbook) and what the site knows about them to a
+//! [`Plan`]. It reads nothing from disk; whether an edited page kept its
+//! structure is decided later, when the file is read.
+
+use std::collections::{HashMap, HashSet};
+
+/// One changed path, as the site sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Nothing the site reads: hidden files, the output folder, editor scratch files.
+    Ignored,
+    /// `handbook.toml`, `team.toml` or a `.gitignore`: everything may change.
+    Config,
+    /// A template or theme file.
+    Theme,
+    /// An existing page, by index.
+    Page(usize),
+    /// An existing asset, by path.
+    Asset(String),
+    /// A file or folder the site does not have yet, or a draft: pages or
+    /// assets appear or disappear.
+    Structure,
+}
+
+/// What to do about a batch of changes, cheapest first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Plan {
+    Nothing,
+    /// Re-read these pages and copy these assets again.
+    Edits {
+        pages: Vec<usize>,
+        assets: Vec<String>,
+    },
+    /// Load the templates again and render every page, without re-reading content.
+    Templates,
+    /// Load and render everything again.
+    Full,
+}
+
+/// What the site knows about its files.
+#[derive(Debug, Default)]
+pub struct Known {
+    /// Page source paths → page index.
+    pub pages: HashMap<String, usize>,
+    pub assets: HashSet<String>,
+    /// The output folder relative to the handbook, if it is inside it.
+    pub output_dir: Option<String>,
+}
+
+/// Folders the build never reads, wherever they are.
+const SKIPPED_FOLDERS: &[&str] = &["target", "node_modules"];
+
+/// Classifies one changed path (relative to the handbook, `/`-separated).
+pub fn classify(rel: &str, known: &Known) -> Change {
+    let rel = rel.trim_matches('/');
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if rel.is_empty() {
+        return Change::Ignored;
+    }
+    if name == ".gitignore" || rel == "handbook.toml" || rel == "team.toml" {
+        return Change::Config;
+    }
+    if let Some(out) = &known.output_dir
+        && (rel == out || rel.starts_with(&format!("{out}/")))
+    {
+        return Change::Ignored;
+    }
+    let folders = rel.split('/').rev().skip(1);
+    if rel.split('/').any(|part| part.starts_with('.'))
+        || folders.clone().any(|f| SKIPPED_FOLDERS.contains(&f))
+        || crate::content::walk::is_scratch(name)
+    {
+        return Change::Ignored;
+    }
+    if rel.starts_with("templates/") || rel.starts_with("themes/") {
+        return Change::Theme;
+    }
+    if let Some(&i) = known.pages.get(rel) {
+        return Change::Page(i);
+    }
+    if known.assets.contains(rel) {
+        return Change::Asset(rel.to_string());
+    }
+    Change::Structure
+}
+
+/// Combines the changes of one batch into the cheapest plan that covers them.
+pub fn plan(changes: impl IntoIterator<Item = Change>) -> Plan {
+    let mut pages = Vec::new();
+    let mut assets = Vec::new();
+    let mut templates = false;
+    for change in changes {
+        match change {
+            Change::Ignored => {}
+            Change::Config | Change::Structure => return Plan::Full,
+            Change::Theme => templates = true,
+            Change::Page(i) => pages.push(i),
+            Change::Asset(path) => assets.push(path),
+        }
+    }
+    if templates {
+        return Plan::Templates;
+    }
+    pages.sort_unstable();
+    pages.dedup();
+    assets.sort();
+    assets.dedup();
+    if pages.is_empty() && assets.is_empty() {
+        Plan::Nothing
+    } else {
+        Plan::Edits { pages, assets }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known() -> Known {
+        Known {
+            pages: [("index.md", 0), ("runbooks/db.md", 1)]
+                .into_iter()
+                .map(|(p, i)| (p.to_string(), i))
+                .collect(),
+            assets: ["img/arch.png".to_string()].into_iter().collect(),
+            output_dir: Some("public".into()),
+        }
+    }
+
+    #[test]
+    fn classifies_what_a_path_is_to_the_site() {
+        let k = known();
+        assert_eq!(classify("runbooks/db.md", &k), Change::Page(1));
+        assert_eq!(
+            classify("img/arch.png", &k),
+            Change::Asset("img/arch.png".into())
+        );
+        assert_eq!(classify("handbook.toml", &k), Change::Config);
+        assert_eq!(classify("team.toml", &k), Change::Config);
+        assert_eq!(classify("runbooks/.gitignore", &k), Change::Config);
+        assert_eq!(classify("templates/page.html", &k), Change::Theme);
+        assert_eq!(classify("themes/dark/static/x.css", &k), Change::Theme);
+        assert_eq!(classify("runbooks/new.md", &k), Change::Structure);
+        assert_eq!(classify("wip.md", &k), Change::Structure, "a draft");
+        assert_eq!(classify("runbooks/img", &k), Change::Structure);
+    }
+
+    #[test]
+    fn ignores_output_hidden_skipped_and_editor_scratch_files() {
+        let k = known();
+        for path in [
+            "public/index.html",
+            "public",
+            ".git/index",
+            "runbooks/.db.md.swp",
+            "runbooks/db.md~",
+            "runbooks/4913",
+            "runbooks/#db.md#",
+            "runbooks/db.md___jb_tmp___",
+            "runbooks/db.md___jb_old___",
+            "runbooks/db.md.tmp",
+            "node_modules/x/readme.md",
+            "tools/target/debug/x",
+            "",
+        ] {
+            assert_eq!(classify(path, &k), Change::Ignored, "{path}");
+        }
+        assert_eq!(
+            classify("publications/x.md", &k),
+            Change::Structure,
+            "only the output folder itself is ignored"
+        );
+    }
+
+    #[test]
+    fn plans_the_cheapest_covering_work() {
+        assert_eq!(plan([Change::Ignored]), Plan::Nothing);
+        assert_eq!(
+            plan([
+                Change::Page(3),
+                Change::Ignored,
+                Change::Page(1),
+                Change::Page(3)
+            ]),
+            Plan::Edits {
+                pages: vec![1, 3],
+                assets: vec![]
+            }
+        );
+        assert_eq!(plan([Change::Page(1), Change::Theme]), Plan::Templates);
+        assert_eq!(plan([Change::Theme, Change::Structure]), Plan::Full);
+        assert_eq!(plan([Change::Config, Change::Page(0)]), Plan::Full);
+    }
+}

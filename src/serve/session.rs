@@ -1,0 +1,222 @@
+//! A live preview's state: the loaded site, the render memo and the output
+//! files in memory, brought up to date by batches of changed paths. It knows
+//! nothing about HTTP or file watching, so it is tested directly: after any
+//! sequence of edits its files and diagnostics equal a fresh full build's.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::content;
+use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::site::output::{Files, MemorySink, Sink};
+use crate::site::{BuildOptions, Fatal, Memo, Site};
+
+use super::plan::{self, Known, Plan};
+
+/// What one batch of changes did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// What was done: `nothing`, `edit`, `templates` or `full`.
+    pub work: &'static str,
+    /// Pages rendered again.
+    pub pages: usize,
+    pub elapsed: Duration,
+    /// True when the search index still has to be brought up to date
+    /// ([`Session::refresh_search`]).
+    pub search_stale: bool,
+}
+
+/// The site as a live preview holds it.
+#[derive(Debug)]
+pub struct Session {
+    options: BuildOptions,
+    site: Site,
+    memo: Memo,
+    files: Files,
+    diagnostics: Vec<Diagnostic>,
+    known: Known,
+}
+
+impl Session {
+    /// Loads and renders the whole site into memory.
+    pub fn start(options: BuildOptions) -> Result<Session, Fatal> {
+        let (site, memo, files) = full_build(&options)?;
+        let mut session = Session {
+            known: Known::default(),
+            diagnostics: Vec::new(),
+            options,
+            site,
+            memo,
+            files,
+        };
+        session.settle();
+        Ok(session)
+    }
+
+    /// The output files as a build would write them now.
+    pub fn files(&self) -> &Files {
+        &self.files
+    }
+
+    /// Every diagnostic of the site as it is now, sorted.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn pages(&self) -> usize {
+        self.site.pages.len()
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.site.root
+    }
+
+    pub fn output_dir(&self) -> &Path {
+        &self.site.output_dir
+    }
+
+    /// Brings the site up to date with changes to `paths` (absolute, or
+    /// relative to the handbook).
+    pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Outcome, Fatal> {
+        let started = Instant::now();
+        let root = self.site.root.clone();
+        let changes = paths.iter().map(|p| {
+            let rel = p.strip_prefix(&root).unwrap_or(p);
+            plan::classify(&content::walk::relative(Path::new(""), rel), &self.known)
+        });
+        let plan = plan::plan(changes);
+        let (work, pages) = match plan {
+            Plan::Nothing => ("nothing", 0),
+            Plan::Edits { pages, assets } => match self.edit(&pages, &assets) {
+                Some(rendered) => ("edit", rendered),
+                None => ("full", self.reload()?),
+            },
+            Plan::Templates => ("templates", self.rerender()),
+            Plan::Full => ("full", self.reload()?),
+        };
+        match work {
+            "nothing" => {}
+            "edit" => self.collect_diagnostics(),
+            _ => self.settle(),
+        }
+        Ok(Outcome {
+            work,
+            pages,
+            elapsed: started.elapsed(),
+            search_stale: work == "edit" && self.site.config.search,
+        })
+    }
+
+    /// Writes the search index again from the current pages. The preview
+    /// calls it after sending the reload, so search never delays a reload.
+    pub fn refresh_search(&mut self) {
+        // The number of shards and chunks varies: drop the old index files.
+        let index = format!("{}/", crate::search::DIR);
+        self.files
+            .retain(|path, _| !(path.starts_with(&index) && path.ends_with(".json")));
+        let sink = MemorySink::over(std::mem::take(&mut self.files));
+        self.site.write_search(&mut self.memo, &sink);
+        self.files = sink.into_files();
+        self.collect_diagnostics();
+    }
+
+    /// Re-reads edited pages and copies edited assets; `None` when the edit
+    /// changed the site's structure and it must be reloaded.
+    fn edit(&mut self, pages: &[usize], assets: &[String]) -> Option<usize> {
+        let mut edits = Vec::new();
+        for &i in pages {
+            let old = self.site.pages.get(i)?;
+            let (page, diagnostics) =
+                content::load_page(&self.site.root, &old.source_path, old.is_section_index);
+            let mut page = page?;
+            if page.front.draft && !self.options.drafts {
+                return None;
+            }
+            page.diagnostics = diagnostics;
+            edits.push((i, page));
+        }
+        let sink = MemorySink::over(std::mem::take(&mut self.files));
+        for asset in assets {
+            // A failed copy is reported the way a build reports it: reload.
+            if sink.copy(&self.site.root.join(asset), asset).is_err() {
+                self.files = sink.into_files();
+                return None;
+            }
+        }
+        let update = self.site.apply_edits(&mut self.memo, edits, &sink);
+        self.files = sink.into_files();
+        update.ok().map(|u| u.pages)
+    }
+
+    /// Renders every page again with the templates as they are now.
+    fn rerender(&mut self) -> usize {
+        let sink = MemorySink::default();
+        let (_, memo) = self.site.render_keeping(&sink);
+        self.memo = memo;
+        self.files = sink.into_files();
+        self.site.pages.len()
+    }
+
+    /// Loads and renders everything again. Files that did not change keep
+    /// sharing their bytes with the snapshot being served.
+    fn reload(&mut self) -> Result<usize, Fatal> {
+        let (site, memo, files) = full_build(&self.options)?;
+        let old = std::mem::take(&mut self.files);
+        self.files = files
+            .into_iter()
+            .map(|(path, bytes)| match old.get(&path) {
+                Some(same) if **same == *bytes => (path, same.clone()),
+                _ => (path, bytes),
+            })
+            .collect();
+        self.site = site;
+        self.memo = memo;
+        Ok(self.site.pages.len())
+    }
+
+    /// Recomputes what the planner knows and the sorted diagnostics.
+    fn settle(&mut self) {
+        self.collect_diagnostics();
+        let site = &self.site;
+        let pages: HashMap<String, usize> = site
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.generated)
+            .map(|(i, p)| (p.source_path.clone(), i))
+            .collect();
+        let output_dir = site
+            .output_dir
+            .strip_prefix(&site.root)
+            .ok()
+            .map(|rel| content::walk::relative(Path::new(""), rel));
+        self.known = Known {
+            pages,
+            assets: site.assets.iter().cloned().collect(),
+            output_dir,
+        };
+    }
+
+    fn collect_diagnostics(&mut self) {
+        let mut all = self.site.diagnostics();
+        all.extend(self.memo.diagnostics());
+        diagnostics::sort(&mut all);
+        self.diagnostics = all;
+    }
+}
+
+/// Loads and renders the site into memory.
+fn full_build(options: &BuildOptions) -> Result<(Site, Memo, Files), Fatal> {
+    let site = Site::load(options)?;
+    let sink = MemorySink::default();
+    let (_, memo) = site.render_keeping(&sink);
+    Ok((site, memo, sink.into_files()))
+}

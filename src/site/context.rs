@@ -1,0 +1,371 @@
+//! Template contexts: the typed view models (`templates::view`) a page's
+//! template sees, built from the loaded site and the rendered markdown. Every
+//! href is made relative to the page being rendered. Navigation is bounded: a
+//! page carries its breadcrumbs, a window of siblings and prev/next, never the
+//! whole tree.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::Diagnostic;
+use crate::kinds::adr::Status;
+use crate::kinds::runbook::Review;
+use crate::links::relative_href;
+use crate::markdown::Rendered;
+use crate::templates::view::{
+    AdrRow, AdrView, Aggregates, AlertRow, ChildView, NavLink, NavView, PageContext, PageView,
+    RaciMatrix, RunbookRow, RunbookView, ServiceGroup, SiteView,
+};
+use crate::templates::{self, Templates};
+
+use super::{Site, aggregates};
+
+/// How many neighbours on each side a page's section window shows.
+const SIBLING_WINDOW: usize = 6;
+
+fn review_name(review: Review) -> &'static str {
+    match review {
+        Review::Current => "current",
+        Review::DueSoon => "due-soon",
+        Review::Overdue => "overdue",
+        Review::Unknown => "unknown",
+    }
+}
+
+/// What the per-page template stage shares.
+pub(super) struct Renderer<'a> {
+    pub(super) site: &'a Site,
+    pub(super) rendered: &'a [Rendered],
+    pub(super) titles: &'a [String],
+    pub(super) backlinks: &'a [Vec<usize>],
+}
+
+impl Renderer<'_> {
+    pub(super) fn link(&self, from_url: &str, to: usize, current: bool) -> NavLink {
+        NavLink {
+            title: self.titles[to].clone(),
+            href: relative_href(from_url, &self.site.pages[to].url),
+            current,
+        }
+    }
+
+    pub(super) fn template_for(&self, templates: &Templates, i: usize) -> String {
+        let tree = &self.site.tree;
+        if tree.section_of[i] == Some(0) {
+            return "index.html".into();
+        }
+        if tree.section_of[i].is_some() {
+            return "section.html".into();
+        }
+        let name = format!("{}.html", self.site.model.kind(i).name());
+        if templates.has(&name) {
+            name
+        } else {
+            "page.html".into()
+        }
+    }
+
+    /// Site-wide values; `href` turns a site URL into a link from the page
+    /// being rendered, and `current_url` marks the header section it is in.
+    pub(super) fn site_view(
+        &self,
+        href: &dyn Fn(&str) -> String,
+        current_url: &str,
+    ) -> SiteView<'_> {
+        let config = &self.site.config;
+        let sections = self.site.tree.sections[0]
+            .subsections
+            .iter()
+            .map(|&s| {
+                let page = self.site.tree.sections[s].page;
+                let url = &self.site.pages[page].url;
+                NavLink {
+                    title: self.titles[page].clone(),
+                    href: href(url),
+                    current: !url.is_empty() && current_url.starts_with(url.as_str()),
+                }
+            })
+            .collect();
+        SiteView {
+            title: &config.title,
+            description: config.description.as_deref(),
+            base_url: config.base_url.as_deref(),
+            root: href(""),
+            theme: href(&format!("{}/", templates::THEME_DIR)),
+            sections,
+            actions_href: (!self.site.model.reviews.is_empty())
+                .then(|| href(aggregates::ACTIONS_URL)),
+            people_href: self
+                .site
+                .model
+                .team
+                .is_some()
+                .then(|| href(aggregates::PEOPLE_URL)),
+            search_href: self
+                .site
+                .config
+                .search
+                .then(|| href(aggregates::SEARCH_URL)),
+        }
+    }
+
+    /// Renders page `i` with `content` (its markdown as HTML).
+    pub(super) fn page(
+        &self,
+        templates: &Templates,
+        i: usize,
+        content: &str,
+    ) -> Result<String, Diagnostic> {
+        templates.render(&self.template_for(templates, i), &self.context(i, content))
+    }
+
+    /// A hash of everything page `i`'s output depends on besides its own
+    /// markdown: the template's name and the context without `content`. Two
+    /// renders with the same fingerprint and the same markdown are the same
+    /// bytes, which is how a live preview finds the pages a change touched.
+    pub(super) fn fingerprint(&self, templates: &Templates, i: usize) -> u64 {
+        use std::hash::Hasher as _;
+        struct HashWriter(std::hash::DefaultHasher);
+        impl std::io::Write for HashWriter {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.write(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut hasher = HashWriter(std::hash::DefaultHasher::new());
+        hasher.0.write(self.template_for(templates, i).as_bytes());
+        // Serialising into a hasher cannot fail; a context that could not be
+        // serialised fails its render, which is re-tried on every change.
+        let _ = serde_json::to_writer(&mut hasher, &self.context(i, ""));
+        hasher.0.finish()
+    }
+
+    pub(super) fn context<'s>(&'s self, i: usize, content: &'s str) -> PageContext<'s> {
+        let url = self.site.pages[i].url.as_str();
+        PageContext {
+            site: self.site_view(&|to| relative_href(url, to), url),
+            page: self.page_view(i, content),
+            nav: self.nav(i),
+            aggregates: Aggregates {
+                health: (self.site.tree.section_of[i] == Some(0))
+                    .then(|| aggregates::health(self, url))
+                    .filter(|h| !h.is_empty()),
+                ..Aggregates::default()
+            },
+        }
+    }
+
+    pub(super) fn page_view<'s>(&'s self, i: usize, content: &'s str) -> PageView<'s> {
+        let page = &self.site.pages[i];
+        let rendered = &self.rendered[i];
+        PageView {
+            title: &self.titles[i],
+            title_id: rendered.title_id.as_deref(),
+            description: page.front.description.as_deref(),
+            date: page.front.date.as_ref().map(|d| d.as_str()),
+            updated: page.front.updated.as_ref().map(|d| d.as_str()),
+            tags: &page.front.tags,
+            kind: self.site.model.kind(i).name(),
+            adr: self.adr_view(i),
+            runbook: self.runbook_view(i),
+            review: self.site.model.reviews.get(&i),
+            charter: self.site.model.charters.get(&i),
+            channels: self.site.model.channels.get(&i).map(Vec::as_slice),
+            raci: self
+                .site
+                .model
+                .raci
+                .get(&i)
+                .map(|rows| RaciMatrix::new(rows)),
+            rapid: self.site.model.rapid.get(&i),
+            draft: page.front.draft,
+            url: &page.url,
+            permalink: self
+                .site
+                .config
+                .base_url
+                .as_ref()
+                .map(|b| format!("{b}{}", page.url)),
+            source_path: (!page.generated).then(|| page.source_path.clone()),
+            content,
+            toc: &rendered.toc,
+            backlinks: self.backlinks[i]
+                .iter()
+                .map(|&b| self.link(&page.url, b, false))
+                .collect(),
+            extra: &page.front.extra,
+        }
+    }
+
+    pub(super) fn adr_view(&self, i: usize) -> Option<AdrView> {
+        let adr = self.site.model.adrs.get(&i)?;
+        let url = &self.site.pages[i].url;
+        let graph = &self.site.model.adr_graph;
+        let links = |pages: Option<&Vec<usize>>| -> Vec<NavLink> {
+            pages
+                .into_iter()
+                .flatten()
+                .map(|&p| self.link(url, p, false))
+                .collect()
+        };
+        Some(AdrView {
+            number: adr.number,
+            label: adr
+                .number
+                .map_or_else(|| "ADR".to_string(), |n| format!("ADR {n:04}")),
+            status: adr.status.map(Status::name),
+            date: adr.date.as_ref().map(|d| d.as_str().to_string()),
+            deciders: adr.deciders.clone(),
+            consulted: adr.consulted.clone(),
+            informed: adr.informed.clone(),
+            supersedes: links(graph.supersedes.get(&i)),
+            superseded_by: links(graph.superseded_by.get(&i)),
+        })
+    }
+
+    pub(super) fn runbook_view(&self, i: usize) -> Option<RunbookView> {
+        let r = self.site.model.runbooks.get(&i)?;
+        let team = self.site.model.team.as_ref();
+        Some(RunbookView {
+            service: r.service.clone(),
+            owner: r.owner.clone(),
+            owner_name: r.owner.as_deref().map(|o| {
+                team.and_then(|t| t.find(o))
+                    .map_or_else(|| o.to_string(), |p| p.name.clone())
+            }),
+            alerts: r.alerts.clone(),
+            severity: r.severity.clone(),
+            dashboards: r.dashboards.clone(),
+            last_reviewed: r.last_reviewed.as_ref().map(|d| d.as_str().to_string()),
+            review_every: r.review_every.clone(),
+            next_review: r.next_review.as_ref().map(|d| d.as_str().to_string()),
+            review: review_name(r.review),
+        })
+    }
+
+    /// A runbook folder's index: its runbooks by service, and their alerts.
+    pub(super) fn runbook_index(
+        &self,
+        from_url: &str,
+        pages: &[usize],
+    ) -> (Vec<ServiceGroup>, Vec<AlertRow>) {
+        let runbooks = &self.site.model.runbooks;
+        let mut groups: BTreeMap<String, Vec<RunbookRow>> = BTreeMap::new();
+        let mut alerts = Vec::new();
+        for &p in pages {
+            let Some(r) = runbooks.get(&p) else { continue };
+            let href = relative_href(from_url, &self.site.pages[p].url);
+            groups
+                .entry(r.service.clone().unwrap_or_else(|| "(no service)".into()))
+                .or_default()
+                .push(RunbookRow {
+                    title: self.titles[p].clone(),
+                    href: href.clone(),
+                    owner: r.owner.clone(),
+                    review: review_name(r.review),
+                    next_review: r.next_review.as_ref().map(|d| d.as_str().to_string()),
+                });
+            for alert in &r.alerts {
+                if self.site.model.alerts.get(alert) == Some(&p) {
+                    alerts.push(AlertRow {
+                        alert: alert.clone(),
+                        title: self.titles[p].clone(),
+                        href: href.clone(),
+                    });
+                }
+            }
+        }
+        alerts.sort_by(|a, b| a.alert.cmp(&b.alert));
+        let groups = groups
+            .into_iter()
+            .map(|(service, runbooks)| ServiceGroup { service, runbooks })
+            .collect();
+        (groups, alerts)
+    }
+
+    /// The decision log of a folder: one row per ADR among `pages`.
+    pub(super) fn adr_log(&self, from_url: &str, pages: &[usize]) -> Vec<AdrRow> {
+        let mut rows: Vec<(Option<u32>, usize)> = pages
+            .iter()
+            .filter_map(|&p| self.site.model.adrs.get(&p).map(|a| (a.number, p)))
+            .collect();
+        rows.sort_by_key(|&(n, p)| (n.is_none(), n, p));
+        rows.into_iter()
+            .filter_map(|(_, p)| {
+                let adr = self.site.model.adrs.get(&p)?;
+                Some(AdrRow {
+                    number: adr.number,
+                    title: self.titles[p].clone(),
+                    href: relative_href(from_url, &self.site.pages[p].url),
+                    status: adr.status.map(Status::name),
+                    date: adr.date.as_ref().map(|d| d.as_str().to_string()),
+                    deciders: adr.deciders.clone(),
+                })
+            })
+            .collect()
+    }
+
+    pub(super) fn child(&self, from_url: &str, i: usize) -> ChildView {
+        let page = &self.site.pages[i];
+        ChildView {
+            title: self.titles[i].clone(),
+            href: relative_href(from_url, &page.url),
+            description: page.front.description.clone(),
+            date: page.front.date.as_ref().map(|d| d.as_str().to_string()),
+            kind: self.site.model.kind(i).name().to_string(),
+        }
+    }
+
+    /// Bounded navigation for page `i`: breadcrumbs, a window of siblings,
+    /// prev/next, and (for section pages) the section's listing.
+    pub(super) fn nav(&self, i: usize) -> NavView {
+        let tree = &self.site.tree;
+        let url = self.site.pages[i].url.as_str();
+        let parent = tree.parent_of[i];
+        let mut nav = NavView::default();
+        let mut chain = tree.chain(parent);
+        if tree.section_of[i] == Some(parent) {
+            chain.pop(); // the root page is its own parent section
+        }
+        nav.breadcrumbs = chain
+            .iter()
+            .map(|&s| self.link(url, tree.sections[s].page, false))
+            .collect();
+        nav.section = nav.breadcrumbs.last().cloned();
+        if let Some(s) = tree.section_of[i] {
+            let section = &tree.sections[s];
+            nav.adr_log = self.adr_log(url, &section.pages);
+            (nav.runbook_index, nav.alerts) = self.runbook_index(url, &section.pages);
+            // Records listed in a log or index are not listed again as plain pages.
+            let model = &self.site.model;
+            nav.children = section
+                .pages
+                .iter()
+                .filter(|c| !model.adrs.contains_key(c) && !model.runbooks.contains_key(c))
+                .map(|&c| self.child(url, c))
+                .collect();
+            nav.subsections = section
+                .subsections
+                .iter()
+                .map(|&c| self.child(url, tree.sections[c].page))
+                .collect();
+        } else {
+            let list = &tree.sections[parent].pages;
+            if let Some(pos) = list.iter().position(|&p| p == i) {
+                let from = pos.saturating_sub(SIBLING_WINDOW);
+                let to = (pos + SIBLING_WINDOW + 1).min(list.len());
+                nav.siblings = list[from..to]
+                    .iter()
+                    .map(|&p| self.link(url, p, p == i))
+                    .collect();
+                nav.more_before = from;
+                nav.more_after = list.len() - to;
+                nav.prev = pos.checked_sub(1).map(|p| self.link(url, list[p], false));
+                nav.next = list.get(pos + 1).map(|&p| self.link(url, p, false));
+            }
+        }
+        nav
+    }
+}

@@ -1,0 +1,512 @@
+//! Rendering: markdown → link check → templates → files, for the whole site
+//! ([`Site::render`]) or, in a live preview, for what an edit touched
+//! ([`Site::apply_edits`]). A render can keep a [`Memo`] of what the next edit
+//! needs: every page's markdown results (without the HTML), titles, backlinks,
+//! search terms, and a fingerprint of every page's template context.
+//!
+//! Architecture invariant: an update writes exactly the files a full render of
+//! the same sources would write differently, and leaves the memo as a full
+//! render would have left it. The serve property test checks it.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::content::Page;
+use crate::diagnostics::Diagnostic;
+use crate::kinds;
+use crate::links::{self, LinkIndex, PageEntry};
+use crate::markdown::{self, Rendered};
+use crate::search;
+use crate::templates::{self, Templates};
+
+use super::context::Renderer;
+use super::output::Sink;
+use super::{Counts, Progress, Rendering, Site, aggregates, extras, title_of, write_error};
+
+/// What a render keeps for the next edit (see the module docs).
+#[derive(Debug)]
+pub struct Memo {
+    index: LinkIndex,
+    /// Every page's markdown results, HTML taken out.
+    rendered: Vec<Rendered>,
+    titles: Vec<String>,
+    backlinks: Vec<Vec<usize>>,
+    link_diagnostics: Vec<Diagnostic>,
+    /// The loaded templates, or `None` when they failed to load.
+    templates: Option<Templates>,
+    template_diagnostics: Vec<Diagnostic>,
+    /// A failed render or write of page `i`.
+    page_errors: Vec<Option<Diagnostic>>,
+    /// Failures writing assets, site files and aggregate pages.
+    site_errors: Vec<Diagnostic>,
+    search_errors: Vec<Diagnostic>,
+    vocabulary: Option<search::Vocabulary>,
+    terms: Vec<Option<search::PageTerms>>,
+    /// [`Renderer::fingerprint`] of every page (empty unless kept).
+    fingerprints: Vec<u64>,
+}
+
+impl Memo {
+    /// Everything rendering found wrong, in no particular order.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let pages = self.page_errors.iter().flatten();
+        self.link_diagnostics
+            .iter()
+            .chain(&self.template_diagnostics)
+            .chain(pages)
+            .chain(&self.site_errors)
+            .chain(&self.search_errors)
+            .cloned()
+            .collect()
+    }
+}
+
+/// What [`Site::apply_edits`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Update {
+    /// Pages whose output was rendered again.
+    pub pages: usize,
+    /// True when the search index is out of date ([`Site::write_search`]).
+    pub search_stale: bool,
+}
+
+/// Why an edit cannot be applied in place: the caller reloads the site.
+#[derive(Debug, PartialEq, Eq)]
+pub enum NeedsReload {
+    /// The page's URL, order, aliases or draft state changed, or it no longer
+    /// reads as a page.
+    Structure(String),
+}
+
+impl Site {
+    /// Renders every page and writes the site to `sink`. Returns the problems
+    /// found (link checks, template errors, write errors) and what was written.
+    pub fn render(&self, sink: &dyn Sink, progress: &dyn Progress) -> Rendering {
+        self.render_all(sink, progress, false).0
+    }
+
+    /// [`Site::render`], keeping what [`Site::apply_edits`] needs.
+    pub fn render_keeping(&self, sink: &dyn Sink) -> (Rendering, Memo) {
+        self.render_all(sink, &super::NoProgress, true)
+    }
+
+    fn link_index(&self) -> LinkIndex {
+        let tree = &self.tree;
+        let entries = self.pages.iter().enumerate().map(|(i, p)| PageEntry {
+            source_path: (!p.generated).then_some(p.source_path.as_str()),
+            section_folder: tree.section_of[i].map(|s| tree.sections[s].folder.as_str()),
+            folder: p.folder(),
+            url: &p.url,
+        });
+        let generated = aggregates::outputs(self)
+            .into_iter()
+            .filter_map(|file| file.strip_suffix("index.html").map(str::to_string));
+        LinkIndex::new(entries, &self.assets, self.drafts.iter().cloned()).with_generated(generated)
+    }
+
+    /// Renders page `i`'s markdown, counting its search terms into
+    /// `vocabulary` (when search is on); only excerpts of its text are kept.
+    fn markdown(
+        &self,
+        index: &LinkIndex,
+        vocabulary: Option<&search::Vocabulary>,
+        i: usize,
+    ) -> (Rendered, Option<search::PageTerms>) {
+        let page = &self.pages[i];
+        let options = markdown::Options {
+            smart_punctuation: self.config.markdown.smart_punctuation,
+            highlighter: self.config.markdown.highlight.then_some(&self.highlighter),
+            collect_text: self.config.search,
+        };
+        let mut rendered = markdown::render(&page.source, page.body_start, options, &|dest| {
+            index.rewrite(i, dest)
+        });
+        // Search terms are counted while the page's text is at hand.
+        let terms = vocabulary.filter(|_| !page.generated).map(|v| {
+            let title = title_of(page, &rendered, &self.config, self.model.kind(i));
+            let terms = v.count(&title, &rendered.sections);
+            for section in &mut rendered.sections {
+                section.text = search::excerpt(&section.text);
+            }
+            terms
+        });
+        (rendered, terms)
+    }
+
+    fn title(&self, rendered: &[Rendered], i: usize) -> String {
+        title_of(
+            &self.pages[i],
+            &rendered[i],
+            &self.config,
+            self.model.kind(i),
+        )
+    }
+
+    fn check_links(&self, index: &LinkIndex, rendered: &[Rendered]) -> links::Checked {
+        let anchors: Vec<HashSet<String>> = rendered
+            .par_iter()
+            .map(|r| r.anchors.iter().cloned().collect())
+            .collect();
+        let checked: Vec<links::CheckedPage<'_>> = self
+            .pages
+            .iter()
+            .zip(rendered)
+            .zip(&anchors)
+            .map(|((page, r), anchors)| links::CheckedPage {
+                source_path: &page.source_path,
+                source: &page.source,
+                links: &r.links,
+                anchors,
+            })
+            .collect();
+        links::check(index, &checked, self.config.broken_links)
+    }
+
+    fn render_all(
+        &self,
+        sink: &dyn Sink,
+        progress: &dyn Progress,
+        keep: bool,
+    ) -> (Rendering, Memo) {
+        let mut timings = Vec::new();
+        let t = Instant::now();
+        let index = self.link_index();
+        let vocabulary = self.config.search.then(search::Vocabulary::default);
+        let results: Vec<(Rendered, Option<search::PageTerms>)> = (0..self.pages.len())
+            .into_par_iter()
+            .map(|i| self.markdown(&index, vocabulary.as_ref(), i))
+            .collect();
+        let (mut rendered, terms): (Vec<Rendered>, Vec<Option<search::PageTerms>>) =
+            results.into_iter().unzip();
+        // Each page's HTML is consumed by its own template below and freed on
+        // the thread that used it, so it does not outlive the page.
+        let bodies: Vec<String> = rendered
+            .iter_mut()
+            .map(|r| std::mem::take(&mut r.html))
+            .collect();
+        timings.push(("markdown", t.elapsed()));
+
+        let t = Instant::now();
+        let checked = self.check_links(&index, &rendered);
+        timings.push(("links", t.elapsed()));
+
+        let t = Instant::now();
+        let (sources, mut template_diagnostics) =
+            templates::sources(&self.root, self.config.theme.as_deref());
+        let templates = match Templates::load(&sources) {
+            Ok(t) => Some(t),
+            Err(errors) => {
+                template_diagnostics.extend(errors);
+                None
+            }
+        };
+        let titles: Vec<String> = (0..self.pages.len())
+            .map(|i| self.title(&rendered, i))
+            .collect();
+        let mut memo = Memo {
+            index,
+            titles,
+            backlinks: checked.backlinks,
+            link_diagnostics: checked.diagnostics,
+            templates,
+            template_diagnostics,
+            page_errors: vec![None; self.pages.len()],
+            site_errors: Vec::new(),
+            search_errors: Vec::new(),
+            vocabulary,
+            terms,
+            fingerprints: Vec::new(),
+            rendered,
+        };
+        let Some(templates) = &memo.templates else {
+            // Without templates there is nothing to render pages with.
+            let rendering = Rendering {
+                counts: Counts::default(),
+                diagnostics: memo.diagnostics(),
+                timings,
+            };
+            return (rendering, memo);
+        };
+        let render = Renderer {
+            site: self,
+            rendered: &memo.rendered,
+            titles: &memo.titles,
+            backlinks: &memo.backlinks,
+        };
+        progress.start(self.pages.len());
+        // Thread time spent in the sink, to tell rendering from file-system cost.
+        let writing_ns = AtomicU64::new(0);
+        let results: Vec<(Option<Diagnostic>, u64)> = bodies
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, body)| {
+                let error = self.write_page(&render, templates, i, &body, sink, &writing_ns);
+                progress.advance();
+                let fingerprint = if keep {
+                    render.fingerprint(templates, i)
+                } else {
+                    0
+                };
+                (error, fingerprint)
+            })
+            .collect();
+        let (page_errors, fingerprints): (Vec<Option<Diagnostic>>, Vec<u64>) =
+            results.into_iter().unzip();
+        timings.push(("pages", t.elapsed()));
+        let threads = u64::try_from(rayon::current_num_threads())
+            .unwrap_or(1)
+            .max(1);
+        let writing = Duration::from_nanos(writing_ns.into_inner() / threads);
+        timings.push(("└ of which file writes, per thread", writing));
+
+        let t = Instant::now();
+        let mut site_errors: Vec<Diagnostic> = self
+            .assets
+            .par_iter()
+            .filter_map(|a| {
+                sink.copy(&self.root.join(a), a)
+                    .err()
+                    .map(|e| write_error(a, &e))
+            })
+            .collect();
+        site_errors.extend(extras::write(&render, templates, sink));
+        site_errors.extend(aggregates::write(&render, templates, sink));
+        timings.push(("assets and site files", t.elapsed()));
+        memo.page_errors = page_errors;
+        memo.site_errors = site_errors;
+        if keep {
+            memo.fingerprints = fingerprints;
+        }
+
+        let t = Instant::now();
+        self.write_search(&mut memo, sink);
+        if self.config.search {
+            timings.push(("search index", t.elapsed()));
+        }
+        if !keep {
+            // A build keeps nothing: let the rest go before the caller
+            // reports, as the index held the largest part of it.
+            memo.terms = Vec::new();
+        }
+        let rendering = Rendering {
+            counts: Counts {
+                pages: self.pages.len(),
+                assets: self.assets.len(),
+            },
+            diagnostics: memo.diagnostics(),
+            timings,
+        };
+        (rendering, memo)
+    }
+
+    /// Renders page `i` and writes it; returns the failure, if any.
+    fn write_page(
+        &self,
+        render: &Renderer<'_>,
+        templates: &Templates,
+        i: usize,
+        body: &str,
+        sink: &dyn Sink,
+        writing_ns: &AtomicU64,
+    ) -> Option<Diagnostic> {
+        let url = &self.pages[i].url;
+        render
+            .page(templates, i, body)
+            .and_then(|html| {
+                let started = Instant::now();
+                let written = sink
+                    .write(&format!("{url}index.html"), html.as_bytes())
+                    .map_err(|e| write_error(url, &e));
+                let ns = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+                writing_ns.fetch_add(ns, Ordering::Relaxed);
+                written
+            })
+            .err()
+    }
+
+    /// Writes the search index from the memo's counted terms (nothing when
+    /// search is off). A live preview calls it after sending the reload.
+    pub fn write_search(&self, memo: &mut Memo, sink: &dyn Sink) {
+        let Some(vocabulary) = &memo.vocabulary else {
+            return;
+        };
+        let sections: Vec<&[markdown::TextSection]> = memo
+            .rendered
+            .iter()
+            .map(|r| r.sections.as_slice())
+            .collect();
+        let docs = aggregates::search_documents(self, &memo.titles, &sections);
+        let counted: Vec<&search::PageTerms> = memo.terms.iter().flatten().collect();
+        let failed = Mutex::new(Vec::new());
+        search::write(vocabulary, &docs, &counted, &|path, bytes| {
+            if let Err(e) = sink.write(path, bytes) {
+                failed
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .push(write_error(path, &e));
+            }
+        });
+        memo.search_errors = failed.into_inner().unwrap_or_else(|p| p.into_inner());
+    }
+
+    /// Applies edits of existing pages (`(index, the page as read now)`) and
+    /// writes to `sink` exactly the files whose contents change; the memo ends
+    /// as a full render would leave it. The search index is left for
+    /// [`Site::write_search`], so a preview can reload first.
+    pub fn apply_edits(
+        &mut self,
+        memo: &mut Memo,
+        edits: Vec<(usize, Page)>,
+        sink: &dyn Sink,
+    ) -> Result<Update, NeedsReload> {
+        let settings = kinds::Settings {
+            folders: &self.config.kinds,
+            today: self.today,
+            review_every: &self.config.review_every,
+        };
+        let team = self.model.team.as_ref();
+        let mut model_changed = false;
+        let mut front_changed = false;
+        for (i, new) in &edits {
+            let old = self
+                .pages
+                .get(*i)
+                .ok_or_else(|| NeedsReload::Structure(new.source_path.clone()))?;
+            if !same_structure(old, new) {
+                return Err(NeedsReload::Structure(new.source_path.clone()));
+            }
+            front_changed |= old.source[..old.body_start] != new.source[..new.body_start];
+            model_changed |=
+                kinds::fingerprint(old, settings, team) != kinds::fingerprint(new, settings, team);
+        }
+        let changed: Vec<usize> = edits.iter().map(|(i, _)| *i).collect();
+        for (i, page) in edits {
+            self.pages[i] = page;
+        }
+        if model_changed {
+            let outputs = aggregates::outputs(self);
+            self.rebuild_model();
+            // The tracker and people pages exist only while there are
+            // reviews and a team: a change there is a change of structure.
+            if aggregates::outputs(self) != outputs {
+                return Err(NeedsReload::Structure("generated pages".into()));
+            }
+        }
+        let Some(templates) = memo.templates.take() else {
+            return Err(NeedsReload::Structure("templates".into()));
+        };
+        let result = self.apply_with(
+            memo,
+            &templates,
+            &changed,
+            model_changed || front_changed,
+            sink,
+        );
+        memo.templates = Some(templates);
+        Ok(result)
+    }
+
+    fn apply_with(
+        &self,
+        memo: &mut Memo,
+        templates: &Templates,
+        changed: &[usize],
+        context_may_change: bool,
+        sink: &dyn Sink,
+    ) -> Update {
+        let mut bodies: Vec<(usize, String)> = Vec::new();
+        let mut title_changed = false;
+        for &i in changed {
+            let (mut rendered, terms) = self.markdown(&memo.index, memo.vocabulary.as_ref(), i);
+            bodies.push((i, std::mem::take(&mut rendered.html)));
+            memo.rendered[i] = rendered;
+            memo.terms[i] = terms;
+            let title = self.title(&memo.rendered, i);
+            title_changed |= title != memo.titles[i];
+            memo.titles[i] = title;
+        }
+        let checked = self.check_links(&memo.index, &memo.rendered);
+        let old_backlinks = std::mem::replace(&mut memo.backlinks, checked.backlinks);
+        memo.link_diagnostics = checked.diagnostics;
+        let general = context_may_change || title_changed;
+        let render = Renderer {
+            site: self,
+            rendered: &memo.rendered,
+            titles: &memo.titles,
+            backlinks: &memo.backlinks,
+        };
+        // Which pages' output may differ: the edited ones, and those whose
+        // template context moved. An edit that keeps the page's title, front
+        // matter and records can only move the backlinks of pages it links to.
+        let mut todo: Vec<usize> = if general {
+            let now: Vec<u64> = (0..self.pages.len())
+                .into_par_iter()
+                .map(|i| render.fingerprint(templates, i))
+                .collect();
+            let moved = (0..self.pages.len()).filter(|&i| now[i] != memo.fingerprints[i]);
+            let list = moved.chain(changed.iter().copied()).collect();
+            memo.fingerprints = now;
+            list
+        } else {
+            let moved = (0..self.pages.len()).filter(|&i| old_backlinks[i] != memo.backlinks[i]);
+            let list: Vec<usize> = moved.chain(changed.iter().copied()).collect();
+            for &i in &list {
+                memo.fingerprints[i] = render.fingerprint(templates, i);
+            }
+            list
+        };
+        todo.sort_unstable();
+        todo.dedup();
+        // Pages rendered again for their context need their markdown again
+        // (HTML is not kept); its results are what the memo already holds.
+        let writing_ns = AtomicU64::new(0);
+        let errors: Vec<(usize, Option<Diagnostic>)> = todo
+            .par_iter()
+            .map(|&i| {
+                let body = match bodies.iter().find(|(b, _)| *b == i) {
+                    Some((_, body)) => body.clone(),
+                    None => self.markdown(&memo.index, None, i).0.html,
+                };
+                (
+                    i,
+                    self.write_page(&render, templates, i, &body, sink, &writing_ns),
+                )
+            })
+            .collect();
+        for (i, error) in errors {
+            memo.page_errors[i] = error;
+        }
+        if general {
+            // Site files and aggregate pages list titles and records; they
+            // are few and cheap, so they are written again whole.
+            let mut site_errors: Vec<Diagnostic> = memo
+                .site_errors
+                .iter()
+                .filter(|d| self.assets.contains(&d.path))
+                .cloned()
+                .collect();
+            site_errors.extend(extras::write(&render, templates, sink));
+            site_errors.extend(aggregates::write(&render, templates, sink));
+            memo.site_errors = site_errors;
+        }
+        Update {
+            pages: todo.len(),
+            search_stale: memo.vocabulary.is_some(),
+        }
+    }
+}
+
+/// True when `new` is the same page as `old` as far as the site's structure
+/// goes: the same file, URL, place in its section, aliases and draft state.
+fn same_structure(old: &Page, new: &Page) -> bool {
+    old.source_path == new.source_path
+        && old.url == new.url
+        && old.is_section_index == new.is_section_index
+        && old.front.weight == new.front.weight
+        && old.front.aliases == new.front.aliases
+        && old.front.draft == new.front.draft
+}
