@@ -4,6 +4,9 @@
 (function () {
   "use strict";
   var source = new EventSource("/.handbook/events");
+  source.addEventListener("open", function () {
+    document.documentElement.setAttribute("data-live", "connected");
+  });
   source.addEventListener("reload", function () { location.reload(); });
   source.addEventListener("errors", function (event) { show(event.data); });
 

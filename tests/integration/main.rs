@@ -9,6 +9,7 @@ mod kinds;
 mod links;
 mod scaffold;
 mod search;
+mod serve;
 mod serve_property;
 mod snapshots;
 mod support;
