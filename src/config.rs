@@ -62,6 +62,8 @@ pub struct Config {
     /// `[search] enabled`: build the search index and show the search box
     /// (on unless disabled).
     pub search: bool,
+    /// `[git] history`: read dates and authors from the repository.
+    pub git_history: bool,
 }
 
 impl Default for Config {
@@ -81,6 +83,7 @@ impl Default for Config {
             kinds: FolderKinds::default(),
             review_every: crate::kinds::runbook::DEFAULT_REVIEW_EVERY.into(),
             search: true,
+            git_history: true,
         }
     }
 }
@@ -99,6 +102,7 @@ const TOP_KEYS: &[&str] = &[
     "kinds",
     "runbooks",
     "search",
+    "git",
 ];
 const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "highlight"];
 const LINKS_KEYS: &[&str] = &["broken"];
@@ -195,6 +199,17 @@ pub fn parse(source: &str) -> Loaded {
                             config.search = x.boolean(field).unwrap_or(true);
                         } else {
                             x.unknown_key(field, "[search]", &["enabled"]);
+                        }
+                    }
+                }
+            }
+            "git" => {
+                if let Some(t) = x.table(entry) {
+                    for field in &t.entries {
+                        if field.key == "history" {
+                            config.git_history = x.boolean(field).unwrap_or(true);
+                        } else {
+                            x.unknown_key(field, "[git]", &["history"]);
                         }
                     }
                 }

@@ -52,6 +52,7 @@ pub(super) fn synthetic_page<'a>(
         channels: None,
         raci: None,
         rapid: None,
+        history: None,
     }
 }
 

@@ -12,12 +12,46 @@ use crate::kinds::runbook::Review;
 use crate::links::relative_href;
 use crate::markdown::Rendered;
 use crate::templates::view::{
-    AdrRow, AdrView, Aggregates, AlertRow, ChildView, NavLink, NavView, PageContext, PageView,
-    RaciMatrix, RunbookRow, RunbookView, ServiceGroup, SiteView,
+    AdrRow, AdrView, Aggregates, AlertRow, AuthorView, ChildView, HistoryView, NavLink, NavView,
+    PageContext, PageView, RaciMatrix, RunbookRow, RunbookView, ServiceGroup, SiteView,
 };
 use crate::templates::{self, Templates};
 
 use super::{Site, aggregates};
+
+/// A commit time as an RFC 3339 UTC timestamp and as a date.
+fn timestamp(seconds: i64) -> (String, String) {
+    let time = jiff::Timestamp::from_second(seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let utc = jiff::tz::Offset::UTC.to_datetime(time);
+    (
+        utc.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        utc.date().to_string(),
+    )
+}
+
+/// How long before `today` a `YYYY-MM-DD` date is, in words.
+pub(super) fn ago(date: &str, today: jiff::civil::Date) -> String {
+    let Ok(date) = date.get(..10).unwrap_or(date).parse::<jiff::civil::Date>() else {
+        return String::new();
+    };
+    let days = i64::from((today - date).get_days());
+    let count = |n: i64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit} ago")
+        } else {
+            format!("{n} {unit}s ago")
+        }
+    };
+    match days {
+        i64::MIN..=-1 => "in the future".to_string(),
+        0 => "today".to_string(),
+        1 => "yesterday".to_string(),
+        2..=13 => count(days, "day"),
+        14..=59 => count(days / 7, "week"),
+        60..=729 => count(days / 30, "month"),
+        _ => count(days / 365, "year"),
+    }
+}
 
 /// How many neighbours on each side a page's section window shows.
 const SIBLING_WINDOW: usize = 6;
@@ -180,6 +214,7 @@ impl Renderer<'_> {
                 .get(&i)
                 .map(|rows| RaciMatrix::new(rows)),
             rapid: self.site.model.rapid.get(&i),
+            history: self.history_view(i),
             draft: page.front.draft,
             url: &page.url,
             permalink: self
@@ -197,6 +232,40 @@ impl Renderer<'_> {
                 .collect(),
             extra: &page.front.extra,
         }
+    }
+
+    /// Git's facts about page `i`; front matter `updated` and `date` win.
+    pub(super) fn history_view(&self, i: usize) -> Option<HistoryView> {
+        let page = &self.site.pages[i];
+        let file = self.site.history.as_ref()?.files.get(&page.source_path)?;
+        let (updated, updated_date, updated_by) = match &page.front.updated {
+            Some(date) => (date.as_str().to_string(), date.as_str().to_string(), None),
+            None => {
+                let (stamp, date) = timestamp(file.updated);
+                (stamp, date, Some(file.updated_by.clone()))
+            }
+        };
+        let (created, created_date) = match &page.front.date {
+            Some(date) => (date.as_str().to_string(), date.as_str().to_string()),
+            None => timestamp(file.created),
+        };
+        Some(HistoryView {
+            updated_ago: ago(&updated_date, self.site.today),
+            updated,
+            updated_date,
+            updated_by,
+            created,
+            created_date,
+            authors: file
+                .authors
+                .iter()
+                .map(|(name, commits)| AuthorView {
+                    name: name.clone(),
+                    commits: *commits,
+                })
+                .collect(),
+            commits: file.commits,
+        })
     }
 
     pub(super) fn adr_view(&self, i: usize) -> Option<AdrView> {

@@ -112,6 +112,8 @@ pub struct Site {
     general_diagnostics: Vec<Diagnostic>,
     /// What reading the page kinds found (rebuilt with the model).
     kind_diagnostics: Vec<Diagnostic>,
+    /// The repository's history of the handbook, when it is in one.
+    pub history: Option<crate::git::History>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -176,14 +178,52 @@ impl Site {
 
         let t = Instant::now();
         let highlighter = Highlighter::default();
-        let (loaded, ()) = rayon::join(
+        let (loaded, history) = rayon::join(
             || content::load_pages(&root, &found.pages, options.drafts),
             || {
                 if config.markdown.highlight {
                     highlighter.warm_up();
                 }
+                config.git_history.then(|| {
+                    let t = Instant::now();
+                    (crate::git::read(&root), t.elapsed())
+                })
             },
         );
+        let mut git_time = None;
+        let history = match history {
+            Some((read, elapsed)) => {
+                git_time = Some(elapsed);
+                match read {
+                    Ok(history) => history,
+                    Err(e) => {
+                        diagnostics.push(
+                            Diagnostic::warning(
+                                "git-history",
+                                config::CONFIG_FILE,
+                                format!("cannot read the git history, so pages show no dates from it: {e}"),
+                            )
+                            .with_help("set `[git] history = false` to stop trying"),
+                        );
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        if history.as_ref().is_some_and(|h| h.shallow) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "shallow-clone",
+                    config::CONFIG_FILE,
+                    "this is a shallow clone, so page dates and authors only cover the commits it has",
+                )
+                .with_help(
+                    "fetch the whole history: `fetch-depth: 0` in actions/checkout (GitHub Actions), \
+                     `GIT_DEPTH: 0` (GitLab CI), or `git fetch --unshallow`",
+                ),
+            );
+        }
         diagnostics.extend(loaded.diagnostics);
         let mut pages = loaded.pages;
         let loaded_paths: HashSet<&str> = pages.iter().map(|p| p.source_path.as_str()).collect();
@@ -194,6 +234,9 @@ impl Site {
             .cloned()
             .collect();
         timings.push(("read", t.elapsed()));
+        if let Some(elapsed) = git_time {
+            timings.push(("└ git history, alongside reading", elapsed));
+        }
 
         let tree = sections::build(&mut pages);
         let t = Instant::now();
@@ -220,6 +263,7 @@ impl Site {
             today,
             general_diagnostics: Vec::new(),
             kind_diagnostics,
+            history,
             timings,
         };
         diagnostics.extend(site.check_outputs());

@@ -164,6 +164,33 @@ pub struct PageView<'a> {
     pub raci: Option<RaciMatrix>,
     /// A decision's `[rapid]` roles.
     pub rapid: Option<&'a crate::kinds::roles::Rapid>,
+    /// What the repository's history says about the page (when it is in one).
+    pub history: Option<HistoryView>,
+}
+
+/// A page's history: front matter `updated` and `date` win over git.
+#[derive(Debug, Serialize)]
+pub struct HistoryView {
+    /// When it last changed: `2026-10-30T09:12:00Z` from git, or the front
+    /// matter date.
+    pub updated: String,
+    /// `2026-10-30`
+    pub updated_date: String,
+    /// `3 weeks ago`, counted from the build's "today".
+    pub updated_ago: String,
+    /// Who made the last commit (absent when front matter sets `updated`).
+    pub updated_by: Option<String>,
+    pub created: String,
+    pub created_date: String,
+    /// Who wrote it, by number of commits.
+    pub authors: Vec<AuthorView>,
+    pub commits: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AuthorView {
+    pub name: String,
+    pub commits: u32,
 }
 
 /// Activities × people, each cell the person's letters (`R`, `A`, `C`, `I`).

@@ -5,6 +5,7 @@
 mod browser;
 mod build;
 mod check;
+mod git;
 mod kinds;
 mod links;
 mod scaffold;

@@ -1,0 +1,652 @@
+//! History facts from the repository the handbook lives in, read natively with
+//! gix (no `git` process): for every page, when it was created and last
+//! updated, by whom, who wrote it (by commit count) and in how many commits;
+//! and the latest commits that touched the handbook.
+//!
+//! One walk for the whole site: commits are read once from `HEAD`, each
+//! non-merge commit's tree is compared with its first parent's, limited to the
+//! handbook's folder (a commit whose folder tree did not change costs one
+//! lookup), in parallel; then changes are attributed newest to oldest,
+//! following exact renames. It reads objects only; it never renders.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use gix::ObjectId;
+use gix::prelude::Find;
+use rayon::prelude::*;
+
+/// How many of the latest commits the recent-changes list keeps.
+pub const RECENT: usize = 50;
+
+/// What the history says about one file (paths relative to the handbook).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileHistory {
+    /// Author time of the oldest commit that touched it (seconds since the epoch).
+    pub created: i64,
+    /// Author time of the newest commit that touched it.
+    pub updated: i64,
+    pub updated_by: String,
+    /// Authors by number of commits, most first (ties by name).
+    pub authors: Vec<(String, u32)>,
+    pub commits: u32,
+}
+
+/// One commit of the recent-changes list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Commit {
+    pub id: String,
+    pub time: i64,
+    pub author: String,
+    /// The first line of the message.
+    pub summary: String,
+    /// Handbook files it touched, as they are named at `HEAD` when the file
+    /// still exists (renames followed), sorted.
+    pub paths: Vec<String>,
+}
+
+/// The handbook's history.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct History {
+    pub files: HashMap<String, FileHistory>,
+    /// Newest first, at most [`RECENT`].
+    pub recent: Vec<Commit>,
+    /// True for a shallow clone: the history is cut short.
+    pub shallow: bool,
+    /// The handbook folder relative to the repository's root (`""` or `docs/handbook/`).
+    pub prefix: String,
+    /// The commit the history was read at.
+    pub head: Option<String>,
+}
+
+/// Why the history could not be read (the site still builds, without it).
+#[derive(Debug)]
+pub struct Error(pub String);
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn error(context: &str, e: impl std::fmt::Display) -> Error {
+    Error(format!("{context}: {e}"))
+}
+
+/// The repository around `root`: `None` when `root` is not in one.
+pub fn open(root: &Path) -> Option<gix::Repository> {
+    gix::discover(root).ok().filter(|r| r.workdir().is_some())
+}
+
+/// The commit `HEAD` points at, as hex (cheap: for noticing that it moved).
+pub fn head(root: &Path) -> Option<String> {
+    let repo = open(root)?;
+    repo.head_id().ok().map(|id| id.detach().to_string())
+}
+
+/// Reads the history of the handbook at `root`; `Ok(None)` when it is not in
+/// a repository.
+pub fn read(root: &Path) -> Result<Option<History>, Error> {
+    let Some(repo) = open(root) else {
+        return Ok(None);
+    };
+    let workdir = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
+    let root = std::path::absolute(root).map_err(|e| error("cannot resolve the handbook", e))?;
+    let workdir =
+        std::path::absolute(&workdir).map_err(|e| error("cannot resolve the repository", e))?;
+    let prefix = match root.strip_prefix(&workdir) {
+        Ok(rel) => crate::content::walk::relative(Path::new(""), rel),
+        Err(_) => String::new(),
+    };
+    let mut history = History {
+        shallow: repo.is_shallow().unwrap_or(false),
+        prefix: if prefix.is_empty() {
+            prefix
+        } else {
+            format!("{prefix}/")
+        },
+        ..History::default()
+    };
+    let Ok(head) = repo.head_id().map(|id| id.detach()) else {
+        return Ok(Some(history)); // no commits yet
+    };
+    history.head = Some(head.to_string());
+    let commits = walk(&repo, head)?;
+    let sync = repo.into_sync();
+    let prefix: Vec<Vec<u8>> = history
+        .prefix
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+    // Each commit's changes in the handbook folder, in parallel, with one
+    // repository handle (and pack cache) per thread.
+    let changes: Vec<Result<Vec<Change>, Error>> = commits
+        .par_iter()
+        .map_init(
+            || Differ::new(&sync, &prefix),
+            |differ, commit| differ.changes(commit, &commits),
+        )
+        .collect();
+    attribute(&mut history, &commits, changes)?;
+    Ok(Some(history))
+}
+
+/// A commit as the walk read it.
+#[derive(Debug)]
+struct Node {
+    tree: ObjectId,
+    /// Indexes of the parents in the walk's list (missing parents of a
+    /// shallow clone left out).
+    parents: Vec<usize>,
+    /// Parents named by the commit (a merge has several).
+    parent_count: usize,
+    author: String,
+    time: i64,
+    summary: String,
+    id: ObjectId,
+}
+
+/// Every commit reachable from `head`, children before parents.
+fn walk(repo: &gix::Repository, head: ObjectId) -> Result<Vec<Node>, Error> {
+    let mut index: HashMap<ObjectId, usize> = HashMap::new();
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut parent_ids: Vec<Vec<ObjectId>> = Vec::new();
+    let mut queue = vec![head];
+    let mut buf = Vec::new();
+    while let Some(id) = queue.pop() {
+        if index.contains_key(&id) {
+            continue;
+        }
+        let Some(data) = repo
+            .objects
+            .try_find(&id, &mut buf)
+            .map_err(|e| error("cannot read a commit", e))?
+        else {
+            continue; // beyond a shallow boundary
+        };
+        let parsed =
+            parse_commit(data.data).ok_or_else(|| Error(format!("cannot parse commit {id}")))?;
+        index.insert(id, nodes.len());
+        queue.extend(parsed.parents.iter().copied());
+        parent_ids.push(parsed.parents.clone());
+        nodes.push(Node {
+            tree: parsed.tree,
+            parents: Vec::new(),
+            parent_count: parsed.parents.len(),
+            author: parsed.author,
+            time: parsed.time,
+            summary: parsed.summary,
+            id,
+        });
+    }
+    for (node, parents) in nodes.iter_mut().zip(&parent_ids) {
+        node.parents = parents
+            .iter()
+            .filter_map(|p| index.get(p).copied())
+            .collect();
+    }
+    Ok(topological(nodes))
+}
+
+/// Orders commits so that every commit comes before its parents (newest
+/// first where history is linear), keeping parent indexes right.
+fn topological(nodes: Vec<Node>) -> Vec<Node> {
+    let n = nodes.len();
+    let mut children = vec![0usize; n];
+    for node in &nodes {
+        for &p in &node.parents {
+            children[p] += 1;
+        }
+    }
+    // Kahn's algorithm from the tips; among ready commits, newest first.
+    let mut ready: std::collections::BinaryHeap<(i64, std::cmp::Reverse<usize>)> = (0..n)
+        .filter(|&i| children[i] == 0)
+        .map(|i| (nodes[i].time, std::cmp::Reverse(i)))
+        .collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some((_, std::cmp::Reverse(i))) = ready.pop() {
+        order.push(i);
+        for &p in &nodes[i].parents {
+            children[p] -= 1;
+            if children[p] == 0 {
+                ready.push((nodes[p].time, std::cmp::Reverse(p)));
+            }
+        }
+    }
+    let mut position = vec![0usize; n];
+    for (at, &i) in order.iter().enumerate() {
+        position[i] = at;
+    }
+    let mut slots: Vec<Option<Node>> = nodes.into_iter().map(Some).collect();
+    order
+        .iter()
+        .filter_map(|&i| slots[i].take())
+        .map(|mut node| {
+            for p in &mut node.parents {
+                *p = position[*p];
+            }
+            node
+        })
+        .collect()
+}
+
+struct ParsedCommit {
+    tree: ObjectId,
+    parents: Vec<ObjectId>,
+    author: String,
+    time: i64,
+    summary: String,
+}
+
+/// Reads the headers and the first message line of a commit object.
+fn parse_commit(data: &[u8]) -> Option<ParsedCommit> {
+    let text = String::from_utf8_lossy(data);
+    let (headers, message) = text.split_once("\n\n").unwrap_or((&text, ""));
+    let mut tree = None;
+    let mut parents = Vec::new();
+    let mut author = String::new();
+    let mut time = 0;
+    for line in headers.lines() {
+        if let Some(hex) = line.strip_prefix("tree ") {
+            tree = ObjectId::from_hex(hex.trim().as_bytes()).ok();
+        } else if let Some(hex) = line.strip_prefix("parent ") {
+            parents.push(ObjectId::from_hex(hex.trim().as_bytes()).ok()?);
+        } else if let Some(sig) = line.strip_prefix("author ") {
+            // `Name <email> 1700000000 +0100`
+            let (name, rest) = sig.split_once(" <").unwrap_or((sig, ""));
+            author = name.trim().to_string();
+            time = rest
+                .rsplit_once("> ")
+                .and_then(|(_, when)| when.split_whitespace().next())
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+        }
+    }
+    Some(ParsedCommit {
+        tree: tree?,
+        parents,
+        author,
+        time,
+        summary: message.lines().next().unwrap_or("").trim().to_string(),
+    })
+}
+
+/// What one commit did to one file of the handbook.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Change {
+    /// Relative to the handbook.
+    path: String,
+    before: Option<ObjectId>,
+    after: Option<ObjectId>,
+}
+
+/// Compares trees; one per thread.
+struct Differ<'p> {
+    repo: gix::Repository,
+    prefix: &'p [Vec<u8>],
+    /// Raw trees by id, kept for the next commit (its parent's trees are
+    /// mostly this commit's).
+    trees: HashMap<ObjectId, Arc<Vec<u8>>>,
+    buf: Vec<u8>,
+}
+
+/// One entry of a raw tree, borrowed from it.
+#[derive(Clone, Copy, Debug)]
+struct Entry<'t> {
+    name: &'t [u8],
+    is_tree: bool,
+    id: &'t [u8],
+    /// Byte range of the whole entry in its tree.
+    start: usize,
+    end: usize,
+}
+
+/// Trees kept per thread between commits before the cache is cleared.
+const TREE_CACHE: usize = 16;
+
+impl<'p> Differ<'p> {
+    fn new(sync: &gix::ThreadSafeRepository, prefix: &'p [Vec<u8>]) -> Self {
+        let mut repo = sync.to_thread_local();
+        repo.objects.set_pack_cache(|| {
+            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+                64 * 1024 * 1024,
+            ))
+        });
+        Differ {
+            repo,
+            prefix,
+            trees: HashMap::new(),
+            buf: Vec::new(),
+        }
+    }
+
+    fn tree(&mut self, id: ObjectId) -> Result<Arc<Vec<u8>>, Error> {
+        if let Some(tree) = self.trees.get(&id) {
+            return Ok(tree.clone());
+        }
+        let len = self
+            .repo
+            .objects
+            .try_find(&id, &mut self.buf)
+            .map_err(|e| error("cannot read a tree", e))?
+            .ok_or_else(|| Error(format!("tree {id} is missing")))?
+            .data
+            .len();
+        // The object is read into the buffer: keep the buffer, not a copy,
+        // and give the next read one that needs no growing.
+        let mut bytes = std::mem::replace(&mut self.buf, Vec::with_capacity(len));
+        bytes.truncate(len);
+        let tree: Arc<Vec<u8>> = Arc::new(bytes);
+        if self.trees.len() >= TREE_CACHE {
+            self.trees.clear();
+        }
+        self.trees.insert(id, tree.clone());
+        Ok(tree)
+    }
+
+    /// The tree of the handbook folder inside the commit's tree.
+    fn folder(&mut self, mut tree: ObjectId) -> Result<Option<ObjectId>, Error> {
+        for part in self.prefix {
+            let raw = self.tree(tree)?;
+            let found = entries(&raw, 0)
+                .find(|e| e.is_tree && e.name == part.as_slice())
+                .and_then(|e| ObjectId::try_from(e.id).ok());
+            match found {
+                Some(id) => tree = id,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(tree))
+    }
+
+    fn changes(&mut self, commit: &Node, all: &[Node]) -> Result<Vec<Change>, Error> {
+        if commit.parent_count > 1 {
+            return Ok(Vec::new()); // merges: their changes are in their parents
+        }
+        let after = self.folder(commit.tree)?;
+        let before = match commit.parents.first() {
+            Some(&p) => self.folder(all[p].tree)?,
+            None => None,
+        };
+        let mut out = Vec::new();
+        if before != after {
+            self.diff(before, after, &mut Vec::new(), &mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// Appends the blobs that differ between two trees (either may be absent),
+    /// without allocating per entry and skipping the entries before the first
+    /// differing byte.
+    fn diff(
+        &mut self,
+        a: Option<ObjectId>,
+        b: Option<ObjectId>,
+        path: &mut Vec<u8>,
+        out: &mut Vec<Change>,
+    ) -> Result<(), Error> {
+        let left = match a {
+            Some(id) => self.tree(id)?,
+            None => Arc::default(),
+        };
+        let right = match b {
+            Some(id) => self.tree(id)?,
+            None => Arc::default(),
+        };
+        // Both trees are read from their start, so the entries wholly inside
+        // the bytes they share at the start are the same entries.
+        let same_start = common_prefix(&left, &right);
+        let mut l = entries(&left, 0).filter(|e| e.end > same_start).peekable();
+        let mut r = entries(&right, 0).filter(|e| e.end > same_start).peekable();
+        let mut pending: Vec<(Option<Entry<'_>>, Option<Entry<'_>>)> = Vec::new();
+        loop {
+            let (x, y) = match (l.peek(), r.peek()) {
+                (Some(x), Some(y)) => match git_order(x, y) {
+                    std::cmp::Ordering::Less => (l.next(), None),
+                    std::cmp::Ordering::Greater => (None, r.next()),
+                    std::cmp::Ordering::Equal => (l.next(), r.next()),
+                },
+                (Some(_), None) => (l.next(), None),
+                (None, Some(_)) => (None, r.next()),
+                (None, None) => break,
+            };
+            let differs = match (x, y) {
+                (Some(p), Some(q)) => p.id != q.id,
+                _ => true,
+            };
+            if differs {
+                pending.push((x, y));
+                // After a difference, if what is left of both trees is the
+                // same bytes, so are the entries (a scan that stops at the
+                // next difference, so all checks together read each tree once).
+                let rest = |t: &[u8], e: Option<Entry<'_>>, next: Option<&Entry<'_>>| {
+                    next.map_or(t.len(), |n| n.start)
+                        .max(e.map_or(0, |e| e.end))
+                };
+                let (lr, rr) = (rest(&left, x, l.peek()), rest(&right, y, r.peek()));
+                if left.get(lr..) == right.get(rr..) && l.peek().is_some() {
+                    break;
+                }
+            }
+        }
+        for (x, y) in pending {
+            let len = path.len();
+            let name = x.or(y).map_or(&[][..], |e| e.name);
+            push_name(path, name);
+            let id = |e: Option<Entry<'_>>| e.and_then(|e| ObjectId::try_from(e.id).ok());
+            let tree = |e: Option<Entry<'_>>| e.is_some_and(|e| e.is_tree);
+            match (x, y) {
+                (Some(p), Some(q)) if p.id == q.id => {}
+                (Some(p), Some(q)) if p.is_tree && q.is_tree => {
+                    self.diff(id(x), id(y), path, out)?;
+                }
+                _ if tree(x) || tree(y) => {
+                    // Only on one side (git order keeps a file and a folder
+                    // of the same name apart).
+                    let (a, b) = if tree(x) {
+                        (id(x), None)
+                    } else {
+                        (None, id(y))
+                    };
+                    self.diff(a, b, path, out)?;
+                }
+                _ => out.push(Change {
+                    path: String::from_utf8_lossy(path).into_owned(),
+                    before: id(x),
+                    after: id(y),
+                }),
+            }
+            path.truncate(len);
+        }
+        Ok(())
+    }
+}
+
+/// How many bytes `a` and `b` share at their start.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const STEP: usize = 32;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + STEP <= n && a[i..i + STEP] == b[i..i + STEP] {
+        i += STEP;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+fn push_name(path: &mut Vec<u8>, name: &[u8]) {
+    if !path.is_empty() {
+        path.push(b'/');
+    }
+    path.extend_from_slice(name);
+}
+
+/// Git's tree order: names compared bytewise, a tree's name as if it ended in `/`.
+fn git_order(a: &Entry<'_>, b: &Entry<'_>) -> std::cmp::Ordering {
+    let slash = |e: &Entry<'_>| e.is_tree.then_some(b'/');
+    a.name
+        .iter()
+        .copied()
+        .chain(slash(a))
+        .cmp(b.name.iter().copied().chain(slash(b)))
+}
+
+/// The entries of a raw tree object (`<mode> <name>\0<20-byte id>` repeated),
+/// from byte `at`; stops at the first malformed entry.
+fn entries(tree: &[u8], mut at: usize) -> impl Iterator<Item = Entry<'_>> {
+    std::iter::from_fn(move || {
+        let rest = tree.get(at..).filter(|r| !r.is_empty())?;
+        let space = memchr::memchr(b' ', rest)?;
+        let nul = space + memchr::memchr(0, &rest[space..])?;
+        let id = rest.get(nul + 1..nul + 21)?;
+        let entry = Entry {
+            // Trees have mode 40000; submodules (160000) are not entered.
+            is_tree: &rest[..space] == b"40000",
+            name: &rest[space + 1..nul],
+            id,
+            start: at,
+            end: at + nul + 21,
+        };
+        at += nul + 21;
+        Some(entry)
+    })
+}
+
+/// Attributes every commit's changes to files as they are named at `HEAD`,
+/// from the newest commit to the oldest: an exact rename (a file deleted and
+/// one added with the same contents in one commit) makes older commits of
+/// the old name count for the new one.
+fn attribute(
+    history: &mut History,
+    commits: &[Node],
+    changes: Vec<Result<Vec<Change>, Error>>,
+) -> Result<(), Error> {
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    let mut by_author: HashMap<String, HashMap<String, u32>> = HashMap::new();
+    for (commit, changes) in commits.iter().zip(changes) {
+        let changes = changes?;
+        if changes.is_empty() {
+            continue;
+        }
+        let mut paths = Vec::with_capacity(changes.len());
+        let added: HashMap<ObjectId, &str> = changes
+            .iter()
+            .filter(|c| c.before.is_none())
+            .filter_map(|c| Some((c.after?, c.path.as_str())))
+            .collect();
+        for change in &changes {
+            let name = renamed
+                .get(&change.path)
+                .cloned()
+                .unwrap_or_else(|| change.path.clone());
+            if change.after.is_none() {
+                // Deleted here: if it was renamed, older commits of the old
+                // name belong to the new one.
+                if let Some(to) = change.before.and_then(|id| added.get(&id)) {
+                    let to = renamed.get(*to).cloned().unwrap_or_else(|| to.to_string());
+                    renamed.insert(change.path.clone(), to);
+                    continue;
+                }
+            }
+            let file = history.files.entry(name.clone()).or_default();
+            if file.commits == 0 {
+                file.updated = commit.time;
+                file.updated_by = commit.author.clone();
+            }
+            file.created = commit.time;
+            file.commits += 1;
+            *by_author
+                .entry(name.clone())
+                .or_default()
+                .entry(commit.author.clone())
+                .or_default() += 1;
+            paths.push(name);
+        }
+        if history.recent.len() < RECENT {
+            paths.sort();
+            paths.dedup();
+            history.recent.push(Commit {
+                id: commit.id.to_hex_with_len(10).to_string(),
+                time: commit.time,
+                author: commit.author.clone(),
+                summary: commit.summary.clone(),
+                paths,
+            });
+        }
+    }
+    for (name, authors) in by_author {
+        if let Some(file) = history.files.get_mut(&name) {
+            let mut list: Vec<(String, u32)> = authors.into_iter().collect();
+            list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            file.authors = list;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(list: &[(&str, bool, u8)]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (name, is_tree, id) in list {
+            out.extend_from_slice(if *is_tree { b"40000 " } else { b"100644 " });
+            out.extend_from_slice(name.as_bytes());
+            out.push(0);
+            out.extend_from_slice(&[*id; 20]);
+        }
+        out
+    }
+
+    #[test]
+    fn trees_sort_as_if_their_names_ended_in_a_slash() {
+        use std::cmp::Ordering::*;
+        let tree = raw(&[
+            ("a", true, 1),
+            ("a.md", false, 2),
+            ("a-b", false, 3),
+            ("a0", false, 4),
+        ]);
+        let e: Vec<Entry<'_>> = entries(&tree, 0).collect();
+        assert_eq!(e.len(), 4);
+        assert_eq!(git_order(&e[1], &e[0]), Less, "a.md before a/");
+        assert_eq!(git_order(&e[0], &e[2]), Greater, "a/ after a-b");
+        assert_eq!(git_order(&e[0], &e[3]), Less, "a/ before a0");
+        assert_eq!(git_order(&e[3], &e[3]), Equal);
+    }
+
+    #[test]
+    fn entries_know_their_byte_ranges() {
+        let tree = raw(&[("x.md", false, 9), ("y", true, 8)]);
+        let e: Vec<Entry<'_>> = entries(&tree, 0).collect();
+        assert_eq!(
+            (e[0].start, e[0].end, e[1].start, e[1].end),
+            (0, 32, 32, 60)
+        );
+        assert_eq!((e[0].name, e[1].is_tree), (&b"x.md"[..], true));
+        assert_eq!(
+            entries(&tree[..40], 0).count(),
+            1,
+            "a cut entry is not read"
+        );
+    }
+
+    #[test]
+    fn commits_are_read_from_their_headers() {
+        let data = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\
+parent 0000000000000000000000000000000000000001\n\
+author Dana Okafor <dana@example.org> 1790000000 +0100\n\
+committer Dana Okafor <dana@example.org> 1790000100 +0100\n\n\
+Write the failover runbook\n\nMore words.\n";
+        let c = parse_commit(data).expect("parses");
+        assert_eq!(c.author, "Dana Okafor");
+        assert_eq!(c.time, 1_790_000_000);
+        assert_eq!(c.summary, "Write the failover runbook");
+        assert_eq!(c.parents.len(), 1);
+    }
+}

@@ -1,0 +1,220 @@
+//! Git history on pages: fixture repositories made with the `git` command
+//! (fixed authors and dates, so the output never drifts), then built by the
+//! real binary, which reads them natively.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::{Fixture, positions};
+
+/// Runs `git` in `dir` as `author` at `date` (ISO 8601), isolated from the
+/// machine's git configuration.
+fn git(dir: &Path, author: &str, date: &str, args: &[&str]) {
+    let email = format!(
+        "{}@tidewater.example",
+        author.to_lowercase().replace(' ', ".")
+    );
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", author)
+        .env("GIT_AUTHOR_EMAIL", &email)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_NAME", author)
+        .env("GIT_COMMITTER_EMAIL", &email)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("run git (install it to run these tests)");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn commit(dir: &Path, author: &str, date: &str, message: &str) {
+    git(dir, author, date, &["add", "-A"]);
+    git(dir, author, date, &["commit", "-q", "-m", message]);
+}
+
+/// A handbook whose `guides/failover.md` was written by Dana, edited by
+/// Priya and Dana, then renamed by Sam (in `sub`, a folder of the repository,
+/// when given).
+fn repository(sub: &str) -> Fixture {
+    let site = Fixture::empty();
+    let root = site.path().to_path_buf();
+    let book = root.join(sub);
+    git(&root, "Dana", "2026-01-05T10:00:00Z", &["init", "-q"]);
+    let write = |rel: &str, text: &str| {
+        let path = book.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write("handbook.toml", "title = \"History\"\n");
+    write(
+        "index.md",
+        "# Home\n\nSee [failover](guides/db-failover.md).\n",
+    );
+    write("guides/failover.md", "# Failover\n\nPromote the replica.\n");
+    commit(
+        &root,
+        "Dana Okafor",
+        "2026-01-05T10:00:00Z",
+        "Start the handbook",
+    );
+    write(
+        "guides/failover.md",
+        "# Failover\n\nPromote the replica, then repoint.\n",
+    );
+    commit(
+        &root,
+        "Priya Nair",
+        "2026-03-02T09:30:00Z",
+        "Repoint after promoting",
+    );
+    write(
+        "guides/failover.md",
+        "# Failover\n\nPromote the replica, then repoint the app.\n",
+    );
+    commit(
+        &root,
+        "Dana Okafor",
+        "2026-10-30T16:45:00Z",
+        "Say which app",
+    );
+    let from = format!("{sub}guides/failover.md");
+    let to = format!("{sub}guides/db-failover.md");
+    git(
+        &root,
+        "Sam Ortiz",
+        "2026-11-01T08:00:00Z",
+        &["mv", &from, &to],
+    );
+    commit(
+        &root,
+        "Sam Ortiz",
+        "2026-11-01T08:00:00Z",
+        "Name the failover page after the database",
+    );
+    site
+}
+
+#[test]
+fn pages_show_when_and_by_whom_they_changed_across_a_rename() {
+    let site = repository("");
+    site.build_ok();
+    let page = site.read("public/guides/db-failover/index.html");
+    assert!(
+        page.contains(
+            "<p class=\"page-history\">Updated <time datetime=\"2026-11-01T08:00:00Z\" \
+             title=\"2026-11-01\">2 weeks ago</time> by Sam Ortiz</p>"
+        ),
+        "{page}"
+    );
+    // The template API has the rest; a theme override shows it.
+    let site = site.file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}<p id=\"facts\">{{ page.history.created_date }} \
+         {{ page.history.commits }}{% for a in page.history.authors %} {{ a.name }}={{ a.commits }}{% endfor %}</p>{% endblock %}",
+    );
+    site.build_ok();
+    let page = site.read("public/guides/db-failover/index.html");
+    assert!(
+        page.contains("<p id=\"facts\">2026-01-05 4 Dana Okafor=2 Priya Nair=1 Sam Ortiz=1</p>"),
+        "{page}"
+    );
+}
+
+#[test]
+fn front_matter_dates_win_over_git() {
+    let site = repository("").file(
+        "guides/db-failover.md",
+        "+++\nupdated = 2026-05-01\n+++\n# Failover\n\nPromote the replica, then repoint the app.\n",
+    );
+    site.build_ok();
+    let page = site.read("public/guides/db-failover/index.html");
+    assert!(
+        page.contains(
+            "Updated <time datetime=\"2026-05-01\" title=\"2026-05-01\">6 months ago</time></p>"
+        ),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_handbook_in_a_sub_folder_of_its_repository_has_history() {
+    let site = repository("docs/handbook/");
+    let run = std::process::Command::new(crate::support::BIN)
+        .args(["build", "docs/handbook"])
+        .current_dir(site.path())
+        .env("SOURCE_DATE_EPOCH", "1795132800")
+        .output()
+        .expect("build");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let page = site.read("docs/handbook/public/guides/db-failover/index.html");
+    assert!(page.contains("2 weeks ago</time> by Sam Ortiz"), "{page}");
+}
+
+#[test]
+fn outside_a_repository_or_with_history_off_pages_have_no_history() {
+    let site = Fixture::new().file("index.md", "# Home\n");
+    let (code, diags) = site.check_json();
+    assert_eq!((code, diags.len()), (0, 0), "{diags:?}");
+    site.build_ok();
+    assert!(!site.read("public/index.html").contains("page-history"));
+
+    let site = repository("").file(
+        "handbook.toml",
+        "title = \"History\"\n[git]\nhistory = false\n",
+    );
+    site.build_ok();
+    assert!(
+        !site
+            .read("public/guides/db-failover/index.html")
+            .contains("page-history")
+    );
+}
+
+#[test]
+fn a_shallow_clone_warns_with_the_fix_and_builds() {
+    let origin = repository("");
+    let clone = Fixture::empty();
+    let url = format!("file://{}", origin.path().display());
+    git(
+        clone.path(),
+        "Sam Ortiz",
+        "2026-11-02T00:00:00Z",
+        &["clone", "-q", "--depth", "1", &url, "."],
+    );
+    let (code, diags) = clone.check_json();
+    assert_eq!(code, 0);
+    assert_eq!(
+        positions(&diags),
+        vec![(
+            "shallow-clone".to_string(),
+            "handbook.toml".to_string(),
+            0,
+            0
+        )]
+    );
+    let help = diags[0]["help"].as_str().unwrap_or_default();
+    assert!(
+        help.contains("fetch-depth: 0") && help.contains("GIT_DEPTH: 0"),
+        "{help}"
+    );
+    clone.build_ok();
+    let page = clone.read("public/guides/db-failover/index.html");
+    assert!(page.contains("by Sam Ortiz"), "{page}");
+}
