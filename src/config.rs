@@ -64,6 +64,11 @@ pub struct Config {
     pub search: bool,
     /// `[git] history`: read dates and authors from the repository.
     pub git_history: bool,
+    /// `[git] forge`, `edit_url`, `history_url`: how edit and history links
+    /// are made (with `repo_url` and `branch`).
+    pub forge: Option<crate::forge::Forge>,
+    pub edit_url: Option<String>,
+    pub history_url: Option<String>,
 }
 
 impl Default for Config {
@@ -84,6 +89,9 @@ impl Default for Config {
             review_every: crate::kinds::runbook::DEFAULT_REVIEW_EVERY.into(),
             search: true,
             git_history: true,
+            forge: None,
+            edit_url: None,
+            history_url: None,
         }
     }
 }
@@ -205,13 +213,7 @@ pub fn parse(source: &str) -> Loaded {
             }
             "git" => {
                 if let Some(t) = x.table(entry) {
-                    for field in &t.entries {
-                        if field.key == "history" {
-                            config.git_history = x.boolean(field).unwrap_or(true);
-                        } else {
-                            x.unknown_key(field, "[git]", &["history"]);
-                        }
-                    }
+                    git_options(&mut x, t, &mut config);
                 }
             }
             "runbooks" => {
@@ -277,6 +279,43 @@ fn links_options(x: &mut Extractor<'_>, table: &Table) -> BrokenLinks {
         }
     }
     broken
+}
+
+const GIT_KEYS: &[&str] = &["history", "forge", "edit_url", "history_url"];
+
+fn git_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
+    for field in &table.entries {
+        match field.key.as_str() {
+            "history" => config.git_history = x.boolean(field).unwrap_or(true),
+            "forge" => {
+                let Some(name) = x.string(field) else {
+                    continue;
+                };
+                config.forge = crate::forge::Forge::parse(&name);
+                if config.forge.is_none() {
+                    let names = crate::forge::Forge::NAMES;
+                    let help = match crate::fields::closest(&name, names.iter().copied()) {
+                        Some(best) => format!("did you mean \"{best}\"?"),
+                        None => format!(
+                            "one of {}; or give `edit_url` and `history_url` templates",
+                            names.join(", ")
+                        ),
+                    };
+                    let d = Diagnostic::error(
+                        "invalid-value",
+                        x.path,
+                        format!("unknown forge \"{name}\""),
+                    )
+                    .at(x.source, field.node.span.clone())
+                    .with_help(help);
+                    x.diagnostics.push(d);
+                }
+            }
+            "edit_url" => config.edit_url = x.string(field),
+            "history_url" => config.history_url = x.string(field),
+            _ => x.unknown_key(field, "[git]", GIT_KEYS),
+        }
+    }
 }
 
 fn runbook_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {

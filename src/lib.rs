@@ -15,6 +15,7 @@
 //!   incremental re-rendering of edited pages.
 //! - [`serve`]: the live preview: watching, planning, rebuilding, serving.
 //! - [`diagnostics`]: the one type for user mistakes, and how it is printed.
+//! - [`forge`]: edit and history links for GitHub, GitLab, Gitea/Forgejo, Bitbucket.
 //! - [`git`]: history facts (dates, authors, recent commits) read with gix.
 //! - [`fields`]: spanned TOML/YAML values shared by config and front matter.
 //! - [`cli`]: the command line; thin wrappers that call [`site`].
@@ -24,6 +25,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod fields;
+pub mod forge;
 pub mod git;
 pub mod kinds;
 pub mod links;

@@ -53,6 +53,8 @@ pub(super) fn synthetic_page<'a>(
         raci: None,
         rapid: None,
         history: None,
+        edit_url: None,
+        history_url: None,
     }
 }
 

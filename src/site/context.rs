@@ -193,6 +193,7 @@ impl Renderer<'_> {
 
     pub(super) fn page_view<'s>(&'s self, i: usize, content: &'s str) -> PageView<'s> {
         let page = &self.site.pages[i];
+        let links = (!page.generated).then(|| self.site.source_links(&page.source_path));
         let rendered = &self.rendered[i];
         PageView {
             title: &self.titles[i],
@@ -215,6 +216,8 @@ impl Renderer<'_> {
                 .map(|rows| RaciMatrix::new(rows)),
             rapid: self.site.model.rapid.get(&i),
             history: self.history_view(i),
+            edit_url: links.as_ref().and_then(|l| l.edit.clone()),
+            history_url: links.and_then(|l| l.history),
             draft: page.front.draft,
             url: &page.url,
             permalink: self

@@ -282,6 +282,19 @@ impl Site {
             .collect()
     }
 
+    /// Edit and history links of a file (path relative to the handbook).
+    pub fn source_links(&self, path: &str) -> crate::forge::Links {
+        let settings = crate::forge::Settings {
+            repo_url: self.config.repo_url.clone(),
+            branch: self.config.branch.clone(),
+            forge: self.config.forge,
+            edit_url: self.config.edit_url.clone(),
+            history_url: self.config.history_url.clone(),
+        };
+        let prefix = self.history.as_ref().map_or("", |h| h.prefix.as_str());
+        crate::forge::links(&settings, &format!("{prefix}{path}"))
+    }
+
     /// Re-reads the page kinds and their records from the pages as they are now.
     fn rebuild_model(&mut self) {
         let settings = kinds::Settings {

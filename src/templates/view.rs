@@ -166,6 +166,9 @@ pub struct PageView<'a> {
     pub rapid: Option<&'a crate::kinds::roles::Rapid>,
     /// What the repository's history says about the page (when it is in one).
     pub history: Option<HistoryView>,
+    /// Where to edit the page's source and browse its commits on the forge.
+    pub edit_url: Option<String>,
+    pub history_url: Option<String>,
 }
 
 /// A page's history: front matter `updated` and `date` win over git.

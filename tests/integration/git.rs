@@ -218,3 +218,37 @@ fn a_shallow_clone_warns_with_the_fix_and_builds() {
     let page = clone.read("public/guides/db-failover/index.html");
     assert!(page.contains("by Sam Ortiz"), "{page}");
 }
+
+#[test]
+fn edit_and_history_links_use_the_forge_and_the_path_in_the_repository() {
+    let site = repository("docs/handbook/");
+    let config = "title = \"History\"\nrepo_url = \"git@github.com:tidewater/harbor.git\"\nbranch = \"trunk\"\n";
+    std::fs::write(site.path().join("docs/handbook/handbook.toml"), config).expect("write");
+    let run = std::process::Command::new(crate::support::BIN)
+        .args(["build", "docs/handbook"])
+        .current_dir(site.path())
+        .output()
+        .expect("build");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let page = site.read("docs/handbook/public/guides/db-failover/index.html");
+    assert!(
+        page.contains(
+            "<a href=\"https://github.com/tidewater/harbor/edit/trunk/docs/handbook/guides/db-failover.md\" rel=\"nofollow\">Edit this page</a> · \
+             <a href=\"https://github.com/tidewater/harbor/commits/trunk/docs/handbook/guides/db-failover.md\" rel=\"nofollow\">History</a>"
+        ),
+        "{page}"
+    );
+    // An unknown forge name is reported with the known ones.
+    let site = Fixture::new().file(
+        "handbook.toml",
+        "title = \"X\"\n[git]\nforge = \"gitlub\"\n",
+    );
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(diags[0]["message"], "unknown forge \"gitlub\"");
+    assert_eq!(diags[0]["help"], "did you mean \"gitlab\"?");
+}
