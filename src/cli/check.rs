@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use super::{Common, exit_code, fatal, report};
+use super::{Common, EXIT_CONTENT, FormatArg, exit_code, fatal, report};
 use crate::site::{self, BuildOptions};
 
 #[derive(Debug, clap::Args)]
@@ -15,6 +15,9 @@ pub struct Args {
     /// Include pages marked `draft = true`
     #[arg(long)]
     drafts: bool,
+    /// List the pages whose review is overdue on stdout (with --strict, fail if any)
+    #[arg(long)]
+    stale: bool,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -30,10 +33,40 @@ pub fn run(args: Args) -> u8 {
         Err(e) => return fatal(&e),
     };
     let tally = report(&mut outcome.diagnostics, args.common.format, args.strict);
+    if args.stale {
+        print_stale(&outcome.stale, args.common.format);
+        if args.strict && !outcome.stale.is_empty() {
+            eprintln!(
+                "{} pages need review — failing because of --strict",
+                outcome.stale.len()
+            );
+            return EXIT_CONTENT;
+        }
+    }
     eprintln!(
         "checked {} pages in {:.2} s — {tally}",
         outcome.counts.pages,
         started.elapsed().as_secs_f64()
     );
     exit_code(tally)
+}
+
+/// One line per page whose review is overdue: readable, or JSON lines.
+fn print_stale(stale: &[site::Stale], format: FormatArg) {
+    for page in stale {
+        match format {
+            FormatArg::Json => println!("{}", serde_json::to_string(page).unwrap_or_default()),
+            FormatArg::Human | FormatArg::Github => {
+                let since = match (&page.last_reviewed, page.from_git) {
+                    (Some(date), false) => format!("last reviewed {date}"),
+                    (Some(date), true) => format!("last changed {date}"),
+                    (None, _) => "never reviewed".to_string(),
+                };
+                println!(
+                    "{}: review was due {} ({since}, every {})",
+                    page.path, page.due, page.review_every
+                );
+            }
+        }
+    }
 }

@@ -171,6 +171,8 @@ pub struct Model {
     pub rapid: HashMap<usize, roles::Rapid>,
     /// Alert name → the runbook page that handles it.
     pub alerts: BTreeMap<String, usize>,
+    /// Review schedules: every runbook's, and any page's with `review_every`.
+    pub schedules: HashMap<usize, runbook::Schedule>,
 }
 
 /// What classifying and checking pages needs from outside them.
@@ -181,6 +183,9 @@ pub struct Settings<'a> {
     pub today: jiff::civil::Date,
     /// Default runbook review interval (`[runbooks] review_every`).
     pub review_every: &'a str,
+    /// The repository's history: a review schedule without `last_reviewed`
+    /// counts from the page's last commit.
+    pub history: Option<&'a crate::git::History>,
 }
 
 impl Model {
@@ -200,6 +205,7 @@ struct Classified {
     channels: Option<Vec<charter::Channel>>,
     raci: Option<Vec<roles::RaciRow>>,
     rapid: Option<roles::Rapid>,
+    schedule: Option<runbook::Schedule>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -213,11 +219,17 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
         channels: None,
         raci: None,
         rapid: None,
+        schedule: None,
         diagnostics: Vec::new(),
     };
     if page.generated {
         return c;
     }
+    let last_change = settings
+        .history
+        .and_then(|h| h.files.get(&page.source_path))
+        .and_then(|f| jiff::Timestamp::from_second(f.updated).ok())
+        .map(|t| jiff::tz::Offset::UTC.to_datetime(t).date());
     let declared = page.front.kind.as_deref().zip(page.front.kind_span.clone());
     let (kind, d) = infer(
         &page.source_path,
@@ -240,9 +252,18 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
             let runbook_settings = runbook::Settings {
                 today: settings.today,
                 review_every: settings.review_every,
+                last_change,
             };
             let (runbook, more) = runbook::parse(page, runbook_settings);
             c.diagnostics.extend(more);
+            c.schedule = Some(runbook::Schedule {
+                last_reviewed: runbook.last_reviewed.clone(),
+                from_git: runbook.last_reviewed.is_some()
+                    && page.front.extra_fields.get("last_reviewed").is_none(),
+                review_every: runbook.review_every.clone(),
+                next_review: runbook.next_review.clone(),
+                review: runbook.review,
+            });
             mentions.extend(runbook.mentions(&page.source));
             c.runbook = Some(runbook);
         }
@@ -271,6 +292,9 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
     }
     let fields = &page.front.extra_fields;
     let mut x = crate::fields::Extractor::new(&page.source_path, &page.source);
+    if kind != Kind::Runbook {
+        c.schedule = runbook::schedule(page, &mut x, None, settings.today, last_change);
+    }
     if let Some(entry) = fields.get("raci") {
         c.raci = Some(roles::raci(&mut x, entry, &mut mentions));
     }
@@ -332,6 +356,9 @@ pub fn build(
         }
         if let Some(rapid) = c.rapid {
             model.rapid.insert(i, rapid);
+        }
+        if let Some(schedule) = c.schedule {
+            model.schedules.insert(i, schedule);
         }
         diagnostics.extend(c.diagnostics);
     }

@@ -46,6 +46,111 @@ pub struct Runbook {
 pub struct Settings<'a> {
     pub today: jiff::civil::Date,
     pub review_every: &'a str,
+    /// When the page last changed in git, if the handbook is in a repository.
+    pub last_change: Option<jiff::civil::Date>,
+}
+
+/// When a page is to be reviewed: any page with `review_every` has one, and
+/// every runbook (with the configured default interval).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Schedule {
+    /// `last_reviewed` from front matter, else the page's last commit.
+    pub last_reviewed: Option<Date>,
+    /// True when `last_reviewed` is the last commit, not a front matter date.
+    pub from_git: bool,
+    pub review_every: String,
+    pub next_review: Option<Date>,
+    pub review: Review,
+}
+
+/// Reads a page's review schedule (`last_reviewed`, `review_every`), falling
+/// back to `default_every` and to the page's last commit; warns when the
+/// review is overdue. `None` when the page has no schedule.
+pub fn schedule(
+    page: &Page,
+    x: &mut Extractor<'_>,
+    default_every: Option<&str>,
+    today: jiff::civil::Date,
+    last_change: Option<jiff::civil::Date>,
+) -> Option<Schedule> {
+    let path = page.source_path.as_str();
+    let source = page.source.as_str();
+    let fields = &page.front.extra_fields;
+    let get = |key: &str| fields.get(key);
+    let written = get("review_every").and_then(|e| x.string(e).map(|text| (e, text)));
+    let mut review_every = match (&written, default_every) {
+        (Some((_, text)), _) => text.clone(),
+        (None, Some(default)) => default.to_string(),
+        (None, None) => return None,
+    };
+    let mut interval = default_every.and_then(|d| d.parse::<jiff::Span>().ok());
+    if let Some((entry, text)) = written {
+        match text.parse::<jiff::Span>() {
+            Ok(span) => interval = Some(span),
+            Err(_) => {
+                review_every = default_every.unwrap_or_default().to_string();
+                x.diagnostics.push(
+                    Diagnostic::error(
+                        "invalid-value",
+                        path,
+                        format!("`review_every` must be a duration, found \"{text}\""),
+                    )
+                    .at(source, entry.node.span.clone())
+                    .with_help("write it like \"90d\", \"6w\" or \"6 months\""),
+                );
+            }
+        }
+    }
+    let written_last = get("last_reviewed").and_then(|entry| x.date(entry).map(|d| (entry, d)));
+    let from_git = written_last.is_none() && last_change.is_some();
+    let last_reviewed = match &written_last {
+        Some((_, date)) => Some(date.clone()),
+        None => last_change.map(Date::from),
+    };
+    let mut schedule = Schedule {
+        last_reviewed: last_reviewed.clone(),
+        from_git,
+        review_every,
+        next_review: None,
+        review: Review::Unknown,
+    };
+    let due = last_reviewed
+        .zip(interval)
+        .and_then(|(last, interval)| Some((last.civil().checked_add(interval).ok()?, last)));
+    if let Some((due, last)) = due {
+        schedule.next_review = Some(Date::from(due));
+        schedule.review = if due < today {
+            let days = (today - due).get_days();
+            let since = if from_git {
+                format!(
+                    "last changed {} (no `last_reviewed`, so from git)",
+                    last.as_str()
+                )
+            } else {
+                format!("last reviewed {}", last.as_str())
+            };
+            let mut d = Diagnostic::warning(
+                "review-overdue",
+                path,
+                format!(
+                    "review overdue by {days} days: {since}, due every {}",
+                    schedule.review_every
+                ),
+            )
+            .with_help("walk through the page, fix what changed, and set `last_reviewed` to today");
+            match &written_last {
+                Some((entry, _)) => d = d.at(source, entry.node.span.clone()),
+                None => d = d.at(source, 0..page.body_start.min(3)),
+            }
+            x.diagnostics.push(d);
+            Review::Overdue
+        } else if (due - today).get_days() <= 30 {
+            Review::DueSoon
+        } else {
+            Review::Current
+        };
+    }
+    Some(schedule)
 }
 
 /// Reads the runbook in `page` and checks its own fields.
@@ -89,61 +194,18 @@ pub fn parse(page: &Page, settings: Settings<'_>) -> (Runbook, Vec<Diagnostic>) 
             );
         }
     }
-    if let Some(entry) = get("last_reviewed") {
-        runbook.last_reviewed = x.date(entry);
-    }
-    let mut interval = settings.review_every.parse::<jiff::Span>().ok();
-    let written = get("review_every").and_then(|e| x.string(e).map(|text| (e, text)));
-    if let Some((entry, text)) = written {
-        match text.parse::<jiff::Span>() {
-            Ok(span) => {
-                interval = Some(span);
-                runbook.review_every = text;
-            }
-            Err(_) => x.diagnostics.push(
-                Diagnostic::error(
-                    "invalid-value",
-                    path,
-                    format!("`review_every` must be a duration, found \"{text}\""),
-                )
-                .at(source, entry.node.span.clone())
-                .with_help("write it like \"90d\", \"6w\" or \"6 months\""),
-            ),
-        }
-    }
-    let due = match (&runbook.last_reviewed, interval) {
-        (Some(last), Some(interval)) => last
-            .civil()
-            .checked_add(interval)
-            .ok()
-            .map(|d| (last.clone(), d)),
-        _ => None,
-    };
-    if let Some((last, due)) = due {
-        runbook.next_review = Some(Date::from(due));
-        runbook.review = if due < settings.today {
-            let days = (settings.today - due).get_days();
-            let entry = get("last_reviewed");
-            let mut d = Diagnostic::warning(
-                "review-overdue",
-                path,
-                format!(
-                    "review overdue by {days} days: last reviewed {last}, due every {}",
-                    runbook.review_every,
-                    last = last.as_str()
-                ),
-            )
-            .with_help("walk through the runbook, fix what changed, and update `last_reviewed`");
-            if let Some(entry) = entry {
-                d = d.at(source, entry.node.span.clone());
-            }
-            x.diagnostics.push(d);
-            Review::Overdue
-        } else if (due - settings.today).get_days() <= 30 {
-            Review::DueSoon
-        } else {
-            Review::Current
-        };
+    let schedule = schedule(
+        page,
+        &mut x,
+        Some(settings.review_every),
+        settings.today,
+        settings.last_change,
+    );
+    if let Some(schedule) = schedule {
+        runbook.last_reviewed = schedule.last_reviewed;
+        runbook.review_every = schedule.review_every;
+        runbook.next_review = schedule.next_review;
+        runbook.review = schedule.review;
     }
     (runbook, x.diagnostics)
 }

@@ -9,7 +9,8 @@ use crate::kinds::runbook::Review;
 use crate::links::relative_href;
 use crate::templates::Templates;
 use crate::templates::view::{
-    ActionRow, Aggregates, ChildView, Health, NavView, PageContext, PageView, PersonRow, PersonView,
+    ActionRow, Aggregates, ChildView, Health, NavView, PageContext, PageView, PersonRow,
+    PersonView, ReviewRow,
 };
 
 use super::context::Renderer;
@@ -18,6 +19,7 @@ use super::output::Sink;
 pub(super) const ACTIONS_URL: &str = "actions/";
 pub(super) const PEOPLE_URL: &str = "people/";
 pub(super) const SEARCH_URL: &str = "search/";
+pub(super) const REVIEWS_URL: &str = "needs-review/";
 
 /// How many entries each list on the home page shows.
 const HEALTH_LIST: usize = 5;
@@ -72,6 +74,9 @@ pub(super) fn outputs(site: &super::Site) -> Vec<String> {
     }
     if !site.model.reviews.is_empty() {
         files.push(format!("{ACTIONS_URL}index.html"));
+    }
+    if !site.model.schedules.is_empty() {
+        files.push(format!("{REVIEWS_URL}index.html"));
     }
     if let Some(team) = &site.model.team {
         files.push(format!("{PEOPLE_URL}index.html"));
@@ -244,6 +249,10 @@ pub(super) fn health(render: &Renderer<'_>, from_url: &str) -> Health {
         .filter(|&p| model.kind(p) == Kind::Aar);
     let mut recent_reviews = render.newest(from_url, reviews);
     recent_reviews.truncate(HEALTH_LIST);
+    let needs_review = model
+        .schedules
+        .values()
+        .any(|s| matches!(s.review, Review::Overdue | Review::DueSoon));
     Health {
         open_actions: open,
         overdue_actions: overdue,
@@ -252,6 +261,47 @@ pub(super) fn health(render: &Renderer<'_>, from_url: &str) -> Health {
         proposed_adrs,
         runbooks_due,
         recent_reviews,
+        needs_review_href: needs_review.then(|| relative_href(from_url, REVIEWS_URL)),
+    }
+}
+
+impl Renderer<'_> {
+    /// Pages whose review is overdue or due soon, the soonest due first.
+    fn reviews_due(&self, from_url: &str) -> Vec<ReviewRow> {
+        let model = &self.site.model;
+        let mut due: Vec<(&str, usize)> = model
+            .schedules
+            .iter()
+            .filter(|(_, s)| matches!(s.review, Review::Overdue | Review::DueSoon))
+            .map(|(&p, s)| (s.next_review.as_ref().map_or("", |d| d.as_str()), p))
+            .collect();
+        due.sort_unstable();
+        due.into_iter()
+            .filter_map(|(_, p)| {
+                let schedule = model.schedules.get(&p)?;
+                Some(ReviewRow {
+                    title: self.titles[p].clone(),
+                    href: relative_href(from_url, &self.site.pages[p].url),
+                    kind: model.kind(p).name(),
+                    owner: model.runbooks.get(&p).and_then(|r| r.owner.clone()),
+                    review: if schedule.review == Review::Overdue {
+                        "overdue"
+                    } else {
+                        "due-soon"
+                    },
+                    next_review: schedule
+                        .next_review
+                        .as_ref()
+                        .map(|d| d.as_str().to_string()),
+                    last_reviewed: schedule
+                        .last_reviewed
+                        .as_ref()
+                        .map(|d| d.as_str().to_string()),
+                    from_git: schedule.from_git,
+                    review_every: schedule.review_every.clone(),
+                })
+            })
+            .collect()
     }
 }
 
@@ -272,6 +322,22 @@ pub(super) fn write(
             Aggregates::default(),
         );
         pages.push((SEARCH_URL.into(), page));
+    }
+    if !model.schedules.is_empty() {
+        let aggregates = Aggregates {
+            reviews_due: render.reviews_due(REVIEWS_URL),
+            ..Aggregates::default()
+        };
+        pages.push((
+            REVIEWS_URL.into(),
+            render.aggregate_page(
+                templates,
+                "needs-review.html",
+                "Needs review",
+                REVIEWS_URL,
+                aggregates,
+            ),
+        ));
     }
     if !model.reviews.is_empty() {
         let actions = render.action_rows(ACTIONS_URL, &|_| true);

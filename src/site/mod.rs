@@ -247,6 +247,7 @@ impl Site {
             folders: &config.kinds,
             today,
             review_every: &config.review_every,
+            history: history.as_ref(),
         };
         let (model, kind_diagnostics) = kinds::build(&pages, settings, team);
         timings.push(("kinds", t.elapsed()));
@@ -301,6 +302,7 @@ impl Site {
             folders: &self.config.kinds,
             today: self.today,
             review_every: &self.config.review_every,
+            history: self.history.as_ref(),
         };
         let team = self.model.team.take();
         let (model, diagnostics) = kinds::build(&self.pages, settings, team);
@@ -411,6 +413,43 @@ pub fn check(options: &BuildOptions) -> Result<Outcome, Fatal> {
     run(options, &NoProgress, false)
 }
 
+/// A page whose review is overdue (`handbook check --stale`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Stale {
+    pub path: String,
+    /// When the review was due.
+    pub due: String,
+    pub last_reviewed: Option<String>,
+    /// True when `last_reviewed` is the page's last commit.
+    pub from_git: bool,
+    pub review_every: String,
+}
+
+impl Site {
+    /// Pages whose review is overdue, sorted by path.
+    pub fn stale(&self) -> Vec<Stale> {
+        let mut stale: Vec<Stale> = self
+            .model
+            .schedules
+            .iter()
+            .filter(|(_, s)| s.review == kinds::runbook::Review::Overdue)
+            .map(|(&p, s)| Stale {
+                path: self.pages[p].source_path.clone(),
+                due: s
+                    .next_review
+                    .as_ref()
+                    .map(|d| d.as_str().to_string())
+                    .unwrap_or_default(),
+                last_reviewed: s.last_reviewed.as_ref().map(|d| d.as_str().to_string()),
+                from_git: s.from_git,
+                review_every: s.review_every.clone(),
+            })
+            .collect();
+        stale.sort_by(|a, b| a.path.cmp(&b.path));
+        stale
+    }
+}
+
 /// What a build or check found and did.
 #[derive(Debug)]
 pub struct Outcome {
@@ -419,6 +458,8 @@ pub struct Outcome {
     pub output_dir: PathBuf,
     /// True when the output folder was replaced.
     pub written: bool,
+    /// Pages whose review is overdue, by path.
+    pub stale: Vec<Stale>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -460,6 +501,7 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
         written = true;
     }
     Ok(Outcome {
+        stale: site.stale(),
         diagnostics,
         counts,
         output_dir: site.output_dir.clone(),

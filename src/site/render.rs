@@ -367,6 +367,7 @@ impl Site {
             folders: &self.config.kinds,
             today: self.today,
             review_every: &self.config.review_every,
+            history: self.history.as_ref(),
         };
         let team = self.model.team.as_ref();
         let mut model_changed = false;

@@ -29,6 +29,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
     "aar.html",
     "retro.html",
     "actions.html",
+    "needs-review.html",
     "people.html",
     "person.html",
     "charter.html",

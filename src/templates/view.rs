@@ -29,6 +29,24 @@ pub struct Aggregates {
     pub people: Vec<PersonRow>,
     /// On the home page.
     pub health: Option<Health>,
+    /// On the needs-review page: pages whose review is overdue or due soon.
+    pub reviews_due: Vec<ReviewRow>,
+}
+
+/// A page with a review schedule, as the needs-review page lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReviewRow {
+    pub title: String,
+    pub href: String,
+    pub kind: &'static str,
+    pub owner: Option<String>,
+    /// `overdue` or `due-soon`.
+    pub review: &'static str,
+    pub next_review: Option<String>,
+    pub last_reviewed: Option<String>,
+    /// True when `last_reviewed` is the page's last commit.
+    pub from_git: bool,
+    pub review_every: String,
 }
 
 /// One action item, with where it came from.
@@ -82,12 +100,15 @@ pub struct Health {
     /// Runbooks overdue or due within 30 days; `date` is the review date.
     pub runbooks_due: Vec<ChildView>,
     pub recent_reviews: Vec<ChildView>,
+    /// The needs-review page, when any page is overdue or due soon.
+    pub needs_review_href: Option<String>,
 }
 
 impl Health {
     /// True when the handbook has nothing for the summary to show.
     pub fn is_empty(&self) -> bool {
         self.actions_href.is_none()
+            && self.needs_review_href.is_none()
             && self.recent_adrs.is_empty()
             && self.runbooks_due.is_empty()
             && self.recent_reviews.is_empty()

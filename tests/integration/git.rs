@@ -252,3 +252,83 @@ fn edit_and_history_links_use_the_forge_and_the_path_in_the_repository() {
     assert_eq!(diags[0]["message"], "unknown forge \"gitlub\"");
     assert_eq!(diags[0]["help"], "did you mean \"gitlab\"?");
 }
+
+#[test]
+fn a_review_without_a_date_counts_from_the_last_commit() {
+    let site = repository("").file(
+        "guides/db-failover.md",
+        "+++\nreview_every = \"14d\"\n+++\n# Failover\n\nPromote the replica, then repoint the app.\n",
+    );
+    // Last commit 2026-11-01 + 14 days = due 2026-11-15; "today" is 2026-11-20.
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0);
+    assert_eq!(
+        positions(&diags),
+        vec![(
+            "review-overdue".to_string(),
+            "guides/db-failover.md".to_string(),
+            1,
+            1
+        )]
+    );
+    assert_eq!(
+        diags[0]["message"],
+        "review overdue by 5 days: last changed 2026-11-01 (no `last_reviewed`, so from git), due every 14d"
+    );
+    let run = site.run(&["check", "--stale"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.stdout,
+        "guides/db-failover.md: review was due 2026-11-15 (last changed 2026-11-01, every 14d)\n"
+    );
+    let strict = site.run(&["check", "--stale", "--strict"]);
+    assert_eq!(strict.code, 1);
+    site.build_ok();
+    let page = site.read("public/needs-review/index.html");
+    assert!(
+        page.contains(
+            "<tr class=\"review-overdue\"><td><a href=\"../guides/db-failover/\">Failover</a>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("2026-11-01</time> (last commit)"), "{page}");
+    assert!(
+        site.read("public/index.html")
+            .contains("href=\"needs-review/\">Pages that need review</a>")
+    );
+}
+
+#[test]
+fn any_page_may_set_a_review_schedule() {
+    let site = Fixture::new()
+        .file("index.md", "# Home\n")
+        .file(
+            "policy.md",
+            "+++\ntitle = \"Access policy\"\nreview_every = \"90d\"\nlast_reviewed = 2026-01-10\n+++\nWho gets access.\n",
+        )
+        .file(
+            "fresh.md",
+            "+++\ntitle = \"Fresh\"\nreview_every = \"1y\"\nlast_reviewed = 2026-11-01\n+++\nNew.\n",
+        );
+    let (_, diags) = site.check_json();
+    assert_eq!(
+        positions(&diags),
+        vec![("review-overdue".to_string(), "policy.md".to_string(), 4, 17)]
+    );
+    let run = site.run(&["check", "--stale", "--format", "json"]);
+    let stale: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("\"due\""))
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(stale.len(), 1, "{}", run.stdout);
+    assert_eq!(stale[0]["path"], "policy.md");
+    assert_eq!(stale[0]["due"], "2026-04-10");
+    site.build_ok();
+    let page = site.read("public/needs-review/index.html");
+    assert!(
+        page.contains("Access policy") && !page.contains("Fresh"),
+        "{page}"
+    );
+}
