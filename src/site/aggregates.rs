@@ -78,6 +78,12 @@ pub(super) fn outputs(site: &super::Site) -> Vec<String> {
     if !site.model.schedules.is_empty() {
         files.push(format!("{REVIEWS_URL}index.html"));
     }
+    if super::feeds::has_changes(site) {
+        files.push(format!("{}index.html", super::feeds::CHANGES_URL));
+    }
+    for (_, file) in super::feeds::available(site) {
+        files.push(format!("{}{file}", super::feeds::FEEDS_DIR));
+    }
     if let Some(team) = &site.model.team {
         files.push(format!("{PEOPLE_URL}index.html"));
         files.extend(
@@ -322,6 +328,17 @@ pub(super) fn write(
             Aggregates::default(),
         );
         pages.push((SEARCH_URL.into(), page));
+    }
+    if super::feeds::has_changes(render.site) {
+        let url = super::feeds::CHANGES_URL;
+        let aggregates = Aggregates {
+            changes: render.changes(url),
+            ..Aggregates::default()
+        };
+        pages.push((
+            url.into(),
+            render.aggregate_page(templates, "changes.html", "Recent changes", url, aggregates),
+        ));
     }
     if !model.schedules.is_empty() {
         let aggregates = Aggregates {

@@ -12,8 +12,8 @@ use crate::kinds::runbook::Review;
 use crate::links::relative_href;
 use crate::markdown::Rendered;
 use crate::templates::view::{
-    AdrRow, AdrView, Aggregates, AlertRow, AuthorView, ChildView, HistoryView, NavLink, NavView,
-    PageContext, PageView, RaciMatrix, RunbookRow, RunbookView, ServiceGroup, SiteView,
+    AdrRow, AdrView, Aggregates, AlertRow, AuthorView, ChildView, FeedLink, HistoryView, NavLink,
+    NavView, PageContext, PageView, RaciMatrix, RunbookRow, RunbookView, ServiceGroup, SiteView,
 };
 use crate::templates::{self, Templates};
 
@@ -71,6 +71,25 @@ pub(super) struct Renderer<'a> {
     pub(super) rendered: &'a [Rendered],
     pub(super) titles: &'a [String],
     pub(super) backlinks: &'a [Vec<usize>],
+    /// The site's feeds, worked out once for every page's header.
+    feeds: Vec<super::feeds::Feed>,
+}
+
+impl<'a> Renderer<'a> {
+    pub(super) fn new(
+        site: &'a Site,
+        rendered: &'a [Rendered],
+        titles: &'a [String],
+        backlinks: &'a [Vec<usize>],
+    ) -> Self {
+        Renderer {
+            feeds: super::feeds::available(site),
+            site,
+            rendered,
+            titles,
+            backlinks,
+        }
+    }
 }
 
 impl Renderer<'_> {
@@ -139,6 +158,16 @@ impl Renderer<'_> {
                 .config
                 .search
                 .then(|| href(aggregates::SEARCH_URL)),
+            feeds: self
+                .feeds
+                .iter()
+                .map(|(title, file)| FeedLink {
+                    title,
+                    href: href(&format!("{}{file}", super::feeds::FEEDS_DIR)),
+                })
+                .collect(),
+            changes_href: super::feeds::has_changes(self.site)
+                .then(|| href(super::feeds::CHANGES_URL)),
         }
     }
 

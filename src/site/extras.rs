@@ -58,6 +58,9 @@ pub(super) fn write(
         Err(d) => diagnostics.push(d),
     }
     files.push(("alerts.json".into(), alerts_json(render).into_bytes()));
+    for (path, xml) in render.feeds() {
+        files.push((path, xml.into_bytes()));
+    }
     if let Some(sitemap) = sitemap(render) {
         files.push(("sitemap.xml".into(), sitemap.into_bytes()));
     }

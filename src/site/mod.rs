@@ -9,6 +9,7 @@
 mod aggregates;
 mod context;
 mod extras;
+mod feeds;
 pub mod output;
 mod render;
 pub mod sections;

@@ -231,12 +231,7 @@ impl Site {
             };
             return (rendering, memo);
         };
-        let render = Renderer {
-            site: self,
-            rendered: &memo.rendered,
-            titles: &memo.titles,
-            backlinks: &memo.backlinks,
-        };
+        let render = Renderer::new(self, &memo.rendered, &memo.titles, &memo.backlinks);
         progress.start(self.pages.len());
         // Thread time spent in the sink, to tell rendering from file-system cost.
         let writing_ns = AtomicU64::new(0);
@@ -434,12 +429,7 @@ impl Site {
         let old_backlinks = std::mem::replace(&mut memo.backlinks, checked.backlinks);
         memo.link_diagnostics = checked.diagnostics;
         let general = context_may_change || title_changed;
-        let render = Renderer {
-            site: self,
-            rendered: &memo.rendered,
-            titles: &memo.titles,
-            backlinks: &memo.backlinks,
-        };
+        let render = Renderer::new(self, &memo.rendered, &memo.titles, &memo.backlinks);
         // Which pages' output may differ: the edited ones, and those whose
         // template context moved. An edit that keeps the page's title, front
         // matter and records can only move the backlinks of pages it links to.

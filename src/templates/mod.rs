@@ -30,6 +30,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
     "retro.html",
     "actions.html",
     "needs-review.html",
+    "changes.html",
     "people.html",
     "person.html",
     "charter.html",

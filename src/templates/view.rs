@@ -31,6 +31,8 @@ pub struct Aggregates {
     pub health: Option<Health>,
     /// On the needs-review page: pages whose review is overdue or due soon.
     pub reviews_due: Vec<ReviewRow>,
+    /// On the recent-changes page: the latest commits.
+    pub changes: Vec<ChangeRow>,
 }
 
 /// A page with a review schedule, as the needs-review page lists it.
@@ -133,6 +135,31 @@ pub struct SiteView<'a> {
     pub people_href: Option<String>,
     /// The search page, when search is enabled; the index lives beside it.
     pub search_href: Option<String>,
+    /// Atom feeds (recent changes, decisions, after-action reviews) the site has.
+    pub feeds: Vec<FeedLink>,
+    /// The recent-changes page, when the handbook is in git.
+    pub changes_href: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FeedLink {
+    pub title: &'static str,
+    pub href: String,
+}
+
+/// One commit on the recent-changes page.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChangeRow {
+    /// Abbreviated commit id.
+    pub id: String,
+    pub time: String,
+    pub date: String,
+    pub author: String,
+    pub summary: String,
+    /// The pages it changed.
+    pub pages: Vec<NavLink>,
+    /// Other files it changed (assets, configuration), as paths.
+    pub files: Vec<String>,
 }
 
 /// A link in navigation.

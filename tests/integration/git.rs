@@ -332,3 +332,47 @@ fn any_page_may_set_a_review_schedule() {
         "{page}"
     );
 }
+
+#[test]
+fn recent_changes_page_and_feeds_come_from_the_history() {
+    let site = repository("")
+        .file("handbook.toml", "title = \"History\"\nbase_url = \"https://tidewater.example/handbook/\"\n")
+        .file(
+            "decisions/0001-use-queues.md",
+            "+++\ntitle = \"Use queues\"\nstatus = \"accepted\"\ndate = 2026-02-03\n+++\nWe queue.\n",
+        );
+    commit(
+        site.path(),
+        "Priya Nair",
+        "2026-11-10T12:00:00Z",
+        "Record the queue decision",
+    );
+    site.build_ok();
+    let page = site.read("public/changes/index.html");
+    assert!(
+        page.contains("<time datetime=\"2026-11-10T12:00:00Z\">2026-11-10</time> · Priya Nair · <span class=\"change-summary\">Record the queue decision</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<li><a href=\"../decisions/0001-use-queues/\">Use queues</a></li>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<li><code>handbook.toml</code></li>"),
+        "{page}"
+    );
+    assert!(
+        site.read("public/index.html")
+            .contains("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Recent changes\" href=\"feeds/changes.xml\">")
+    );
+    insta::assert_snapshot!("changes_feed", site.read("public/feeds/changes.xml"));
+    let decisions = site.read("public/feeds/decisions.xml");
+    assert!(
+        decisions.contains("<title>ADR 0001: Use queues (accepted)</title>\n<id>https://tidewater.example/handbook/decisions/0001-use-queues/</id>"),
+        "{decisions}"
+    );
+    // The same history gives the same bytes.
+    let first = site.read("public/feeds/changes.xml");
+    site.build_ok();
+    assert_eq!(site.read("public/feeds/changes.xml"), first);
+}

@@ -1,0 +1,215 @@
+//! Atom feeds and the recent-changes page, from the git history and the page
+//! kinds: recent changes to the handbook, decision records, after-action
+//! reviews. Every date comes from the content or the history, never the
+//! clock, so feeds are as reproducible as pages.
+
+use crate::kinds::Kind;
+use crate::kinds::adr::Status;
+use crate::links::relative_href;
+use crate::markdown::escape;
+use crate::templates::view::{ChangeRow, NavLink};
+
+use super::Site;
+use super::context::Renderer;
+
+pub(super) const CHANGES_URL: &str = "changes/";
+pub(super) const FEEDS_DIR: &str = "feeds/";
+
+/// A feed the site offers: (title, file under `feeds/`).
+pub(super) type Feed = (&'static str, &'static str);
+
+const CHANGES: Feed = ("Recent changes", "changes.xml");
+const DECISIONS: Feed = ("Decisions", "decisions.xml");
+const REVIEWS: Feed = ("After-action reviews", "reviews.xml");
+
+/// The feeds this site has (worked out once per render, not per page).
+pub(super) fn available(site: &Site) -> Vec<Feed> {
+    let mut feeds = Vec::new();
+    if site.history.as_ref().is_some_and(|h| !h.recent.is_empty()) {
+        feeds.push(CHANGES);
+    }
+    if !site.model.adrs.is_empty() {
+        feeds.push(DECISIONS);
+    }
+    if site.model.kinds.contains(&Kind::Aar) {
+        feeds.push(REVIEWS);
+    }
+    feeds
+}
+
+/// Whether the recent-changes page is written.
+pub(super) fn has_changes(site: &Site) -> bool {
+    site.history.as_ref().is_some_and(|h| !h.recent.is_empty())
+}
+
+/// An RFC 3339 time from seconds since the epoch.
+fn rfc3339(seconds: i64) -> String {
+    let time = jiff::Timestamp::from_second(seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    jiff::tz::Offset::UTC
+        .to_datetime(time)
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+struct Entry {
+    title: String,
+    /// Site URL of the page it is about.
+    url: String,
+    updated: String,
+    author: Option<String>,
+    summary: String,
+}
+
+impl Renderer<'_> {
+    /// A page's last change: git's time, else its front matter dates.
+    fn updated(&self, page: usize) -> Option<(String, Option<String>)> {
+        let p = &self.site.pages[page];
+        if let Some(date) = p.front.updated.as_ref().or(p.front.date.as_ref()) {
+            return Some((format!("{}T00:00:00Z", date.as_str()), None));
+        }
+        let file = self.site.history.as_ref()?.files.get(&p.source_path)?;
+        Some((rfc3339(file.updated), Some(file.updated_by.clone())))
+    }
+
+    /// The rows of the recent-changes page: commits with the pages they touched.
+    pub(super) fn changes(&self, from_url: &str) -> Vec<ChangeRow> {
+        let Some(history) = &self.site.history else {
+            return Vec::new();
+        };
+        history
+            .recent
+            .iter()
+            .map(|commit| {
+                let (pages, files): (Vec<_>, Vec<_>) =
+                    commit.paths.iter().partition(|p| self.page_of(p).is_some());
+                ChangeRow {
+                    id: commit.id.clone(),
+                    time: rfc3339(commit.time),
+                    date: rfc3339(commit.time)[..10].to_string(),
+                    author: commit.author.clone(),
+                    summary: commit.summary.clone(),
+                    pages: pages
+                        .into_iter()
+                        .filter_map(|p| self.page_of(p))
+                        .map(|i| NavLink {
+                            title: self.titles[i].clone(),
+                            href: relative_href(from_url, &self.site.pages[i].url),
+                            current: false,
+                        })
+                        .collect(),
+                    files: files.into_iter().cloned().collect(),
+                }
+            })
+            .collect()
+    }
+
+    fn page_of(&self, source_path: &str) -> Option<usize> {
+        self.site
+            .pages
+            .iter()
+            .position(|p| !p.generated && p.source_path == source_path)
+    }
+
+    /// Every feed, as (output path, XML).
+    pub(super) fn feeds(&self) -> Vec<(String, String)> {
+        let site = self.site;
+        let mut out = Vec::new();
+        for feed in available(site) {
+            let mut entries: Vec<Entry> = if feed == CHANGES {
+                site.history
+                    .iter()
+                    .flat_map(|h| &h.recent)
+                    .map(|c| Entry {
+                        title: c.summary.clone(),
+                        url: format!("{CHANGES_URL}#c-{}", c.id),
+                        updated: rfc3339(c.time),
+                        author: Some(c.author.clone()),
+                        summary: c.paths.join(", "),
+                    })
+                    .collect()
+            } else {
+                let pages: Vec<usize> = if feed == DECISIONS {
+                    site.model.adrs.keys().copied().collect()
+                } else {
+                    (0..site.pages.len())
+                        .filter(|&p| site.model.kind(p) == Kind::Aar)
+                        .collect()
+                };
+                pages
+                    .into_iter()
+                    .filter_map(|p| {
+                        let (updated, author) = self.updated(p)?;
+                        let title = match site.model.adrs.get(&p) {
+                            Some(adr) => format!(
+                                "{}: {} ({})",
+                                adr.number
+                                    .map_or_else(|| "ADR".to_string(), |n| format!("ADR {n:04}")),
+                                self.titles[p],
+                                adr.status.map_or("no status", Status::name)
+                            ),
+                            None => self.titles[p].clone(),
+                        };
+                        Some(Entry {
+                            title,
+                            url: site.pages[p].url.clone(),
+                            updated,
+                            author,
+                            summary: site.pages[p].front.description.clone().unwrap_or_default(),
+                        })
+                    })
+                    .collect()
+            };
+            // Newest first; ties by URL, so the order never depends on maps.
+            entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.url.cmp(&b.url)));
+            out.push((format!("{FEEDS_DIR}{}", feed.1), self.atom(feed, &entries)));
+        }
+        out
+    }
+
+    fn atom(&self, (title, file): Feed, entries: &[Entry]) -> String {
+        let site = self.site;
+        let base = site.config.base_url.as_deref();
+        // Without base_url, links are relative to the feed file.
+        let href = |url: &str| match base {
+            Some(base) => format!("{base}{url}"),
+            None => relative_href(FEEDS_DIR, url),
+        };
+        let updated = entries
+            .first()
+            .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| e.updated.clone());
+        let mut xml = format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
+             <title>{} — {}</title>\n<id>{}</id>\n<updated>{updated}</updated>\n\
+             <link rel=\"self\" href=\"{}\"/>\n<link href=\"{}\"/>\n<generator>handbook</generator>\n",
+            escape(&site.config.title),
+            escape(title),
+            escape(&href(&format!("{FEEDS_DIR}{file}"))),
+            escape(&href(&format!("{FEEDS_DIR}{file}"))),
+            escape(&href("")),
+        );
+        for e in entries {
+            // A page's URL, or the recent-changes page with the commit id:
+            // both stay the same from build to build.
+            let id = href(&e.url);
+            xml.push_str(&format!(
+                "<entry>\n<title>{}</title>\n<id>{}</id>\n<link href=\"{}\"/>\n<updated>{}</updated>\n",
+                escape(&e.title),
+                escape(&id),
+                escape(&href(&e.url)),
+                e.updated
+            ));
+            if let Some(author) = &e.author {
+                xml.push_str(&format!(
+                    "<author><name>{}</name></author>\n",
+                    escape(author)
+                ));
+            }
+            if !e.summary.is_empty() {
+                xml.push_str(&format!("<summary>{}</summary>\n", escape(&e.summary)));
+            }
+            xml.push_str("</entry>\n");
+        }
+        xml.push_str("</feed>\n");
+        xml
+    }
+}
