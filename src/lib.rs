@@ -15,12 +15,14 @@
 //!   incremental re-rendering of edited pages.
 //! - [`serve`]: the live preview: watching, planning, rebuilding, serving.
 //! - [`diagnostics`]: the one type for user mistakes, and how it is printed.
+//! - [`codeowners`]: CODEOWNERS rules, compared with runbook owners.
 //! - [`forge`]: edit and history links for GitHub, GitLab, Gitea/Forgejo, Bitbucket.
 //! - [`git`]: history facts (dates, authors, recent commits) read with gix.
 //! - [`fields`]: spanned TOML/YAML values shared by config and front matter.
 //! - [`cli`]: the command line; thin wrappers that call [`site`].
 
 pub mod cli;
+pub mod codeowners;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

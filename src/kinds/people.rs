@@ -22,6 +22,9 @@ pub struct Person {
     pub name: String,
     pub role: Option<String>,
     pub contact: Option<String>,
+    /// Names CODEOWNERS uses for them (`@ines`, `@harbor/dba`), beyond their
+    /// handle and contact.
+    pub codeowners: Vec<String>,
 }
 
 /// Everyone in `team.toml`, looked up by handle or full name, ignoring case.
@@ -40,7 +43,7 @@ pub struct Mention {
     pub span: Range<usize>,
 }
 
-const PERSON_KEYS: &[&str] = &["handle", "name", "role", "contact"];
+const PERSON_KEYS: &[&str] = &["handle", "name", "role", "contact", "codeowners"];
 
 impl Team {
     /// Reads `team.toml` if there is one.
@@ -103,6 +106,7 @@ impl Team {
                     name: String::new(),
                     role: None,
                     contact: None,
+                    codeowners: Vec::new(),
                 };
                 for field in &person.entries {
                     match field.key.as_str() {
@@ -110,6 +114,7 @@ impl Team {
                         "name" => p.name = x.string(field).unwrap_or_default(),
                         "role" => p.role = x.string(field),
                         "contact" => p.contact = x.string(field),
+                        "codeowners" => p.codeowners = x.string_list(field).unwrap_or_default(),
                         _ => x.unknown_key(field, "[[people]]", PERSON_KEYS),
                     }
                 }

@@ -16,7 +16,7 @@ pub mod sections;
 
 use std::collections::{HashMap, HashSet};
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::{self, Config};
@@ -115,6 +115,8 @@ pub struct Site {
     kind_diagnostics: Vec<Diagnostic>,
     /// The repository's history of the handbook, when it is in one.
     pub history: Option<crate::git::History>,
+    /// The repository's CODEOWNERS, when it has one.
+    codeowners: Option<crate::codeowners::CodeOwners>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -251,6 +253,15 @@ impl Site {
             history: history.as_ref(),
         };
         let (model, kind_diagnostics) = kinds::build(&pages, settings, team);
+        // CODEOWNERS lives at the repository's root (the handbook's, outside git).
+        let prefix = history.as_ref().map_or("", |h| h.prefix.as_str());
+        let repo_root = prefix
+            .split('/')
+            .filter(|p| !p.is_empty())
+            .fold(root.clone(), |dir, _| {
+                dir.parent().map_or(dir.clone(), Path::to_path_buf)
+            });
+        let codeowners = crate::codeowners::CodeOwners::load(&repo_root);
         timings.push(("kinds", t.elapsed()));
         let mut site = Site {
             model,
@@ -266,8 +277,10 @@ impl Site {
             general_diagnostics: Vec::new(),
             kind_diagnostics,
             history,
+            codeowners,
             timings,
         };
+        site.kind_diagnostics.extend(site.codeowner_diagnostics());
         diagnostics.extend(site.check_outputs());
         site.general_diagnostics = diagnostics;
         Ok(site)
@@ -309,6 +322,40 @@ impl Site {
         let (model, diagnostics) = kinds::build(&self.pages, settings, team);
         self.model = model;
         self.kind_diagnostics = diagnostics;
+        self.kind_diagnostics.extend(self.codeowner_diagnostics());
+    }
+
+    /// A warning for each runbook whose `owner` CODEOWNERS disagrees with.
+    fn codeowner_diagnostics(&self) -> Vec<Diagnostic> {
+        let Some(codeowners) = &self.codeowners else {
+            return Vec::new();
+        };
+        let prefix = self.history.as_ref().map_or("", |h| h.prefix.as_str());
+        let mut found = Vec::new();
+        let mut runbooks: Vec<(&usize, &kinds::runbook::Runbook)> =
+            self.model.runbooks.iter().collect();
+        runbooks.sort_by_key(|(p, _)| **p);
+        for (&p, runbook) in runbooks {
+            let Some(owner) = &runbook.owner else {
+                continue;
+            };
+            let page = &self.pages[p];
+            let span = runbook
+                .mentions(&page.source)
+                .into_iter()
+                .next()
+                .map(|m| m.span);
+            found.extend(crate::codeowners::check(
+                codeowners,
+                &format!("{prefix}{}", page.source_path),
+                &page.source_path,
+                &page.source,
+                owner,
+                span,
+                self.model.team.as_ref(),
+            ));
+        }
+        found
     }
 
     /// Every output file must come from one source: two pages with one URL,

@@ -376,3 +376,63 @@ fn recent_changes_page_and_feeds_come_from_the_history() {
     site.build_ok();
     assert_eq!(site.read("public/feeds/changes.xml"), first);
 }
+
+#[test]
+fn a_runbook_owner_codeowners_disagrees_with_is_a_warning_showing_both() {
+    let site = repository("docs/handbook/")
+        .file(
+            "docs/handbook/team.toml",
+            "[[people]]\nhandle = \"ines\"\nname = \"Ines Duarte\"\ncodeowners = [\"@iduarte\"]\n\n\
+             [[people]]\nhandle = \"kofi\"\nname = \"Kofi Mensah\"\ncontact = \"kofi@tidewater.example\"\n",
+        )
+        .file(
+            "docs/handbook/runbooks/db.md",
+            "+++\ntitle = \"Database\"\nservice = \"db\"\nowner = \"ines\"\nlast_reviewed = 2026-11-01\n+++\nSteps.\n",
+        )
+        .file(
+            "docs/handbook/runbooks/queue.md",
+            "+++\ntitle = \"Queue\"\nservice = \"queue\"\nowner = \"kofi\"\nlast_reviewed = 2026-11-01\n+++\nSteps.\n",
+        )
+        .file(
+            ".github/CODEOWNERS",
+            "* @harbor/platform\n/docs/handbook/runbooks/ kofi@tidewater.example\n",
+        );
+    let run = std::process::Command::new(crate::support::BIN)
+        .args(["check", "docs/handbook", "--format", "json"])
+        .current_dir(site.path())
+        .env("SOURCE_DATE_EPOCH", "1795132800")
+        .output()
+        .expect("check");
+    let diags: Vec<serde_json::Value> = String::from_utf8_lossy(&run.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(
+        positions(&diags),
+        vec![(
+            "codeowners-mismatch".to_string(),
+            "runbooks/db.md".to_string(),
+            4,
+            10
+        )],
+        "{diags:?}"
+    );
+    assert_eq!(
+        diags[0]["message"],
+        "the runbook's owner is `ines`, but .github/CODEOWNERS line 2 gives \
+         `/docs/handbook/runbooks/ kofi@tidewater.example` to kofi@tidewater.example"
+    );
+    // Listing the CODEOWNERS name in team.toml makes them agree.
+    std::fs::write(
+        site.path().join(".github/CODEOWNERS"),
+        "/docs/handbook/runbooks/ @iduarte kofi@tidewater.example\n",
+    )
+    .expect("write");
+    let run = std::process::Command::new(crate::support::BIN)
+        .args(["check", "docs/handbook", "--format", "json"])
+        .current_dir(site.path())
+        .env("SOURCE_DATE_EPOCH", "1795132800")
+        .output()
+        .expect("check");
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "");
+}
