@@ -85,6 +85,63 @@ pub fn head(root: &Path) -> Option<String> {
     repo.head_id().ok().map(|id| id.detach().to_string())
 }
 
+/// The repository's git folder (where `HEAD` lives), for noticing commits.
+pub fn git_dir(root: &Path) -> Option<std::path::PathBuf> {
+    open(root).map(|r| r.git_dir().to_path_buf())
+}
+
+/// The id git gives `bytes` as a blob.
+pub fn blob_id(bytes: &[u8]) -> Option<ObjectId> {
+    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes).ok()
+}
+
+/// The blob id of every file of the handbook at `HEAD`, by path relative to
+/// the handbook: what a file's contents are compared with to tell whether it
+/// has uncommitted changes.
+pub fn head_blobs(root: &Path) -> Option<HashMap<String, ObjectId>> {
+    let repo = open(root)?;
+    let workdir = std::path::absolute(repo.workdir()?).ok()?;
+    let root = std::path::absolute(root).ok()?;
+    let prefix = crate::content::walk::relative(Path::new(""), root.strip_prefix(&workdir).ok()?);
+    let head = repo.head_id().ok()?.detach();
+    let mut buf = Vec::new();
+    let data = repo.objects.try_find(&head, &mut buf).ok()??;
+    let mut tree = parse_commit(data.data)?.tree;
+    let read = |id: &ObjectId| -> Option<Vec<u8>> {
+        let mut buf = Vec::new();
+        repo.objects.try_find(id, &mut buf).ok()??;
+        Some(buf)
+    };
+    for part in prefix.split('/').filter(|p| !p.is_empty()) {
+        let raw = read(&tree)?;
+        tree = entries(&raw, 0)
+            .find(|e| e.is_tree && e.name == part.as_bytes())
+            .and_then(|e| ObjectId::try_from(e.id).ok())?;
+    }
+    let mut blobs = HashMap::new();
+    let mut stack = vec![(tree, String::new())];
+    while let Some((id, path)) = stack.pop() {
+        let raw = read(&id)?;
+        for e in entries(&raw, 0) {
+            let name = String::from_utf8_lossy(e.name);
+            let child = if path.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{path}/{name}")
+            };
+            let Ok(oid) = ObjectId::try_from(e.id) else {
+                continue;
+            };
+            if e.is_tree {
+                stack.push((oid, child));
+            } else {
+                blobs.insert(child, oid);
+            }
+        }
+    }
+    Some(blobs)
+}
+
 /// Reads the history of the handbook at `root`; `Ok(None)` when it is not in
 /// a repository.
 pub fn read(root: &Path) -> Result<Option<History>, Error> {

@@ -28,6 +28,8 @@ const LIVE_JS: &str = include_str!("live.js");
 #[derive(Debug, Default)]
 pub struct Snapshot {
     pub files: Files,
+    /// Pages (output paths) whose source has uncommitted changes.
+    pub uncommitted: std::collections::BTreeSet<String>,
     /// The diagnostics of a failed rebuild, as text for the overlay.
     pub errors: Option<String>,
 }
@@ -183,7 +185,10 @@ async fn file(
     };
     let mime = mime_guess::from_path(&name).first_or_octet_stream();
     let body = if mime.essence_str() == "text/html" {
-        Bytes::from(with_live_script(bytes))
+        Bytes::from(with_live_script(
+            bytes,
+            snapshot.uncommitted.contains(&name),
+        ))
     } else {
         Bytes::copy_from_slice(bytes)
     };
@@ -227,9 +232,11 @@ async fn file(
 }
 
 /// The page with the preview's script added before `</body>` (served
-/// pages only; the files themselves stay what `build` writes).
-fn with_live_script(html: &[u8]) -> Vec<u8> {
-    let tag = format!("<script src=\"{PREFIX}live.js\"></script>\n");
+/// pages only; the files themselves stay what `build` writes). The script
+/// marks a page whose source has uncommitted changes.
+fn with_live_script(html: &[u8], uncommitted: bool) -> Vec<u8> {
+    let mark = if uncommitted { " data-uncommitted" } else { "" };
+    let tag = format!("<script src=\"{PREFIX}live.js\"{mark}></script>\n");
     let at = html
         .windows(7)
         .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
@@ -301,8 +308,14 @@ mod tests {
     }
 
     #[test]
+    fn uncommitted_pages_are_marked_for_the_script() {
+        let page = with_live_script(b"<body></body>", true);
+        assert!(String::from_utf8_lossy(&page).contains("live.js\" data-uncommitted></script>"));
+    }
+
+    #[test]
     fn the_live_script_goes_before_the_closing_body_tag() {
-        let page = with_live_script(b"<html><body><p>x</p></body></html>");
+        let page = with_live_script(b"<html><body><p>x</p></body></html>", false);
         assert_eq!(
             String::from_utf8_lossy(&page),
             format!(

@@ -3,6 +3,18 @@
 // last good page until the file is fixed. Text only, never HTML.
 (function () {
   "use strict";
+  var script = document.currentScript;
+  if (script && script.hasAttribute("data-uncommitted")) {
+    document.addEventListener("DOMContentLoaded", function () {
+      var badge = document.createElement("p");
+      badge.className = "uncommitted-badge";
+      badge.textContent = "Uncommitted changes: this page differs from the last commit.";
+      badge.style.cssText = "display:inline-block;margin:.25rem 0;padding:.1rem .5rem;border-radius:.25rem;" +
+        "background:#fef3c7;color:#78350f;font-size:.85rem";
+      var header = document.querySelector(".page-header") || document.querySelector("main") || document.body;
+      header.appendChild(badge);
+    });
+  }
   var source = new EventSource("/.handbook/events");
   source.addEventListener("open", function () {
     document.documentElement.setAttribute("data-live", "connected");

@@ -92,6 +92,16 @@ pub fn run(options: ServeOptions, log: &(dyn Fn(Log<'_>) + Sync)) -> Result<(), 
             context: format!("cannot watch {}", session.root().display()),
             error: std::io::Error::other(e),
         })?;
+    // Commits move HEAD in the git folder, which may be above the handbook.
+    if let Some(git_dir) = session.git_dir().filter(|g| !g.starts_with(session.root())) {
+        let git_dir = git_dir.to_path_buf();
+        if let Err(e) = watcher.watch(&git_dir, RecursiveMode::Recursive) {
+            log(Log::Trouble(format!(
+                "cannot watch {} for commits: {e}",
+                git_dir.display()
+            )));
+        }
+    }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -170,10 +180,14 @@ fn rebuild_loop(
         match &errors {
             None => shared.publish(snapshot(session, None)),
             // Keep serving the last good site, with the errors for new pages.
-            Some(text) => shared.publish(Snapshot {
-                files: shared.snapshot().files.clone(),
-                errors: Some(text.clone()),
-            }),
+            Some(text) => {
+                let last = shared.snapshot();
+                shared.publish(Snapshot {
+                    files: last.files.clone(),
+                    uncommitted: last.uncommitted.clone(),
+                    errors: Some(text.clone()),
+                });
+            }
         }
         shared.notify(errors.map_or(Notice::Reload, Notice::Errors));
         log(Log::Rebuilt {
@@ -208,6 +222,7 @@ fn snapshot(session: &Session, errors: Option<String>) -> Snapshot {
         errors.or_else(|| (session.errors() > 0).then(|| overlay_text(session.diagnostics())));
     Snapshot {
         files: session.files().clone(),
+        uncommitted: session.uncommitted(),
         errors,
     }
 }

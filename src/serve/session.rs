@@ -3,7 +3,7 @@
 //! nothing about HTTP or file watching, so it is tested directly: after any
 //! sequence of edits its files and diagnostics equal a fresh full build's.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -36,6 +36,14 @@ pub struct Session {
     files: Files,
     diagnostics: Vec<Diagnostic>,
     known: Known,
+    /// The repository's git folder: a change there may be a commit.
+    git_dir: Option<PathBuf>,
+    /// The commit `HEAD` pointed at when the history was read.
+    head: Option<String>,
+    /// Blob ids of the handbook's files at `HEAD`.
+    head_blobs: HashMap<String, gix::ObjectId>,
+    /// Pages whose file differs from `HEAD` (source paths).
+    uncommitted: BTreeSet<String>,
 }
 
 impl Session {
@@ -45,12 +53,17 @@ impl Session {
         let mut session = Session {
             known: Known::default(),
             diagnostics: Vec::new(),
+            git_dir: None,
+            head: None,
+            head_blobs: HashMap::new(),
+            uncommitted: BTreeSet::new(),
             options,
             site,
             memo,
             files,
         };
         session.settle();
+        session.read_git();
         Ok(session)
     }
 
@@ -83,16 +96,96 @@ impl Session {
         &self.site.output_dir
     }
 
+    /// The repository's git folder, when the handbook is in one.
+    pub fn git_dir(&self) -> Option<&Path> {
+        self.git_dir.as_deref()
+    }
+
+    /// Output files of pages whose source has changes not committed yet.
+    pub fn uncommitted(&self) -> BTreeSet<String> {
+        self.site
+            .pages
+            .iter()
+            .filter(|p| self.uncommitted.contains(&p.source_path))
+            .map(|p| format!("{}index.html", p.url))
+            .collect()
+    }
+
+    /// Reads where `HEAD` is and what it holds, and which pages differ.
+    fn read_git(&mut self) {
+        if !self.site.config.git_history {
+            return;
+        }
+        self.git_dir = crate::git::git_dir(&self.site.root);
+        self.head = crate::git::head(&self.site.root);
+        self.head_blobs = crate::git::head_blobs(&self.site.root).unwrap_or_default();
+        let all: Vec<String> = self
+            .site
+            .pages
+            .iter()
+            .filter(|p| !p.generated)
+            .map(|p| p.source_path.clone())
+            .collect();
+        self.uncommitted.clear();
+        self.mark_uncommitted(&all);
+    }
+
+    /// Compares the files at `paths` (handbook-relative) with `HEAD`.
+    fn mark_uncommitted(&mut self, paths: &[String]) {
+        if self.git_dir.is_none() {
+            return;
+        }
+        use rayon::prelude::*;
+        let root = &self.site.root;
+        let blobs = &self.head_blobs;
+        let differs: Vec<(String, bool)> = paths
+            .par_iter()
+            .map(|path| {
+                let now = std::fs::read(root.join(path))
+                    .ok()
+                    .and_then(|bytes| crate::git::blob_id(&bytes));
+                (
+                    path.clone(),
+                    now.is_none() || now.as_ref() != blobs.get(path),
+                )
+            })
+            .collect();
+        for (path, differs) in differs {
+            if differs {
+                self.uncommitted.insert(path);
+            } else {
+                self.uncommitted.remove(&path);
+            }
+        }
+    }
+
     /// Brings the site up to date with changes to `paths` (absolute, or
     /// relative to the handbook).
     pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Outcome, Fatal> {
         let started = Instant::now();
         let root = self.site.root.clone();
+        // Changes in the git folder matter only when `HEAD` moved (a commit,
+        // a checkout): then the history is read again and every page
+        // rendered with it.
+        let (in_git, paths): (Vec<&PathBuf>, Vec<&PathBuf>) = paths
+            .iter()
+            .partition(|p| self.git_dir.as_ref().is_some_and(|g| p.starts_with(g)));
+        let head_moved = !in_git.is_empty() && crate::git::head(&root) != self.head;
         let changes = paths.iter().map(|p| {
             let rel = p.strip_prefix(&root).unwrap_or(p);
             plan::classify(&content::walk::relative(Path::new(""), rel), &self.known)
         });
-        let plan = plan::plan(changes);
+        let mut plan = plan::plan(changes);
+        if head_moved {
+            plan = Plan::Full;
+        }
+        let edited: Vec<String> = match &plan {
+            Plan::Edits { pages, .. } => pages
+                .iter()
+                .filter_map(|&i| self.site.pages.get(i).map(|p| p.source_path.clone()))
+                .collect(),
+            _ => Vec::new(),
+        };
         let (work, pages) = match plan {
             Plan::Nothing => ("nothing", 0),
             Plan::Edits { pages, assets } => match self.edit(&pages, &assets) {
@@ -104,8 +197,14 @@ impl Session {
         };
         match work {
             "nothing" => {}
-            "edit" => self.collect_diagnostics(),
-            _ => self.settle(),
+            "edit" => {
+                self.collect_diagnostics();
+                self.mark_uncommitted(&edited);
+            }
+            _ => {
+                self.settle();
+                self.read_git();
+            }
         }
         Ok(Outcome {
             work,

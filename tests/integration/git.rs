@@ -436,3 +436,51 @@ fn a_runbook_owner_codeowners_disagrees_with_is_a_warning_showing_both() {
         .expect("check");
     assert_eq!(String::from_utf8_lossy(&run.stdout), "");
 }
+
+#[test]
+fn serve_marks_uncommitted_pages_and_reads_the_history_again_after_a_commit() {
+    use handbook::serve::session::Session;
+    let site = repository("");
+    let root = site.path().to_path_buf();
+    let options = || handbook::site::BuildOptions {
+        root: root.clone(),
+        today: Some(jiff::civil::date(2026, 11, 20)),
+        ..Default::default()
+    };
+    let mut session = Session::start(options()).expect("start");
+    assert!(session.uncommitted().is_empty());
+    let page = root.join("guides/db-failover.md");
+    std::fs::write(
+        &page,
+        "# Failover\n\nPromote the replica, repoint the app, tell #ops.\n",
+    )
+    .expect("write");
+    session.apply(std::slice::from_ref(&page)).expect("apply");
+    assert_eq!(
+        session.uncommitted().into_iter().collect::<Vec<_>>(),
+        vec!["guides/db-failover/index.html".to_string()]
+    );
+    commit(
+        &root,
+        "Priya Nair",
+        "2026-11-15T10:00:00Z",
+        "Say who to tell",
+    );
+    let git_dir = session.git_dir().expect("in a repository").to_path_buf();
+    let outcome = session
+        .apply(&[git_dir.join("HEAD"), git_dir.join("refs/heads/main")])
+        .expect("apply");
+    assert_eq!(outcome.work, "full");
+    assert!(session.uncommitted().is_empty());
+    let html =
+        String::from_utf8_lossy(&session.files()["guides/db-failover/index.html"]).into_owned();
+    assert!(html.contains("5 days ago</time> by Priya Nair"), "{html}");
+    let fresh = Session::start(options()).expect("fresh");
+    assert!(
+        session.files() == fresh.files(),
+        "serve equals a fresh build after the commit"
+    );
+    // Changes in the git folder that do not move HEAD are nothing to do.
+    let outcome = session.apply(&[git_dir.join("index")]).expect("apply");
+    assert_eq!(outcome.work, "nothing");
+}
