@@ -170,6 +170,8 @@ pub fn read(root: &Path) -> Result<Option<History>, Error> {
     };
     history.head = Some(head.to_string());
     let commits = walk(&repo, head)?;
+    let cache_file = repo.git_dir().join(CACHE_FILE);
+    let mut cache = Cache::read(&cache_file, &history.prefix);
     let sync = repo.into_sync();
     let prefix: Vec<Vec<u8>> = history
         .prefix
@@ -177,17 +179,144 @@ pub fn read(root: &Path) -> Result<Option<History>, Error> {
         .filter(|s| !s.is_empty())
         .map(|s| s.as_bytes().to_vec())
         .collect();
-    // Each commit's changes in the handbook folder, in parallel, with one
-    // repository handle (and pack cache) per thread.
+    // Each commit's changes in the handbook folder, from the cache or, in
+    // parallel with one repository handle (and pack cache) per thread, from
+    // its trees.
     let changes: Vec<Result<Vec<Change>, Error>> = commits
         .par_iter()
         .map_init(
             || Differ::new(&sync, &prefix),
-            |differ, commit| differ.changes(commit, &commits),
+            |differ, commit| match cache.get(commit, &commits) {
+                Some(known) => Ok(known),
+                None => differ.changes(commit, &commits),
+            },
         )
         .collect();
+    let fresh = commits
+        .iter()
+        .zip(&changes)
+        .filter(|(c, _)| !cache.has(c, &commits))
+        .count();
+    if fresh > 0 {
+        cache.update(&commits, &changes);
+        // A cache that cannot be written (a read-only clone) only costs time.
+        let _ = cache.write(&cache_file, &history.prefix);
+    }
     attribute(&mut history, &commits, changes)?;
     Ok(Some(history))
+}
+
+/// The cache of each commit's changes, in the git folder: a commit's changes
+/// against its first parent never change, so every build after the first
+/// reads only the commits that are new.
+const CACHE_FILE: &str = "handbook-history";
+const CACHE_HEADER: &str = "handbook history cache 1";
+
+/// Commit → (the parent it was compared with, its changes).
+#[derive(Debug, Default)]
+struct Cache {
+    entries: HashMap<ObjectId, (Option<ObjectId>, Vec<Change>)>,
+}
+
+impl Cache {
+    /// The cache at `path` if it was written for the same handbook folder;
+    /// an unreadable or foreign file is an empty cache.
+    fn read(path: &Path, prefix: &str) -> Cache {
+        let mut cache = Cache::default();
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return cache;
+        };
+        let mut lines = text.lines();
+        if lines.next() != Some(CACHE_HEADER) || lines.next() != Some(prefix) {
+            return cache;
+        }
+        let hex = |s: &str| {
+            (s != "-")
+                .then(|| ObjectId::from_hex(s.as_bytes()).ok())
+                .flatten()
+        };
+        while let Some(line) = lines.next() {
+            let mut parts = line.split(' ');
+            let (Some(commit), Some(parent), Some(count)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                return Cache::default();
+            };
+            let (Ok(commit), Ok(count)) = (
+                ObjectId::from_hex(commit.as_bytes()),
+                count.parse::<usize>(),
+            ) else {
+                return Cache::default();
+            };
+            let mut changes = Vec::with_capacity(count);
+            for _ in 0..count {
+                let Some((before, rest)) = lines.next().and_then(|l| l.split_once(' ')) else {
+                    return Cache::default();
+                };
+                let Some((after, path)) = rest.split_once(' ') else {
+                    return Cache::default();
+                };
+                changes.push(Change {
+                    path: path.to_string(),
+                    before: hex(before),
+                    after: hex(after),
+                });
+            }
+            cache.entries.insert(commit, (hex(parent), changes));
+        }
+        cache
+    }
+
+    fn parent(commit: &Node, all: &[Node]) -> Option<ObjectId> {
+        commit.parents.first().map(|&p| all[p].id)
+    }
+
+    /// The cached changes of `commit`, if it was compared with the same parent
+    /// (a shallow clone's boundary commit has none, until it is deepened).
+    fn get(&self, commit: &Node, all: &[Node]) -> Option<Vec<Change>> {
+        let (parent, changes) = self.entries.get(&commit.id)?;
+        (*parent == Cache::parent(commit, all)).then(|| changes.clone())
+    }
+
+    fn has(&self, commit: &Node, all: &[Node]) -> bool {
+        self.entries
+            .get(&commit.id)
+            .is_some_and(|(parent, _)| *parent == Cache::parent(commit, all))
+    }
+
+    /// Keeps the changes of the commits reachable now.
+    fn update(&mut self, commits: &[Node], changes: &[Result<Vec<Change>, Error>]) {
+        let mut entries = HashMap::with_capacity(commits.len());
+        for (commit, changes) in commits.iter().zip(changes) {
+            let Ok(changes) = changes else { continue };
+            // Paths with line breaks cannot be written one per line.
+            if changes.iter().any(|c| c.path.contains('\n')) {
+                continue;
+            }
+            entries.insert(commit.id, (Cache::parent(commit, commits), changes.clone()));
+        }
+        self.entries = entries;
+    }
+
+    /// Writes the cache next to the file and renames it into place, so a
+    /// reader never sees half of it.
+    fn write(&self, path: &Path, prefix: &str) -> std::io::Result<()> {
+        use std::fmt::Write as _;
+        let hex = |id: &Option<ObjectId>| id.map_or_else(|| "-".to_string(), |id| id.to_string());
+        let mut ids: Vec<&ObjectId> = self.entries.keys().collect();
+        ids.sort();
+        let mut text = format!("{CACHE_HEADER}\n{prefix}\n");
+        for id in ids {
+            let (parent, changes) = &self.entries[id];
+            let _ = writeln!(text, "{id} {} {}", hex(parent), changes.len());
+            for c in changes {
+                let _ = writeln!(text, "{} {} {}", hex(&c.before), hex(&c.after), c.path);
+            }
+        }
+        let temporary = path.with_extension("tmp");
+        std::fs::write(&temporary, text)?;
+        std::fs::rename(&temporary, path)
+    }
 }
 
 /// A commit as the walk read it.

@@ -484,3 +484,41 @@ fn serve_marks_uncommitted_pages_and_reads_the_history_again_after_a_commit() {
     let outcome = session.apply(&[git_dir.join("index")]).expect("apply");
     assert_eq!(outcome.work, "nothing");
 }
+
+#[test]
+fn the_history_cache_gives_the_same_site_and_takes_new_commits() {
+    let site = repository("");
+    let cache = site.path().join(".git/handbook-history");
+    site.build_ok();
+    assert!(cache.exists(), "the first build writes the cache");
+    let first = site.read("public/guides/db-failover/index.html");
+    // From the cache: the same bytes.
+    site.build_ok();
+    assert_eq!(site.read("public/guides/db-failover/index.html"), first);
+    // A new commit is read and added; the older ones come from the cache.
+    std::fs::write(
+        site.path().join("guides/db-failover.md"),
+        "# Failover\n\nPromote, repoint, announce.\n",
+    )
+    .expect("write");
+    commit(
+        site.path(),
+        "Priya Nair",
+        "2026-11-18T09:00:00Z",
+        "Announce it",
+    );
+    site.build_ok();
+    let page = site.read("public/guides/db-failover/index.html");
+    assert!(page.contains("2 days ago</time> by Priya Nair"), "{page}");
+    // A damaged cache is ignored and rewritten.
+    std::fs::write(&cache, "handbook history cache 1\n\nnot hex at all\n").expect("write");
+    site.build_ok();
+    assert_eq!(site.read("public/guides/db-failover/index.html"), page);
+    assert!(
+        std::fs::read_to_string(&cache)
+            .expect("cache")
+            .lines()
+            .count()
+            > 5
+    );
+}
