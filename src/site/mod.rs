@@ -310,16 +310,20 @@ impl Site {
         crate::forge::links(&settings, &format!("{prefix}{path}"))
     }
 
-    /// Re-reads the page kinds and their records from the pages as they are now.
-    fn rebuild_model(&mut self) {
-        let settings = kinds::Settings {
+    /// What reading page kinds needs from the site.
+    fn kind_settings(&self) -> kinds::Settings<'_> {
+        kinds::Settings {
             folders: &self.config.kinds,
             today: self.today,
             review_every: &self.config.review_every,
             history: self.history.as_ref(),
-        };
+        }
+    }
+
+    /// Re-reads the page kinds and their records from the pages as they are now.
+    fn rebuild_model(&mut self) {
         let team = self.model.team.take();
-        let (model, diagnostics) = kinds::build(&self.pages, settings, team);
+        let (model, diagnostics) = kinds::build(&self.pages, self.kind_settings(), team);
         self.model = model;
         self.kind_diagnostics = diagnostics;
         self.kind_diagnostics.extend(self.codeowner_diagnostics());

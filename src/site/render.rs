@@ -358,12 +358,7 @@ impl Site {
         edits: Vec<(usize, Page)>,
         sink: &dyn Sink,
     ) -> Result<Update, NeedsReload> {
-        let settings = kinds::Settings {
-            folders: &self.config.kinds,
-            today: self.today,
-            review_every: &self.config.review_every,
-            history: self.history.as_ref(),
-        };
+        let settings = self.kind_settings();
         let team = self.model.team.as_ref();
         let mut model_changed = false;
         let mut front_changed = false;

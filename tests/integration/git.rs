@@ -152,17 +152,8 @@ fn front_matter_dates_win_over_git() {
 #[test]
 fn a_handbook_in_a_sub_folder_of_its_repository_has_history() {
     let site = repository("docs/handbook/");
-    let run = std::process::Command::new(crate::support::BIN)
-        .args(["build", "docs/handbook"])
-        .current_dir(site.path())
-        .env("SOURCE_DATE_EPOCH", "1795132800")
-        .output()
-        .expect("build");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let run = site.run(&["build", "docs/handbook"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let page = site.read("docs/handbook/public/guides/db-failover/index.html");
     assert!(page.contains("2 weeks ago</time> by Sam Ortiz"), "{page}");
 }
@@ -224,16 +215,8 @@ fn edit_and_history_links_use_the_forge_and_the_path_in_the_repository() {
     let site = repository("docs/handbook/");
     let config = "title = \"History\"\nrepo_url = \"git@github.com:tidewater/harbor.git\"\nbranch = \"trunk\"\n";
     std::fs::write(site.path().join("docs/handbook/handbook.toml"), config).expect("write");
-    let run = std::process::Command::new(crate::support::BIN)
-        .args(["build", "docs/handbook"])
-        .current_dir(site.path())
-        .output()
-        .expect("build");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let run = site.run(&["build", "docs/handbook"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let page = site.read("docs/handbook/public/guides/db-failover/index.html");
     assert!(
         page.contains(
@@ -397,13 +380,9 @@ fn a_runbook_owner_codeowners_disagrees_with_is_a_warning_showing_both() {
             ".github/CODEOWNERS",
             "* @harbor/platform\n/docs/handbook/runbooks/ kofi@tidewater.example\n",
         );
-    let run = std::process::Command::new(crate::support::BIN)
-        .args(["check", "docs/handbook", "--format", "json"])
-        .current_dir(site.path())
-        .env("SOURCE_DATE_EPOCH", "1795132800")
-        .output()
-        .expect("check");
-    let diags: Vec<serde_json::Value> = String::from_utf8_lossy(&run.stdout)
+    let run = site.run(&["check", "docs/handbook", "--format", "json"]);
+    let diags: Vec<serde_json::Value> = run
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("json"))
         .collect();
@@ -428,13 +407,11 @@ fn a_runbook_owner_codeowners_disagrees_with_is_a_warning_showing_both() {
         "/docs/handbook/runbooks/ @iduarte kofi@tidewater.example\n",
     )
     .expect("write");
-    let run = std::process::Command::new(crate::support::BIN)
-        .args(["check", "docs/handbook", "--format", "json"])
-        .current_dir(site.path())
-        .env("SOURCE_DATE_EPOCH", "1795132800")
-        .output()
-        .expect("check");
-    assert_eq!(String::from_utf8_lossy(&run.stdout), "");
+    assert_eq!(
+        site.run(&["check", "docs/handbook", "--format", "json"])
+            .stdout,
+        ""
+    );
 }
 
 #[test]
