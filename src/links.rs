@@ -57,6 +57,42 @@ pub struct LinkIndex {
     asset_urls: Vec<String>,
     generated: HashMap<String, usize>,
     generated_urls: Vec<String>,
+    /// For "did you mean": every linkable path with its character pairs,
+    /// made on the first broken link.
+    suggestions: std::sync::OnceLock<Vec<(String, Vec<u32>)>>,
+}
+
+/// How many of the paths sharing the most character pairs with a missing
+/// one are compared with it exactly.
+const SUGGESTION_CANDIDATES: usize = 32;
+
+/// The distinct pairs of adjacent characters of `text`, sorted.
+fn char_pairs(text: &str) -> Vec<u32> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut pairs: Vec<u32> = chars
+        .windows(2)
+        .map(|w| (u32::from(w[0]) << 11) ^ u32::from(w[1]))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// How many elements two sorted lists share.
+fn shared(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 /// What the index needs to know about one page.
@@ -184,14 +220,30 @@ impl LinkIndex {
         Some(href)
     }
 
+    /// The linkable path most like `wanted`. Comparing a path with every
+    /// other exactly is slow on a large site with many broken links (a
+    /// renamed folder), so the paths sharing the most character pairs with
+    /// it are found first and only those are compared exactly.
     fn closest_path(&self, wanted: &str) -> Option<&str> {
-        closest(
-            wanted,
-            self.by_source
-                .keys()
-                .chain(self.assets.keys())
-                .map(String::as_str),
-        )
+        let all = self.suggestions.get_or_init(|| {
+            let mut paths: Vec<&String> = self.by_source.keys().chain(self.assets.keys()).collect();
+            paths.sort();
+            paths
+                .into_iter()
+                .map(|p| (p.clone(), char_pairs(p)))
+                .collect()
+        });
+        let pairs = char_pairs(wanted);
+        let mut scored: Vec<(std::cmp::Reverse<usize>, usize)> = all
+            .iter()
+            .enumerate()
+            .map(|(i, (_, p))| (std::cmp::Reverse(shared(&pairs, p)), i))
+            .collect();
+        if scored.len() > SUGGESTION_CANDIDATES {
+            scored.select_nth_unstable(SUGGESTION_CANDIDATES - 1);
+            scored.truncate(SUGGESTION_CANDIDATES);
+        }
+        closest(wanted, scored.iter().map(|&(_, i)| all[i].0.as_str()))
     }
 }
 
@@ -457,6 +509,33 @@ mod tests {
         assert_eq!(
             idx.resolve(1, "wip.md"),
             Err(Unresolved::Draft("runbooks/wip.md".into()))
+        );
+    }
+
+    #[test]
+    fn suggestions_for_missing_paths_scale_to_large_sites() {
+        let names: Vec<String> = (0..5000)
+            .map(|i| format!("decisions/{i:04}-choose-thing-{}.md", i * 7919 % 1000))
+            .collect();
+        let idx = LinkIndex::new(
+            names.iter().map(|n| PageEntry {
+                source_path: Some(n),
+                section_folder: None,
+                folder: "decisions",
+                url: n,
+            }),
+            &[],
+            [],
+        );
+        let target = names[4321].clone();
+        // A renamed file, and a typo.
+        assert_eq!(
+            idx.closest_path(&target.replace("decisions/", "decisions/moved-")),
+            Some(target.as_str())
+        );
+        assert_eq!(
+            idx.closest_path(&target.replace("choose", "chose")),
+            Some(target.as_str())
         );
     }
 
