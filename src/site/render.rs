@@ -433,7 +433,9 @@ impl Site {
                 .into_par_iter()
                 .map(|i| render.fingerprint(templates, i))
                 .collect();
-            let moved = (0..self.pages.len()).filter(|&i| now[i] != memo.fingerprints[i]);
+            // A memo kept without fingerprints (`render`) moves every page.
+            let moved =
+                (0..self.pages.len()).filter(|&i| memo.fingerprints.get(i) != Some(&now[i]));
             let list = moved.chain(changed.iter().copied()).collect();
             memo.fingerprints = now;
             list
@@ -441,7 +443,9 @@ impl Site {
             let moved = (0..self.pages.len()).filter(|&i| old_backlinks[i] != memo.backlinks[i]);
             let list: Vec<usize> = moved.chain(changed.iter().copied()).collect();
             for &i in &list {
-                memo.fingerprints[i] = render.fingerprint(templates, i);
+                if let Some(slot) = memo.fingerprints.get_mut(i) {
+                    *slot = render.fingerprint(templates, i);
+                }
             }
             list
         };
