@@ -55,6 +55,7 @@ pub(super) fn synthetic_page<'a>(
         raci: None,
         rapid: None,
         history: None,
+        review_schedule: None,
         edit_url: None,
         history_url: None,
     }

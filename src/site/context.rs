@@ -245,6 +245,12 @@ impl Renderer<'_> {
                 .map(|rows| RaciMatrix::new(rows)),
             rapid: self.site.model.rapid.get(&i),
             history: self.history_view(i),
+            review_schedule: self
+                .site
+                .model
+                .schedules
+                .get(&i)
+                .filter(|_| !self.site.model.runbooks.contains_key(&i)),
             edit_url: links.as_ref().and_then(|l| l.edit.clone()),
             history_url: links.and_then(|l| l.history),
             draft: page.front.draft,

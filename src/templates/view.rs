@@ -214,6 +214,10 @@ pub struct PageView<'a> {
     pub rapid: Option<&'a crate::kinds::roles::Rapid>,
     /// What the repository's history says about the page (when it is in one).
     pub history: Option<HistoryView>,
+    /// A page's review schedule (`review_every`), on pages other than
+    /// runbooks (theirs is in `runbook`): `last_reviewed`, `from_git`,
+    /// `review_every`, `next_review`, `review` (`current`, `due-soon`, `overdue`).
+    pub review_schedule: Option<&'a crate::kinds::runbook::Schedule>,
     /// Where to edit the page's source and browse its commits on the forge.
     pub edit_url: Option<String>,
     pub history_url: Option<String>,
