@@ -182,15 +182,24 @@ pub fn read(root: &Path) -> Result<Option<History>, Error> {
     // Each commit's changes in the handbook folder, from the cache or, in
     // parallel with one repository handle (and pack cache) per thread, from
     // its trees.
+    // One contiguous run of commits per thread: consecutive commits share
+    // trees, so each thread's caches stay warm (rayon's finer splitting would
+    // start many runs with cold caches).
+    let per_thread = commits
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(1);
     let changes: Vec<Result<Vec<Change>, Error>> = commits
-        .par_iter()
-        .map_init(
-            || Differ::new(&sync, &prefix),
-            |differ, commit| match cache.get(commit, &commits) {
-                Some(known) => Ok(known),
-                None => differ.changes(commit, &commits),
-            },
-        )
+        .par_chunks(per_thread)
+        .flat_map_iter(|run| {
+            let mut differ = Differ::new(&sync, &prefix);
+            run.iter()
+                .map(|commit| match cache.get(commit, &commits) {
+                    Some(known) => Ok(known),
+                    None => differ.changes(commit, &commits),
+                })
+                .collect::<Vec<_>>()
+        })
         .collect();
     let fresh = commits
         .iter()
