@@ -484,6 +484,8 @@ struct Differ<'p> {
     /// Raw trees by id, kept for the next commit (its parent's trees are
     /// mostly this commit's).
     trees: HashMap<ObjectId, Arc<Vec<u8>>>,
+    /// Where each entry of a cached tree starts.
+    tree_starts: HashMap<ObjectId, Arc<Vec<u32>>>,
     buf: Vec<u8>,
 }
 
@@ -513,6 +515,7 @@ impl<'p> Differ<'p> {
             repo,
             prefix,
             trees: HashMap::new(),
+            tree_starts: HashMap::new(),
             buf: Vec::new(),
         }
     }
@@ -536,9 +539,18 @@ impl<'p> Differ<'p> {
         let tree: Arc<Vec<u8>> = Arc::new(bytes);
         if self.trees.len() >= TREE_CACHE {
             self.trees.clear();
+            self.tree_starts.clear();
         }
         self.trees.insert(id, tree.clone());
         Ok(tree)
+    }
+
+    /// Where the entries of tree `id` (its bytes: `raw`) start.
+    fn starts(&mut self, id: ObjectId, raw: &[u8]) -> Arc<Vec<u32>> {
+        self.tree_starts
+            .entry(id)
+            .or_insert_with(|| Arc::new(entries(raw, 0).map(|e| e.start as u32).collect()))
+            .clone()
     }
 
     /// The tree of the handbook folder inside the commit's tree.
@@ -590,12 +602,32 @@ impl<'p> Differ<'p> {
             Some(id) => self.tree(id)?,
             None => Arc::default(),
         };
-        // Both trees are read from their start, so the entries wholly inside
-        // the bytes they share at the start are the same entries.
+        // Both trees are read from their start, so up to the first byte
+        // where they differ they have the same entries. Reading starts at
+        // the last entry boundary before it, known from the right tree's
+        // boundaries (which the previous commit worked out).
         let same_start = common_prefix(&left, &right);
-        let mut l = entries(&left, 0).filter(|e| e.end > same_start).peekable();
-        let mut r = entries(&right, 0).filter(|e| e.end > same_start).peekable();
+        let right_starts = b.map(|id| self.starts(id, &right));
+        let (first, begin) = match &right_starts {
+            Some(starts) => {
+                let first = starts
+                    .partition_point(|&s| s as usize <= same_start)
+                    .saturating_sub(1);
+                (first, starts.get(first).map_or(0, |&s| s as usize))
+            }
+            None => (0, 0),
+        };
+        let mut left_starts: Vec<u32> = right_starts
+            .as_ref()
+            .map_or_else(Vec::new, |s| s[..first].to_vec());
+        let mut l = entries(&left, begin)
+            .filter(|e| e.end > same_start)
+            .peekable();
+        let mut r = entries(&right, begin)
+            .filter(|e| e.end > same_start)
+            .peekable();
         let mut pending: Vec<(Option<Entry<'_>>, Option<Entry<'_>>)> = Vec::new();
+        let mut same_tail = None;
         loop {
             let (x, y) = match (l.peek(), r.peek()) {
                 (Some(x), Some(y)) => match git_order(x, y) {
@@ -607,6 +639,7 @@ impl<'p> Differ<'p> {
                 (None, Some(_)) => (None, r.next()),
                 (None, None) => break,
             };
+            left_starts.extend(x.map(|e| e.start as u32));
             let differs = match (x, y) {
                 (Some(p), Some(q)) => p.id != q.id,
                 _ => true,
@@ -622,9 +655,27 @@ impl<'p> Differ<'p> {
                 };
                 let (lr, rr) = (rest(&left, x, l.peek()), rest(&right, y, r.peek()));
                 if left.get(lr..) == right.get(rr..) && l.peek().is_some() {
+                    same_tail = Some((lr, rr));
                     break;
                 }
             }
+        }
+        // The left tree's boundaries, for the next commit (whose tree it is):
+        // those before where reading began, the entries read, then the right
+        // tree's remaining ones moved to where the same bytes are on the left.
+        if let (Some(a), Some(rs)) = (a, &right_starts) {
+            if let Some((lr, rr)) = same_tail {
+                let j = rs.partition_point(|&s| (s as usize) < rr);
+                left_starts.extend(rs[j..].iter().map(|&s| (s as usize - rr + lr) as u32));
+            }
+            debug_assert_eq!(
+                left_starts,
+                entries(&left, 0)
+                    .map(|e| e.start as u32)
+                    .collect::<Vec<_>>(),
+                "derived entry boundaries"
+            );
+            self.tree_starts.insert(a, Arc::new(left_starts));
         }
         for (x, y) in pending {
             let len = path.len();
