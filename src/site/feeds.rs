@@ -76,12 +76,22 @@ impl Renderer<'_> {
         let Some(history) = &self.site.history else {
             return Vec::new();
         };
+        // Looked up once for every path of every listed commit.
+        let pages: std::collections::HashMap<&str, usize> = self
+            .site
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.generated)
+            .map(|(i, p)| (p.source_path.as_str(), i))
+            .collect();
+        let page_of = |path: &str| pages.get(path).copied();
         history
             .recent
             .iter()
             .map(|commit| {
                 let (pages, files): (Vec<_>, Vec<_>) =
-                    commit.paths.iter().partition(|p| self.page_of(p).is_some());
+                    commit.paths.iter().partition(|p| page_of(p).is_some());
                 ChangeRow {
                     id: commit.id.clone(),
                     time: rfc3339(commit.time),
@@ -90,7 +100,7 @@ impl Renderer<'_> {
                     summary: commit.summary.clone(),
                     pages: pages
                         .into_iter()
-                        .filter_map(|p| self.page_of(p))
+                        .filter_map(|p| page_of(p))
                         .map(|i| NavLink {
                             title: self.titles[i].clone(),
                             href: relative_href(from_url, &self.site.pages[i].url),
@@ -101,13 +111,6 @@ impl Renderer<'_> {
                 }
             })
             .collect()
-    }
-
-    fn page_of(&self, source_path: &str) -> Option<usize> {
-        self.site
-            .pages
-            .iter()
-            .position(|p| !p.generated && p.source_path == source_path)
     }
 
     /// Every feed, as (output path, XML).
