@@ -499,3 +499,116 @@ fn the_history_cache_gives_the_same_site_and_takes_new_commits() {
             > 5
     );
 }
+
+/// Every file under `dir`, by path relative to it.
+fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("inside");
+            let bytes = std::fs::read(e.path()).expect("read");
+            (rel.to_string_lossy().into_owned(), bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn a_packed_repository_with_delta_chains_has_the_same_history_as_loose_objects() {
+    // Forty decisions edited over thirty commits (one renamed): the folder's
+    // tree has many versions, which a repack stores as chains of deltas.
+    let site = Fixture::empty();
+    let root = site.path().to_path_buf();
+    git(&root, "Dana", "2026-01-05T10:00:00Z", &["init", "-q"]);
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write("handbook.toml", "title = \"Packed\"\n");
+    write("index.md", "# Home\n");
+    let name = |n: usize| format!("decisions/{n:04}-choose-option-{n}.md");
+    for n in 0..40 {
+        write(&name(n), &format!("# Choose option {n}\n\nWe chose it.\n"));
+    }
+    commit(
+        &root,
+        "Dana Okafor",
+        "2026-01-05T10:00:00Z",
+        "Record decisions",
+    );
+    let authors = ["Priya Nair", "Sam Ortiz", "Dana Okafor"];
+    for i in 0..30 {
+        let date = format!("2026-02-{:02}T09:00:00Z", i % 28 + 1);
+        let author = authors[i % authors.len()];
+        if i == 15 {
+            let (from, to) = (name(3), "decisions/0003-option-three.md".to_string());
+            git(&root, author, &date, &["mv", &from, &to]);
+        } else {
+            // The renamed decision is edited under its old number's neighbour.
+            let n = match (i * 7) % 40 {
+                3 if i > 15 => 4,
+                n => n,
+            };
+            let text = std::fs::read_to_string(root.join(name(n))).expect("read");
+            write(&name(n), &format!("{text}\nRevisited ({i}).\n"));
+        }
+        commit(&root, author, &date, &format!("Revisit {i}"));
+    }
+    site.build_ok();
+    let loose = files(&root.join("public"));
+
+    git(
+        &root,
+        "Dana Okafor",
+        "2026-03-01T09:00:00Z",
+        &["repack", "-q", "-adf", "--depth=50", "--window=50"],
+    );
+    git(
+        &root,
+        "Dana Okafor",
+        "2026-03-01T09:00:00Z",
+        &["prune-packed"],
+    );
+    let packs: Vec<_> = std::fs::read_dir(root.join(".git/objects/pack"))
+        .expect("pack folder")
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "idx"))
+        .collect();
+    assert_eq!(packs.len(), 1);
+    let listing = Command::new("git")
+        .args(["verify-pack", "-v"])
+        .arg(packs[0].path())
+        .output()
+        .expect("git verify-pack");
+    let deltified_trees = String::from_utf8_lossy(&listing.stdout)
+        .lines()
+        .filter(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f.get(1) == Some(&"tree") && f.len() == 7
+        })
+        .count();
+    assert!(
+        deltified_trees > 10,
+        "the pack has tree deltas to resolve: {deltified_trees}"
+    );
+    std::fs::remove_file(root.join(".git/handbook-history")).expect("cache");
+    site.build_ok();
+    assert!(
+        files(&root.join("public")) == loose,
+        "same site from the pack as from loose objects"
+    );
+
+    // A commit on top is a loose object again, read through gix.
+    write(&name(5), "# Choose option 5\n\nWe chose it, twice.\n");
+    commit(
+        &root,
+        "Sam Ortiz",
+        "2026-11-18T09:00:00Z",
+        "Choose it twice",
+    );
+    site.build_ok();
+    let page = site.read("public/decisions/0005-choose-option-5/index.html");
+    assert!(page.contains("2 days ago</time> by Sam Ortiz"), "{page}");
+}

@@ -17,6 +17,8 @@ use gix::ObjectId;
 use gix::prelude::Find;
 use rayon::prelude::*;
 
+mod pack;
+
 /// How many of the latest commits the recent-changes list keeps.
 pub const RECENT: usize = 50;
 
@@ -172,6 +174,7 @@ pub fn read(root: &Path) -> Result<Option<History>, Error> {
     let commits = walk(&repo, head)?;
     let cache_file = repo.git_dir().join(CACHE_FILE);
     let mut cache = Cache::read(&cache_file, &history.prefix);
+    let packs = pack::Packs::open(&repo);
     let sync = repo.into_sync();
     let prefix: Vec<Vec<u8>> = history
         .prefix
@@ -192,7 +195,7 @@ pub fn read(root: &Path) -> Result<Option<History>, Error> {
     let changes: Vec<Result<Vec<Change>, Error>> = commits
         .par_chunks(per_thread)
         .flat_map_iter(|run| {
-            let mut differ = Differ::new(&sync, &prefix);
+            let mut differ = Differ::new(&sync, &packs, &prefix);
             run.iter()
                 .map(|commit| match cache.get(commit, &commits) {
                     Some(known) => Ok(known),
@@ -479,14 +482,13 @@ struct Change {
 
 /// Compares trees; one per thread.
 struct Differ<'p> {
-    repo: gix::Repository,
+    objects: pack::Reader<'p>,
     prefix: &'p [Vec<u8>],
     /// Raw trees by id, kept for the next commit (its parent's trees are
     /// mostly this commit's).
-    trees: HashMap<ObjectId, Arc<Vec<u8>>>,
-    /// Where each entry of a cached tree starts.
-    tree_starts: HashMap<ObjectId, Arc<Vec<u32>>>,
-    buf: Vec<u8>,
+    trees: Recent<Arc<Vec<u8>>>,
+    /// Where each entry of a tree starts.
+    tree_starts: Recent<Arc<Vec<u32>>>,
 }
 
 /// One entry of a raw tree, borrowed from it.
@@ -500,57 +502,81 @@ struct Entry<'t> {
     end: usize,
 }
 
-/// Trees kept per thread between commits before the cache is cleared.
-const TREE_CACHE: usize = 16;
+/// The values last used by id, in two generations: when the newer one is
+/// full the older is dropped, so what the last commits used stays.
+struct Recent<V> {
+    newer: HashMap<ObjectId, V>,
+    older: HashMap<ObjectId, V>,
+}
+
+impl<V> Default for Recent<V> {
+    fn default() -> Self {
+        Recent {
+            newer: HashMap::new(),
+            older: HashMap::new(),
+        }
+    }
+}
+
+impl<V: Clone> Recent<V> {
+    /// Values per generation.
+    const GENERATION: usize = 32;
+
+    fn get(&mut self, id: &ObjectId) -> Option<V> {
+        if let Some(v) = self.newer.get(id) {
+            return Some(v.clone());
+        }
+        let v = self.older.remove(id)?;
+        self.insert(*id, v.clone());
+        Some(v)
+    }
+
+    fn insert(&mut self, id: ObjectId, v: V) {
+        if self.newer.len() >= Self::GENERATION {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.newer.insert(id, v);
+    }
+}
+
+/// Bytes of resolved objects each thread keeps as delta bases.
+const OBJECT_CACHE: usize = 64 * 1024 * 1024;
 
 impl<'p> Differ<'p> {
-    fn new(sync: &gix::ThreadSafeRepository, prefix: &'p [Vec<u8>]) -> Self {
-        let mut repo = sync.to_thread_local();
-        repo.objects.set_pack_cache(|| {
-            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
-                64 * 1024 * 1024,
-            ))
-        });
+    fn new(
+        sync: &gix::ThreadSafeRepository,
+        packs: &'p pack::Packs,
+        prefix: &'p [Vec<u8>],
+    ) -> Self {
         Differ {
-            repo,
+            objects: pack::Reader::new(packs, sync.to_thread_local(), OBJECT_CACHE),
             prefix,
-            trees: HashMap::new(),
-            tree_starts: HashMap::new(),
-            buf: Vec::new(),
+            trees: Recent::default(),
+            tree_starts: Recent::default(),
         }
     }
 
     fn tree(&mut self, id: ObjectId) -> Result<Arc<Vec<u8>>, Error> {
         if let Some(tree) = self.trees.get(&id) {
-            return Ok(tree.clone());
+            return Ok(tree);
         }
-        let len = self
-            .repo
-            .objects
-            .try_find(&id, &mut self.buf)
-            .map_err(|e| error("cannot read a tree", e))?
-            .ok_or_else(|| Error(format!("tree {id} is missing")))?
-            .data
-            .len();
-        // The object is read into the buffer: keep the buffer, not a copy,
-        // and give the next read one that needs no growing.
-        let mut bytes = std::mem::replace(&mut self.buf, Vec::with_capacity(len));
-        bytes.truncate(len);
-        let tree: Arc<Vec<u8>> = Arc::new(bytes);
-        if self.trees.len() >= TREE_CACHE {
-            self.trees.clear();
-            self.tree_starts.clear();
-        }
+        let tree = match self.objects.find(&id)? {
+            Some((gix::objs::Kind::Tree, tree)) => tree,
+            Some(_) => return Err(Error(format!("object {id} is not a tree"))),
+            None => return Err(Error(format!("tree {id} is missing"))),
+        };
         self.trees.insert(id, tree.clone());
         Ok(tree)
     }
 
     /// Where the entries of tree `id` (its bytes: `raw`) start.
     fn starts(&mut self, id: ObjectId, raw: &[u8]) -> Arc<Vec<u32>> {
-        self.tree_starts
-            .entry(id)
-            .or_insert_with(|| Arc::new(entries(raw, 0).map(|e| e.start as u32).collect()))
-            .clone()
+        if let Some(starts) = self.tree_starts.get(&id) {
+            return starts;
+        }
+        let starts = Arc::new(entries(raw, 0).map(|e| e.start as u32).collect::<Vec<_>>());
+        self.tree_starts.insert(id, starts.clone());
+        starts
     }
 
     /// The tree of the handbook folder inside the commit's tree.
