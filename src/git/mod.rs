@@ -18,6 +18,9 @@ use gix::prelude::Find;
 use rayon::prelude::*;
 
 mod pack;
+mod rope;
+
+use rope::Rope;
 
 /// How many of the latest commits the recent-changes list keeps.
 pub const RECENT: usize = 50;
@@ -109,29 +112,29 @@ pub fn head_blobs(root: &Path) -> Option<HashMap<String, ObjectId>> {
     let mut buf = Vec::new();
     let data = repo.objects.try_find(&head, &mut buf).ok()??;
     let mut tree = parse_commit(data.data)?.tree;
-    let read = |id: &ObjectId| -> Option<Vec<u8>> {
+    let read = |id: &ObjectId| -> Option<Rope> {
         let mut buf = Vec::new();
         repo.objects.try_find(id, &mut buf).ok()??;
-        Some(buf)
+        Some(Rope::whole(buf))
     };
     for part in prefix.split('/').filter(|p| !p.is_empty()) {
         let raw = read(&tree)?;
         tree = entries(&raw, 0)
-            .find(|e| e.is_tree && e.name == part.as_bytes())
-            .and_then(|e| ObjectId::try_from(e.id).ok())?;
+            .find(|e| e.is_tree && e.name() == part.as_bytes())
+            .and_then(|e| ObjectId::try_from(e.id()).ok())?;
     }
     let mut blobs = HashMap::new();
     let mut stack = vec![(tree, String::new())];
     while let Some((id, path)) = stack.pop() {
         let raw = read(&id)?;
         for e in entries(&raw, 0) {
-            let name = String::from_utf8_lossy(e.name);
+            let name = String::from_utf8_lossy(e.name());
             let child = if path.is_empty() {
                 name.into_owned()
             } else {
                 format!("{path}/{name}")
             };
-            let Ok(oid) = ObjectId::try_from(e.id) else {
+            let Ok(oid) = ObjectId::try_from(e.id()) else {
                 continue;
             };
             if e.is_tree {
@@ -486,20 +489,33 @@ struct Differ<'p> {
     prefix: &'p [Vec<u8>],
     /// Raw trees by id, kept for the next commit (its parent's trees are
     /// mostly this commit's).
-    trees: Recent<Arc<Vec<u8>>>,
+    trees: Recent<Arc<Rope>>,
     /// Where each entry of a tree starts.
     tree_starts: Recent<Arc<Vec<u32>>>,
 }
 
-/// One entry of a raw tree, borrowed from it.
-#[derive(Clone, Copy, Debug)]
+/// One entry of a raw tree: borrowed from it, or copied when it spans two
+/// pieces of the tree's rope.
+#[derive(Clone, Debug)]
 struct Entry<'t> {
-    name: &'t [u8],
+    /// `<mode> <name>\0<20-byte id>`.
+    bytes: std::borrow::Cow<'t, [u8]>,
+    /// Where the name starts and ends in `bytes`.
+    name: (usize, usize),
     is_tree: bool,
-    id: &'t [u8],
     /// Byte range of the whole entry in its tree.
     start: usize,
     end: usize,
+}
+
+impl Entry<'_> {
+    fn name(&self) -> &[u8] {
+        &self.bytes[self.name.0..self.name.1]
+    }
+
+    fn id(&self) -> &[u8] {
+        &self.bytes[self.name.1 + 1..]
+    }
 }
 
 /// The values last used by id, in two generations: when the newer one is
@@ -556,7 +572,7 @@ impl<'p> Differ<'p> {
         }
     }
 
-    fn tree(&mut self, id: ObjectId) -> Result<Arc<Vec<u8>>, Error> {
+    fn tree(&mut self, id: ObjectId) -> Result<Arc<Rope>, Error> {
         if let Some(tree) = self.trees.get(&id) {
             return Ok(tree);
         }
@@ -570,7 +586,7 @@ impl<'p> Differ<'p> {
     }
 
     /// Where the entries of tree `id` (its bytes: `raw`) start.
-    fn starts(&mut self, id: ObjectId, raw: &[u8]) -> Arc<Vec<u32>> {
+    fn starts(&mut self, id: ObjectId, raw: &Rope) -> Arc<Vec<u32>> {
         if let Some(starts) = self.tree_starts.get(&id) {
             return starts;
         }
@@ -584,8 +600,8 @@ impl<'p> Differ<'p> {
         for part in self.prefix {
             let raw = self.tree(tree)?;
             let found = entries(&raw, 0)
-                .find(|e| e.is_tree && e.name == part.as_slice())
-                .and_then(|e| ObjectId::try_from(e.id).ok());
+                .find(|e| e.is_tree && e.name() == part.as_slice())
+                .and_then(|e| ObjectId::try_from(e.id()).ok());
             match found {
                 Some(id) => tree = id,
                 None => return Ok(None),
@@ -632,7 +648,7 @@ impl<'p> Differ<'p> {
         // where they differ they have the same entries. Reading starts at
         // the last entry boundary before it, known from the right tree's
         // boundaries (which the previous commit worked out).
-        let same_start = common_prefix(&left, &right);
+        let same_start = Rope::common_prefix(&left, &right);
         let right_starts = b.map(|id| self.starts(id, &right));
         let (first, begin) = match &right_starts {
             Some(starts) => {
@@ -665,22 +681,23 @@ impl<'p> Differ<'p> {
                 (None, Some(_)) => (None, r.next()),
                 (None, None) => break,
             };
-            left_starts.extend(x.map(|e| e.start as u32));
-            let differs = match (x, y) {
-                (Some(p), Some(q)) => p.id != q.id,
+            left_starts.extend(x.as_ref().map(|e| e.start as u32));
+            let differs = match (&x, &y) {
+                (Some(p), Some(q)) => p.id() != q.id(),
                 _ => true,
             };
             if differs {
-                pending.push((x, y));
                 // After a difference, if what is left of both trees is the
                 // same bytes, so are the entries (a scan that stops at the
-                // next difference, so all checks together read each tree once).
-                let rest = |t: &[u8], e: Option<Entry<'_>>, next: Option<&Entry<'_>>| {
+                // next difference, so all checks together read each tree once,
+                // and skips what both trees share as pieces of one buffer).
+                let rest = |t: &Rope, e: &Option<Entry<'_>>, next: Option<&Entry<'_>>| {
                     next.map_or(t.len(), |n| n.start)
-                        .max(e.map_or(0, |e| e.end))
+                        .max(e.as_ref().map_or(0, |e| e.end))
                 };
-                let (lr, rr) = (rest(&left, x, l.peek()), rest(&right, y, r.peek()));
-                if left.get(lr..) == right.get(rr..) && l.peek().is_some() {
+                let (lr, rr) = (rest(&left, &x, l.peek()), rest(&right, &y, r.peek()));
+                pending.push((x, y));
+                if l.peek().is_some() && Rope::same_from(&left, lr, &right, rr) {
                     same_tail = Some((lr, rr));
                     break;
                 }
@@ -705,49 +722,36 @@ impl<'p> Differ<'p> {
         }
         for (x, y) in pending {
             let len = path.len();
-            let name = x.or(y).map_or(&[][..], |e| e.name);
+            let name = x.as_ref().or(y.as_ref()).map_or(&[][..], |e| e.name());
             push_name(path, name);
-            let id = |e: Option<Entry<'_>>| e.and_then(|e| ObjectId::try_from(e.id).ok());
-            let tree = |e: Option<Entry<'_>>| e.is_some_and(|e| e.is_tree);
-            match (x, y) {
-                (Some(p), Some(q)) if p.id == q.id => {}
+            let id =
+                |e: &Option<Entry<'_>>| e.as_ref().and_then(|e| ObjectId::try_from(e.id()).ok());
+            let tree = |e: &Option<Entry<'_>>| e.as_ref().is_some_and(|e| e.is_tree);
+            match (&x, &y) {
+                (Some(p), Some(q)) if p.id() == q.id() => {}
                 (Some(p), Some(q)) if p.is_tree && q.is_tree => {
-                    self.diff(id(x), id(y), path, out)?;
+                    self.diff(id(&x), id(&y), path, out)?;
                 }
-                _ if tree(x) || tree(y) => {
+                _ if tree(&x) || tree(&y) => {
                     // Only on one side (git order keeps a file and a folder
                     // of the same name apart).
-                    let (a, b) = if tree(x) {
-                        (id(x), None)
+                    let (a, b) = if tree(&x) {
+                        (id(&x), None)
                     } else {
-                        (None, id(y))
+                        (None, id(&y))
                     };
                     self.diff(a, b, path, out)?;
                 }
                 _ => out.push(Change {
                     path: String::from_utf8_lossy(path).into_owned(),
-                    before: id(x),
-                    after: id(y),
+                    before: id(&x),
+                    after: id(&y),
                 }),
             }
             path.truncate(len);
         }
         Ok(())
     }
-}
-
-/// How many bytes `a` and `b` share at their start.
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    const STEP: usize = 32;
-    let n = a.len().min(b.len());
-    let mut i = 0;
-    while i + STEP <= n && a[i..i + STEP] == b[i..i + STEP] {
-        i += STEP;
-    }
-    while i < n && a[i] == b[i] {
-        i += 1;
-    }
-    i
 }
 
 fn push_name(path: &mut Vec<u8>, name: &[u8]) {
@@ -760,30 +764,51 @@ fn push_name(path: &mut Vec<u8>, name: &[u8]) {
 /// Git's tree order: names compared bytewise, a tree's name as if it ended in `/`.
 fn git_order(a: &Entry<'_>, b: &Entry<'_>) -> std::cmp::Ordering {
     let slash = |e: &Entry<'_>| e.is_tree.then_some(b'/');
-    a.name
+    a.name()
         .iter()
         .copied()
         .chain(slash(a))
-        .cmp(b.name.iter().copied().chain(slash(b)))
+        .cmp(b.name().iter().copied().chain(slash(b)))
 }
 
 /// The entries of a raw tree object (`<mode> <name>\0<20-byte id>` repeated),
 /// from byte `at`; stops at the first malformed entry.
-fn entries(tree: &[u8], mut at: usize) -> impl Iterator<Item = Entry<'_>> {
+fn entries(tree: &Rope, mut at: usize) -> impl Iterator<Item = Entry<'_>> {
+    /// Where the space and the NUL are when `bytes` start with a whole entry.
+    fn parse(bytes: &[u8]) -> Option<(usize, usize)> {
+        let space = memchr::memchr(b' ', bytes)?;
+        let nul = space + memchr::memchr(0, &bytes[space..])?;
+        (bytes.len() >= nul + 21).then_some((space, nul))
+    }
     std::iter::from_fn(move || {
-        let rest = tree.get(at..).filter(|r| !r.is_empty())?;
-        let space = memchr::memchr(b' ', rest)?;
-        let nul = space + memchr::memchr(0, &rest[space..])?;
-        let id = rest.get(nul + 1..nul + 21)?;
+        let chunk = tree.chunk(at);
+        let (bytes, (space, nul)) = match parse(chunk) {
+            Some((space, nul)) => (std::borrow::Cow::Borrowed(&chunk[..nul + 21]), (space, nul)),
+            None => {
+                // The entry goes on in the next pieces (or is cut short).
+                let mut owned = Vec::new();
+                loop {
+                    let more = tree.chunk(at + owned.len());
+                    if more.is_empty() {
+                        return None;
+                    }
+                    owned.extend_from_slice(more);
+                    if let Some((space, nul)) = parse(&owned) {
+                        owned.truncate(nul + 21);
+                        break (std::borrow::Cow::Owned(owned), (space, nul));
+                    }
+                }
+            }
+        };
         let entry = Entry {
             // Trees have mode 40000; submodules (160000) are not entered.
-            is_tree: &rest[..space] == b"40000",
-            name: &rest[space + 1..nul],
-            id,
+            is_tree: &bytes[..space] == b"40000",
+            name: (space + 1, nul),
+            bytes,
             start: at,
             end: at + nul + 21,
         };
-        at += nul + 21;
+        at = entry.end;
         Some(entry)
     })
 }
@@ -884,6 +909,7 @@ mod tests {
             ("a-b", false, 3),
             ("a0", false, 4),
         ]);
+        let tree = Rope::whole(tree);
         let e: Vec<Entry<'_>> = entries(&tree, 0).collect();
         assert_eq!(e.len(), 4);
         assert_eq!(git_order(&e[1], &e[0]), Less, "a.md before a/");
@@ -894,18 +920,46 @@ mod tests {
 
     #[test]
     fn entries_know_their_byte_ranges() {
-        let tree = raw(&[("x.md", false, 9), ("y", true, 8)]);
+        let bytes = raw(&[("x.md", false, 9), ("y", true, 8)]);
+        let tree = Rope::whole(bytes.clone());
         let e: Vec<Entry<'_>> = entries(&tree, 0).collect();
         assert_eq!(
             (e[0].start, e[0].end, e[1].start, e[1].end),
             (0, 32, 32, 60)
         );
-        assert_eq!((e[0].name, e[1].is_tree), (&b"x.md"[..], true));
+        assert_eq!((e[0].name(), e[1].is_tree), (&b"x.md"[..], true));
+        assert_eq!(e[1].id(), &[8; 20][..]);
+        let cut = Rope::whole(bytes[..40].to_vec());
+        assert_eq!(entries(&cut, 0).count(), 1, "a cut entry is not read");
+    }
+
+    #[test]
+    fn entries_are_read_across_the_pieces_of_a_rope() {
+        let bytes = raw(&[("x.md", false, 9), ("y", true, 8), ("z.md", false, 7)]);
+        let n = bytes.len() as u8; // 92: one-byte sizes
+        // Copy 0..20, insert 20..25 (the same bytes), copy the rest: the
+        // first entry's id and the second's mode span pieces.
+        let mut delta = vec![n, n, 0x90, 20, 5];
+        delta.extend_from_slice(&bytes[20..25]);
+        delta.extend_from_slice(&[0x91, 25, n - 25, 0x91, 30, 2]);
+        delta[1] = n + 2; // and two more bytes at the end: a cut entry
+        let base = Rope::whole(bytes.clone());
+        let rope = Rope::apply(&base, &Arc::new(delta)).expect("applies");
+        let flat = Rope::whole(bytes.clone());
+        let key = |e: Entry<'_>| {
+            (
+                e.name().to_vec(),
+                e.id().to_vec(),
+                e.is_tree,
+                e.start,
+                e.end,
+            )
+        };
         assert_eq!(
-            entries(&tree[..40], 0).count(),
-            1,
-            "a cut entry is not read"
+            entries(&rope, 0).map(key).collect::<Vec<_>>(),
+            entries(&flat, 0).map(key).collect::<Vec<_>>()
         );
+        assert_eq!(entries(&rope, 32).count(), 2, "from an entry boundary");
     }
 
     #[test]

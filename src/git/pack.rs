@@ -3,9 +3,9 @@
 //! The history compares the same few trees in thousands of versions; in a
 //! packed repository each version is a delta against another. gix resolves a
 //! delta chain into a growing buffer and copies bases in and out of its pack
-//! cache; here a resolved object is kept whole and shared (`Arc`), so each
-//! version costs one inflate of its delta and one pass that builds it from its
-//! base. Objects that are not in a pack (loose ones, alternates) and anything
+//! cache; here a resolved object is kept and shared (`Arc`), and a delta's
+//! result is a [`Rope`] of pieces of its base and of the delta, so each version
+//! costs one inflate of its delta and a few pieces, not a copy of the tree. Objects that are not in a pack (loose ones, alternates) and anything
 //! this reader does not understand go through gix.
 
 use std::collections::{HashMap, VecDeque};
@@ -16,6 +16,7 @@ use gix::ObjectId;
 use gix::odb::pack::data::entry::Header;
 use gix::prelude::Find;
 
+use super::rope::Rope;
 use super::{Error, error};
 
 /// The pack files of a repository, opened once and shared by the threads.
@@ -56,7 +57,7 @@ fn open_bundle(path: &Path, hash: gix::hash::Kind) -> Option<gix::odb::pack::Bun
 }
 
 /// An object's kind and bytes.
-pub type Object = (gix::objs::Kind, Arc<Vec<u8>>);
+pub type Object = (gix::objs::Kind, Arc<Rope>);
 
 /// Reads objects for one thread: its own inflater, scratch buffer and cache.
 pub struct Reader<'p> {
@@ -64,7 +65,6 @@ pub struct Reader<'p> {
     /// For what is not in a pack.
     repo: gix::Repository,
     inflate: gix::zlib::Inflate,
-    delta: Vec<u8>,
     cache: Clock,
 }
 
@@ -78,7 +78,6 @@ impl<'p> Reader<'p> {
             packs,
             repo,
             inflate: gix::zlib::Inflate::default(),
-            delta: Vec::new(),
             cache: Clock::new(cache_bytes),
         }
     }
@@ -95,7 +94,7 @@ impl<'p> Reader<'p> {
             .try_find(id, &mut buf)
             .map_err(|e| error("cannot read an object", e))?
             .map(|data| data.kind);
-        Ok(kind.map(|kind| (kind, Arc::new(buf))))
+        Ok(kind.map(|kind| (kind, Arc::new(Rope::whole(buf)))))
     }
 
     /// The object at `offset` in pack `pack`, resolving its delta chain from
@@ -137,7 +136,7 @@ impl<'p> Reader<'p> {
                     let mut bytes = vec![0; size(entry.decompressed_size)?];
                     file.decompress_entry(&entry, &mut self.inflate, &mut bytes)
                         .map_err(|e| error("cannot inflate a pack entry", e))?;
-                    let object = (kind, Arc::new(bytes));
+                    let object = (kind, Arc::new(Rope::whole(bytes)));
                     self.cache.put(pack, at, object.clone());
                     break object;
                 }
@@ -150,11 +149,12 @@ impl<'p> Reader<'p> {
         // of one tree are each other's bases, and the next commit's
         // trees are near).
         for (at, entry) in chain.into_iter().rev() {
-            self.delta.resize(size(entry.decompressed_size)?, 0);
-            file.decompress_entry(&entry, &mut self.inflate, &mut self.delta)
+            let mut delta = vec![0; size(entry.decompressed_size)?];
+            file.decompress_entry(&entry, &mut self.inflate, &mut delta)
                 .map_err(|e| error("cannot inflate a pack entry", e))?;
-            let bytes = apply(&object, &self.delta).ok_or_else(|| corrupt("a damaged delta"))?;
-            object = Arc::new(bytes);
+            let rope =
+                Rope::apply(&object, &Arc::new(delta)).ok_or_else(|| corrupt("a damaged delta"))?;
+            object = Arc::new(rope);
             self.cache.put(pack, at, (kind, object.clone()));
         }
         Ok((kind, object))
@@ -170,67 +170,6 @@ impl<'p> Reader<'p> {
 
 fn size(n: u64) -> Result<usize, Error> {
     usize::try_from(n).map_err(|_| Error("a pack entry too large for memory".into()))
-}
-
-/// Builds an object from its base and a git delta: two sizes (base, result)
-/// as little-endian base-128 numbers, then instructions that copy a range of
-/// the base or insert the bytes that follow them. `None` when the delta does
-/// not fit the base.
-pub fn apply(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
-    fn varint(d: &[u8], i: &mut usize) -> Option<usize> {
-        let mut n = 0usize;
-        let mut shift = 0;
-        loop {
-            let byte = *d.get(*i)?;
-            *i += 1;
-            n |= usize::from(byte & 0x7f).checked_shl(shift)?;
-            shift += 7;
-            if byte & 0x80 == 0 {
-                return Some(n);
-            }
-            if shift > 63 {
-                return None;
-            }
-        }
-    }
-    let mut i = 0;
-    if varint(delta, &mut i)? != base.len() {
-        return None;
-    }
-    let len = varint(delta, &mut i)?;
-    let mut out = Vec::with_capacity(len);
-    while let Some(&op) = delta.get(i) {
-        i += 1;
-        if op & 0x80 != 0 {
-            // Copy: which of 4 offset and 3 size bytes follow is in `op`'s bits.
-            let mut field = |bits: u8, first: u8| -> Option<usize> {
-                let mut n = 0usize;
-                for k in 0..bits {
-                    if op & (first << k) != 0 {
-                        n |= usize::from(*delta.get(i)?) << (8 * k);
-                        i += 1;
-                    }
-                }
-                Some(n)
-            };
-            let offset = field(4, 0x01)?;
-            let size = match field(3, 0x10)? {
-                0 => 0x10000,
-                n => n,
-            };
-            out.extend_from_slice(base.get(offset..offset.checked_add(size)?)?);
-        } else if op != 0 {
-            let end = i + usize::from(op);
-            out.extend_from_slice(delta.get(i..end)?);
-            i = end;
-        } else {
-            return None; // reserved
-        }
-        if out.len() > len {
-            return None;
-        }
-    }
-    (out.len() == len).then_some(out)
 }
 
 /// Resolved objects by (pack, offset), up to a number of bytes, evicted in
@@ -291,32 +230,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn deltas_copy_and_insert() {
-        let base = b"0123456789";
-        // base 10, result 7: copy 3 bytes at 2, insert "ab", copy 2 at 8.
-        let delta = [10, 7, 0x91, 2, 3, 2, b'a', b'b', 0x91, 8, 2];
-        assert_eq!(apply(base, &delta).as_deref(), Some(&b"234ab89"[..]));
-    }
-
-    #[test]
-    fn damaged_deltas_are_refused() {
-        let base = b"0123456789";
-        for delta in [
-            &[9, 1, 1, b'x'][..],        // wrong base size
-            &[10, 2, 1, b'x'][..],       // shorter than promised
-            &[10, 1, 2, b'x', b'y'][..], // longer than promised
-            &[10, 1, 0x91, 9, 5][..],    // copies past the base
-            &[10, 1, 3, b'x'][..],       // insert runs past the end
-            &[10, 1, 0][..],             // reserved instruction
-            &[10][..],                   // no result size
-        ] {
-            assert_eq!(apply(base, delta), None, "{delta:?}");
-        }
-    }
-
-    #[test]
     fn the_cache_keeps_what_was_used_and_stays_in_its_bytes() {
-        let object = |n: usize| (gix::objs::Kind::Tree, Arc::new(vec![0u8; n]));
+        let object = |n: usize| (gix::objs::Kind::Tree, Arc::new(Rope::whole(vec![0u8; n])));
         let mut cache = Clock::new(30);
         cache.put(0, 1, object(10));
         cache.put(0, 2, object(10));
