@@ -174,10 +174,10 @@ pub fn read(root: &Path) -> Result<Option<History>, Error> {
         return Ok(Some(history)); // no commits yet
     };
     history.head = Some(head.to_string());
-    let commits = walk(&repo, head)?;
+    let packs = pack::Packs::open(&repo);
+    let commits = walk(pack::Reader::new(&packs, repo.clone(), 0), head)?;
     let cache_file = repo.git_dir().join(CACHE_FILE);
     let mut cache = Cache::read(&cache_file, &history.prefix);
-    let packs = pack::Packs::open(&repo);
     let sync = repo.into_sync();
     let prefix: Vec<Vec<u8>> = history
         .prefix
@@ -350,25 +350,20 @@ struct Node {
 }
 
 /// Every commit reachable from `head`, children before parents.
-fn walk(repo: &gix::Repository, head: ObjectId) -> Result<Vec<Node>, Error> {
+fn walk(mut objects: pack::Reader<'_>, head: ObjectId) -> Result<Vec<Node>, Error> {
     let mut index: HashMap<ObjectId, usize> = HashMap::new();
     let mut nodes: Vec<Node> = Vec::new();
     let mut parent_ids: Vec<Vec<ObjectId>> = Vec::new();
     let mut queue = vec![head];
-    let mut buf = Vec::new();
     while let Some(id) = queue.pop() {
         if index.contains_key(&id) {
             continue;
         }
-        let Some(data) = repo
-            .objects
-            .try_find(&id, &mut buf)
-            .map_err(|e| error("cannot read a commit", e))?
-        else {
+        let Some((_, data)) = objects.find(&id)? else {
             continue; // beyond a shallow boundary
         };
-        let parsed =
-            parse_commit(data.data).ok_or_else(|| Error(format!("cannot parse commit {id}")))?;
+        let parsed = parse_commit(&data.bytes())
+            .ok_or_else(|| Error(format!("cannot parse commit {id}")))?;
         index.insert(id, nodes.len());
         queue.extend(parsed.parents.iter().copied());
         parent_ids.push(parsed.parents.clone());
@@ -443,34 +438,39 @@ struct ParsedCommit {
 
 /// Reads the headers and the first message line of a commit object.
 fn parse_commit(data: &[u8]) -> Option<ParsedCommit> {
-    let text = String::from_utf8_lossy(data);
-    let (headers, message) = text.split_once("\n\n").unwrap_or((&text, ""));
+    let (headers, message) = match memchr::memmem::find(data, b"\n\n") {
+        Some(at) => (&data[..at], &data[at + 2..]),
+        None => (data, &[][..]),
+    };
     let mut tree = None;
     let mut parents = Vec::new();
     let mut author = String::new();
     let mut time = 0;
-    for line in headers.lines() {
-        if let Some(hex) = line.strip_prefix("tree ") {
-            tree = ObjectId::from_hex(hex.trim().as_bytes()).ok();
-        } else if let Some(hex) = line.strip_prefix("parent ") {
-            parents.push(ObjectId::from_hex(hex.trim().as_bytes()).ok()?);
-        } else if let Some(sig) = line.strip_prefix("author ") {
+    for line in headers.split(|&b| b == b'\n') {
+        if let Some(hex) = line.strip_prefix(b"tree ") {
+            tree = ObjectId::from_hex(hex.trim_ascii()).ok();
+        } else if let Some(hex) = line.strip_prefix(b"parent ") {
+            parents.push(ObjectId::from_hex(hex.trim_ascii()).ok()?);
+        } else if let Some(sig) = line.strip_prefix(b"author ") {
             // `Name <email> 1700000000 +0100`
-            let (name, rest) = sig.split_once(" <").unwrap_or((sig, ""));
-            author = name.trim().to_string();
-            time = rest
-                .rsplit_once("> ")
-                .and_then(|(_, when)| when.split_whitespace().next())
-                .and_then(|s| s.parse().ok())
+            let (name, rest) = match memchr::memmem::find(sig, b" <") {
+                Some(at) => (&sig[..at], &sig[at..]),
+                None => (sig, &[][..]),
+            };
+            author = String::from_utf8_lossy(name.trim_ascii()).into_owned();
+            time = memchr::memmem::rfind(rest, b"> ")
+                .and_then(|at| rest[at + 2..].split(|&b| b == b' ').next())
+                .and_then(|s| std::str::from_utf8(s).ok()?.parse().ok())
                 .unwrap_or(0);
         }
     }
+    let summary = message.split(|&b| b == b'\n').next().unwrap_or(&[]);
     Some(ParsedCommit {
         tree: tree?,
         parents,
         author,
         time,
-        summary: message.lines().next().unwrap_or("").trim().to_string(),
+        summary: String::from_utf8_lossy(summary.trim_ascii()).into_owned(),
     })
 }
 
@@ -536,7 +536,7 @@ impl<V> Default for Recent<V> {
 
 impl<V: Clone> Recent<V> {
     /// Values per generation.
-    const GENERATION: usize = 32;
+    const GENERATION: usize = 256;
 
     fn get(&mut self, id: &ObjectId) -> Option<V> {
         if let Some(v) = self.newer.get(id) {

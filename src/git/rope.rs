@@ -99,6 +99,15 @@ impl Rope {
         Some(())
     }
 
+    /// The bytes in one slice: borrowed when the rope is one piece.
+    pub fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self.pieces.as_slice() {
+            [] => std::borrow::Cow::Borrowed(&[]),
+            [one] => std::borrow::Cow::Borrowed(one.bytes()),
+            _ => std::borrow::Cow::Owned(self.to_vec()),
+        }
+    }
+
     /// One contiguous copy of the bytes.
     pub fn to_vec(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.len);
