@@ -84,9 +84,88 @@ impl<'p> Reader<'p> {
 
     /// The object `id`, or `None` when the repository does not have it.
     pub fn find(&mut self, id: &ObjectId) -> Result<Option<Object>, Error> {
-        if let Some((pack, offset)) = self.packs.locate(id) {
-            return self.at(pack, offset, 0).map(Some);
+        match self.packs.locate(id) {
+            Some((pack, offset)) => self.at(pack, offset).map(Some),
+            None => self.loose(id),
         }
+    }
+
+    /// The object at `offset` in pack `pack`, resolving its delta chain from
+    /// the nearest object the cache holds (or the chain's base), without
+    /// recursion: a chain may pass from pack to pack through bases named by id.
+    fn at(&mut self, pack: usize, offset: u64) -> Result<Object, Error> {
+        let packs: &'p Packs = self.packs;
+        let corrupt = |pack: usize, what: &str| {
+            Error(format!(
+                "{}: {what}",
+                packs.bundles[pack].pack.path().display()
+            ))
+        };
+        let mut chain = Vec::new();
+        let (mut pack, mut at) = (pack, offset);
+        let (kind, mut object) = loop {
+            if let Some(found) = self.cache.get(pack, at) {
+                break found;
+            }
+            if chain.len() > MAX_CHAIN {
+                return Err(corrupt(pack, "a delta chain too long (or a loop)"));
+            }
+            let file = &packs.bundles[pack].pack;
+            let entry = file
+                .entry(at)
+                .map_err(|e| error("cannot read a pack entry", e))?;
+            let len = size(file, &entry)?;
+            match entry.header {
+                Header::OfsDelta { base_distance } => {
+                    let base = entry
+                        .checked_base_pack_offset(base_distance)
+                        .ok_or_else(|| corrupt(pack, "a delta's base lies before the pack"))?;
+                    chain.push((pack, at, entry, len));
+                    at = base;
+                }
+                Header::RefDelta { base_id } => {
+                    chain.push((pack, at, entry, len));
+                    match packs.locate(&base_id) {
+                        Some(found) => (pack, at) = found,
+                        None => {
+                            break self
+                                .loose(&base_id)?
+                                .ok_or_else(|| corrupt(pack, "a delta's base is missing"))?;
+                        }
+                    }
+                }
+                header => {
+                    let kind = header
+                        .as_kind()
+                        .ok_or_else(|| corrupt(pack, "an unknown object type"))?;
+                    let mut bytes = vec![0; len];
+                    file.decompress_entry(&entry, &mut self.inflate, &mut bytes)
+                        .map_err(|e| error("cannot inflate a pack entry", e))?;
+                    let object = (kind, Arc::new(Rope::whole(bytes)));
+                    self.cache.put(pack, at, object.clone());
+                    break object;
+                }
+            }
+        };
+        // Apply the deltas, base first, keeping each version (the versions
+        // of one tree are each other's bases, and the next commit's
+        // trees are near).
+        for (pack, at, entry, len) in chain.into_iter().rev() {
+            let mut delta = vec![0; len];
+            packs.bundles[pack]
+                .pack
+                .decompress_entry(&entry, &mut self.inflate, &mut delta)
+                .map_err(|e| error("cannot inflate a pack entry", e))?;
+            let rope = Rope::apply(&object, &Arc::new(delta))
+                .ok_or_else(|| corrupt(pack, "a damaged delta"))?;
+            object = Arc::new(rope);
+            self.cache.put(pack, at, (kind, object.clone()));
+        }
+        Ok((kind, object))
+    }
+
+    /// An object that is not in a pack, through gix.
+    fn loose(&mut self, id: &ObjectId) -> Result<Option<Object>, Error> {
         let mut buf = Vec::new();
         let kind = self
             .repo
@@ -96,80 +175,25 @@ impl<'p> Reader<'p> {
             .map(|data| data.kind);
         Ok(kind.map(|kind| (kind, Arc::new(Rope::whole(buf)))))
     }
-
-    /// The object at `offset` in pack `pack`, resolving its delta chain from
-    /// the nearest object the cache holds (or the chain's base).
-    fn at(&mut self, pack: usize, offset: u64, depth: usize) -> Result<Object, Error> {
-        let packs: &'p Packs = self.packs;
-        let file = &packs.bundles[pack].pack;
-        let corrupt = |what: &str| Error(format!("{}: {what}", file.path().display()));
-        let mut chain = Vec::new();
-        let mut at = offset;
-        let (kind, mut object) = loop {
-            if let Some(found) = self.cache.get(pack, at) {
-                break found;
-            }
-            let entry = file
-                .entry(at)
-                .map_err(|e| error("cannot read a pack entry", e))?;
-            match entry.header {
-                Header::OfsDelta { base_distance } => {
-                    let base = entry
-                        .checked_base_pack_offset(base_distance)
-                        .ok_or_else(|| corrupt("a delta's base lies before the pack"))?;
-                    chain.push((at, entry));
-                    at = base;
-                }
-                Header::RefDelta { base_id } => {
-                    chain.push((at, entry));
-                    if depth > MAX_CHAIN {
-                        return Err(corrupt("delta bases refer to each other"));
-                    }
-                    break self
-                        .find_base(&base_id, depth + 1)?
-                        .ok_or_else(|| corrupt("a delta's base is missing"))?;
-                }
-                header => {
-                    let kind = header
-                        .as_kind()
-                        .ok_or_else(|| corrupt("unknown object type"))?;
-                    let mut bytes = vec![0; size(entry.decompressed_size)?];
-                    file.decompress_entry(&entry, &mut self.inflate, &mut bytes)
-                        .map_err(|e| error("cannot inflate a pack entry", e))?;
-                    let object = (kind, Arc::new(Rope::whole(bytes)));
-                    self.cache.put(pack, at, object.clone());
-                    break object;
-                }
-            }
-            if chain.len() > MAX_CHAIN {
-                return Err(corrupt("delta chain too long"));
-            }
-        };
-        // Apply the deltas, base first, keeping each version (the versions
-        // of one tree are each other's bases, and the next commit's
-        // trees are near).
-        for (at, entry) in chain.into_iter().rev() {
-            let mut delta = vec![0; size(entry.decompressed_size)?];
-            file.decompress_entry(&entry, &mut self.inflate, &mut delta)
-                .map_err(|e| error("cannot inflate a pack entry", e))?;
-            let rope =
-                Rope::apply(&object, &Arc::new(delta)).ok_or_else(|| corrupt("a damaged delta"))?;
-            object = Arc::new(rope);
-            self.cache.put(pack, at, (kind, object.clone()));
-        }
-        Ok((kind, object))
-    }
-
-    fn find_base(&mut self, id: &ObjectId, depth: usize) -> Result<Option<Object>, Error> {
-        match self.packs.locate(id) {
-            Some((pack, offset)) => self.at(pack, offset, depth).map(Some),
-            None => self.find(id),
-        }
-    }
 }
 
-fn size(n: u64) -> Result<usize, Error> {
-    usize::try_from(n).map_err(|_| Error("a pack entry too large for memory".into()))
+/// The size an entry inflates to, refused when its compressed bytes could
+/// not hold it (zlib expands at most about 1032 to 1), so a damaged header
+/// cannot ask for any amount of memory.
+fn size(
+    file: &gix::odb::pack::data::File,
+    entry: &gix::odb::pack::data::Entry,
+) -> Result<usize, Error> {
+    let available = (file.data_len() as u64).saturating_sub(entry.data_offset);
+    usize::try_from(entry.decompressed_size)
+        .ok()
+        .filter(|&n| n as u64 <= available.saturating_mul(1032).saturating_add(64))
+        .ok_or_else(|| {
+            Error(format!(
+                "{}: a pack entry larger than its pack allows",
+                file.path().display()
+            ))
+        })
 }
 
 /// Resolved objects by (pack, offset), up to a number of bytes, evicted in

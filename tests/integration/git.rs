@@ -559,48 +559,28 @@ fn a_packed_repository_with_delta_chains_has_the_same_history_as_loose_objects()
     site.build_ok();
     let loose = files(&root.join("public"));
 
-    git(
-        &root,
-        "Dana Okafor",
-        "2026-03-01T09:00:00Z",
-        &["repack", "-q", "-adf", "--depth=50", "--window=50"],
-    );
-    git(
-        &root,
-        "Dana Okafor",
-        "2026-03-01T09:00:00Z",
-        &["prune-packed"],
-    );
-    let packs: Vec<_> = std::fs::read_dir(root.join(".git/objects/pack"))
-        .expect("pack folder")
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "idx"))
-        .collect();
-    assert_eq!(packs.len(), 1);
-    let listing = Command::new("git")
-        .args(["verify-pack", "-v"])
-        .arg(packs[0].path())
-        .output()
-        .expect("git verify-pack");
-    let deltified_trees = String::from_utf8_lossy(&listing.stdout)
-        .lines()
-        .filter(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            f.get(1) == Some(&"tree") && f.len() == 7
-        })
-        .count();
+    let git_at = |args: &[&str]| git(&root, "Dana Okafor", "2026-03-01T09:00:00Z", args);
+    let rebuild = || {
+        std::fs::remove_file(root.join(".git/handbook-history")).expect("cache");
+        site.build_ok();
+        files(&root.join("public"))
+    };
+
+    // One pack, deltas by offset.
+    git_at(&["repack", "-q", "-adf", "--depth=50", "--window=50"]);
+    git_at(&["prune-packed"]);
+    let deltas = pack_deltas(&root);
     assert!(
-        deltified_trees > 10,
-        "the pack has tree deltas to resolve: {deltified_trees}"
+        deltas.0 > 10,
+        "tree deltas by offset to resolve: {deltas:?}"
     );
-    std::fs::remove_file(root.join(".git/handbook-history")).expect("cache");
-    site.build_ok();
     assert!(
-        files(&root.join("public")) == loose,
+        rebuild() == loose,
         "same site from the pack as from loose objects"
     );
 
-    // A commit on top is a loose object again, read through gix.
+    // Commits on top are loose objects, read through gix; packed, they are
+    // a second pack.
     write(&name(5), "# Choose option 5\n\nWe chose it, twice.\n");
     commit(
         &root,
@@ -609,6 +589,55 @@ fn a_packed_repository_with_delta_chains_has_the_same_history_as_loose_objects()
         "Choose it twice",
     );
     site.build_ok();
+    let mixed = files(&root.join("public"));
+    assert!(mixed != loose);
+    git_at(&["repack", "-q", "-d"]);
+    git_at(&["prune-packed"]);
+    assert_eq!(pack_deltas(&root).2, 2, "two packs");
+    assert!(rebuild() == mixed, "same site from two packs");
+
+    // Deltas naming their base by id (as packs for old clients have).
+    git_at(&[
+        "-c",
+        "repack.useDeltaBaseOffset=false",
+        "repack",
+        "-q",
+        "-adf",
+        "--depth=50",
+        "--window=50",
+    ]);
+    git_at(&["prune-packed"]);
+    let deltas = pack_deltas(&root);
+    assert!(
+        deltas.1 > 10 && deltas.0 == 0,
+        "tree deltas by id to resolve: {deltas:?}"
+    );
+    assert!(rebuild() == mixed, "same site from deltas by id");
     let page = site.read("public/decisions/0005-choose-option-5/index.html");
     assert!(page.contains("2 days ago</time> by Sam Ortiz"), "{page}");
+}
+
+/// Delta entries by offset and by id in the repository's packs, and the
+/// number of packs.
+fn pack_deltas(root: &Path) -> (usize, usize, usize) {
+    use gix::odb::pack::data::entry::Header;
+    let (mut by_offset, mut by_id, mut packs) = (0, 0, 0);
+    for e in std::fs::read_dir(root.join(".git/objects/pack"))
+        .expect("pack folder")
+        .flatten()
+    {
+        if e.path().extension().is_none_or(|x| x != "idx") {
+            continue;
+        }
+        packs += 1;
+        let bundle = gix::odb::pack::Bundle::at(e.path(), gix::hash::Kind::Sha1).expect("pack");
+        for entry in bundle.index.iter() {
+            match bundle.pack.entry(entry.pack_offset).expect("entry").header {
+                Header::OfsDelta { .. } => by_offset += 1,
+                Header::RefDelta { .. } => by_id += 1,
+                _ => {}
+            }
+        }
+    }
+    (by_offset, by_id, packs)
 }
