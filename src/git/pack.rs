@@ -4,9 +4,10 @@
 //! packed repository each version is a delta against another. gix resolves a
 //! delta chain into a growing buffer and copies bases in and out of its pack
 //! cache; here a resolved object is kept and shared (`Arc`), and a delta's
-//! result is a [`Rope`] of pieces of its base and of the delta, so each version
-//! costs one inflate of its delta and a few pieces, not a copy of the tree. Objects that are not in a pack (loose ones, alternates) and anything
-//! this reader does not understand go through gix.
+//! result is a [`Rope`] of pieces of its base and of the delta, so each
+//! version costs one inflate of its delta and a few pieces, not a copy of the
+//! tree. Objects that are not in a pack (loose ones, alternates) go through
+//! gix.
 
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
@@ -43,12 +44,16 @@ impl Packs {
         Packs { bundles }
     }
 
-    /// Where `id` is: (pack, offset in it).
-    fn locate(&self, id: &ObjectId) -> Option<(usize, u64)> {
-        self.bundles.iter().enumerate().find_map(|(i, b)| {
+    /// Where `id` is: (pack, offset in it). Pack `first` is asked first: the
+    /// objects one reader asks for in a row are mostly in the same pack, and a
+    /// repository may have dozens of packs between two `gc`s.
+    fn locate(&self, id: &ObjectId, first: usize) -> Option<(usize, u64)> {
+        let at = |i: usize| {
+            let b = self.bundles.get(i)?;
             let at = b.index.lookup(id)?;
             Some((i, b.index.pack_offset_at_index(at)))
-        })
+        };
+        at(first).or_else(|| (0..self.bundles.len()).filter(|&i| i != first).find_map(at))
     }
 }
 
@@ -59,13 +64,15 @@ fn open_bundle(path: &Path, hash: gix::hash::Kind) -> Option<gix::odb::pack::Bun
 /// An object's kind and bytes.
 pub type Object = (gix::objs::Kind, Arc<Rope>);
 
-/// Reads objects for one thread: its own inflater, scratch buffer and cache.
+/// Reads objects for one thread: its own inflater and cache.
 pub struct Reader<'p> {
     packs: &'p Packs,
     /// For what is not in a pack.
     repo: gix::Repository,
     inflate: gix::zlib::Inflate,
     cache: Clock,
+    /// The pack the last object was found in.
+    last_pack: usize,
 }
 
 /// Longest delta chain followed (git writes at most 50 by default, 4095 at
@@ -78,13 +85,14 @@ impl<'p> Reader<'p> {
             packs,
             repo,
             inflate: gix::zlib::Inflate::default(),
+            last_pack: 0,
             cache: Clock::new(cache_bytes),
         }
     }
 
     /// The object `id`, or `None` when the repository does not have it.
     pub fn find(&mut self, id: &ObjectId) -> Result<Option<Object>, Error> {
-        match self.packs.locate(id) {
+        match self.locate(id) {
             Some((pack, offset)) => self.at(pack, offset).map(Some),
             None => self.loose(id),
         }
@@ -125,7 +133,7 @@ impl<'p> Reader<'p> {
                 }
                 Header::RefDelta { base_id } => {
                     chain.push((pack, at, entry, len));
-                    match packs.locate(&base_id) {
+                    match self.locate(&base_id) {
                         Some(found) => (pack, at) = found,
                         None => {
                             break self
@@ -162,6 +170,12 @@ impl<'p> Reader<'p> {
             self.cache.put(pack, at, (kind, object.clone()));
         }
         Ok((kind, object))
+    }
+
+    fn locate(&mut self, id: &ObjectId) -> Option<(usize, u64)> {
+        let found = self.packs.locate(id, self.last_pack)?;
+        self.last_pack = found.0;
+        Some(found)
     }
 
     /// An object that is not in a pack, through gix.
