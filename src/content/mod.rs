@@ -163,15 +163,25 @@ pub fn load_page(
             return (None, vec![d]);
         }
     };
+    match page_from_source(rel, source, is_section_index) {
+        Ok((page, diagnostics)) => (Some(page), diagnostics),
+        Err(d) => (None, vec![d]),
+    }
+}
+
+/// A page from its text (a file's, or an older version's from git); `Err`
+/// when it cannot be a page at all.
+pub fn page_from_source(
+    rel: &str,
+    source: String,
+    is_section_index: bool,
+) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
     // A byte-order mark is invisible in editors; don't let it hide front matter.
     let source = match source.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => source,
     };
-    let split = match frontmatter::split(rel, &source) {
-        Ok(s) => s,
-        Err(d) => return (None, vec![d]),
-    };
+    let split = frontmatter::split(rel, &source)?;
     let (front, diagnostics) = frontmatter::parse(rel, &source, &split);
     let url = page_url(rel, is_section_index, front.slug.as_deref());
     let page = Page {
@@ -185,7 +195,7 @@ pub fn load_page(
         is_section_index,
         diagnostics: Vec::new(),
     };
-    (Some(page), diagnostics)
+    Ok((page, diagnostics))
 }
 
 /// The URL of a page: its folders slugified, then its own slug, as a folder.

@@ -36,6 +36,18 @@ pub struct FileHistory {
     /// Authors by number of commits, most first (ties by name).
     pub authors: Vec<(String, u32)>,
     pub commits: u32,
+    /// Its contents after each commit that changed it, newest first: (index
+    /// in [`History::log`], blob id).
+    pub versions: Vec<(u32, ObjectId)>,
+}
+
+/// A commit that changed handbook files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Logged {
+    /// Abbreviated, as links show it.
+    pub id: String,
+    pub time: i64,
+    pub author: String,
 }
 
 /// One commit of the recent-changes list.
@@ -57,6 +69,8 @@ pub struct History {
     pub files: HashMap<String, FileHistory>,
     /// Newest first, at most [`RECENT`].
     pub recent: Vec<Commit>,
+    /// Every commit that changed handbook files, newest first.
+    pub log: Vec<Logged>,
     /// True for a shallow clone: the history is cut short.
     pub shallow: bool,
     /// The handbook folder relative to the repository's root (`""` or `docs/handbook/`).
@@ -146,6 +160,49 @@ pub fn head_blobs(root: &Path) -> Option<HashMap<String, ObjectId>> {
     }
     Some(blobs)
 }
+
+/// Reads the blobs `ids` of the repository around `root`, in parallel, and
+/// gives what a function made by `make` (one per thread, so it may keep
+/// state) makes of each; blobs it does not have are left out. Ids of one
+/// file's versions next to each other read fastest: they are each other's
+/// deltas.
+pub fn read_blobs<T: Send, F: FnMut(&[u8]) -> T>(
+    root: &Path,
+    ids: &[ObjectId],
+    make: impl Fn() -> F + Sync,
+) -> Result<HashMap<ObjectId, T>, Error> {
+    let Some(repo) = open(root) else {
+        return Ok(HashMap::new());
+    };
+    let packs = pack::Packs::open(&repo);
+    let sync = repo.into_sync();
+    let per_thread = ids
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(1);
+    let read: Vec<Result<Vec<(ObjectId, T)>, Error>> = ids
+        .par_chunks(per_thread)
+        .map(|run| {
+            let mut objects = pack::Reader::new(&packs, sync.to_thread_local(), BLOB_CACHE);
+            let mut f = make();
+            let mut out = Vec::with_capacity(run.len());
+            for id in run {
+                if let Some((gix::objs::Kind::Blob, data)) = objects.find(id)? {
+                    out.push((*id, f(&data.bytes())));
+                }
+            }
+            Ok(out)
+        })
+        .collect();
+    let mut found = HashMap::with_capacity(ids.len());
+    for run in read {
+        found.extend(run?);
+    }
+    Ok(found)
+}
+
+/// Bytes of resolved blobs each thread keeps as delta bases.
+const BLOB_CACHE: usize = 16 * 1024 * 1024;
 
 /// Reads the history of the handbook at `root`; `Ok(None)` when it is not in
 /// a repository.
@@ -830,6 +887,12 @@ fn attribute(
             continue;
         }
         let mut paths = Vec::with_capacity(changes.len());
+        let logged = history.log.len() as u32;
+        history.log.push(Logged {
+            id: commit.id.to_hex_with_len(10).to_string(),
+            time: commit.time,
+            author: commit.author.clone(),
+        });
         let added: HashMap<ObjectId, &str> = changes
             .iter()
             .filter(|c| c.before.is_none())
@@ -856,6 +919,9 @@ fn attribute(
             }
             file.created = commit.time;
             file.commits += 1;
+            if let Some(blob) = change.after {
+                file.versions.push((logged, blob));
+            }
             *by_author
                 .entry(name.clone())
                 .or_default()

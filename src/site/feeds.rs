@@ -55,6 +55,8 @@ struct Entry {
     title: String,
     /// Site URL of the page it is about.
     url: String,
+    /// Told apart from other entries about the same page by this fragment.
+    fragment: Option<String>,
     updated: String,
     author: Option<String>,
     summary: String,
@@ -125,48 +127,85 @@ impl Renderer<'_> {
                     .map(|c| Entry {
                         title: c.summary.clone(),
                         url: format!("{CHANGES_URL}#c-{}", c.id),
+                        fragment: None,
                         updated: rfc3339(c.time),
                         author: Some(c.author.clone()),
                         summary: c.paths.join(", "),
                     })
                     .collect()
+            } else if feed == DECISIONS {
+                self.decision_entries()
             } else {
-                let pages: Vec<usize> = if feed == DECISIONS {
-                    site.model.adrs.keys().copied().collect()
-                } else {
-                    (0..site.pages.len())
-                        .filter(|&p| site.model.kind(p) == Kind::Aar)
-                        .collect()
-                };
-                pages
-                    .into_iter()
-                    .filter_map(|p| {
-                        let (updated, author) = self.updated(p)?;
-                        let title = match site.model.adrs.get(&p) {
-                            Some(adr) => format!(
-                                "{}: {} ({})",
-                                adr.number
-                                    .map_or_else(|| "ADR".to_string(), |n| format!("ADR {n:04}")),
-                                self.titles[p],
-                                adr.status.map_or("no status", Status::name)
-                            ),
-                            None => self.titles[p].clone(),
-                        };
-                        Some(Entry {
-                            title,
-                            url: site.pages[p].url.clone(),
-                            updated,
-                            author,
-                            summary: site.pages[p].front.description.clone().unwrap_or_default(),
-                        })
-                    })
+                (0..site.pages.len())
+                    .filter(|&p| site.model.kind(p) == Kind::Aar)
+                    .filter_map(|p| self.page_entry(p, self.titles[p].clone()))
                     .collect()
             };
             // Newest first; ties by URL, so the order never depends on maps.
-            entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.url.cmp(&b.url)));
+            entries.sort_by(|a, b| {
+                (b.updated.cmp(&a.updated))
+                    .then_with(|| a.url.cmp(&b.url))
+                    .then_with(|| b.fragment.cmp(&a.fragment))
+            });
             out.push((format!("{FEEDS_DIR}{}", feed.1), self.atom(feed, &entries)));
         }
         out
+    }
+
+    /// An entry for a page as it is now: dated by its last change.
+    fn page_entry(&self, p: usize, title: String) -> Option<Entry> {
+        let (updated, author) = self.updated(p)?;
+        let page = &self.site.pages[p];
+        Some(Entry {
+            title,
+            url: page.url.clone(),
+            fragment: None,
+            updated,
+            author,
+            summary: page.front.description.clone().unwrap_or_default(),
+        })
+    }
+
+    /// The decisions feed: an entry when a record was committed and one each
+    /// time a commit changed its status; a record with no committed versions
+    /// has one entry, as it is now.
+    fn decision_entries(&self) -> Vec<Entry> {
+        let site = self.site;
+        let status = |s: Option<Status>| s.map_or("no status", Status::name);
+        let label = |p: usize| {
+            let number = site.model.adrs.get(&p).and_then(|a| a.number);
+            let number = number.map_or_else(|| "ADR".to_string(), |n| format!("ADR {n:04}"));
+            format!("{number}: {}", self.titles[p])
+        };
+        let mut entries = Vec::new();
+        let mut with_events = std::collections::HashSet::new();
+        let log = site.history.as_ref().map_or(&[][..], |h| h.log.as_slice());
+        for event in &site.decisions {
+            let Some(commit) = log.get(event.commit as usize) else {
+                continue;
+            };
+            with_events.insert(event.page);
+            let what = match event.previous {
+                None => format!("recorded, {}", status(event.status)),
+                Some(before) => format!("{} → {}", status(before), status(event.status)),
+            };
+            let page = &site.pages[event.page];
+            entries.push(Entry {
+                title: format!("{} ({what})", label(event.page)),
+                url: page.url.clone(),
+                fragment: Some(format!("c-{}", commit.id)),
+                updated: rfc3339(commit.time),
+                author: Some(commit.author.clone()),
+                summary: page.front.description.clone().unwrap_or_default(),
+            });
+        }
+        for (&p, adr) in &site.model.adrs {
+            if !with_events.contains(&p) {
+                let title = format!("{} ({})", label(p), status(adr.status));
+                entries.extend(self.page_entry(p, title));
+            }
+        }
+        entries
     }
 
     fn atom(&self, (title, file): Feed, entries: &[Entry]) -> String {
@@ -191,9 +230,13 @@ impl Renderer<'_> {
             escape(&href("")),
         );
         for e in entries {
-            // A page's URL, or the recent-changes page with the commit id:
-            // both stay the same from build to build.
-            let id = href(&e.url);
+            // A page's URL (with the commit for one of its events), or the
+            // recent-changes page with the commit id: the same from build to
+            // build.
+            let id = match &e.fragment {
+                Some(fragment) => format!("{}#{fragment}", href(&e.url)),
+                None => href(&e.url),
+            };
             xml.push_str(&format!(
                 "<entry>\n<title>{}</title>\n<id>{}</id>\n<link href=\"{}\"/>\n<updated>{}</updated>\n",
                 escape(&e.title),

@@ -117,7 +117,52 @@ pub struct Site {
     pub history: Option<crate::git::History>,
     /// The repository's CODEOWNERS, when it has one.
     codeowners: Option<crate::codeowners::CodeOwners>,
+    /// Each decision record's status as the commits left it (rebuilt with
+    /// the model).
+    pub decisions: Vec<DecisionEvent>,
+    /// The status read from each committed version of a decision record,
+    /// by blob id (kept, so rebuilding the model reads only new versions).
+    statuses: HashMap<gix::ObjectId, Option<kinds::adr::Status>>,
     pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// A decision record's status as one commit left it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecisionEvent {
+    pub page: usize,
+    /// Index in the history's log.
+    pub commit: u32,
+    pub status: Option<kinds::adr::Status>,
+    /// The status before; `None` when the commit recorded the decision.
+    pub previous: Option<Option<kinds::adr::Status>>,
+}
+
+/// The status of a decision record's text (an older version's, from git).
+/// A status in the front matter wins over the body, so versions with the
+/// same front matter as one whose front matter had a status have that
+/// status: `known` keeps those by front matter, and most versions (edits to
+/// the body) are never parsed.
+fn status_of(
+    bytes: &[u8],
+    known: &mut HashMap<Vec<u8>, Option<kinds::adr::Status>>,
+) -> Option<kinds::adr::Status> {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let front = content::frontmatter::split("decision.md", text)
+        .ok()
+        .filter(|split| split.format.is_some())
+        .map(|split| &text.as_bytes()[..split.body_start]);
+    if let Some(status) = front.and_then(|front| known.get(front)) {
+        return *status;
+    }
+    let (page, _) = content::page_from_source("decision.md", text.to_string(), false).ok()?;
+    let status = kinds::adr::parse(&page).0.status;
+    if let Some(front) = front
+        && page.front.extra_fields.get("status").is_some()
+    {
+        known.insert(front.to_vec(), status);
+    }
+    status
 }
 
 /// What [`Site::render`] did and found.
@@ -278,9 +323,16 @@ impl Site {
             kind_diagnostics,
             history,
             codeowners,
+            decisions: Vec::new(),
+            statuses: HashMap::new(),
             timings,
         };
         site.kind_diagnostics.extend(site.codeowner_diagnostics());
+        let t = Instant::now();
+        site.update_decisions();
+        if site.history.is_some() {
+            site.timings.push(("decision history", t.elapsed()));
+        }
         diagnostics.extend(site.check_outputs());
         site.general_diagnostics = diagnostics;
         Ok(site)
@@ -327,6 +379,63 @@ impl Site {
         self.model = model;
         self.kind_diagnostics = diagnostics;
         self.kind_diagnostics.extend(self.codeowner_diagnostics());
+        self.update_decisions();
+    }
+
+    /// Works out [`Site::decisions`] from the history: every committed
+    /// version of each decision record is read (once; the statuses are
+    /// kept) for its status, and a record's first version and each change
+    /// of status make an event.
+    fn update_decisions(&mut self) {
+        self.decisions.clear();
+        let Some(history) = &self.history else {
+            return;
+        };
+        let mut adrs: Vec<usize> = self.model.adrs.keys().copied().collect();
+        adrs.sort_unstable();
+        let versions = |p: usize| {
+            history
+                .files
+                .get(&self.pages[p].source_path)
+                .map_or(&[][..], |f| f.versions.as_slice())
+        };
+        let mut wanted: Vec<gix::ObjectId> = Vec::new();
+        let mut seen = HashSet::new();
+        for &p in &adrs {
+            for (_, blob) in versions(p) {
+                if !self.statuses.contains_key(blob) && seen.insert(*blob) {
+                    wanted.push(*blob);
+                }
+            }
+        }
+        if !wanted.is_empty() {
+            // Unreadable versions make no events; the feed then has the
+            // record's current state.
+            let read = crate::git::read_blobs(&self.root, &wanted, || {
+                let mut known = HashMap::new();
+                move |bytes: &[u8]| status_of(bytes, &mut known)
+            });
+            if let Ok(read) = read {
+                self.statuses.extend(read);
+            }
+        }
+        for &p in &adrs {
+            let mut last: Option<Option<kinds::adr::Status>> = None;
+            for &(commit, blob) in versions(p).iter().rev() {
+                let Some(&status) = self.statuses.get(&blob) else {
+                    continue;
+                };
+                if last != Some(status) {
+                    self.decisions.push(DecisionEvent {
+                        page: p,
+                        commit,
+                        status,
+                        previous: last,
+                    });
+                }
+                last = Some(status);
+            }
+        }
     }
 
     /// A warning for each runbook whose `owner` CODEOWNERS disagrees with.
@@ -560,4 +669,50 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
         written,
         timings: site.timings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kinds::adr::Status;
+
+    #[test]
+    fn an_older_version_status_comes_from_front_matter_then_body() {
+        let mut known = HashMap::new();
+        let toml = "+++\ntitle = \"Queues\"\nstatus = \"proposed\"\n+++\nWe queue.\n";
+        assert_eq!(
+            status_of(toml.as_bytes(), &mut known),
+            Some(Status::Proposed)
+        );
+        assert_eq!(
+            known.len(),
+            1,
+            "a front-matter status is kept by its front matter"
+        );
+        // The same front matter with another body (even one naming a status):
+        // front matter wins, so the kept status is right.
+        let edited = "+++\ntitle = \"Queues\"\nstatus = \"proposed\"\n+++\n* Status: accepted\n";
+        assert_eq!(
+            status_of(edited.as_bytes(), &mut known),
+            Some(Status::Proposed)
+        );
+        // Statuses in the body are read every time, never kept.
+        let madr = |s: &str| format!("+++\ntitle = \"Queues\"\n+++\n* Status: {s}\n");
+        assert_eq!(
+            status_of(madr("accepted").as_bytes(), &mut known),
+            Some(Status::Accepted)
+        );
+        assert_eq!(
+            status_of(madr("rejected").as_bytes(), &mut known),
+            Some(Status::Rejected)
+        );
+        assert_eq!(known.len(), 1);
+        // A byte-order mark hides nothing; a different front matter is parsed.
+        let bom = "\u{feff}+++\ntitle = \"Queues\"\nstatus = \"accepted\"\n+++\nWe queue.\n";
+        assert_eq!(
+            status_of(bom.as_bytes(), &mut known),
+            Some(Status::Accepted)
+        );
+        assert_eq!(status_of(b"no front matter, no status\n", &mut known), None);
+    }
 }

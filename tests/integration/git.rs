@@ -351,13 +351,94 @@ fn recent_changes_page_and_feeds_come_from_the_history() {
     insta::assert_snapshot!("changes_feed", site.read("public/feeds/changes.xml"));
     let decisions = site.read("public/feeds/decisions.xml");
     assert!(
-        decisions.contains("<title>ADR 0001: Use queues (accepted)</title>\n<id>https://tidewater.example/handbook/decisions/0001-use-queues/</id>"),
+        decisions.contains(
+            "<title>ADR 0001: Use queues (recorded, accepted)</title>\n\
+             <id>https://tidewater.example/handbook/decisions/0001-use-queues/#c-"
+        ),
         "{decisions}"
     );
     // The same history gives the same bytes.
     let first = site.read("public/feeds/changes.xml");
     site.build_ok();
     assert_eq!(site.read("public/feeds/changes.xml"), first);
+}
+
+#[test]
+fn the_decisions_feed_has_an_entry_when_a_record_is_committed_and_when_its_status_changes() {
+    let site = repository("").file(
+        "handbook.toml",
+        "title = \"History\"\nbase_url = \"https://tidewater.example/handbook/\"\n",
+    );
+    let adr = |status: &str, body: &str| {
+        format!(
+            "+++\ntitle = \"Use queues\"\nstatus = \"{status}\"\ndate = 2026-02-03\n+++\n{body}\n"
+        )
+    };
+    let path = site.path().join("decisions/0001-use-queues.md");
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    let steps = [
+        (
+            "proposed",
+            "We queue.",
+            "Dana Okafor",
+            "2026-11-02T10:00:00Z",
+            "Propose queues",
+        ),
+        (
+            "proposed",
+            "We queue shipments.",
+            "Priya Nair",
+            "2026-11-03T10:00:00Z",
+            "Fix a word",
+        ),
+        (
+            "accepted",
+            "We queue shipments.",
+            "Sam Ortiz",
+            "2026-11-05T10:00:00Z",
+            "Accept queues",
+        ),
+        (
+            "superseded",
+            "We queue shipments.",
+            "Dana Okafor",
+            "2026-11-12T10:00:00Z",
+            "Supersede queues",
+        ),
+    ];
+    for (status, body, author, date, message) in steps {
+        std::fs::write(&path, adr(status, body)).expect("write");
+        commit(site.path(), author, date, message);
+    }
+    // A status in the body (MADR style) counts as well.
+    std::fs::write(
+        &path,
+        "# Use queues\n\n* Status: deprecated\n\nWe queue shipments.\n",
+    )
+    .expect("write");
+    commit(
+        site.path(),
+        "Sam Ortiz",
+        "2026-11-14T10:00:00Z",
+        "Deprecate queues, MADR style",
+    );
+    site.build_ok();
+    let feed = site.read("public/feeds/decisions.xml");
+    let titles: Vec<&str> = feed
+        .lines()
+        .filter_map(|l| l.strip_prefix("<title>ADR 0001: "))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Use queues (superseded → deprecated)</title>",
+            "Use queues (accepted → superseded)</title>",
+            "Use queues (proposed → accepted)</title>",
+            "Use queues (recorded, proposed)</title>",
+        ],
+        "{feed}"
+    );
+    insta::assert_snapshot!("decisions_feed", feed);
 }
 
 #[test]
