@@ -546,7 +546,7 @@ struct Differ<'p> {
     prefix: &'p [Vec<u8>],
     /// Raw trees by id, kept for the next commit (its parent's trees are
     /// mostly this commit's).
-    trees: Recent<Arc<Rope>>,
+    trees: Recent<std::rc::Rc<Rope>>,
     /// Where each entry of a tree starts.
     tree_starts: Recent<Arc<Vec<u32>>>,
 }
@@ -629,7 +629,7 @@ impl<'p> Differ<'p> {
         }
     }
 
-    fn tree(&mut self, id: ObjectId) -> Result<Arc<Rope>, Error> {
+    fn tree(&mut self, id: ObjectId) -> Result<std::rc::Rc<Rope>, Error> {
         if let Some(tree) = self.trees.get(&id) {
             return Ok(tree);
         }
@@ -695,11 +695,11 @@ impl<'p> Differ<'p> {
     ) -> Result<(), Error> {
         let left = match a {
             Some(id) => self.tree(id)?,
-            None => Arc::default(),
+            None => std::rc::Rc::default(),
         };
         let right = match b {
             Some(id) => self.tree(id)?,
-            None => Arc::default(),
+            None => std::rc::Rc::default(),
         };
         // Both trees are read from their start, so up to the first byte
         // where they differ they have the same entries. Reading starts at
@@ -1010,7 +1010,7 @@ mod tests {
         delta.extend_from_slice(&[0x91, 25, n - 25, 0x91, 30, 2]);
         delta[1] = n + 2; // and two more bytes at the end: a cut entry
         let base = Rope::whole(bytes.clone());
-        let rope = Rope::apply(&base, &Arc::new(delta)).expect("applies");
+        let rope = Rope::apply(&base, &std::rc::Rc::new(delta)).expect("applies");
         let flat = Rope::whole(bytes.clone());
         let key = |e: Entry<'_>| {
             (

@@ -3,15 +3,15 @@
 //! The history compares the same few trees in thousands of versions; in a
 //! packed repository each version is a delta against another. gix resolves a
 //! delta chain into a growing buffer and copies bases in and out of its pack
-//! cache; here a resolved object is kept and shared (`Arc`), and a delta's
-//! result is a [`Rope`] of pieces of its base and of the delta, so each
-//! version costs one inflate of its delta and a few pieces, not a copy of the
-//! tree. Objects that are not in a pack (loose ones, alternates) go through
-//! gix.
+//! cache; here a resolved object is kept and shared (`Rc`: a reader and what
+//! it reads stay on one thread), and a delta's result is a [`Rope`] of pieces
+//! of its base and of the delta, so each version costs one inflate of its
+//! delta and a few pieces, not a copy of the tree. Objects that are not in a
+//! pack (loose ones, alternates) go through gix.
 
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use gix::ObjectId;
 use gix::odb::pack::data::entry::Header;
@@ -62,7 +62,7 @@ fn open_bundle(path: &Path, hash: gix::hash::Kind) -> Option<gix::odb::pack::Bun
 }
 
 /// An object's kind and bytes.
-pub type Object = (gix::objs::Kind, Arc<Rope>);
+pub type Object = (gix::objs::Kind, Rc<Rope>);
 
 /// Reads objects for one thread: its own inflater and cache.
 pub struct Reader<'p> {
@@ -149,7 +149,7 @@ impl<'p> Reader<'p> {
                     let mut bytes = vec![0; len];
                     file.decompress_entry(&entry, &mut self.inflate, &mut bytes)
                         .map_err(|e| error("cannot inflate a pack entry", e))?;
-                    let object = (kind, Arc::new(Rope::whole(bytes)));
+                    let object = (kind, Rc::new(Rope::whole(bytes)));
                     self.cache.put(pack, at, object.clone());
                     break object;
                 }
@@ -164,9 +164,9 @@ impl<'p> Reader<'p> {
                 .pack
                 .decompress_entry(&entry, &mut self.inflate, &mut delta)
                 .map_err(|e| error("cannot inflate a pack entry", e))?;
-            let rope = Rope::apply(&object, &Arc::new(delta))
+            let rope = Rope::apply(&object, &Rc::new(delta))
                 .ok_or_else(|| corrupt(pack, "a damaged delta"))?;
-            object = Arc::new(rope);
+            object = Rc::new(rope);
             self.cache.put(pack, at, (kind, object.clone()));
         }
         Ok((kind, object))
@@ -187,7 +187,7 @@ impl<'p> Reader<'p> {
             .try_find(id, &mut buf)
             .map_err(|e| error("cannot read an object", e))?
             .map(|data| data.kind);
-        Ok(kind.map(|kind| (kind, Arc::new(Rope::whole(buf)))))
+        Ok(kind.map(|kind| (kind, Rc::new(Rope::whole(buf)))))
     }
 }
 
@@ -269,7 +269,7 @@ mod tests {
 
     #[test]
     fn the_cache_keeps_what_was_used_and_stays_in_its_bytes() {
-        let object = |n: usize| (gix::objs::Kind::Tree, Arc::new(Rope::whole(vec![0u8; n])));
+        let object = |n: usize| (gix::objs::Kind::Tree, Rc::new(Rope::whole(vec![0u8; n])));
         let mut cache = Clock::new(30);
         cache.put(0, 1, object(10));
         cache.put(0, 2, object(10));

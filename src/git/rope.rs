@@ -6,7 +6,7 @@
 //! versions that share a piece share its bytes, so comparing them skips it
 //! without reading it.
 
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// A rope grown longer than this is copied into one piece, which bounds the
 /// cost of finding an offset in it.
@@ -16,7 +16,7 @@ const MAX_PIECES: usize = 256;
 struct Piece {
     /// Where the piece starts in the rope.
     at: usize,
-    src: Arc<Vec<u8>>,
+    src: Rc<Vec<u8>>,
     /// Its range in `src`.
     start: usize,
     len: usize,
@@ -39,7 +39,7 @@ impl Rope {
     pub fn whole(bytes: Vec<u8>) -> Rope {
         let mut rope = Rope::default();
         let len = bytes.len();
-        rope.push(&Arc::new(bytes), 0, len);
+        rope.push(&Rc::new(bytes), 0, len);
         rope
     }
 
@@ -49,12 +49,12 @@ impl Rope {
 
     /// Appends `src[start..start + len]`, joined to the last piece when it
     /// continues it.
-    fn push(&mut self, src: &Arc<Vec<u8>>, start: usize, len: usize) {
+    fn push(&mut self, src: &Rc<Vec<u8>>, start: usize, len: usize) {
         if len == 0 {
             return;
         }
         match self.pieces.last_mut() {
-            Some(last) if Arc::ptr_eq(&last.src, src) && last.start + last.len == start => {
+            Some(last) if Rc::ptr_eq(&last.src, src) && last.start + last.len == start => {
                 last.len += len;
             }
             _ => self.pieces.push(Piece {
@@ -128,7 +128,7 @@ impl Rope {
             };
             let (ox, oy) = (i + n - x.at, j + n - y.at);
             let step = (x.len - ox).min(y.len - oy).min(max - n);
-            if Arc::ptr_eq(&x.src, &y.src) && x.start + ox == y.start + oy {
+            if Rc::ptr_eq(&x.src, &y.src) && x.start + ox == y.start + oy {
                 n += step;
             } else {
                 let k = common_prefix(&x.bytes()[ox..ox + step], &y.bytes()[oy..oy + step]);
@@ -163,7 +163,7 @@ impl Rope {
     /// a range of the base or insert the bytes that follow them. The result
     /// refers to the base's buffers and to `delta`; `None` when the delta
     /// does not fit the base.
-    pub fn apply(base: &Rope, delta: &Arc<Vec<u8>>) -> Option<Rope> {
+    pub fn apply(base: &Rope, delta: &Rc<Vec<u8>>) -> Option<Rope> {
         fn varint(d: &[u8], i: &mut usize) -> Option<usize> {
             let mut n = 0usize;
             let mut shift = 0;
@@ -248,7 +248,7 @@ mod tests {
     use super::*;
 
     fn apply(base: &Rope, delta: &[u8]) -> Option<Rope> {
-        Rope::apply(base, &Arc::new(delta.to_vec()))
+        Rope::apply(base, &Rc::new(delta.to_vec()))
     }
 
     #[test]
@@ -262,7 +262,7 @@ mod tests {
         // A delta of that: its copies refer to the first base's buffer.
         let again = apply(&rope, &[7, 4, 0x91, 1, 4]).expect("applies");
         assert_eq!(again.to_vec(), b"34ab");
-        assert!(Arc::ptr_eq(&again.pieces[0].src, &base.pieces[0].src));
+        assert!(Rc::ptr_eq(&again.pieces[0].src, &base.pieces[0].src));
         assert_eq!(
             (again.chunk(0), again.chunk(2), again.chunk(4)),
             (&b"34"[..], &b"ab"[..], &b""[..])
