@@ -569,7 +569,7 @@ fn the_history_cache_gives_the_same_site_and_takes_new_commits() {
     let page = site.read("public/guides/db-failover/index.html");
     assert!(page.contains("2 days ago</time> by Priya Nair"), "{page}");
     // A damaged cache is ignored and rewritten.
-    std::fs::write(&cache, "handbook history cache 1\n\nnot hex at all\n").expect("write");
+    std::fs::write(&cache, "handbook history cache 2\n\nnot hex at all\n").expect("write");
     site.build_ok();
     assert_eq!(site.read("public/guides/db-failover/index.html"), page);
     assert!(
@@ -579,6 +579,14 @@ fn the_history_cache_gives_the_same_site_and_takes_new_commits() {
             .count()
             > 5
     );
+    // With the cache, no object is read at all: commits (what the walk
+    // needs of them) come from it too. Without the objects, the same page.
+    let objects = site.path().join(".git/objects");
+    std::fs::rename(&objects, site.path().join(".git/objects-away")).expect("move");
+    std::fs::create_dir_all(objects.join("pack")).expect("mkdir");
+    std::fs::create_dir_all(objects.join("info")).expect("mkdir");
+    site.build_ok();
+    assert_eq!(site.read("public/guides/db-failover/index.html"), page);
 }
 
 /// Every file under `dir`, by path relative to it.
