@@ -369,9 +369,11 @@ fn the_decisions_feed_has_an_entry_when_a_record_is_committed_and_when_its_statu
         "handbook.toml",
         "title = \"History\"\nbase_url = \"https://tidewater.example/handbook/\"\n",
     );
+    // Long enough that a repack stores versions as deltas of each other.
+    let long = "The queue absorbs bursts from the scanners. ".repeat(60);
     let adr = |status: &str, body: &str| {
         format!(
-            "+++\ntitle = \"Use queues\"\nstatus = \"{status}\"\ndate = 2026-02-03\n+++\n{body}\n"
+            "+++\ntitle = \"Use queues\"\nstatus = \"{status}\"\ndate = 2026-02-03\n+++\n{body}\n\n{long}\n"
         )
     };
     let path = site.path().join("decisions/0001-use-queues.md");
@@ -439,6 +441,23 @@ fn the_decisions_feed_has_an_entry_when_a_record_is_committed_and_when_its_statu
         "{feed}"
     );
     insta::assert_snapshot!("decisions_feed", feed);
+    // From a pack (versions stored whole and as deltas): the same feed.
+    git(
+        site.path(),
+        "Dana Okafor",
+        "2026-11-15T10:00:00Z",
+        &["repack", "-q", "-adf"],
+    );
+    git(
+        site.path(),
+        "Dana Okafor",
+        "2026-11-15T10:00:00Z",
+        &["prune-packed"],
+    );
+    assert!(pack_deltas(site.path()).2 == 1);
+    std::fs::remove_file(site.path().join(".git/handbook-history")).expect("cache");
+    site.build_ok();
+    assert_eq!(site.read("public/feeds/decisions.xml"), feed);
 }
 
 #[test]
