@@ -163,10 +163,12 @@ pub fn head_blobs(root: &Path) -> Option<HashMap<String, ObjectId>> {
 
 /// Reads the blobs `ids` of the repository around `root`, in parallel, and
 /// gives what a function made by `make` (one per thread, so it may keep
-/// state) makes of each; blobs it does not have are left out. Ids of one
-/// file's versions next to each other read fastest: they are each other's
-/// deltas.
-pub fn read_blobs<T: Send, F: FnMut(&[u8]) -> T>(
+/// state) makes of each; blobs it does not have are left out. The function
+/// gets the blob's start (at least [`BLOB_START`] bytes), whether that is all
+/// of it, and a way to read all of it: a blob stored whole is inflated only
+/// as far as asked. Ids of one file's versions next to each other read
+/// fastest: they are often each other's deltas.
+pub fn read_blobs<T: Send, F: FnMut(&[u8], bool, &mut dyn FnMut() -> Option<Vec<u8>>) -> T>(
     root: &Path,
     ids: &[ObjectId],
     make: impl Fn() -> F + Sync,
@@ -187,9 +189,13 @@ pub fn read_blobs<T: Send, F: FnMut(&[u8]) -> T>(
             let mut f = make();
             let mut out = Vec::with_capacity(run.len());
             for id in run {
-                if let Some((gix::objs::Kind::Blob, data)) = objects.find(id)? {
-                    out.push((*id, f(&data.bytes())));
-                }
+                let Some((gix::objs::Kind::Blob, start, complete)) =
+                    objects.start(id, BLOB_START)?
+                else {
+                    continue;
+                };
+                let mut all = || Some(objects.find(id).ok()??.1.bytes().into_owned());
+                out.push((*id, f(&start, complete, &mut all)));
             }
             Ok(out)
         })
@@ -203,6 +209,9 @@ pub fn read_blobs<T: Send, F: FnMut(&[u8]) -> T>(
 
 /// Bytes of resolved blobs each thread keeps as delta bases.
 const BLOB_CACHE: usize = 16 * 1024 * 1024;
+
+/// How much of a blob [`read_blobs`] reads before asking for the rest.
+pub const BLOB_START: usize = 512;
 
 /// Reads the history of the handbook at `root`; `Ok(None)` when it is not in
 /// a repository.

@@ -98,6 +98,43 @@ impl<'p> Reader<'p> {
         }
     }
 
+    /// The start of object `id`, at least `max` bytes of it when it has them:
+    /// (kind, bytes, whether they are all of it). An object stored whole in a
+    /// pack is inflated only that far; any other is read whole.
+    pub fn start(
+        &mut self,
+        id: &ObjectId,
+        max: usize,
+    ) -> Result<Option<(gix::objs::Kind, Vec<u8>, bool)>, Error> {
+        let Some((pack, offset)) = self.locate(id) else {
+            let found = self.loose(id)?;
+            return Ok(found.map(|(kind, rope)| (kind, rope.bytes().into_owned(), true)));
+        };
+        if self.cache.get(pack, offset).is_none() {
+            let file = &self.packs.bundles[pack].pack;
+            let entry = file
+                .entry(offset)
+                .map_err(|e| error("cannot read a pack entry", e))?;
+            if let Some(kind) = entry.header.as_kind()
+                && entry.decompressed_size > max as u64
+            {
+                let input = file
+                    .entry_slice(entry.data_offset..file.pack_end() as u64)
+                    .unwrap_or_default();
+                let mut bytes = vec![0; max];
+                self.inflate.reset();
+                let (_, _, written) = self
+                    .inflate
+                    .prefix(input, &mut bytes)
+                    .map_err(|e| error("cannot inflate a pack entry", e))?;
+                bytes.truncate(written);
+                return Ok(Some((kind, bytes, false)));
+            }
+        }
+        let (kind, rope) = self.at(pack, offset)?;
+        Ok(Some((kind, rope.bytes().into_owned(), true)))
+    }
+
     /// The object at `offset` in pack `pack`, resolving its delta chain from
     /// the nearest object the cache holds (or the chain's base), without
     /// recursion: a chain may pass from pack to pack through bases named by id.

@@ -137,30 +137,57 @@ pub struct DecisionEvent {
     pub previous: Option<Option<kinds::adr::Status>>,
 }
 
-/// The status of a decision record's text (an older version's, from git).
-/// A status in the front matter wins over the body, so versions with the
-/// same front matter as one whose front matter had a status have that
-/// status: `known` keeps those by front matter, and most versions (edits to
-/// the body) are never parsed.
+/// The status of a decision record's text (an older version's, from git),
+/// from its start (all of it when `complete`) and, when that is not enough,
+/// `all` of it. A status in the front matter wins over the body, so versions
+/// with the same front matter as one whose front matter had a status have
+/// that status: `known` keeps those by front matter, and most versions
+/// (edits to the body) are never parsed, or even read past their start.
 fn status_of(
-    bytes: &[u8],
+    start: &[u8],
+    complete: bool,
+    all: &mut dyn FnMut() -> Option<Vec<u8>>,
     known: &mut HashMap<Vec<u8>, Option<kinds::adr::Status>>,
 ) -> Option<kinds::adr::Status> {
-    let text = String::from_utf8_lossy(bytes);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let front = content::frontmatter::split("decision.md", text)
-        .ok()
-        .filter(|split| split.format.is_some())
-        .map(|split| &text.as_bytes()[..split.body_start]);
-    if let Some(status) = front.and_then(|front| known.get(front)) {
+    // Where the front matter is, when it closes within the bytes there are
+    // (a line cut at the end of a partial start is left out, so it cannot
+    // pass for a closing fence) and they are UTF-8.
+    let front = |bytes: &[u8]| -> Option<std::ops::Range<usize>> {
+        let skip = if bytes.starts_with("\u{feff}".as_bytes()) {
+            3
+        } else {
+            0
+        };
+        let text = std::str::from_utf8(&bytes[skip..]).ok()?;
+        let split = content::frontmatter::split("decision.md", text).ok()?;
+        split
+            .format
+            .is_some()
+            .then_some(skip..skip + split.body_start)
+    };
+    let lines = match complete {
+        true => start,
+        false => &start[..memchr::memrchr(b'\n', start).map_or(0, |at| at + 1)],
+    };
+    if let Some(status) = front(lines).and_then(|f| known.get(&lines[f])) {
         return *status;
     }
+    let whole;
+    let bytes = match complete {
+        true => start,
+        false => {
+            whole = all()?;
+            &whole
+        }
+    };
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let (page, _) = content::page_from_source("decision.md", text.to_string(), false).ok()?;
     let status = kinds::adr::parse(&page).0.status;
-    if let Some(front) = front
-        && page.front.extra_fields.get("status").is_some()
+    if page.front.extra_fields.get("status").is_some()
+        && let Some(front) = front(bytes)
     {
-        known.insert(front.to_vec(), status);
+        known.insert(bytes[front].to_vec(), status);
     }
     status
 }
@@ -413,7 +440,9 @@ impl Site {
             // record's current state.
             let read = crate::git::read_blobs(&self.root, &wanted, || {
                 let mut known = HashMap::new();
-                move |bytes: &[u8]| status_of(bytes, &mut known)
+                move |start: &[u8], complete: bool, all: &mut dyn FnMut() -> Option<Vec<u8>>| {
+                    status_of(start, complete, all, &mut known)
+                }
             });
             if let Ok(read) = read {
                 self.statuses.extend(read);
@@ -676,14 +705,16 @@ mod tests {
     use super::*;
     use kinds::adr::Status;
 
+    /// The status of a whole text.
+    fn status(text: &str, known: &mut HashMap<Vec<u8>, Option<Status>>) -> Option<Status> {
+        status_of(text.as_bytes(), true, &mut || None, known)
+    }
+
     #[test]
     fn an_older_version_status_comes_from_front_matter_then_body() {
         let mut known = HashMap::new();
         let toml = "+++\ntitle = \"Queues\"\nstatus = \"proposed\"\n+++\nWe queue.\n";
-        assert_eq!(
-            status_of(toml.as_bytes(), &mut known),
-            Some(Status::Proposed)
-        );
+        assert_eq!(status(toml, &mut known), Some(Status::Proposed));
         assert_eq!(
             known.len(),
             1,
@@ -692,27 +723,54 @@ mod tests {
         // The same front matter with another body (even one naming a status):
         // front matter wins, so the kept status is right.
         let edited = "+++\ntitle = \"Queues\"\nstatus = \"proposed\"\n+++\n* Status: accepted\n";
-        assert_eq!(
-            status_of(edited.as_bytes(), &mut known),
-            Some(Status::Proposed)
-        );
+        assert_eq!(status(edited, &mut known), Some(Status::Proposed));
         // Statuses in the body are read every time, never kept.
         let madr = |s: &str| format!("+++\ntitle = \"Queues\"\n+++\n* Status: {s}\n");
         assert_eq!(
-            status_of(madr("accepted").as_bytes(), &mut known),
+            status(&madr("accepted"), &mut known),
             Some(Status::Accepted)
         );
         assert_eq!(
-            status_of(madr("rejected").as_bytes(), &mut known),
+            status(&madr("rejected"), &mut known),
             Some(Status::Rejected)
         );
         assert_eq!(known.len(), 1);
         // A byte-order mark hides nothing; a different front matter is parsed.
         let bom = "\u{feff}+++\ntitle = \"Queues\"\nstatus = \"accepted\"\n+++\nWe queue.\n";
+        assert_eq!(status(bom, &mut known), Some(Status::Accepted));
+        assert_eq!(status("no front matter, no status\n", &mut known), None);
+    }
+
+    #[test]
+    fn the_start_of_a_version_is_enough_when_its_front_matter_is_known() {
+        let mut known = HashMap::new();
+        let text = "+++\ntitle = \"Queues\"\nstatus = \"proposed\"\n+++\nWe queue, and more.\n";
+        assert_eq!(status(text, &mut known), Some(Status::Proposed));
+        let mut asked = 0;
+        let mut all = || {
+            asked += 1;
+            Some(text.as_bytes().to_vec())
+        };
+        // Cut in the body: the known front matter answers.
+        let cut = &text.as_bytes()[..text.len() - 5];
         assert_eq!(
-            status_of(bom.as_bytes(), &mut known),
+            status_of(cut, false, &mut all, &mut known),
+            Some(Status::Proposed)
+        );
+        // Cut inside the closing fence: not enough, so all of it is read.
+        let fence = text.find("+++\nWe").expect("fence") + 2;
+        let cut = &text.as_bytes()[..fence];
+        assert_eq!(
+            status_of(cut, false, &mut all, &mut known),
+            Some(Status::Proposed)
+        );
+        assert_eq!(asked, 1);
+        // An unknown front matter is parsed from all of it.
+        let other = "+++\ntitle = \"Queues\"\nstatus = \"accepted\"\n+++\nWe queue.\n";
+        let mut all = || Some(other.as_bytes().to_vec());
+        assert_eq!(
+            status_of(&other.as_bytes()[..40], false, &mut all, &mut known),
             Some(Status::Accepted)
         );
-        assert_eq!(status_of(b"no front matter, no status\n", &mut known), None);
     }
 }
