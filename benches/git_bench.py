@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark the git history: the synthetic handbook committed over many commits.
 
-usage: python3 benches/git_bench.py [--pages 10000] [--commits 50000] [--runs 3] [--repack]
+usage: python3 benches/git_bench.py [--pages 10000] [--commits 50000] [--runs 3] [--repack] [--hugo]
 
 Generates the shared corpus, commits it with `git fast-import`: each page added
 in a commit of its own, then edits to random pages, a rename every 500 commits,
@@ -9,7 +9,9 @@ eight authors, ten minutes apart. Then times cold builds of `handbook` with
 `[git] history` on (without and with the history cache in the git folder) and off
 (output on tmpfs when /dev/shm exists) and prints the differences, the history
 stage's own time and peak RSS. `--repack` runs
-`git repack -adf` first, which gives the pack a clone would have.
+`git repack -adf` first, which gives the pack a clone would have. `--hugo`
+also commits the corpus's Hugo version the same way and times Hugo with and
+without `--enableGitInfo` (which reads the history with `git log`).
 """
 import argparse, os, random, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -100,6 +102,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--repack", action="store_true")
     ap.add_argument("--keep", help="keep the repository in this folder")
+    ap.add_argument("--hugo", action="store_true", help="also time Hugo's enableGitInfo on the same history")
     ap.add_argument("--gen", default=os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
@@ -147,6 +150,29 @@ def main():
         open(config, "w").write(base)
         print(f"  history adds {results['no cache'] - results['history off']:.2f} s to a build without its cache "
               f"(the first in a clone), {results['cache'] - results['history off']:.2f} s with it")
+        hugo = shutil.which("hugo")
+        if args.hugo and hugo:
+            # The same commits over the Hugo version of the corpus.
+            hrepo = os.path.join(work, "hugo-repo")
+            shutil.rmtree(hrepo, ignore_errors=True)
+            subprocess.run(["git", "init", "-q", "-b", "main", hrepo], check=True)
+            subprocess.run([sys.executable, __file__, "--make-repo", os.path.join(corpus, "hugo"), hrepo,
+                            str(args.commits)], check=True)
+            if args.repack:
+                subprocess.run(["git", "repack", "-q", "-adf"], cwd=hrepo, check=True)
+            hugo_times = {}
+            for label, extra in [("hugo, git info", ["--enableGitInfo"]), ("hugo", [])]:
+                times = []
+                for _ in range(args.runs):
+                    shutil.rmtree(out, ignore_errors=True)
+                    elapsed, _, _ = timed([hugo, "--quiet", "-s", hrepo, "-d", out] + extra)
+                    times.append(elapsed)
+                hugo_times[label] = statistics.median(times)
+                print(f"  {label:<14} median {hugo_times[label]:6.2f} s  (min {min(times):.2f})")
+            print(f"  git info adds {hugo_times['hugo, git info'] - hugo_times['hugo']:.2f} s to Hugo; "
+                  f"with it, Hugo / handbook (no cache) = {hugo_times['hugo, git info'] / results['no cache']:.1f}x")
+        elif args.hugo:
+            print("hugo not found (apt-get install hugo): timing handbook only")
     finally:
         shutil.rmtree(out, ignore_errors=True)
         if not args.keep:
