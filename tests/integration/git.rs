@@ -40,6 +40,13 @@ fn git(dir: &Path, author: &str, date: &str, args: &[&str]) {
     );
 }
 
+/// Writes `text` to `dir/rel`, making its folders.
+fn put(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
 fn commit(dir: &Path, author: &str, date: &str, message: &str) {
     git(dir, author, date, &["add", "-A"]);
     git(dir, author, date, &["commit", "-q", "-m", message]);
@@ -53,11 +60,7 @@ fn repository(sub: &str) -> Fixture {
     let root = site.path().to_path_buf();
     let book = root.join(sub);
     git(&root, "Dana", "2026-01-05T10:00:00Z", &["init", "-q"]);
-    let write = |rel: &str, text: &str| {
-        let path = book.join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    };
+    let write = |rel: &str, text: &str| put(&book, rel, text);
     write("handbook.toml", "title = \"History\"\n");
     write(
         "index.md",
@@ -629,11 +632,7 @@ fn a_packed_repository_with_delta_chains_has_the_same_history_as_loose_objects()
     let site = Fixture::empty();
     let root = site.path().to_path_buf();
     git(&root, "Dana", "2026-01-05T10:00:00Z", &["init", "-q"]);
-    let write = |rel: &str, text: &str| {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    };
+    let write = |rel: &str, text: &str| put(&root, rel, text);
     write("handbook.toml", "title = \"Packed\"\n");
     write("index.md", "# Home\n");
     let name = |n: usize| format!("decisions/{n:04}-choose-option-{n}.md");
