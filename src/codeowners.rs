@@ -46,9 +46,10 @@ pub struct Owners<'a> {
 
 impl CodeOwners {
     /// Reads the first CODEOWNERS file found under `repo_root`.
-    pub fn load(repo_root: &Path) -> Option<CodeOwners> {
+    /// A file whose link leads out of the repository is not read.
+    pub fn load(repo_root: &Path, fence: &crate::content::walk::Fence) -> Option<CodeOwners> {
         PLACES.iter().find_map(|place| {
-            let text = std::fs::read_to_string(repo_root.join(place)).ok()?;
+            let text = fence.read_to_string(&repo_root.join(place)).ok()?;
             Some(CodeOwners::parse(place, &text))
         })
     }

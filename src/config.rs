@@ -131,14 +131,32 @@ pub enum LoadError {
 }
 
 /// Reads and validates `DIR/handbook.toml`.
-pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+pub fn load(root: &Path, fence: &crate::content::walk::Fence) -> Result<Loaded, LoadError> {
     let path = root.join(CONFIG_FILE);
-    let bytes = match std::fs::read(&path) {
+    let bytes = match fence.read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(LoadError::Missing),
         Err(e) => return Err(LoadError::Io(e)),
     };
-    Ok(parse(&String::from_utf8_lossy(&bytes)))
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(parse(&text)),
+        Err(e) => {
+            // Like a page: the error points at the first byte that is not UTF-8.
+            let at = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+            let d = Diagnostic::error(
+                "not-utf8",
+                CONFIG_FILE,
+                format!("{CONFIG_FILE} is not valid UTF-8, so none of it was used"),
+            )
+            .at(&valid, at..at)
+            .with_help("save the file as UTF-8 (most editors have an \"encoding\" option)");
+            Ok(Loaded {
+                config: Config::default(),
+                diagnostics: vec![d],
+            })
+        }
+    }
 }
 
 /// Validates the text of a `handbook.toml`.

@@ -15,6 +15,7 @@
 //!   incremental re-rendering of edited pages.
 //! - [`serve`]: the live preview: watching, planning, rebuilding, serving.
 //! - [`diagnostics`]: the one type for user mistakes, and how it is printed.
+//! - [`confine`]: the one check every output path goes through.
 //! - [`codeowners`]: CODEOWNERS rules, compared with runbook owners.
 //! - [`forge`]: edit and history links for GitHub, GitLab, Gitea/Forgejo, Bitbucket.
 //! - [`git`]: history facts (dates, authors, recent commits) read with gix.
@@ -24,6 +25,7 @@
 pub mod cli;
 pub mod codeowners;
 pub mod config;
+pub mod confine;
 pub mod content;
 pub mod diagnostics;
 pub mod fields;

@@ -42,7 +42,7 @@ pub fn run(args: Args) -> u8 {
         KindArg::Retro => NewKind::Retro,
         KindArg::Page => NewKind::Page,
     };
-    let loaded = match config::load(&args.dir) {
+    let loaded = match config::load(&args.dir, &crate::content::walk::Fence::around(&args.dir)) {
         Ok(l) => l,
         Err(config::LoadError::Missing) => {
             eprintln!(

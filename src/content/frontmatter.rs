@@ -139,8 +139,8 @@ fn validate(path: &str, source: &str, table: &Table) -> (FrontMatter, Vec<Diagno
             "tags" => fm.tags = x.string_list(entry).unwrap_or_default(),
             "weight" => fm.weight = x.integer(entry),
             "draft" => fm.draft = x.boolean(entry).unwrap_or(false),
-            "slug" => fm.slug = x.string(entry),
-            "aliases" => fm.aliases = x.string_list(entry).unwrap_or_default(),
+            "slug" => fm.slug = slug(&mut x, entry),
+            "aliases" => fm.aliases = aliases(&mut x, entry),
             "kind" => {
                 fm.kind = x.string(entry);
                 fm.kind_span = Some(entry.node.span.clone());
@@ -152,6 +152,55 @@ fn validate(path: &str, source: &str, table: &Table) -> (FrontMatter, Vec<Diagno
         }
     }
     (fm, x.diagnostics)
+}
+
+/// A `slug` that names something: one with no letter or digit (`-..`)
+/// would collapse to `-`, so it is refused at its line and the file name
+/// is used instead.
+fn slug(x: &mut Extractor<'_>, entry: &fields::Entry) -> Option<String> {
+    let slug = x.string(entry)?;
+    if super::is_meaningful_slug(&slug) {
+        return Some(slug);
+    }
+    let d = Diagnostic::error(
+        "invalid-slug",
+        x.path,
+        format!("`slug = {slug:?}` has no letter or digit to make a URL from"),
+    )
+    .at(x.source, entry.node.span.clone())
+    .with_help("use words, e.g. `slug = \"db-failover\"`, or remove it to use the file name");
+    x.diagnostics.push(d);
+    None
+}
+
+/// The `aliases`, without those that would be written outside the output
+/// folder (each refused one is an error at its item).
+fn aliases(x: &mut Extractor<'_>, entry: &fields::Entry) -> Vec<String> {
+    let Some(aliases) = x.string_list(entry) else {
+        return Vec::new();
+    };
+    let fields::Value::Array(items) = &entry.node.value else {
+        return aliases;
+    };
+    aliases
+        .into_iter()
+        .zip(items)
+        .filter(|(alias, item)| match crate::confine::alias_file(alias) {
+            Ok(_) => true,
+            Err(why) => {
+                let d = Diagnostic::error(
+                    "invalid-alias",
+                    x.path,
+                    format!("alias `{}` cannot be written: {why}", alias.escape_debug()),
+                )
+                .at(x.source, item.span.clone())
+                .with_help("an alias is a path inside the site, e.g. `/old/db-failover/`");
+                x.diagnostics.push(d);
+                false
+            }
+        })
+        .map(|(alias, _)| alias)
+        .collect()
 }
 
 #[cfg(test)]
@@ -214,6 +263,16 @@ mod tests {
             (diags[0].code, diags[0].line, diags[0].column),
             ("unclosed-front-matter", 1, 1)
         );
+    }
+
+    #[test]
+    fn aliases_and_slugs_that_leave_the_output_are_errors_at_their_line() {
+        let src = "+++\nslug = \"-..\"\naliases = [\"/ok/\",\n  \"../../../x/\"]\n+++\n";
+        let (fm, diags) = parse_str(src);
+        let got: Vec<_> = diags.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(got, vec![("invalid-slug", 2), ("invalid-alias", 4)]);
+        assert_eq!(fm.slug, None);
+        assert_eq!(fm.aliases, vec!["/ok/".to_string()]);
     }
 
     #[test]

@@ -225,7 +225,9 @@ pub fn folder_url(folder: &str) -> String {
 }
 
 /// A stable, URL-safe form of a file or folder name: lowercase, spaces and
-/// punctuation become `-`, letters, digits, `_` and `.` are kept.
+/// punctuation become `-`, letters, digits, `_` and `.` are kept. It is never
+/// empty, `.`, `..` or hidden (starting with `.`), so it is always a plain
+/// name inside the output folder; a name with no letter or digit becomes `-`.
 pub fn slugify(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars().flat_map(char::to_lowercase) {
@@ -235,12 +237,19 @@ pub fn slugify(name: &str) -> String {
             out.push('-');
         }
     }
-    let trimmed = out.trim_matches('-');
+    // `-..` would keep its dots once the dash is trimmed.
+    let trimmed = out.trim_matches('-').trim_start_matches(['.', '-']);
     if trimmed.is_empty() {
         "-".to_string()
     } else {
         trimmed.to_string()
     }
+}
+
+/// True when `slug` (a front-matter `slug`) gives a name of its own rather
+/// than the `-` of a name with no letter or digit.
+pub fn is_meaningful_slug(slug: &str) -> bool {
+    slugify(slug) != "-"
 }
 
 #[cfg(test)]
@@ -270,6 +279,21 @@ mod tests {
         assert_eq!(slugify("Q3 — Review (draft)"), "q3-review-draft");
         assert_eq!(slugify("v1.2 notes"), "v1.2-notes");
         assert_eq!(slugify("???"), "-");
+    }
+
+    #[test]
+    fn slugify_never_makes_dots_or_hidden_names() {
+        for name in ["-..", "..", ".", "-.", ".hidden", "-.-.x", "../x", "..\\x", "", "/"] {
+            let slug = slugify(name);
+            assert!(
+                crate::confine::output_file(&slug).is_ok() && !slug.starts_with('.'),
+                "{name:?} -> {slug:?}"
+            );
+        }
+        assert_eq!(slugify("-.."), "-");
+        assert_eq!(slugify(".hidden"), "hidden");
+        assert_eq!(slugify("../x"), "x");
+        assert_eq!(page_url("-../a.md", false, Some("-..")), "-/-/");
     }
 
     #[test]

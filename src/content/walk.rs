@@ -28,7 +28,90 @@ pub const OUTPUT_MARKER: &str = ".handbook-output";
 /// Files at the root that configure the handbook rather than belong in the site.
 const ROOT_CONFIG_FILES: &[&str] = &["handbook.toml", "team.toml"];
 
-pub fn walk(root: &Path, output_dir: &Path, exclude: &[String]) -> Found {
+/// The folder no file may be read from outside of, even through a symbolic
+/// link: the repository's work tree when the handbook is in one, else the
+/// handbook root. Nothing inside a `.git` folder is admitted either (a CI
+/// checkout keeps its token in `.git/config`).
+#[derive(Clone, Debug)]
+pub struct Fence {
+    dir: PathBuf,
+}
+
+impl Fence {
+    /// The fence around the handbook at `root`.
+    pub fn around(root: &Path) -> Fence {
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let dir = crate::git::open(&root)
+            .and_then(|repo| repo.workdir().and_then(|w| w.canonicalize().ok()))
+            .filter(|workdir| root.starts_with(workdir))
+            .unwrap_or(root);
+        Fence { dir }
+    }
+
+    /// A fence at exactly `dir`.
+    pub fn at(dir: &Path) -> Fence {
+        Fence {
+            dir: dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// `Ok` when `path` (which may be or pass through symbolic links) resolves
+    /// inside the fence and outside any `.git` folder; else the resolved
+    /// target, for the warning. A path that does not exist is admitted (there
+    /// is nothing to read).
+    pub fn admits(&self, path: &Path) -> Result<(), PathBuf> {
+        let Ok(real) = path.canonicalize() else {
+            return Ok(());
+        };
+        let inside = real.strip_prefix(&self.dir).is_ok_and(|rel| {
+            !rel.components()
+                .any(|c| c.as_os_str() == ".git")
+        });
+        if inside { Ok(()) } else { Err(real) }
+    }
+
+    /// Reads a file the handbook names (`handbook.toml`, `team.toml`,
+    /// CODEOWNERS, templates), refusing one whose link leads out of the fence.
+    pub fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        if let Err(target) = self.admits(path) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "it is a symbolic link to {}, outside {}",
+                    target.display(),
+                    self.dir.display()
+                ),
+            ));
+        }
+        std::fs::read(path)
+    }
+
+    /// [`Fence::read`], as text.
+    pub fn read_to_string(&self, path: &Path) -> std::io::Result<String> {
+        String::from_utf8(self.read(path)?)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()))
+    }
+
+    /// The warning for a link that leads out of the fence.
+    pub fn warning(&self, rel: &str, target: &Path) -> Diagnostic {
+        Diagnostic::warning(
+            "symlink-outside",
+            rel,
+            format!(
+                "skipped: this symbolic link leads to {}, outside {}",
+                target.display(),
+                self.dir.display()
+            ),
+        )
+        .with_help("links may point only inside the repository (and never into `.git`)")
+    }
+}
+
+pub fn walk(root: &Path, output_dir: &Path, exclude: &[String], fence: &Fence) -> Found {
     let excluded = exclude_set(exclude);
     let mut found = Found::default();
     let mut ignores: HashMap<PathBuf, Gitignore> = HashMap::new();
@@ -55,7 +138,29 @@ pub fn walk(root: &Path, output_dir: &Path, exclude: &[String]) -> Found {
             continue;
         }
         let is_dir = entry.file_type().is_dir();
-        let rel = relative(root, entry.path());
+        let Some(rel) = utf8_relative(root, entry.path()) else {
+            found.diagnostics.push(
+                Diagnostic::warning(
+                    "non-utf8-name",
+                    escaped(root, entry.path()),
+                    "skipped: this name is not valid UTF-8, so it cannot be a URL",
+                )
+                .with_help("rename it using UTF-8 (most tools do this when you retype the name)"),
+            );
+            if is_dir {
+                entries.skip_current_dir();
+            }
+            continue;
+        };
+        if entry.path_is_symlink()
+            && let Err(target) = fence.admits(entry.path())
+        {
+            found.diagnostics.push(fence.warning(&rel, &target));
+            if is_dir {
+                entries.skip_current_dir();
+            }
+            continue;
+        }
         if skipped(&rel, entry.depth(), is_dir)
             || entry.path() == output_dir
             || (is_dir && entry.path().join(OUTPUT_MARKER).exists())
@@ -142,6 +247,31 @@ fn gitignored(path: &Path, is_dir: bool, ignores: &HashMap<PathBuf, Gitignore>) 
         }
     }
     false
+}
+
+/// `path` relative to `root` with `/` separators, when every name is UTF-8.
+fn utf8_relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+/// `path` relative to `root` for a message, with bytes that are not UTF-8
+/// escaped (`\xff`).
+fn escaped(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.as_os_str()
+        .as_encoded_bytes()
+        .utf8_chunks()
+        .map(|chunk| {
+            let bad: String = chunk
+                .invalid()
+                .iter()
+                .map(|b| format!("\\x{b:02x}"))
+                .collect();
+            format!("{}{bad}", chunk.valid())
+        })
+        .collect()
 }
 
 /// `path` relative to `root`, with `/` separators.

@@ -122,21 +122,8 @@ pub fn head_blobs(root: &Path) -> Option<HashMap<String, ObjectId>> {
     let workdir = std::path::absolute(repo.workdir()?).ok()?;
     let root = std::path::absolute(root).ok()?;
     let prefix = crate::content::walk::relative(Path::new(""), root.strip_prefix(&workdir).ok()?);
-    let head = repo.head_id().ok()?.detach();
-    let mut buf = Vec::new();
-    let data = repo.objects.try_find(&head, &mut buf).ok()??;
-    let mut tree = parse_commit(data.data)?.tree;
-    let read = |id: &ObjectId| -> Option<Rope> {
-        let mut buf = Vec::new();
-        repo.objects.try_find(id, &mut buf).ok()??;
-        Some(Rope::whole(buf))
-    };
-    for part in prefix.split('/').filter(|p| !p.is_empty()) {
-        let raw = read(&tree)?;
-        tree = entries(&raw, 0)
-            .find(|e| e.is_tree && e.name() == part.as_bytes())
-            .and_then(|e| ObjectId::try_from(e.id()).ok())?;
-    }
+    let tree = head_tree_at(&repo, &prefix)?;
+    let read = |id: &ObjectId| read_tree(&repo, id);
     let mut blobs = HashMap::new();
     let mut stack = vec![(tree, String::new())];
     while let Some((id, path)) = stack.pop() {
@@ -159,6 +146,27 @@ pub fn head_blobs(root: &Path) -> Option<HashMap<String, ObjectId>> {
         }
     }
     Some(blobs)
+}
+
+/// The tree at `prefix` (a `/`-separated folder) in `HEAD`'s tree.
+fn head_tree_at(repo: &gix::Repository, prefix: &str) -> Option<ObjectId> {
+    let head = repo.head_id().ok()?.detach();
+    let mut buf = Vec::new();
+    let data = repo.objects.try_find(&head, &mut buf).ok()??;
+    let mut tree = parse_commit(data.data)?.tree;
+    for part in prefix.split('/').filter(|p| !p.is_empty()) {
+        let raw = read_tree(repo, &tree)?;
+        tree = entries(&raw, 0)
+            .find(|e| e.is_tree && e.name() == part.as_bytes())
+            .and_then(|e| ObjectId::try_from(e.id()).ok())?;
+    }
+    Some(tree)
+}
+
+fn read_tree(repo: &gix::Repository, id: &ObjectId) -> Option<Rope> {
+    let mut buf = Vec::new();
+    repo.objects.try_find(id, &mut buf).ok()??;
+    Some(Rope::whole(buf))
 }
 
 /// Reads the blobs `ids` of the repository around `root`, in parallel, and

@@ -47,8 +47,8 @@ const PERSON_KEYS: &[&str] = &["handle", "name", "role", "contact", "codeowners"
 
 impl Team {
     /// Reads `team.toml` if there is one.
-    pub fn load(root: &Path) -> (Option<Team>, Vec<Diagnostic>) {
-        match std::fs::read_to_string(root.join(TEAM_FILE)) {
+    pub fn load(root: &Path, fence: &crate::content::walk::Fence) -> (Option<Team>, Vec<Diagnostic>) {
+        match fence.read_to_string(&root.join(TEAM_FILE)) {
             Ok(text) => {
                 let (team, diagnostics) = Team::parse(&text);
                 (Some(team), diagnostics)

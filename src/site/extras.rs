@@ -1,6 +1,7 @@
 //! Site-wide files beyond the pages: theme assets, the highlighting stylesheet,
 //! `404.html`, `sitemap.xml` and redirect pages for `aliases`.
 
+use crate::confine::alias_file;
 use crate::diagnostics::Diagnostic;
 use crate::links::relative_href;
 use crate::markdown::escape;
@@ -20,7 +21,7 @@ pub(super) fn write(
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     files.push((
         crate::content::walk::OUTPUT_MARKER.into(),
-        b"Built by handbook; safe to delete with this folder.\n".to_vec(),
+        super::output::MARKER_TEXT.to_vec(),
     ));
     let mut diagnostics = Vec::new();
     for (name, text) in templates::DEFAULT_STATIC {
@@ -65,8 +66,8 @@ pub(super) fn write(
         files.push(("sitemap.xml".into(), sitemap.into_bytes()));
     }
     for (i, page) in site.pages.iter().enumerate() {
-        for alias in &page.front.aliases {
-            let output = alias_output(alias);
+        // A refused alias was reported when the front matter was read.
+        for output in page.front.aliases.iter().filter_map(|a| alias_file(a).ok()) {
             files.push((
                 output.clone(),
                 redirect_page(&output, &page.url, &render.titles[i], site).into_bytes(),
@@ -79,18 +80,6 @@ pub(super) fn write(
         }
     }
     diagnostics
-}
-
-/// The file an alias is written to: `/old/path/` → `old/path/index.html`.
-pub(super) fn alias_output(alias: &str) -> String {
-    let trimmed = alias.trim_start_matches('/');
-    if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
-        trimmed.to_string()
-    } else if trimmed.is_empty() || trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        format!("{trimmed}/index.html")
-    }
 }
 
 fn redirect_page(output: &str, target_url: &str, title: &str, site: &super::Site) -> String {
@@ -197,16 +186,4 @@ fn sitemap(render: &Renderer<'_>) -> Option<String> {
     }
     xml.push_str("</urlset>\n");
     Some(xml)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn alias_outputs() {
-        assert_eq!(alias_output("/old/path/"), "old/path/index.html");
-        assert_eq!(alias_output("old/path"), "old/path/index.html");
-        assert_eq!(alias_output("/legacy.html"), "legacy.html");
-    }
 }

@@ -62,6 +62,8 @@ pub enum Fatal {
         context: String,
         error: io::Error,
     },
+    /// The output folder is one a build must not replace.
+    UnsafeOutput { dir: PathBuf, reason: String },
 }
 
 impl std::fmt::Display for Fatal {
@@ -75,6 +77,11 @@ impl std::fmt::Display for Fatal {
                 dir.display()
             ),
             Fatal::Io { context, error } => write!(f, "{context}: {error}"),
+            Fatal::UnsafeOutput { dir, reason } => write!(
+                f,
+                "refusing to build into {}: {reason}\n  help: nothing was written or deleted",
+                dir.display()
+            ),
         }
     }
 }
@@ -216,7 +223,8 @@ impl Site {
             context: format!("cannot use {}", options.root.display()),
             error,
         })?;
-        let loaded = match config::load(&root) {
+        let fence = content::walk::Fence::around(&root);
+        let loaded = match config::load(&root, &fence) {
             Ok(l) => l,
             Err(config::LoadError::Missing) => {
                 return Err(Fatal::MissingConfig(options.root.clone()));
@@ -247,7 +255,7 @@ impl Site {
         let mut timings = vec![("config", started.elapsed())];
 
         let t = Instant::now();
-        let found = content::walk::walk(&root, &output_dir, &config.exclude);
+        let found = content::walk::walk(&root, &output_dir, &config.exclude, &fence);
         diagnostics.extend(found.diagnostics);
         timings.push(("walk", t.elapsed()));
 
@@ -315,7 +323,7 @@ impl Site {
 
         let tree = sections::build(&mut pages);
         let t = Instant::now();
-        let (team, team_diagnostics) = kinds::people::Team::load(&root);
+        let (team, team_diagnostics) = kinds::people::Team::load(&root, &fence);
         diagnostics.extend(team_diagnostics);
         let today = options.today.unwrap_or_else(|| today(None));
         let settings = kinds::Settings {
@@ -333,7 +341,7 @@ impl Site {
             .fold(root.clone(), |dir, _| {
                 dir.parent().map_or(dir.clone(), Path::to_path_buf)
             });
-        let codeowners = crate::codeowners::CodeOwners::load(&repo_root);
+        let codeowners = crate::codeowners::CodeOwners::load(&repo_root, &fence);
         timings.push(("kinds", t.elapsed()));
         let mut site = Site {
             model,
@@ -363,6 +371,27 @@ impl Site {
         diagnostics.extend(site.check_outputs());
         site.general_diagnostics = diagnostics;
         Ok(site)
+    }
+
+    /// The output folder, if a build may replace it ([`output::check_target`]);
+    /// one from `handbook.toml` must stay inside the repository (or the
+    /// handbook, outside one).
+    fn checked_output(&self, from_config: bool) -> Result<PathBuf, Fatal> {
+        let root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
+        let fence = from_config.then(|| {
+            crate::git::open(&root)
+                .and_then(|repo| repo.workdir().and_then(|w| w.canonicalize().ok()))
+                .filter(|workdir| root.starts_with(workdir))
+                .unwrap_or_else(|| root.clone())
+        });
+        let rules = output::Rules {
+            root: &root,
+            fence: fence.as_deref(),
+        };
+        output::check_target(&self.output_dir, rules).map_err(|reason| Fatal::UnsafeOutput {
+            dir: self.output_dir.clone(),
+            reason,
+        })
     }
 
     /// Everything loading found wrong, in no particular order.
@@ -540,12 +569,11 @@ impl Site {
         }
         for page in self.pages.iter().filter(|p| !p.generated) {
             for alias in &page.front.aliases {
+                let Ok(file) = crate::confine::alias_file(alias) else {
+                    continue;
+                };
                 let owner = format!("{} (alias `{alias}`)", page.source_path);
-                claim(
-                    extras::alias_output(alias),
-                    owner,
-                    "change or remove the alias",
-                );
+                claim(file, owner, "change or remove the alias");
             }
         }
         for asset in &self.assets {
@@ -655,6 +683,8 @@ pub struct Outcome {
 
 fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<Outcome, Fatal> {
     let mut site = Site::load(options)?;
+    // `check` refuses the same folders, so CI fails before a build would.
+    site.output_dir = site.checked_output(options.output_dir.is_none())?;
     let mut diagnostics = site.diagnostics();
     let staging = if write {
         Some(

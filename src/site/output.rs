@@ -24,12 +24,18 @@ pub trait Sink: Sync {
 pub struct NullSink;
 
 impl Sink for NullSink {
-    fn write(&self, _: &str, _: &[u8]) -> io::Result<()> {
-        Ok(())
+    fn write(&self, rel: &str, _: &[u8]) -> io::Result<()> {
+        confined(rel)
     }
-    fn copy(&self, _: &Path, _: &str) -> io::Result<()> {
-        Ok(())
+    fn copy(&self, _: &Path, rel: &str) -> io::Result<()> {
+        confined(rel)
     }
+}
+
+/// Every sink refuses what a staging folder would refuse, so a check, a
+/// preview and a build report the same problems.
+fn confined(rel: &str) -> io::Result<()> {
+    crate::confine::join(Path::new("."), rel).map(|_| ())
 }
 
 /// Output files by path, as a live preview holds them: the bytes are shared,
@@ -59,6 +65,7 @@ impl MemorySink {
 
 impl Sink for MemorySink {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        confined(rel)?;
         let mut files = self
             .files
             .lock()
@@ -70,6 +77,123 @@ impl Sink for MemorySink {
 
 const STAGING_PREFIX: &str = ".handbook-staging-";
 const RETIRED_PREFIX: &str = ".handbook-retired-";
+use crate::content::walk::OUTPUT_MARKER;
+/// What the marker file says.
+pub const MARKER_TEXT: &[u8] = b"Built by handbook; safe to delete with this folder.\n";
+
+/// Where an output folder may be: anywhere the command line names, or (from
+/// `handbook.toml`, which a pull request can change) only inside `fence`.
+#[derive(Clone, Copy, Debug)]
+pub struct Rules<'a> {
+    /// The handbook root (resolved).
+    pub root: &'a Path,
+    /// The folder a configured output must stay in: the repository's work
+    /// tree, or the handbook root outside a repository. `None` for `-o`.
+    pub fence: Option<&'a Path>,
+}
+
+/// Refuses an output folder that replacing would destroy something the tool
+/// did not make: it must be absent, empty, or an earlier output (holding
+/// the marker file); never the handbook root or a folder above it, never a
+/// symbolic link, never a folder holding sources.
+/// Returns the folder with symbolic links in its parents resolved.
+pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<PathBuf, String> {
+    let absolute = std::path::absolute(target).map_err(|e| format!("it cannot be resolved: {e}"))?;
+    if std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err("it is a symbolic link; name the folder it points to instead".into());
+    }
+    let resolved = resolve(&absolute);
+    if rules.root.starts_with(&resolved) {
+        return Err(if resolved == rules.root {
+            "it is the handbook folder itself".into()
+        } else {
+            format!("it contains the handbook ({})", rules.root.display())
+        });
+    }
+    if let Some(fence) = rules.fence
+        && !resolved.starts_with(fence)
+    {
+        return Err(format!(
+            "`output_dir` in handbook.toml must stay inside {} (a pull request must not aim the \
+             build elsewhere); pass `-o` on the command line to build outside it",
+            fence.display()
+        ));
+    }
+    if resolved.starts_with(rules.root.join("templates"))
+        || resolved.starts_with(rules.root.join("themes"))
+    {
+        return Err("it holds the handbook's templates or themes".into());
+    }
+    let Ok(meta) = std::fs::metadata(&resolved) else {
+        return Ok(resolved); // absent: it will be created
+    };
+    if !meta.is_dir() {
+        return Err("it is a file, not a folder".into());
+    }
+    let mut entries = std::fs::read_dir(&resolved)
+        .map_err(|e| format!("it cannot be read: {e}"))?
+        .peekable();
+    if entries.peek().is_none() {
+        return Ok(resolved);
+    }
+    if !resolved.join(OUTPUT_MARKER).is_file() {
+        return Err(format!(
+            "it is not empty and was not made by handbook (it has no `{OUTPUT_MARKER}` file); \
+             empty it, or choose another folder"
+        ));
+    }
+    if let Some(source) = holds_sources(&resolved) {
+        return Err(format!(
+            "it holds sources (`{source}`), though it looks like an earlier output"
+        ));
+    }
+    Ok(resolved)
+}
+
+/// A file in `dir` that a build never writes: a page, or a handbook's
+/// configuration at its top.
+fn holds_sources(dir: &Path) -> Option<String> {
+    for name in [crate::config::CONFIG_FILE, "team.toml"] {
+        if dir.join(name).exists() {
+            return Some(name.to_string());
+        }
+    }
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .find(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| crate::content::walk::relative(dir, e.path()))
+}
+
+/// `path` with `.`/`..` removed and the symbolic links of its longest
+/// existing ancestor resolved (the rest does not exist yet).
+fn resolve(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut lexical = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    let mut rest = Vec::new();
+    let mut base = lexical.as_path();
+    loop {
+        if let Ok(real) = base.canonicalize() {
+            return rest.iter().rev().fold(real, |p, name| p.join(name));
+        }
+        match (base.parent(), base.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                base = parent;
+            }
+            _ => return lexical,
+        }
+    }
+}
 
 /// A temporary folder beside the output folder that becomes the output on commit.
 #[derive(Debug)]
@@ -80,17 +204,22 @@ pub struct Staging {
 
 impl Staging {
     /// Creates the staging folder next to `target` (same file system, so the
-    /// final rename is atomic), removing leftovers of killed builds first.
+    /// final rename is atomic). First puts back a previous site that a build
+    /// killed mid-swap left aside, and removes other leftovers of killed
+    /// builds (only folders holding the marker, which every staging folder
+    /// gets first). `target` must have passed [`check_target`].
     pub fn new(target: &Path) -> io::Result<Staging> {
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
+        recover(target);
         remove_leftovers(parent);
         let dir = tempfile::Builder::new()
             .prefix(STAGING_PREFIX)
             .tempdir_in(parent)?;
+        std::fs::write(dir.path().join(OUTPUT_MARKER), MARKER_TEXT)?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
@@ -101,7 +230,9 @@ impl Staging {
         self.dir.path()
     }
 
-    /// Puts the staged site in place of the old one.
+    /// Puts the staged site in place of the old one: one atomic exchange
+    /// where the OS has it (Linux), else two renames, after which a killed
+    /// build's next run restores the old site ([`recover`]).
     pub fn commit(self) -> io::Result<()> {
         let staged = self.dir.keep();
         #[cfg(unix)]
@@ -110,40 +241,62 @@ impl Staging {
             // tempfile creates 0700 folders; a published site must be readable.
             std::fs::set_permissions(&staged, std::fs::Permissions::from_mode(0o755))?;
         }
-        let parent = staged.parent().unwrap_or(Path::new("."));
-        let retired = if self.target.exists() {
-            let old = tempfile::Builder::new()
-                .prefix(RETIRED_PREFIX)
-                .tempdir_in(parent)?
-                .keep();
-            std::fs::remove_dir(&old)?;
-            std::fs::rename(&self.target, &old)?;
-            Some(old)
-        } else {
-            None
-        };
+        if !self.target.exists() {
+            return std::fs::rename(&staged, &self.target).inspect_err(|_| {
+                let _ = remove_tree(&staged);
+            });
+        }
+        if exchange(&staged, &self.target).is_ok() {
+            // `staged` now holds the previous site.
+            return remove_tree(&staged);
+        }
+        let retired = retired_path(&self.target);
+        std::fs::rename(&self.target, &retired)?;
         if let Err(e) = std::fs::rename(&staged, &self.target) {
             // Put the previous site back before reporting.
-            if let Some(old) = &retired {
-                let _ = std::fs::rename(old, &self.target);
-            }
-            let _ = std::fs::remove_dir_all(&staged);
+            let _ = std::fs::rename(&retired, &self.target);
+            let _ = remove_tree(&staged);
             return Err(e);
         }
-        if let Some(old) = retired {
-            remove_tree(&old)?;
-        }
-        Ok(())
+        remove_tree(&retired)
+    }
+}
+
+/// Swaps two folders atomically (Linux `renameat2(RENAME_EXCHANGE)`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// Where the two-rename swap keeps the previous site of `target` meanwhile.
+fn retired_path(target: &Path) -> PathBuf {
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    target.with_file_name(format!("{RETIRED_PREFIX}{name}"))
+}
+
+/// A build killed between the two renames left no site at `target` and the
+/// previous one aside: put it back.
+fn recover(target: &Path) {
+    let retired = retired_path(target);
+    if !target.exists() && retired.join(OUTPUT_MARKER).is_file() {
+        let _ = std::fs::rename(&retired, target);
     }
 }
 
 /// Deletes a folder tree with the files removed in parallel: a large previous
 /// site has tens of thousands of them, and unlinking is most of a rebuild's cost.
+/// Symbolic links inside are removed, never followed.
 fn remove_tree(root: &Path) -> io::Result<()> {
     use rayon::prelude::*;
     let mut files = Vec::new();
     let mut dirs: Vec<(usize, PathBuf)> = Vec::new();
-    for entry in walkdir::WalkDir::new(root) {
+    for entry in walkdir::WalkDir::new(root).follow_root_links(false) {
         let entry = entry.map_err(io::Error::other)?;
         if entry.file_type().is_dir() {
             dirs.push((entry.depth(), entry.into_path()));
@@ -164,7 +317,7 @@ fn remove_tree(root: &Path) -> io::Result<()> {
 
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.dir.path().join(rel);
+        let path = crate::confine::join(self.dir.path(), rel)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
@@ -172,7 +325,7 @@ impl Sink for Staging {
     }
 
     fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
-        let path = self.dir.path().join(rel);
+        let path = crate::confine::join(self.dir.path(), rel)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
@@ -180,7 +333,8 @@ impl Sink for Staging {
     }
 }
 
-/// Deletes staging and retired folders that a killed build left behind.
+/// Deletes staging and retired folders that killed builds left behind: only
+/// those holding the marker, so a folder that merely has such a name stays.
 fn remove_leftovers(parent: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
@@ -188,8 +342,10 @@ fn remove_leftovers(parent: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with(STAGING_PREFIX) || name.starts_with(RETIRED_PREFIX) {
-            let _ = std::fs::remove_dir_all(entry.path());
+        let ours = name.starts_with(STAGING_PREFIX) || name.starts_with(RETIRED_PREFIX);
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if ours && is_dir && entry.path().join(OUTPUT_MARKER).is_file() {
+            let _ = remove_tree(&entry.path());
         }
     }
 }

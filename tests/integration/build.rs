@@ -209,10 +209,16 @@ fn a_build_with_errors_writes_nothing_at_all() {
 
 #[test]
 fn leftovers_of_a_killed_build_are_cleaned_up() {
-    let site = small_site();
-    std::fs::create_dir_all(site.path().join(".handbook-staging-abc/x")).expect("mkdir");
+    let site = small_site()
+        .file(".handbook-staging-abc/x/index.html", "half")
+        .file(".handbook-staging-abc/.handbook-output", "marker")
+        .file(".handbook-staging-not-ours/notes.txt", "kept");
     site.build_ok();
     assert!(!site.exists(".handbook-staging-abc"));
+    assert!(
+        site.exists(".handbook-staging-not-ours/notes.txt"),
+        "a folder without the marker is not a leftover of ours"
+    );
 }
 
 #[test]
