@@ -208,7 +208,13 @@ pub fn starter(title: &str, today: jiff::civil::Date) -> Vec<NewFile> {
 /// The markdown files of the handbook at `root`, for planning.
 pub fn existing_pages(root: &Path, config: &Config) -> Vec<String> {
     let fence = walk::Fence::around(root);
-    walk::walk(root, &root.join(&config.output_dir), &config.exclude, &fence).pages
+    walk::walk(
+        root,
+        &root.join(&config.output_dir),
+        &config.exclude,
+        &fence,
+    )
+    .pages
 }
 
 /// Creates `files` under `root`, refusing to overwrite anything. Returns the

@@ -283,7 +283,9 @@ mod tests {
 
     #[test]
     fn slugify_never_makes_dots_or_hidden_names() {
-        for name in ["-..", "..", ".", "-.", ".hidden", "-.-.x", "../x", "..\\x", "", "/"] {
+        for name in [
+            "-..", "..", ".", "-.", ".hidden", "-.-.x", "../x", "..\\x", "", "/",
+        ] {
             let slug = slugify(name);
             assert!(
                 crate::confine::output_file(&slug).is_ok() && !slug.starts_with('.'),

@@ -67,10 +67,9 @@ impl Fence {
         let Ok(real) = path.canonicalize() else {
             return Ok(());
         };
-        let inside = real.strip_prefix(&self.dir).is_ok_and(|rel| {
-            !rel.components()
-                .any(|c| c.as_os_str() == ".git")
-        });
+        let inside = real
+            .strip_prefix(&self.dir)
+            .is_ok_and(|rel| !rel.components().any(|c| c.as_os_str() == ".git"));
         if inside { Ok(()) } else { Err(real) }
     }
 

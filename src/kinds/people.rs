@@ -47,7 +47,10 @@ const PERSON_KEYS: &[&str] = &["handle", "name", "role", "contact", "codeowners"
 
 impl Team {
     /// Reads `team.toml` if there is one.
-    pub fn load(root: &Path, fence: &crate::content::walk::Fence) -> (Option<Team>, Vec<Diagnostic>) {
+    pub fn load(
+        root: &Path,
+        fence: &crate::content::walk::Fence,
+    ) -> (Option<Team>, Vec<Diagnostic>) {
         match fence.read_to_string(&root.join(TEAM_FILE)) {
             Ok(text) => {
                 let (team, diagnostics) = Team::parse(&text);

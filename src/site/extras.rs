@@ -34,9 +34,25 @@ pub(super) fn write(
         format!("{}/syntax.css", templates::THEME_DIR),
         crate::markdown::stylesheet().into_bytes(),
     ));
-    if let Some(theme) = &site.config.theme {
-        let dir = site.root.join("themes").join(theme).join("static");
+    // A theme outside the handbook was reported with the templates.
+    if let Some(Ok(theme_dir)) = site
+        .config
+        .theme
+        .as_ref()
+        .map(|theme| templates::theme_dir(&site.root, theme))
+    {
+        let theme = site.config.theme.as_deref().unwrap_or_default();
+        let dir = theme_dir.join("static");
+        let fence = crate::content::walk::Fence::at(&site.root);
+        if let Err(target) = fence.admits(&dir) {
+            diagnostics.push(fence.warning(&format!("themes/{theme}/static"), &target));
+        }
         for entry in walkdir::WalkDir::new(&dir)
+            .max_depth(if fence.admits(&dir).is_ok() {
+                usize::MAX
+            } else {
+                0
+            })
             .sort_by_file_name()
             .into_iter()
             .flatten()

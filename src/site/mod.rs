@@ -63,7 +63,10 @@ pub enum Fatal {
         error: io::Error,
     },
     /// The output folder is one a build must not replace.
-    UnsafeOutput { dir: PathBuf, reason: String },
+    UnsafeOutput {
+        dir: PathBuf,
+        reason: String,
+    },
 }
 
 impl std::fmt::Display for Fatal {
@@ -377,7 +380,10 @@ impl Site {
     /// one from `handbook.toml` must stay inside the repository (or the
     /// handbook, outside one).
     fn checked_output(&self, from_config: bool) -> Result<PathBuf, Fatal> {
-        let root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
         let fence = from_config.then(|| {
             crate::git::open(&root)
                 .and_then(|repo| repo.workdir().and_then(|w| w.canonicalize().ok()))

@@ -98,7 +98,8 @@ pub struct Rules<'a> {
 /// symbolic link, never a folder holding sources.
 /// Returns the folder with symbolic links in its parents resolved.
 pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<PathBuf, String> {
-    let absolute = std::path::absolute(target).map_err(|e| format!("it cannot be resolved: {e}"))?;
+    let absolute =
+        std::path::absolute(target).map_err(|e| format!("it cannot be resolved: {e}"))?;
     if std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err("it is a symbolic link; name the folder it points to instead".into());
     }

@@ -93,9 +93,22 @@ pub fn sources(root: &Path, theme: Option<&str>) -> (Sources, Vec<Diagnostic>) {
         .collect();
     let mut diagnostics = Vec::new();
     let mut folders = Vec::new();
+    let fence = crate::content::walk::Fence::at(root);
     if let Some(theme) = theme {
         let dir = format!("themes/{theme}/templates");
-        if !root.join(&dir).is_dir() {
+        if let Err(target) = theme_dir(root, theme) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "missing-theme",
+                    "handbook.toml",
+                    format!(
+                        "theme `{theme}` leads to {}, outside the handbook",
+                        target.display()
+                    ),
+                )
+                .with_help("a theme is a folder under `themes/` of this handbook"),
+            );
+        } else if !root.join(&dir).is_dir() {
             diagnostics.push(
                 Diagnostic::error(
                     "missing-theme",
@@ -111,6 +124,10 @@ pub fn sources(root: &Path, theme: Option<&str>) -> (Sources, Vec<Diagnostic>) {
     }
     folders.push("templates".to_string());
     for dir in folders {
+        if let Err(target) = fence.admits(&root.join(&dir)) {
+            diagnostics.push(fence.warning(&dir, &target));
+            continue;
+        }
         for entry in walkdir::WalkDir::new(root.join(&dir))
             .sort_by_file_name()
             .into_iter()
@@ -135,6 +152,18 @@ pub fn sources(root: &Path, theme: Option<&str>) -> (Sources, Vec<Diagnostic>) {
         }
     }
     (Sources { templates }, diagnostics)
+}
+
+/// The folder of theme `name`, when it is a folder under `themes/` of the
+/// handbook (also after resolving symbolic links); else where it leads.
+pub fn theme_dir(root: &Path, name: &str) -> Result<std::path::PathBuf, std::path::PathBuf> {
+    let dir = root.join("themes").join(name);
+    let plain = !name.contains('/') && crate::confine::output_file(name).is_ok();
+    if !plain {
+        return Err(dir);
+    }
+    crate::content::walk::Fence::at(&root.join("themes")).admits(&dir)?;
+    Ok(dir)
 }
 
 impl Templates {

@@ -8,6 +8,7 @@ mod check;
 mod git;
 mod kinds;
 mod links;
+mod safety;
 mod scaffold;
 mod search;
 mod serve;

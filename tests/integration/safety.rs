@@ -1,0 +1,407 @@
+//! A build must never delete, write or publish anything it did not create:
+//! hostile output folders, aliases, slugs, symbolic links and themes, as a
+//! pull request could bring them.
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+
+use crate::support::{BIN, Fixture, Run};
+
+/// Every file and link under `dir` (except the handbook's own output) with a
+/// hash of its contents or link target.
+fn checksum(dir: &Path, output: &Path) -> BTreeMap<String, u64> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !e.path().starts_with(output))
+        .flatten()
+        .map(|e| {
+            let mut hasher = std::hash::DefaultHasher::new();
+            if e.path_is_symlink() {
+                std::fs::read_link(e.path()).ok().hash(&mut hasher);
+            } else if e.file_type().is_file() {
+                std::fs::read(e.path()).ok().hash(&mut hasher);
+            }
+            (e.path().display().to_string(), hasher.finish())
+        })
+        .collect()
+}
+
+/// `outer/` holding a handbook (`outer/repo/handbook/`), a sibling folder and
+/// secrets, so that anything a build touches outside its output shows.
+struct World {
+    outer: Fixture,
+}
+
+impl World {
+    fn new(config: &str) -> World {
+        let outer = Fixture::empty()
+            .file("secret.txt", "AWS_SECRET=hunter2\n")
+            .file("secret.md", "# Secret\n\nAWS_SECRET=hunter2\n")
+            .file("secrets/key.txt", "AWS_SECRET=hunter2\n")
+            .file("other/notes.txt", "someone else's files\n")
+            .file("repo/README.md", "# The repository\n")
+            .file("repo/handbook/handbook.toml", config)
+            .file(
+                "repo/handbook/index.md",
+                "# Home\n\nSee [decisions](decisions/).\n",
+            )
+            .file(
+                "repo/handbook/decisions/0001-queues.md",
+                "+++\nstatus = \"accepted\"\n+++\n# Use queues\n",
+            );
+        World { outer }
+    }
+
+    fn handbook(&self) -> std::path::PathBuf {
+        self.outer.path().join("repo/handbook")
+    }
+
+    fn file(self, rel: &str, contents: &str) -> World {
+        World {
+            outer: self.outer.file(&format!("repo/handbook/{rel}"), contents),
+        }
+    }
+
+    #[cfg(unix)]
+    fn symlink(self, rel: &str, to: &Path) -> World {
+        let at = self.handbook().join(rel);
+        std::fs::create_dir_all(at.parent().expect("parent")).expect("mkdir");
+        std::os::unix::fs::symlink(to, at).expect("symlink");
+        self
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let out = std::process::Command::new(BIN)
+            .args(args)
+            .current_dir(self.handbook())
+            .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", "1795132800")
+            .output()
+            .expect("run handbook");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn sums(&self) -> BTreeMap<String, u64> {
+        checksum(self.outer.path(), &self.handbook().join("public"))
+    }
+}
+
+#[test]
+fn an_output_folder_the_tool_did_not_make_is_refused_and_nothing_is_deleted() {
+    let world = World::new("title = \"Ops\"\n");
+    let outer = world.outer.path().display().to_string();
+    let before = world.sums();
+    for (config, args, why) in [
+        (
+            format!("output_dir = \"{outer}\""),
+            vec![],
+            "contains the handbook",
+        ),
+        (
+            "output_dir = \"..\"".into(),
+            vec![],
+            "contains the handbook",
+        ),
+        (
+            "output_dir = \".\"".into(),
+            vec![],
+            "handbook folder itself",
+        ),
+        (
+            "output_dir = \"../../other\"".into(),
+            vec![],
+            "must stay inside",
+        ),
+        (
+            "output_dir = \"decisions\"".into(),
+            vec![],
+            "not made by handbook",
+        ),
+        (String::new(), vec!["-o", ".."], "contains the handbook"),
+        (
+            String::new(),
+            vec!["-o", "../../other"],
+            "not made by handbook",
+        ),
+    ] {
+        std::fs::write(
+            world.handbook().join("handbook.toml"),
+            format!("title = \"Ops\"\n{config}\n"),
+        )
+        .expect("config");
+        let mut all = vec!["build"];
+        all.extend(&args);
+        let run = world.run(&all);
+        assert_eq!(run.code, 2, "{config} {args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("refusing to build into") && run.stderr.contains(why),
+            "{config} {args:?}: {}",
+            run.stderr
+        );
+        // `check` refuses the same folders, so CI fails before a build would.
+        let mut all = vec!["check"];
+        all.extend(
+            args.iter()
+                .filter(|a| **a != "-o" && **a != ".." && **a != "../../other"),
+        );
+        if args.is_empty() {
+            assert_eq!(world.run(&all).code, 2, "check with {config}");
+        }
+        std::fs::write(world.handbook().join("handbook.toml"), "title = \"Ops\"\n")
+            .expect("config");
+        let now = world.sums();
+        assert_eq!(before.len(), now.len(), "{config} {args:?}");
+        assert!(before == now, "{config} {args:?} changed files");
+    }
+}
+
+#[test]
+fn output_dir_from_the_config_stays_in_the_repository_but_the_command_line_may_go_anywhere() {
+    let world = World::new("title = \"Ops\"\n");
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(world.outer.path().join("repo"))
+            .output()
+            .map(|o| o.status.success());
+        ok.unwrap_or(false)
+    };
+    if !git(&["init", "-q"]) {
+        panic!("git is needed for this test");
+    }
+    // Inside the repository but outside the handbook: allowed.
+    std::fs::write(
+        world.handbook().join("handbook.toml"),
+        "title = \"Ops\"\noutput_dir = \"../site\"\n",
+    )
+    .expect("config");
+    let run = world.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(world.outer.exists("repo/site/index.html"));
+    // Outside the repository: only from the command line.
+    let elsewhere = world.outer.path().join("published");
+    std::fs::write(
+        world.handbook().join("handbook.toml"),
+        format!(
+            "title = \"Ops\"\noutput_dir = \"{}\"\n",
+            elsewhere.display()
+        ),
+    )
+    .expect("config");
+    let run = world.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!elsewhere.exists());
+    let out = elsewhere.display().to_string();
+    let run = world.run(&["build", "-o", &out]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(elsewhere.join("index.html").exists());
+    // An earlier output is replaced; a second build leaves no leftovers.
+    let run = world.run(&["build", "-o", &out]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let names: Vec<String> = std::fs::read_dir(world.outer.path())
+        .expect("read")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".handbook-"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}
+
+#[test]
+fn an_earlier_output_holding_pages_is_not_replaced() {
+    // A pull request adds the marker to a folder of sources and aims the
+    // build at it.
+    let world = World::new("title = \"Ops\"\noutput_dir = \"decisions\"\n")
+        .file("decisions/.handbook-output", "Built by handbook\n");
+    let before = world.sums();
+    let run = world.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("holds sources"), "{}", run.stderr);
+    assert!(before == world.sums());
+}
+
+#[test]
+fn aliases_and_slugs_never_write_outside_the_output() {
+    let world = World::new("title = \"Ops\"\n")
+        .file(
+            "moved.md",
+            "+++\naliases = [\"../../../escaped/\", \"/a/../../escaped2/\", \"/old/moved/\"]\n+++\n# Moved\n",
+        )
+        .file("dots.md", "+++\nslug = \"-..\"\n+++\n# Dots\n")
+        .file("-../index.md", "# A folder named -..\n");
+    let before = world.sums();
+    let run = world.run(&["build", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let codes: Vec<(String, u64)> = run
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|d| {
+            (
+                format!(
+                    "{} {}",
+                    d["code"].as_str().unwrap_or(""),
+                    d["path"].as_str().unwrap_or("")
+                ),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            ("invalid-slug dots.md".to_string(), 2),
+            ("invalid-alias moved.md".to_string(), 2),
+            ("invalid-alias moved.md".to_string(), 2),
+        ]
+    );
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert!(before == world.sums(), "files outside the output changed");
+    for escaped in [
+        "escaped",
+        "escaped2",
+        "repo/escaped",
+        "repo/handbook/escaped",
+    ] {
+        assert!(!world.outer.exists(escaped), "{escaped} was written");
+    }
+    // Without the hostile aliases and slug the rest builds, the folder `-..`
+    // inside the output.
+    std::fs::write(world.handbook().join("moved.md"), "# Moved\n").expect("write");
+    std::fs::write(world.handbook().join("dots.md"), "# Dots\n").expect("write");
+    let run = world.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(world.handbook().join("public/-/index.html").exists());
+    let after = world.sums();
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(path, sum)| before.get(*path) != Some(sum))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(
+        changed.len(),
+        2,
+        "only moved.md and dots.md changed: {changed:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_repository_are_skipped_and_never_published() {
+    let outer = |rel: &str| -> std::path::PathBuf { Path::new("../..").join(rel) };
+    let world = World::new("title = \"Ops\"\n")
+        .file(
+            "notes.md",
+            "# Notes\n\nSee [the key](leak.txt) and [home](home.md).\n",
+        )
+        .symlink("leak.txt", &outer("secret.txt"))
+        .symlink("secret.md", &outer("secret.md"))
+        .symlink("etc", &outer("secrets"))
+        .symlink("environ.txt", Path::new("/proc/self/environ"))
+        .symlink("git-config.txt", Path::new("../.git/config"))
+        .symlink("home.md", Path::new("index.md"))
+        .symlink("readme.md", Path::new("../README.md"));
+    let init = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(world.outer.path().join("repo"))
+        .status()
+        .expect("git is needed for this test");
+    assert!(init.success());
+    // What a CI checkout keeps in `.git/config`.
+    let config = world.outer.path().join("repo/.git/config");
+    let mut text = std::fs::read_to_string(&config).expect("git config");
+    text.push_str("[http]\n\textraheader = AUTHORIZATION: basic hunter2\n");
+    std::fs::write(&config, text).expect("git config");
+    let run = world.run(&["build", "--format", "json"]);
+    // `leak.txt` is skipped, so the link to it is broken.
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let warned: Vec<String> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("symlink-outside"))
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|d| d["path"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        warned,
+        [
+            "environ.txt",
+            "etc",
+            "git-config.txt",
+            "leak.txt",
+            "secret.md"
+        ]
+    );
+    assert!(run.stdout.contains("broken-link"), "{}", run.stdout);
+    // Fixed, the build publishes the links inside the handbook only.
+    std::fs::write(
+        world.handbook().join("notes.md"),
+        "# Notes\n\n[home](home.md)\n",
+    )
+    .expect("w");
+    let run = world.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let public = world.handbook().join("public");
+    assert!(
+        public.join("home/index.html").exists(),
+        "a link inside still works"
+    );
+    for entry in walkdir::WalkDir::new(&public).into_iter().flatten() {
+        if entry.file_type().is_file() {
+            let text =
+                String::from_utf8_lossy(&std::fs::read(entry.path()).expect("read")).into_owned();
+            assert!(
+                !text.contains("hunter2") && !text.contains("PATH="),
+                "{} leaks",
+                entry.path().display()
+            );
+        }
+    }
+    assert!(!public.join("etc").exists() && !public.join("leak.txt").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_theme_must_be_a_folder_of_the_handbook() {
+    let world = World::new("title = \"Ops\"\ntheme = \"../../../secrets\"\n");
+    let run = world.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("outside the handbook"),
+        "{}",
+        run.stderr
+    );
+    let world = World::new("title = \"Ops\"\ntheme = \"linked\"\n")
+        .symlink("themes/linked", Path::new("../../../secrets"));
+    let run = world.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("outside the handbook"),
+        "{}",
+        run.stderr
+    );
+    assert!(!world.handbook().join("public").exists());
+}
+
+#[test]
+fn a_build_killed_between_two_renames_gets_its_site_back() {
+    let world = World::new("title = \"Ops\"\n");
+    assert_eq!(world.run(&["build"]).code, 0);
+    let public = world.handbook().join("public");
+    // What a kill after the first rename of the two-step swap leaves.
+    std::fs::rename(&public, world.handbook().join(".handbook-retired-public")).expect("rename");
+    // The next build fails, but the previous site is back in place.
+    std::fs::write(world.handbook().join("index.md"), "[x](nowhere.md)\n").expect("write");
+    assert_eq!(world.run(&["build"]).code, 1);
+    assert!(
+        public.join("index.html").exists(),
+        "the previous site is restored"
+    );
+    assert!(!world.handbook().join(".handbook-retired-public").exists());
+}
