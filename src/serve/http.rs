@@ -3,6 +3,13 @@
 //! for folders), and pushes reloads and error overlays to open pages over
 //! server-sent events. Nothing is read from disk, so no request can reach a
 //! file outside the site; paths with `..`, backslashes or NUL are refused.
+//!
+//! A preview shows drafts and uncommitted edits, so only the author's own
+//! browser may read it: requests must name the preview by a loopback Host
+//! (or the `--bind` address), which defeats DNS rebinding, and a request
+//! from another origin (a web page the author visits) is refused. Each
+//! connection must send its headers within [`HEADER_TIMEOUT`], and at most
+//! [`MAX_CONNECTIONS`] are served at once.
 
 use std::convert::Infallible;
 use std::hash::{Hash, Hasher};
@@ -78,12 +85,109 @@ impl Shared {
     }
 }
 
-pub fn router(shared: Arc<Shared>) -> axum::Router {
+/// How long a connection may take to send a request's headers.
+pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// Connections served at once (open pages each hold one for reloads);
+/// more are closed as they arrive.
+pub const MAX_CONNECTIONS: usize = 128;
+
+/// The names the preview answers to: loopback addresses, `localhost` and
+/// the address it is bound to, on its port.
+#[derive(Clone, Debug)]
+pub struct Hosts {
+    pub bind: std::net::IpAddr,
+    pub port: u16,
+}
+
+impl Hosts {
+    /// True when a `Host` header (or an `Origin`'s host) names the preview.
+    pub fn allows(&self, host: &str) -> bool {
+        let (name, port) = match host.rsplit_once(':') {
+            // `[::1]:1111`, `127.0.0.1:1111`, `localhost:1111`
+            Some((name, port)) if !name.is_empty() && !port.contains(']') => {
+                (name, port.parse::<u16>().ok())
+            }
+            _ => (host, None),
+        };
+        // Browsers leave out the default port.
+        if port.unwrap_or(80) != self.port {
+            return false;
+        }
+        let name = name.trim_start_matches('[').trim_end_matches(']');
+        if name.eq_ignore_ascii_case("localhost") {
+            return true;
+        }
+        name.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback() || ip == self.bind)
+    }
+
+    /// Why a request is refused: a foreign Host (421) or Origin (403).
+    fn refuse(&self, headers: &HeaderMap) -> Option<StatusCode> {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        if !host.is_some_and(|h| self.allows(h)) {
+            return Some(StatusCode::MISDIRECTED_REQUEST);
+        }
+        if let Some(origin) = headers.get(header::ORIGIN) {
+            let host = origin
+                .to_str()
+                .ok()
+                .and_then(|o| o.strip_prefix("http://"))
+                .map(|o| o.trim_end_matches('/'));
+            if !host.is_some_and(|h| self.allows(h)) {
+                return Some(StatusCode::FORBIDDEN);
+            }
+        }
+        None
+    }
+}
+
+pub fn router(shared: Arc<Shared>, hosts: Hosts) -> axum::Router {
+    let guard = move |request: axum::extract::Request, next: axum::middleware::Next| {
+        let refused = hosts.refuse(request.headers());
+        async move {
+            match refused {
+                Some(status) => {
+                    (status, "this preview answers only its own address\n").into_response()
+                }
+                None => next.run(request).await,
+            }
+        }
+    };
     axum::Router::new()
         .route(&format!("{PREFIX}events"), get(events))
         .route(&format!("{PREFIX}live.js"), get(live_js))
         .fallback(file)
+        .layer(axum::middleware::from_fn(guard))
         .with_state(shared)
+}
+
+/// Serves `router` on `listener` until it fails: HTTP/1 with a deadline for
+/// each request's headers and a cap on connections.
+pub async fn serve(listener: tokio::net::TcpListener, router: axum::Router) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors and the like: wait, then go on.
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = permits.clone().try_acquire_owned() else {
+            continue; // dropping the stream closes it
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+            drop(permit);
+        });
+    }
 }
 
 async fn live_js() -> Response {
@@ -305,6 +409,41 @@ mod tests {
         ] {
             assert_eq!(lookup(path, &f), Lookup::Refused, "{path}");
         }
+    }
+
+    #[test]
+    fn answers_only_loopback_hosts_on_its_port() {
+        let hosts = Hosts {
+            bind: std::net::IpAddr::from([127, 0, 0, 1]),
+            port: 1111,
+        };
+        for ok in [
+            "localhost:1111",
+            "127.0.0.1:1111",
+            "127.9.9.9:1111",
+            "[::1]:1111",
+            "LOCALHOST:1111",
+        ] {
+            assert!(hosts.allows(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example:1111",
+            "localhost",
+            "localhost:2222",
+            "127.0.0.1",
+            "10.0.0.5:1111",
+            "localhost.evil.example:1111",
+            "[::1]",
+            "",
+        ] {
+            assert!(!hosts.allows(bad), "{bad}");
+        }
+        let lan = Hosts {
+            bind: std::net::IpAddr::from([192, 168, 1, 9]),
+            port: 80,
+        };
+        assert!(lan.allows("192.168.1.9:80") && !lan.allows("192.168.1.10:80"));
+        assert!(lan.allows("localhost") && lan.allows("192.168.1.9"));
     }
 
     #[test]

@@ -117,9 +117,13 @@ pub fn run(options: ServeOptions, log: &(dyn Fn(Log<'_>) + Sync)) -> Result<(), 
             context: "cannot configure the server socket".into(),
             error,
         })?;
+        let hosts = http::Hosts {
+            bind: address.ip(),
+            port: address.port(),
+        };
         runtime.spawn(async move {
             let listener = tokio::net::TcpListener::from_std(listener)?;
-            axum::serve(listener, http::router(shared)).await
+            http::serve(listener, http::router(shared, hosts)).await
         })
     };
     std::thread::scope(|scope| {

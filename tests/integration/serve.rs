@@ -107,23 +107,31 @@ impl Served {
         }
     }
 
-    /// Sends `request_line` as written (no client normalises it) and returns
-    /// the status code.
+    /// Sends a GET of `target` as written (no client normalises it) and
+    /// returns the status code.
     fn raw_status(&self, target: &str) -> u16 {
-        let address = self
-            .base
+        self.raw(target, self.address(), "")
+    }
+
+    /// `host:port` the preview listens on.
+    fn address(&self) -> &str {
+        self.base
             .trim_start_matches("http://")
-            .trim_end_matches('/');
-        let mut stream = TcpStream::connect(address).expect("connect");
+            .trim_end_matches('/')
+    }
+
+    /// The status of a GET of `target` sent with `host` and `headers`
+    /// (each ending in CRLF); only the status line is read.
+    fn raw(&self, target: &str, host: &str, headers: &str) -> u16 {
+        let mut stream = TcpStream::connect(self.address()).expect("connect");
         write!(
             stream,
-            "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            "GET {target} HTTP/1.1\r\nHost: {host}\r\n{headers}Connection: close\r\n\r\n"
         )
         .expect("send");
-        let mut response = String::new();
-        let _ = stream.read_to_string(&mut response);
-        response
-            .split_whitespace()
+        let mut line = String::new();
+        let _ = BufReader::new(stream).read_line(&mut line);
+        line.split_whitespace()
             .nth(1)
             .and_then(|s| s.parse().ok())
             .unwrap_or(0)
@@ -236,6 +244,69 @@ fn serve_refuses_paths_that_leave_the_site() {
     // Only what the build produced is served, never the output folder on disk.
     assert_eq!(served.raw_status("/etc/passwd"), 404);
     assert_eq!(served.raw_status("/stale.html"), 404);
+}
+
+#[test]
+fn serve_answers_only_its_own_host_and_origin() {
+    let site = small_site();
+    let served = Served::start(&site, &[]);
+    let own = served.address().to_string();
+    let port = own.rsplit(':').next().unwrap_or_default().to_string();
+    assert_eq!(served.raw("/", &own, ""), 200);
+    assert_eq!(served.raw("/", &format!("localhost:{port}"), ""), 200);
+    // DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1.
+    for host in [
+        format!("evil.example:{port}"),
+        "localhost".into(),
+        String::new(),
+    ] {
+        assert_eq!(served.raw("/", &host, ""), 421, "Host: {host}");
+        assert_eq!(
+            served.raw("/.handbook/events", &host, ""),
+            421,
+            "Host: {host}"
+        );
+    }
+    // Another site's page may not read the live-reload stream or pages.
+    let evil = "Origin: http://evil.example\r\n";
+    assert_eq!(served.raw("/.handbook/events", &own, evil), 403);
+    assert_eq!(served.raw("/", &own, evil), 403);
+    let same = format!("Origin: http://{own}\r\n");
+    assert_eq!(served.raw("/.handbook/events", &own, &same), 200);
+}
+
+#[test]
+fn serve_drops_connections_that_never_finish_their_headers() {
+    let site = small_site();
+    let served = Served::start(&site, &[]);
+    // More half-open connections than the cap, each one header line short.
+    let mut slow: Vec<TcpStream> = (0..200)
+        .filter_map(|_| TcpStream::connect(served.address()).ok())
+        .collect();
+    for stream in &mut slow {
+        let _ = stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n");
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    }
+    let started = Instant::now();
+    for stream in &mut slow {
+        let mut buf = [0u8; 64];
+        // Closed by the server: end of stream, a reset, or a 408 before it.
+        match stream.read(&mut buf) {
+            Ok(_) | Err(_) => {}
+        }
+    }
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_secs(9),
+        "slow clients held for {waited:?}"
+    );
+    drop(slow);
+    // The preview still answers.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while served.raw_status("/") != 200 {
+        assert!(Instant::now() < deadline, "the preview stopped answering");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]
