@@ -27,6 +27,8 @@ pub struct MarkdownConfig {
     pub smart_punctuation: bool,
     /// Syntax highlighting of fenced code blocks.
     pub highlight: bool,
+    /// What raw HTML in markdown becomes.
+    pub raw_html: crate::markdown::RawHtml,
 }
 
 impl Default for MarkdownConfig {
@@ -34,6 +36,7 @@ impl Default for MarkdownConfig {
         MarkdownConfig {
             smart_punctuation: true,
             highlight: true,
+            raw_html: crate::markdown::RawHtml::Allow,
         }
     }
 }
@@ -112,7 +115,7 @@ const TOP_KEYS: &[&str] = &[
     "search",
     "git",
 ];
-const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "highlight"];
+const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "highlight", "raw_html"];
 const LINKS_KEYS: &[&str] = &["broken"];
 
 /// The outcome of loading the configuration: a usable config (defaults filled in
@@ -187,7 +190,7 @@ pub fn parse(source: &str) -> Loaded {
             }
             "description" => config.description = x.string(entry),
             "base_url" => {
-                config.base_url = x.string(entry).map(|mut url| {
+                config.base_url = url(&mut x, entry).map(|mut url| {
                     if !url.ends_with('/') {
                         url.push('/');
                     }
@@ -199,7 +202,7 @@ pub fn parse(source: &str) -> Loaded {
                     config.output_dir = dir;
                 }
             }
-            "repo_url" => config.repo_url = x.string(entry),
+            "repo_url" => config.repo_url = url(&mut x, entry),
             "branch" => config.branch = x.string(entry),
             "theme" => config.theme = x.string(entry),
             "exclude" => config.exclude = x.string_list(entry).unwrap_or_default(),
@@ -261,6 +264,23 @@ pub fn parse(source: &str) -> Loaded {
     }
 }
 
+/// A URL setting; one that could run script in a page is an error.
+pub(crate) fn url(x: &mut Extractor<'_>, entry: &fields::Entry) -> Option<String> {
+    let url = x.string(entry)?;
+    if !crate::markdown::is_script_url(&url, false) {
+        return Some(url);
+    }
+    let d = Diagnostic::error(
+        "unsafe-url",
+        x.path,
+        format!("`{}` must be a web address, not a script", entry.key),
+    )
+    .at(x.source, entry.node.span.clone())
+    .with_help("use an https:// address");
+    x.diagnostics.push(d);
+    None
+}
+
 fn markdown_options(x: &mut Extractor<'_>, table: &Table) -> MarkdownConfig {
     let mut options = MarkdownConfig::default();
     for entry in &table.entries {
@@ -269,6 +289,26 @@ fn markdown_options(x: &mut Extractor<'_>, table: &Table) -> MarkdownConfig {
                 options.smart_punctuation = x.boolean(entry).unwrap_or(options.smart_punctuation);
             }
             "highlight" => options.highlight = x.boolean(entry).unwrap_or(options.highlight),
+            "raw_html" => {
+                use crate::markdown::RawHtml;
+                match x.string(entry).as_deref() {
+                    Some("allow") => options.raw_html = RawHtml::Allow,
+                    Some("escape") => options.raw_html = RawHtml::Escape,
+                    Some("sanitize") => options.raw_html = RawHtml::Sanitize,
+                    Some(other) => {
+                        let d = Diagnostic::error(
+                            "invalid-value",
+                            x.path,
+                            format!(
+                                "`raw_html` must be \"allow\", \"escape\" or \"sanitize\", found \"{other}\""
+                            ),
+                        )
+                        .at(x.source, entry.node.span.clone());
+                        x.diagnostics.push(d);
+                    }
+                    None => {}
+                }
+            }
             _ => x.unknown_key(entry, "[markdown]", MARKDOWN_KEYS),
         }
     }
@@ -329,8 +369,8 @@ fn git_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                     x.diagnostics.push(d);
                 }
             }
-            "edit_url" => config.edit_url = x.string(field),
-            "history_url" => config.history_url = x.string(field),
+            "edit_url" => config.edit_url = url(x, field),
+            "history_url" => config.history_url = url(x, field),
             _ => x.unknown_key(field, "[git]", GIT_KEYS),
         }
     }

@@ -292,6 +292,8 @@ pub struct CheckedPage<'a> {
     pub source_path: &'a str,
     pub source: &'a str,
     pub links: &'a [Link],
+    /// Links rendered as text because their URL could run script.
+    pub refused: &'a [Link],
     pub anchors: &'a HashSet<String>,
 }
 
@@ -340,6 +342,18 @@ fn check_page(
         BrokenLinks::Warn => Diagnostic::warning(code, path, message),
     };
     let page = &pages[from];
+    for link in page.refused {
+        let scheme = link.dest.split(':').next().unwrap_or_default().trim();
+        diagnostics.push(
+            Diagnostic::warning(
+                "unsafe-url",
+                page.source_path,
+                format!("a `{scheme}:` link could run script, so it is shown as text"),
+            )
+            .at(page.source, link.span.clone())
+            .with_help("link to an https:// page instead"),
+        );
+    }
     {
         for link in page.links {
             match index.resolve(from, &link.dest) {

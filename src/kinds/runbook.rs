@@ -8,7 +8,15 @@ use serde::Serialize;
 use super::people::{Mention, mentions};
 use crate::content::{Date, Page};
 use crate::diagnostics::Diagnostic;
-use crate::fields::Extractor;
+use crate::fields::{self, Extractor};
+
+/// A dashboard a runbook points to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Dashboard {
+    pub url: String,
+    /// False when the URL could run script: it is shown as text.
+    pub linked: bool,
+}
 
 /// The default review interval when neither the runbook nor `[runbooks]` sets one.
 pub const DEFAULT_REVIEW_EVERY: &str = "180d";
@@ -38,7 +46,7 @@ pub struct Runbook {
     pub next_review: Option<Date>,
     pub review: Review,
     pub severity: Option<String>,
-    pub dashboards: Vec<String>,
+    pub dashboards: Vec<Dashboard>,
 }
 
 /// What the runbook checks need from outside the page.
@@ -154,6 +162,33 @@ pub fn schedule(
 }
 
 /// Reads the runbook in `page` and checks its own fields.
+/// The `dashboards` URLs; one that could run script is shown as text (a
+/// warning at its item).
+fn dashboards(x: &mut Extractor<'_>, entry: &fields::Entry) -> Vec<Dashboard> {
+    let urls = x.string_list(entry).unwrap_or_default();
+    let items: &[fields::Node] = match &entry.node.value {
+        fields::Value::Array(items) => items,
+        _ => &[],
+    };
+    urls.into_iter()
+        .zip(items)
+        .map(|(url, item)| {
+            let linked = !crate::markdown::is_script_url(&url, false);
+            if !linked {
+                let d = Diagnostic::warning(
+                    "unsafe-url",
+                    x.path,
+                    "this dashboard URL could run script, so it is shown as text",
+                )
+                .at(x.source, item.span.clone())
+                .with_help("use an https:// address");
+                x.diagnostics.push(d);
+            }
+            Dashboard { url, linked }
+        })
+        .collect()
+}
+
 pub fn parse(page: &Page, settings: Settings<'_>) -> (Runbook, Vec<Diagnostic>) {
     let path = page.source_path.as_str();
     let source = page.source.as_str();
@@ -172,7 +207,7 @@ pub fn parse(page: &Page, settings: Settings<'_>) -> (Runbook, Vec<Diagnostic>) 
         review: Review::Unknown,
         severity: get("severity").and_then(|e| x.string(e)),
         dashboards: get("dashboards")
-            .and_then(|e| x.string_list(e))
+            .map(|e| dashboards(&mut x, e))
             .unwrap_or_default(),
     };
     for (key, help) in [

@@ -27,6 +27,19 @@ pub struct Options<'a> {
     pub highlighter: Option<&'a Highlighter>,
     /// Collect plain text per section (for the search index).
     pub collect_text: bool,
+    /// What to do with raw HTML written in the markdown.
+    pub raw_html: RawHtml,
+}
+
+/// `[markdown] raw_html`: raw HTML in markdown is allowed as CommonMark
+/// says (the default), shown as text, or sanitized (safe tags and
+/// attributes kept, by ammonia).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RawHtml {
+    #[default]
+    Allow,
+    Escape,
+    Sanitize,
 }
 
 /// One entry of a page's table of contents.
@@ -58,6 +71,9 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     /// Internal links and images (external ones are left alone and not listed).
     pub links: Vec<Link>,
+    /// Links and images whose URL could run script (`javascript:`,
+    /// `vbscript:`, `data:` but for images): rendered as their text.
+    pub refused: Vec<Link>,
     /// The page's plain text, split at headings, for the search index. The first
     /// section holds the text before any heading (`id` is `None`).
     pub sections: Vec<TextSection>,
@@ -113,6 +129,9 @@ pub fn render(
     let mut heading: Option<HeadingBuffer<'_>> = None;
     let mut code: Option<(Option<String>, String)> = None;
     let mut first_event = true;
+    // Whether each open link and image was refused (its tags left out).
+    let mut open_links: Vec<bool> = Vec::new();
+    let mut open_images: Vec<bool> = Vec::new();
 
     for (event, range) in Parser::new_ext(body, flags).into_offset_iter() {
         let at_start = std::mem::replace(&mut first_event, false);
@@ -123,6 +142,11 @@ pub fn render(
                 title,
                 id,
             }) => {
+                let refused = state.refuse(body, body_start, &range, &dest_url, false);
+                open_links.push(refused);
+                if refused {
+                    continue;
+                }
                 let dest_url = state.link(body, body_start, &range, dest_url, rewrite);
                 Event::Start(Tag::Link {
                     link_type,
@@ -137,6 +161,11 @@ pub fn render(
                 title,
                 id,
             }) => {
+                let refused = state.refuse(body, body_start, &range, &dest_url, true);
+                open_images.push(refused);
+                if refused {
+                    continue;
+                }
                 let dest_url = state.link(body, body_start, &range, dest_url, rewrite);
                 Event::Start(Tag::Image {
                     link_type,
@@ -144,6 +173,11 @@ pub fn render(
                     title,
                     id,
                 })
+            }
+            Event::End(TagEnd::Link) if open_links.pop().unwrap_or(false) => continue,
+            Event::End(TagEnd::Image) if open_images.pop().unwrap_or(false) => continue,
+            Event::Html(html) | Event::InlineHtml(html) if options.raw_html == RawHtml::Escape => {
+                Event::Text(html)
             }
             other => other,
         };
@@ -248,6 +282,9 @@ pub fn render(
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if options.raw_html == RawHtml::Sanitize {
+        html = sanitize(&html);
+    }
     // Every page's HTML is held until templates run: give back the slack.
     html.shrink_to_fit();
     state.out.html = html;
@@ -298,6 +335,26 @@ impl State<'_> {
         &mut self.out.sections[last]
     }
 
+    /// Records a link whose URL could run script, and says so.
+    fn refuse(
+        &mut self,
+        body: &str,
+        body_start: usize,
+        range: &Range<usize>,
+        dest: &str,
+        image: bool,
+    ) -> bool {
+        if !is_script_url(dest, image) {
+            return false;
+        }
+        let span = destination_span(body, range, dest);
+        self.out.refused.push(Link {
+            dest: dest.to_string(),
+            span: (span.start + body_start)..(span.end + body_start),
+        });
+        true
+    }
+
     fn link<'a>(
         &mut self,
         body: &str,
@@ -309,12 +366,7 @@ impl State<'_> {
         if dest.is_empty() || is_external(&dest) {
             return dest;
         }
-        // Point at the destination text when it is written inline, else the link.
-        let span = body[range.clone()]
-            .rfind(dest.as_ref())
-            .map_or(range.clone(), |i| {
-                (range.start + i)..(range.start + i + dest.len())
-            });
+        let span = destination_span(body, range, &dest);
         self.out.links.push(Link {
             dest: dest.to_string(),
             span: (span.start + body_start)..(span.end + body_start),
@@ -392,6 +444,67 @@ impl State<'_> {
     }
 }
 
+/// Where a link's destination is written: its text when it is written
+/// inline, else the whole link.
+fn destination_span(body: &str, range: &Range<usize>, dest: &str) -> Range<usize> {
+    body.get(range.clone())
+        .and_then(|text| text.rfind(dest))
+        .map_or(range.clone(), |i| {
+            (range.start + i)..(range.start + i + dest.len())
+        })
+}
+
+/// True for a URL a browser would run as script when followed or loaded:
+/// `javascript:` and `vbscript:`, and `data:` except images (`image` says
+/// whether it is an image's source). Schemes are matched as browsers read
+/// them: ignoring case, leading spaces and control characters, and tabs
+/// and newlines anywhere.
+pub fn is_script_url(url: &str, image: bool) -> bool {
+    let mut scheme = String::new();
+    let mut closed = false;
+    for c in url.trim_start_matches(|c: char| c <= ' ').chars() {
+        match c {
+            '\t' | '\n' | '\r' => continue,
+            ':' => {
+                closed = true;
+                break;
+            }
+            c if c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.') => {
+                scheme.push(c.to_ascii_lowercase());
+            }
+            _ => return false,
+        }
+        if scheme.len() > 16 {
+            return false;
+        }
+    }
+    if !closed {
+        return false;
+    }
+    match scheme.as_str() {
+        "javascript" | "vbscript" => true,
+        "data" => {
+            let rest = url.split_once(':').map_or("", |(_, r)| r).trim_start();
+            let is_image = rest
+                .get(..6)
+                .is_some_and(|t| t.eq_ignore_ascii_case("image/"));
+            !(image && is_image)
+        }
+        _ => false,
+    }
+}
+
+/// Keeps safe tags and attributes of a rendered body (raw HTML included),
+/// with the attributes this renderer writes itself (ids, classes, roles
+/// and labels of headings, alerts and highlighted code).
+fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["id", "class", "role", "aria-label", "aria-hidden"])
+        .rm_clean_content_tags(["style"])
+        .clean(html)
+        .to_string()
+}
+
 fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     match kind {
         BlockQuoteKind::Note => ("note", "Note"),
@@ -451,6 +564,7 @@ mod tests {
             smart_punctuation: true,
             highlighter: None,
             collect_text: true,
+            raw_html: RawHtml::Allow,
         };
         render(text, 0, options, &|dest: &str| {
             Some(format!("REWRITTEN:{dest}"))
@@ -490,6 +604,7 @@ mod tests {
             smart_punctuation: false,
             highlighter: None,
             collect_text: true,
+            raw_html: RawHtml::Allow,
         };
         let r = render(src, 8, options, &|d: &str| Some(format!("X{d}")));
         assert_eq!(r.links.len(), 1);
@@ -549,6 +664,79 @@ mod tests {
     fn raw_html_ids_are_anchors() {
         let r = md("<a id=\"legacy\"></a>\n\ntext\n");
         assert_eq!(r.anchors, vec!["legacy"]);
+    }
+
+    #[test]
+    fn script_urls_are_rendered_as_text_and_reported() {
+        let r = md(
+            "[a](javascript:alert(1)) <JavaScript:alert(2)> ![i](data:text/html,x) \
+                    ![ok](data:image/png;base64,AAAA) [b](java%09script:x)\n",
+        );
+        assert_eq!(r.refused.len(), 3, "{:?}", r.refused);
+        let lower = r.html.to_lowercase();
+        assert!(
+            !lower.contains("href=\"java") && !lower.contains("src=\"data:text"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("JavaScript:alert(2)"),
+            "the text stays: {}",
+            r.html
+        );
+        assert!(r.html.contains("<p>a "), "{}", r.html);
+        assert!(
+            r.html.contains("src=\"data:image/png;base64,AAAA\""),
+            "{}",
+            r.html
+        );
+        for url in [
+            "javascript:x",
+            " JAVA\tSCRIPT:x",
+            "vbscript:x",
+            "data:text/html,x",
+            "\u{1}javascript:x",
+        ] {
+            assert!(is_script_url(url, false), "{url:?}");
+        }
+        assert!(is_script_url("data:text/html,x", true));
+        for url in [
+            "https://x",
+            "mailto:a@b",
+            "java script:x",
+            "javascript",
+            "./javascript:x",
+        ] {
+            assert!(!is_script_url(url, false), "{url:?}");
+        }
+        assert!(!is_script_url("data:image/svg+xml,<svg/>", true));
+    }
+
+    #[test]
+    fn raw_html_can_be_escaped_or_sanitized() {
+        let text = "<div onclick=\"x()\"><script>alert(1)</script><b>bold</b></div>\n\n## Steps\n";
+        let with = |raw_html| {
+            let options = Options {
+                smart_punctuation: false,
+                highlighter: None,
+                collect_text: false,
+                raw_html,
+            };
+            render(text, 0, options, &|_: &str| None).html
+        };
+        assert!(with(RawHtml::Allow).contains("<script>"));
+        let escaped = with(RawHtml::Escape);
+        assert!(escaped.contains("&lt;script&gt;") && !escaped.contains("<script>"));
+        let clean = with(RawHtml::Sanitize);
+        assert!(
+            !clean.contains("script") && !clean.contains("onclick"),
+            "{clean}"
+        );
+        assert!(
+            clean.contains("<b>bold</b>") && clean.contains("<h2 id=\"steps\">"),
+            "{clean}"
+        );
+        assert!(clean.contains("class=\"anchor\""), "{clean}");
     }
 
     #[test]

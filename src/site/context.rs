@@ -344,7 +344,14 @@ impl Renderer<'_> {
             }),
             alerts: r.alerts.clone(),
             severity: r.severity.clone(),
-            dashboards: r.dashboards.clone(),
+            dashboards: r
+                .dashboards
+                .iter()
+                .map(|d| crate::templates::view::DashboardView {
+                    href: d.linked.then(|| d.url.clone()),
+                    text: d.url.clone(),
+                })
+                .collect(),
             last_reviewed: r.last_reviewed.as_ref().map(|d| d.as_str().to_string()),
             review_every: r.review_every.clone(),
             next_review: r.next_review.as_ref().map(|d| d.as_str().to_string()),

@@ -121,6 +121,7 @@ impl Site {
             smart_punctuation: self.config.markdown.smart_punctuation,
             highlighter: self.config.markdown.highlight.then_some(&self.highlighter),
             collect_text: self.config.search,
+            raw_html: self.config.markdown.raw_html,
         };
         let mut rendered = markdown::render(&page.source, page.body_start, options, &|dest| {
             index.rewrite(i, dest)
@@ -160,6 +161,7 @@ impl Site {
                 source_path: &page.source_path,
                 source: &page.source,
                 links: &r.links,
+                refused: &r.refused,
                 anchors,
             })
             .collect();

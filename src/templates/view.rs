@@ -306,6 +306,14 @@ impl RaciMatrix {
     }
 }
 
+/// A dashboard link; `href` is `None` when the URL could run script (shown
+/// as text).
+#[derive(Debug, Serialize)]
+pub struct DashboardView {
+    pub href: Option<String>,
+    pub text: String,
+}
+
 /// A runbook's facts, as shown on its page and in indexes.
 #[derive(Debug, Serialize)]
 pub struct RunbookView {
@@ -316,7 +324,7 @@ pub struct RunbookView {
     pub owner_name: Option<String>,
     pub alerts: Vec<String>,
     pub severity: Option<String>,
-    pub dashboards: Vec<String>,
+    pub dashboards: Vec<DashboardView>,
     pub last_reviewed: Option<String>,
     pub review_every: String,
     pub next_review: Option<String>,

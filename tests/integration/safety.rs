@@ -405,3 +405,96 @@ fn a_build_killed_between_two_renames_gets_its_site_back() {
     );
     assert!(!world.handbook().join(".handbook-retired-public").exists());
 }
+
+#[test]
+fn script_urls_are_never_live_links() {
+    let site = Fixture::new()
+        .file(
+            "index.md",
+            "# Home\n\n[click](javascript:alert(1)) <vbscript:msgbox(1)> \
+             ![x](data:text/html,<script>alert(1)</script>) [ok](https://example.org)\n",
+        )
+        .file(
+            "runbooks/db.md",
+            "+++\nservice = \"db\"\nowner = \"ines\"\ndashboards = [\"JavaScript:alert(document.cookie)\", \"https://grafana.example/d/db\"]\n+++\n# DB\n",
+        );
+    let run = site.run(&["build", "--format", "json"]);
+    assert_eq!(
+        run.code, 0,
+        "a neutralised link is a warning: {}",
+        run.stderr
+    );
+    let lines: Vec<(String, String, u64)> = run
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|d| d["code"] == "unsafe-url")
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap_or_default().to_string(),
+                d["message"].as_str().unwrap_or_default().to_string(),
+                d["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    for page in ["public/index.html", "public/runbooks/db/index.html"] {
+        let html = site.read(page).to_lowercase();
+        assert!(
+            !html.contains("href=\"javascript")
+                && !html.contains("href=\"vbscript")
+                && !html.contains("src=\"data:text"),
+            "{page}: {html}"
+        );
+    }
+    assert!(
+        site.read("public/index.html").contains("click"),
+        "the text stays"
+    );
+    assert!(
+        site.read("public/runbooks/db/index.html")
+            .contains("href=\"https://grafana.example/d/db\"")
+    );
+    // URL settings that could run script are errors at their line.
+    let site = Fixture::new()
+        .file(
+            "handbook.toml",
+            "title = \"T\"\nrepo_url = \"javascript:alert(1)\"\n",
+        )
+        .file("index.md", "# Home\n");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(diags[0]["code"], "unsafe-url");
+    assert_eq!(diags[0]["line"], 2);
+}
+
+#[test]
+fn raw_html_can_be_sanitized_or_escaped() {
+    let page = "# Home\n\n<div onmouseover=\"steal()\"><img src=x onerror=alert(1)><b>kept</b></div>\n\n<script>alert(2)</script>\n";
+    let build = |mode: &str| {
+        let site = Fixture::new()
+            .file(
+                "handbook.toml",
+                &format!("title = \"T\"\n[markdown]\nraw_html = \"{mode}\"\n"),
+            )
+            .file("index.md", page);
+        site.build_ok();
+        site.read("public/index.html")
+    };
+    let clean = build("sanitize");
+    assert!(
+        !clean.contains("onerror") && !clean.contains("onmouseover") && !clean.contains("alert(2)"),
+        "{clean}"
+    );
+    assert!(clean.contains("<b>kept</b>"), "{clean}");
+    let escaped = build("escape");
+    assert!(
+        escaped.contains("&lt;script&gt;") && !escaped.contains("<script>alert"),
+        "{escaped}"
+    );
+    let allowed = build("allow");
+    assert!(
+        allowed.contains("<script>alert(2)</script>"),
+        "CommonMark allows raw HTML by default"
+    );
+}
