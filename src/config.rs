@@ -275,7 +275,7 @@ pub(crate) fn url(x: &mut Extractor<'_>, entry: &fields::Entry) -> Option<String
         x.path,
         format!("`{}` must be a web address, not a script", entry.key),
     )
-    .at(x.source, entry.node.span.clone())
+    .at_in(x.source, x.index(), entry.node.span.clone())
     .with_help("use an https:// address");
     x.diagnostics.push(d);
     None
@@ -303,7 +303,7 @@ fn markdown_options(x: &mut Extractor<'_>, table: &Table) -> MarkdownConfig {
                                 "`raw_html` must be \"allow\", \"escape\" or \"sanitize\", found \"{other}\""
                             ),
                         )
-                        .at(x.source, entry.node.span.clone());
+                        .at_in(x.source, x.index(), entry.node.span.clone());
                         x.diagnostics.push(d);
                     }
                     None => {}
@@ -328,7 +328,7 @@ fn links_options(x: &mut Extractor<'_>, table: &Table) -> BrokenLinks {
                         x.path,
                         format!("`broken` must be \"error\" or \"warn\", found \"{other}\""),
                     )
-                    .at(x.source, entry.node.span.clone());
+                    .at_in(x.source, x.index(), entry.node.span.clone());
                     x.diagnostics.push(d);
                 }
                 None => {}
@@ -364,7 +364,7 @@ fn git_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                         x.path,
                         format!("unknown forge \"{name}\""),
                     )
-                    .at(x.source, field.node.span.clone())
+                    .at_in(x.source, x.index(), field.node.span.clone())
                     .with_help(help);
                     x.diagnostics.push(d);
                 }
@@ -393,7 +393,7 @@ fn runbook_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                 x.path,
                 format!("`review_every` must be a duration, found \"{text}\""),
             )
-            .at(x.source, entry.node.span.clone())
+            .at_in(x.source, x.index(), entry.node.span.clone())
             .with_help("write it like \"90d\", \"6w\" or \"6 months\"");
             x.diagnostics.push(d);
         }
@@ -416,7 +416,7 @@ fn folder_kinds(x: &mut Extractor<'_>, table: &Table) -> FolderKinds {
                     x.path,
                     format!("unknown kind \"{name}\" for folder `{}`", entry.key),
                 )
-                .at(x.source, entry.node.span.clone())
+                .at_in(x.source, x.index(), entry.node.span.clone())
                 .with_help(format!("allowed values: {}", Kind::names()));
                 x.diagnostics.push(d);
             }

@@ -78,31 +78,72 @@ impl Diagnostic {
         }
     }
 
-    /// Points the diagnostic at `span`, a byte range of `source` (the whole file).
-    pub fn at(mut self, source: &str, span: Range<usize>) -> Self {
+    /// Points the diagnostic at `span`, a byte range of `source` (the whole
+    /// file). This scans the file up to the span; a stage that may report
+    /// many problems in one file indexes it once and uses [`Diagnostic::at_in`].
+    pub fn at(self, source: &str, span: Range<usize>) -> Self {
+        self.locate(&Lines::scan(source), span)
+    }
+
+    /// [`Diagnostic::at`] with `index`, made once for `source` (a stage's
+    /// many diagnostics in one file each cost a lookup, not a scan).
+    pub fn at_in(self, source: &str, index: &LineIndex, span: Range<usize>) -> Self {
+        self.locate(
+            &Lines {
+                source,
+                index: Some(index),
+            },
+            span,
+        )
+    }
+
+    /// Points the diagnostic at `span` of the file `lines` indexes: the
+    /// line and column come from the index, and the snippet is a window of
+    /// the line around the span, so neither grows with the file or the line.
+    fn locate(mut self, lines: &Lines<'_>, span: Range<usize>) -> Self {
+        let source = lines.source;
         let start = floor_char_boundary(source, span.start.min(source.len()));
-        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[start..]
-            .find('\n')
-            .map_or(source.len(), |i| start + i);
-        let line_text = source[line_start..line_end].trim_end_matches('\r');
-        self.line = source[..line_start].matches('\n').count() + 1;
-        self.column = source[line_start..start].chars().count() + 1;
-        let from = start - line_start;
-        let end = floor_char_boundary(source, span.end.clamp(start, line_end)) - line_start;
-        let end = end.min(line_text.len());
-        let underline = if end > from {
-            from..end
+        let (line, line_start) = lines.line_of(start);
+        let line_end =
+            memchr::memchr(b'\n', &source.as_bytes()[start..]).map_or(source.len(), |i| start + i);
+        self.line = line;
+        self.column = lines.chars_between(line_start, start) + 1;
+        // A window of the line around the span, cut at character boundaries.
+        let from = floor_char_boundary(
+            source,
+            start.saturating_sub(SNIPPET_CONTEXT).max(line_start),
+        );
+        let end = floor_char_boundary(source, span.end.clamp(start, line_end));
+        let to = ceil_char_boundary(
+            source,
+            end.max(start).saturating_add(SNIPPET_CONTEXT).min(line_end),
+        );
+        let text = &source[from..to];
+        let trimmed = text.trim_end_matches('\r');
+        let (lead, tail) = (from > line_start, to < line_end);
+        let mut line_text = String::with_capacity(trimmed.len() + 8);
+        if lead {
+            line_text.push('…');
+        }
+        let offset = line_text.len();
+        line_text.push_str(trimmed);
+        if tail {
+            line_text.push('…');
+        }
+        let under_from = offset + (start - from);
+        let under_to = (offset + (end - from)).min(offset + trimmed.len());
+        let underline = if under_to > under_from {
+            under_from..under_to
         } else {
             // An empty span still gets a one-character caret.
-            let next = line_text[from.min(line_text.len())..]
+            let next = line_text[under_from.min(line_text.len())..]
                 .chars()
                 .next()
                 .map_or(0, char::len_utf8);
-            from..(from + next)
+            under_from..(under_from + next)
         };
         self.snippet = Some(Box::new(Snippet {
-            line_text: line_text.to_string(),
+            line_text,
             underline,
         }));
         self
@@ -124,6 +165,104 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(s.len())
+}
+
+/// Bytes of a line shown on each side of a diagnostic's span.
+const SNIPPET_CONTEXT: usize = 80;
+
+/// Characters counted per block of [`Lines`]' column index.
+const BLOCK: usize = 1024;
+
+/// Where the lines of one file start, and how many characters come before
+/// each block of it, so each diagnostic finds its line by binary search and
+/// its column by counting at most a block: 100,000 diagnostics on one long
+/// line cost 100,000 lookups, not 100,000 scans of the line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineIndex {
+    /// Start of every line.
+    starts: Vec<usize>,
+    /// Characters in `source[..k * BLOCK]`, for every `k`.
+    blocks: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `source` once (linear).
+    pub fn new(source: &str) -> LineIndex {
+        let bytes = source.as_bytes();
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        let mut blocks = Vec::with_capacity(bytes.len() / BLOCK + 1);
+        let mut chars = 0;
+        blocks.push(0);
+        for block in bytes.chunks(BLOCK) {
+            chars += count_chars(block);
+            blocks.push(chars);
+        }
+        LineIndex { starts, blocks }
+    }
+}
+
+/// A file and, when it was indexed, its [`LineIndex`].
+struct Lines<'a> {
+    source: &'a str,
+    index: Option<&'a LineIndex>,
+}
+
+impl<'a> Lines<'a> {
+    /// No index: each lookup scans (for a file with one diagnostic).
+    fn scan(source: &'a str) -> Lines<'a> {
+        Lines {
+            source,
+            index: None,
+        }
+    }
+
+    /// The 1-based line holding byte `at`, and where that line starts.
+    fn line_of(&self, at: usize) -> (usize, usize) {
+        let bytes = self.source.as_bytes();
+        match self.index {
+            Some(index) => {
+                let line = index.starts.partition_point(|&s| s <= at).max(1);
+                (line, index.starts.get(line - 1).copied().unwrap_or(0))
+            }
+            None => {
+                let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+                (
+                    memchr::memchr_iter(b'\n', &bytes[..start]).count() + 1,
+                    start,
+                )
+            }
+        }
+    }
+
+    /// Characters in `source[from..to]` (both character boundaries).
+    fn chars_between(&self, from: usize, to: usize) -> usize {
+        let bytes = self.source.as_bytes();
+        match self.index {
+            Some(index) if to - from > BLOCK => {
+                self.chars_before(index, to) - self.chars_before(index, from)
+            }
+            _ => count_chars(&bytes[from..to]),
+        }
+    }
+
+    fn chars_before(&self, index: &LineIndex, at: usize) -> usize {
+        let block = at / BLOCK;
+        let counted = index.blocks.get(block).copied().unwrap_or(0);
+        counted + count_chars(&self.source.as_bytes()[block * BLOCK..at])
+    }
+}
+
+/// Characters in UTF-8 bytes: the bytes that are not continuation bytes.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 /// Sorts diagnostics into the order they are shown: by file, then position.
@@ -196,6 +335,58 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String
             }
         }
     }
+    out
+}
+
+/// Renders diagnostics as [`render`] does, except that the human format
+/// shows at most `per_code` of each code (`0`: all) and then a table of
+/// every code with its counts, so ten thousand of one mistake do not flood
+/// a terminal or a CI log. JSON and GitHub formats always have every one.
+pub fn render_limited(
+    diagnostics: &[Diagnostic],
+    format: Format,
+    color: bool,
+    per_code: usize,
+) -> String {
+    if format != Format::Human || per_code == 0 {
+        return render(diagnostics, format, color);
+    }
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
+    let mut out = String::new();
+    for d in diagnostics {
+        let (errors, warnings, shown) = counts.entry(d.code).or_default();
+        match d.severity {
+            Severity::Error => *errors += 1,
+            Severity::Warning => *warnings += 1,
+        }
+        if *shown < per_code {
+            *shown += 1;
+            out.push_str(&render_human(d, color));
+            out.push_str("\n\n");
+        }
+    }
+    let hidden: usize = counts.values().map(|(e, w, s)| e + w - s).sum();
+    if hidden == 0 {
+        return out;
+    }
+    let width = counts.keys().map(|c| c.len()).max().unwrap_or(4).max(4);
+    let _ = writeln!(
+        out,
+        "note: {hidden} more not shown (at most {per_code} of each code; \
+         `--max-diagnostics 0` shows all, `--format json` lists all)"
+    );
+    let _ = writeln!(
+        out,
+        "  {:<width$}  {:>8}  {:>8}  {:>6}",
+        "code", "errors", "warnings", "shown"
+    );
+    for (code, (errors, warnings, shown)) in &counts {
+        let _ = writeln!(
+            out,
+            "  {code:<width$}  {errors:>8}  {warnings:>8}  {shown:>6}"
+        );
+    }
+    out.push('\n');
     out
 }
 
@@ -280,6 +471,34 @@ mod tests {
     }
 
     #[test]
+    fn indexed_positions_match_a_scan_everywhere() {
+        let src = "ab\nsé x\n\n€uro 漢字 and more\nlast";
+        let index = LineIndex::new(src);
+        for at in (0..=src.len()).filter(|&i| src.is_char_boundary(i)) {
+            let scanned = Diagnostic::error("c", "a.md", "m").at(src, at..at + 1);
+            let indexed = Diagnostic::error("c", "a.md", "m").at_in(src, &index, at..at + 1);
+            assert_eq!(scanned, indexed, "at {at}");
+            let expected_line = src[..at].matches('\n').count() + 1;
+            let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+            assert_eq!(indexed.line, expected_line);
+            assert_eq!(indexed.column, src[line_start..at].chars().count() + 1);
+        }
+    }
+
+    #[test]
+    fn snippets_of_long_lines_are_a_window_around_the_span() {
+        let long = format!("{}TARGET{}\n", "é".repeat(5000), "x".repeat(5000));
+        let at = long.find("TARGET").unwrap_or_default();
+        let d =
+            Diagnostic::error("c", "a.md", "m").at_in(&long, &LineIndex::new(&long), at..at + 6);
+        assert_eq!(d.column, 5001);
+        let snippet = d.snippet.unwrap_or_else(|| panic!("snippet"));
+        assert!(snippet.line_text.len() < 300, "{}", snippet.line_text.len());
+        assert_eq!(&snippet.line_text[snippet.underline.clone()], "TARGET");
+        assert!(snippet.line_text.starts_with('…') && snippet.line_text.ends_with('…'));
+    }
+
+    #[test]
     fn empty_span_at_end_of_file_does_not_panic() {
         let src = "abc";
         let d = Diagnostic::error("c", "a.md", "m").at(src, 3..3);
@@ -292,6 +511,32 @@ mod tests {
         assert_eq!(
             render_github(&d),
             "::error file=a%2Cb.md,title=broken-link::bad: 100%25%0Anext"
+        );
+    }
+
+    #[test]
+    fn human_output_shows_a_few_of_each_code_then_a_table() {
+        let mut all: Vec<Diagnostic> = (0..1000)
+            .map(|i| Diagnostic::error("broken-link", "a.md", format!("link {i}")))
+            .collect();
+        all.push(Diagnostic::warning("missing-field", "b.md", "no status"));
+        let text = render_limited(&all, Format::Human, false, 20);
+        assert_eq!(text.matches("error[broken-link]").count(), 20);
+        assert_eq!(text.matches("warning[missing-field]").count(), 1);
+        assert!(text.contains("note: 980 more not shown"), "{text}");
+        assert!(
+            text.contains("broken-link        1000         0      20"),
+            "{text}"
+        );
+        assert_eq!(
+            render_limited(&all, Format::Json, false, 20)
+                .lines()
+                .count(),
+            1001
+        );
+        assert_eq!(
+            render_limited(&all, Format::Human, false, 0),
+            render(&all, Format::Human, false)
         );
     }
 

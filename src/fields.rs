@@ -351,6 +351,8 @@ pub struct Extractor<'a> {
     pub path: &'a str,
     pub source: &'a str,
     pub diagnostics: Vec<Diagnostic>,
+    /// Made on the first diagnostic, so many of them stay linear.
+    index: std::cell::OnceCell<crate::diagnostics::LineIndex>,
 }
 
 impl<'a> Extractor<'a> {
@@ -359,7 +361,14 @@ impl<'a> Extractor<'a> {
             path,
             source,
             diagnostics: Vec::new(),
+            index: std::cell::OnceCell::new(),
         }
+    }
+
+    /// This file's line index, for [`Diagnostic::at_in`].
+    pub fn index(&self) -> &crate::diagnostics::LineIndex {
+        self.index
+            .get_or_init(|| crate::diagnostics::LineIndex::new(self.source))
     }
 
     fn wrong_type(&mut self, entry: &Entry, expected: &str) {
@@ -372,7 +381,7 @@ impl<'a> Extractor<'a> {
                 entry.node.value.type_name()
             ),
         )
-        .at(self.source, entry.node.span.clone());
+        .at_in(self.source, self.index(), entry.node.span.clone());
         self.diagnostics.push(d);
     }
 
@@ -425,7 +434,7 @@ impl<'a> Extractor<'a> {
                             other.type_name()
                         ),
                     )
-                    .at(self.source, item.span.clone());
+                    .at_in(self.source, self.index(), item.span.clone());
                     self.diagnostics.push(d);
                     return None;
                 }
@@ -450,7 +459,7 @@ impl<'a> Extractor<'a> {
                 self.path,
                 format!("`{}` must be a date, found {found}", entry.key),
             )
-            .at(self.source, entry.node.span.clone())
+            .at_in(self.source, self.index(), entry.node.span.clone())
             .with_help("write it as YYYY-MM-DD, e.g. 2024-03-01");
             self.diagnostics.push(d);
         }
@@ -470,7 +479,7 @@ impl<'a> Extractor<'a> {
                 self.path,
                 format!("`{}` must be an array of tables", entry.key),
             )
-            .at(self.source, entry.node.span.clone())
+            .at_in(self.source, self.index(), entry.node.span.clone())
             .with_help(format!(
                 "write each one as a [[{}]] table, e.g. {example}",
                 entry.key
@@ -504,7 +513,7 @@ impl<'a> Extractor<'a> {
             self.path,
             format!("unknown key `{}` in {context}", entry.key),
         )
-        .at(self.source, entry.key_span.clone());
+        .at_in(self.source, self.index(), entry.key_span.clone());
         d = match closest(&entry.key, known.iter().copied()) {
             Some(best) => d.with_help(format!("did you mean `{best}`?")),
             None => d.with_help(format!("known keys: {}", known.join(", "))),

@@ -57,9 +57,8 @@ pub struct LinkIndex {
     asset_urls: Vec<String>,
     generated: HashMap<String, usize>,
     generated_urls: Vec<String>,
-    /// For "did you mean": every linkable path with its character pairs,
-    /// made on the first broken link.
-    suggestions: std::sync::OnceLock<Vec<(String, Vec<u32>)>>,
+    /// For "did you mean": every linkable path, made on the first broken link.
+    suggestions: std::sync::OnceLock<Candidates>,
 }
 
 /// How many of the paths sharing the most character pairs with a missing
@@ -93,6 +92,58 @@ fn shared(a: &[u32], b: &[u32]) -> usize {
         }
     }
     n
+}
+
+/// Names to suggest from ("did you mean"), each with its character pairs,
+/// so a wanted name is compared exactly with only the
+/// [`SUGGESTION_CANDIDATES`] sharing the most pairs with it: a page with
+/// thousands of broken links to a page with thousands of anchors stays fast.
+#[derive(Debug, Default)]
+pub struct Candidates {
+    names: Vec<(String, Vec<u32>)>,
+}
+
+impl Candidates {
+    /// Candidates from `names`, sorted so that ties resolve the same way.
+    pub fn new<'n>(names: impl IntoIterator<Item = &'n str>) -> Candidates {
+        let mut names: Vec<&str> = names.into_iter().collect();
+        names.sort_unstable();
+        names.dedup();
+        Candidates {
+            names: names
+                .into_iter()
+                .map(|n| (n.to_string(), char_pairs(n)))
+                .collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The first `n` names, in order.
+    pub fn first(&self, n: usize) -> impl Iterator<Item = &str> {
+        self.names.iter().take(n).map(|(name, _)| name.as_str())
+    }
+
+    /// The name most like `wanted`, if one is close enough.
+    pub fn closest(&self, wanted: &str) -> Option<&str> {
+        let pairs = char_pairs(wanted);
+        let mut scored: Vec<(std::cmp::Reverse<usize>, usize)> = self
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, (_, p))| (std::cmp::Reverse(shared(&pairs, p)), i))
+            .collect();
+        if scored.len() > SUGGESTION_CANDIDATES {
+            scored.select_nth_unstable(SUGGESTION_CANDIDATES - 1);
+            scored.truncate(SUGGESTION_CANDIDATES);
+        }
+        closest(
+            wanted,
+            scored.iter().map(|&(_, i)| self.names[i].0.as_str()),
+        )
+    }
 }
 
 /// What the index needs to know about one page.
@@ -225,25 +276,16 @@ impl LinkIndex {
     /// renamed folder), so the paths sharing the most character pairs with
     /// it are found first and only those are compared exactly.
     fn closest_path(&self, wanted: &str) -> Option<&str> {
-        let all = self.suggestions.get_or_init(|| {
-            let mut paths: Vec<&String> = self.by_source.keys().chain(self.assets.keys()).collect();
-            paths.sort();
-            paths
-                .into_iter()
-                .map(|p| (p.clone(), char_pairs(p)))
-                .collect()
-        });
-        let pairs = char_pairs(wanted);
-        let mut scored: Vec<(std::cmp::Reverse<usize>, usize)> = all
-            .iter()
-            .enumerate()
-            .map(|(i, (_, p))| (std::cmp::Reverse(shared(&pairs, p)), i))
-            .collect();
-        if scored.len() > SUGGESTION_CANDIDATES {
-            scored.select_nth_unstable(SUGGESTION_CANDIDATES - 1);
-            scored.truncate(SUGGESTION_CANDIDATES);
-        }
-        closest(wanted, scored.iter().map(|&(_, i)| all[i].0.as_str()))
+        self.suggestions
+            .get_or_init(|| {
+                Candidates::new(
+                    self.by_source
+                        .keys()
+                        .chain(self.assets.keys())
+                        .map(String::as_str),
+                )
+            })
+            .closest(wanted)
     }
 }
 
@@ -337,6 +379,10 @@ fn check_page(
 ) -> (Vec<usize>, Vec<Diagnostic>) {
     let mut targets = Vec::new();
     let mut diagnostics = Vec::new();
+    // Made on this page's first problem, kept for the rest.
+    let lines = std::cell::OnceCell::new();
+    let lines = || lines.get_or_init(|| crate::diagnostics::LineIndex::new(pages[from].source));
+    let mut anchor_candidates: HashMap<usize, Candidates> = HashMap::new();
     let report = |code, path: &str, message: String| match broken {
         BrokenLinks::Error => Diagnostic::error(code, path, message),
         BrokenLinks::Warn => Diagnostic::warning(code, path, message),
@@ -350,7 +396,7 @@ fn check_page(
                 page.source_path,
                 format!("a `{scheme}:` link could run script, so it is shown as text"),
             )
-            .at(page.source, link.span.clone())
+            .at_in(page.source, lines(), link.span.clone())
             .with_help("link to an https:// page instead"),
         );
     }
@@ -381,15 +427,14 @@ fn check_page(
                             target.source_path
                         ),
                     )
-                    .at(page.source, link.span.clone());
-                    let mut anchors: Vec<&str> =
-                        target.anchors.iter().map(String::as_str).collect();
-                    anchors.sort_unstable();
-                    if let Some(best) = closest(&fragment, anchors.iter().copied()) {
+                    .at_in(page.source, lines(), link.span.clone());
+                    let anchors = anchor_candidates.entry(to).or_insert_with(|| {
+                        Candidates::new(target.anchors.iter().map(String::as_str))
+                    });
+                    if let Some(best) = anchors.closest(&fragment) {
                         d = d.with_help(format!("did you mean `#{best}`?"));
                     } else if !anchors.is_empty() {
-                        let list: Vec<_> =
-                            anchors.iter().take(8).map(|a| format!("#{a}")).collect();
+                        let list: Vec<_> = anchors.first(8).map(|a| format!("#{a}")).collect();
                         d = d.with_help(format!("anchors there: {}", list.join(", ")));
                     }
                     diagnostics.push(d);
@@ -414,8 +459,11 @@ fn check_page(
                             Some("drafts are only built with --drafts".to_string()),
                         ),
                     };
-                    let mut d = report("broken-link", page.source_path, message)
-                        .at(page.source, link.span.clone());
+                    let mut d = report("broken-link", page.source_path, message).at_in(
+                        page.source,
+                        lines(),
+                        link.span.clone(),
+                    );
                     if let Some(help) = help {
                         d = d.with_help(help);
                     }

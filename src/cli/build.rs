@@ -33,7 +33,7 @@ pub struct Args {
 pub fn run(args: Args) -> u8 {
     let started = Instant::now();
     let options = BuildOptions {
-        root: args.common.dir,
+        root: args.common.dir.clone(),
         output_dir: args.output,
         base_url: args.base_url,
         drafts: args.drafts,
@@ -45,7 +45,7 @@ pub fn run(args: Args) -> u8 {
         Err(e) => return fatal(&e),
     };
     bar.finish();
-    let tally = report(&mut outcome.diagnostics, args.common.format, false);
+    let tally = report(&mut outcome.diagnostics, &args.common, false);
     if !args.quiet {
         let secs = started.elapsed().as_secs_f64();
         if outcome.written {

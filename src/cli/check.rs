@@ -23,7 +23,7 @@ pub struct Args {
 pub fn run(args: Args) -> u8 {
     let started = Instant::now();
     let options = BuildOptions {
-        root: args.common.dir,
+        root: args.common.dir.clone(),
         drafts: args.drafts,
         today: Some(super::today()),
         ..BuildOptions::default()
@@ -32,7 +32,7 @@ pub fn run(args: Args) -> u8 {
         Ok(o) => o,
         Err(e) => return fatal(&e),
     };
-    let tally = report(&mut outcome.diagnostics, args.common.format, args.strict);
+    let tally = report(&mut outcome.diagnostics, &args.common, args.strict);
     if args.stale {
         print_stale(&outcome.stale, args.common.format);
         if args.strict && !outcome.stale.is_empty() {

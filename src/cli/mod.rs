@@ -107,6 +107,10 @@ struct Common {
     /// How to print diagnostics
     #[arg(long, value_enum, default_value = "human")]
     format: FormatArg,
+    /// Show at most N diagnostics of each code in human output, then a table
+    /// of counts (0: all; json and github always print all)
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    max_diagnostics: usize,
 }
 
 pub fn main() -> ExitCode {
@@ -122,7 +126,8 @@ pub fn main() -> ExitCode {
 }
 
 /// Prints diagnostics and returns the tally; `strict` turns warnings into errors.
-fn report(diagnostics: &mut [Diagnostic], format: FormatArg, strict: bool) -> Tally {
+fn report(diagnostics: &mut [Diagnostic], common: &Common, strict: bool) -> Tally {
+    let format = common.format;
     if strict {
         for d in diagnostics.iter_mut() {
             d.severity = Severity::Error;
@@ -131,7 +136,7 @@ fn report(diagnostics: &mut [Diagnostic], format: FormatArg, strict: bool) -> Ta
     let format = diagnostics::Format::from(format);
     let stderr_is_terminal = std::io::stderr().is_terminal();
     let color = stderr_is_terminal && std::env::var_os("NO_COLOR").is_none();
-    let text = diagnostics::render(diagnostics, format, color);
+    let text = diagnostics::render_limited(diagnostics, format, color, common.max_diagnostics);
     if format == diagnostics::Format::Human {
         eprint!("{text}");
     } else {

@@ -167,7 +167,7 @@ fn slug(x: &mut Extractor<'_>, entry: &fields::Entry) -> Option<String> {
         x.path,
         format!("`slug = {slug:?}` has no letter or digit to make a URL from"),
     )
-    .at(x.source, entry.node.span.clone())
+    .at_in(x.source, x.index(), entry.node.span.clone())
     .with_help("use words, e.g. `slug = \"db-failover\"`, or remove it to use the file name");
     x.diagnostics.push(d);
     None
@@ -193,7 +193,7 @@ fn aliases(x: &mut Extractor<'_>, entry: &fields::Entry) -> Vec<String> {
                     x.path,
                     format!("alias `{}` cannot be written: {why}", alias.escape_debug()),
                 )
-                .at(x.source, item.span.clone())
+                .at_in(x.source, x.index(), item.span.clone())
                 .with_help("an alias is a path inside the site, e.g. `/old/db-failover/`");
                 x.diagnostics.push(d);
                 false

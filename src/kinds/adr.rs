@@ -315,7 +315,7 @@ fn references(x: &mut Extractor<'_>, entry: &Entry) -> Vec<Reference> {
                         node.value.type_name()
                     ),
                 )
-                .at(x.source, node.span.clone())
+                .at_in(x.source, x.index(), node.span.clone())
                 .with_help("e.g. supersedes = [3] or supersedes = [\"0003-use-kafka.md\"]"),
             ),
         }

@@ -51,7 +51,7 @@ fn scalar(x: &mut Extractor<'_>, entry: &Entry) -> Option<String> {
                         entry.node.value.type_name()
                     ),
                 )
-                .at(x.source, entry.node.span.clone()),
+                .at_in(x.source, x.index(), entry.node.span.clone()),
             );
             None
         }
@@ -66,7 +66,7 @@ fn required(x: &mut Extractor<'_>, value: &str, what: &str, key: &str, at: usize
                 x.path,
                 format!("this {what} has no `{key}`"),
             )
-            .at(x.source, at..at),
+            .at_in(x.source, x.index(), at..at),
         );
     }
 }
@@ -150,7 +150,7 @@ pub fn parse_channels(page: &Page) -> (Vec<Channel>, Vec<Diagnostic>) {
                             channel.scenario, first_tool.tool
                         ),
                     )
-                    .at(x.source, at)
+                    .at_in(x.source, x.index(), at)
                     .with_help("one scenario, one channel: merge the two rows"),
                 );
             } else {

@@ -153,7 +153,7 @@ impl Team {
                     person.handle, self.people[first].name
                 ),
             )
-            .at(x.source, span.start..span.start);
+            .at_in(x.source, x.index(), span.start..span.start);
             x.diagnostics.push(d);
             return;
         }
@@ -174,6 +174,7 @@ impl Team {
 
     /// An error for each mention that names nobody on the team.
     pub fn check(&self, path: &str, source: &str, mentions: &[Mention]) -> Vec<Diagnostic> {
+        let index = std::cell::OnceCell::new();
         mentions
             .iter()
             .filter(|m| self.find(&m.name).is_none())
@@ -183,7 +184,11 @@ impl Team {
                     path,
                     format!("unknown person \"{}\" (as {})", m.name, m.role),
                 )
-                .at(source, m.span.clone());
+                .at_in(
+                    source,
+                    index.get_or_init(|| crate::diagnostics::LineIndex::new(source)),
+                    m.span.clone(),
+                );
                 let handles = self.people.iter().map(|p| p.handle.as_str());
                 match closest(&m.name.to_lowercase(), handles) {
                     Some(best) => d.with_help(format!("did you mean \"{best}\"?")),

@@ -198,7 +198,7 @@ fn timeline(x: &mut Extractor<'_>, entry: &Entry) -> Vec<TimelineEntry> {
                         x.path,
                         "this timeline entry has no `at` time",
                     )
-                    .at(x.source, span.clone())
+                    .at_in(x.source, x.index(), span.clone())
                     .with_help("e.g. at = \"2024-03-01T09:14\" or at = \"09:14\""),
                 );
                 continue;
@@ -217,7 +217,7 @@ fn timeline(x: &mut Extractor<'_>, entry: &Entry) -> Vec<TimelineEntry> {
                     x.path,
                     format!("timeline entry at {at} comes before the one above it"),
                 )
-                .at(x.source, at_span)
+                .at_in(x.source, x.index(), at_span)
                 .with_help("keep the timeline in time order"),
             );
         }
@@ -261,7 +261,7 @@ fn actions(x: &mut Extractor<'_>, entry: &Entry, today: jiff::civil::Date) -> Ve
         if action.what.is_empty() {
             x.diagnostics.push(
                 Diagnostic::error("missing-field", x.path, "this action has no `what`")
-                    .at(x.source, span.start..span.start)
+                    .at_in(x.source, x.index(), span.start..span.start)
                     .with_help("say what will be done, e.g. what = \"Alert on replication lag\""),
             );
             continue;

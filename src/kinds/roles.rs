@@ -52,7 +52,7 @@ fn names(x: &mut Extractor<'_>, entry: &Entry) -> Vec<(String, Range<usize>)> {
                         x.path,
                         format!("`{}` must be a name or a list of names", entry.key),
                     )
-                    .at(x.source, entry.node.span.clone()),
+                    .at_in(x.source, x.index(), entry.node.span.clone()),
                 );
             }
             found
@@ -66,7 +66,7 @@ fn names(x: &mut Extractor<'_>, entry: &Entry) -> Vec<(String, Range<usize>)> {
                         x.path,
                         format!("`{}` must be a name or a list of names", entry.key),
                     )
-                    .at(x.source, entry.node.span.clone()),
+                    .at_in(x.source, x.index(), entry.node.span.clone()),
                 );
                 Vec::new()
             }
@@ -95,7 +95,7 @@ impl OneOf {
         };
         x.diagnostics.push(
             Diagnostic::error(self.code, x.path, message)
-                .at(x.source, at)
+                .at_in(x.source, x.index(), at)
                 .with_help(help),
         );
     }
@@ -127,7 +127,7 @@ pub fn raci(x: &mut Extractor<'_>, entry: &Entry, mentions: &mut Vec<Mention>) -
     let Value::Array(items) = &entry.node.value else {
         x.diagnostics.push(
             Diagnostic::error("wrong-type", x.path, "`raci` must be an array of tables")
-                .at(x.source, entry.node.span.clone())
+                .at_in(x.source, x.index(), entry.node.span.clone())
                 .with_help("write each activity as a [[raci]] table"),
         );
         return Vec::new();
@@ -200,7 +200,7 @@ pub fn raci(x: &mut Extractor<'_>, entry: &Entry, mentions: &mut Vec<Mention>) -
                     x.path,
                     format!("{label} has no responsible person"),
                 )
-                .at(x.source, item.span.start..item.span.start)
+                .at_in(x.source, x.index(), item.span.start..item.span.start)
                 .with_help("add responsible = [\"…\"]: someone has to do the work"),
             );
         }

@@ -180,7 +180,7 @@ fn dashboards(x: &mut Extractor<'_>, entry: &fields::Entry) -> Vec<Dashboard> {
                     x.path,
                     "this dashboard URL could run script, so it is shown as text",
                 )
-                .at(x.source, item.span.clone())
+                .at_in(x.source, x.index(), item.span.clone())
                 .with_help("use an https:// address");
                 x.diagnostics.push(d);
             }

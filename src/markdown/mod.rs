@@ -9,6 +9,7 @@
 mod highlight;
 pub mod slug;
 
+use std::collections::VecDeque;
 use std::ops::Range;
 
 use pulldown_cmark::{
@@ -125,7 +126,9 @@ pub fn render(
         out: Rendered::default(),
         slugs: slug::Slugger::default(),
     };
-    let mut events: Vec<Event<'_>> = Vec::new();
+    // Events are handed to the HTML writer as they are made, never all
+    // held: a 10 MB table is millions of them.
+    let mut events: VecDeque<Event<'_>> = VecDeque::new();
     let mut heading: Option<HeadingBuffer<'_>> = None;
     let mut code: Option<(Option<String>, String)> = None;
     let mut first_event = true;
@@ -133,155 +136,168 @@ pub fn render(
     let mut open_links: Vec<bool> = Vec::new();
     let mut open_images: Vec<bool> = Vec::new();
 
-    for (event, range) in Parser::new_ext(body, flags).into_offset_iter() {
-        let at_start = std::mem::replace(&mut first_event, false);
-        let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let refused = state.refuse(body, body_start, &range, &dest_url, false);
-                open_links.push(refused);
-                if refused {
-                    continue;
-                }
-                let dest_url = state.link(body, body_start, &range, dest_url, rewrite);
+    let mut parser = Parser::new_ext(body, flags).into_offset_iter();
+    let stream = std::iter::from_fn(|| {
+        loop {
+            if let Some(event) = events.pop_front() {
+                return Some(event);
+            }
+            let (event, range) = parser.next()?;
+            let at_start = std::mem::replace(&mut first_event, false);
+            let event = match event {
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let refused = state.refuse(body, body_start, &range, &dest_url, true);
-                open_images.push(refused);
-                if refused {
-                    continue;
+                }) => {
+                    let refused = state.refuse(body, body_start, &range, &dest_url, false);
+                    open_links.push(refused);
+                    if refused {
+                        continue;
+                    }
+                    let dest_url = state.link(body, body_start, &range, dest_url, rewrite);
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
                 }
-                let dest_url = state.link(body, body_start, &range, dest_url, rewrite);
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })
+                }) => {
+                    let refused = state.refuse(body, body_start, &range, &dest_url, true);
+                    open_images.push(refused);
+                    if refused {
+                        continue;
+                    }
+                    let dest_url = state.link(body, body_start, &range, dest_url, rewrite);
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                }
+                Event::End(TagEnd::Link) if open_links.pop().unwrap_or(false) => continue,
+                Event::End(TagEnd::Image) if open_images.pop().unwrap_or(false) => continue,
+                Event::Html(html) | Event::InlineHtml(html)
+                    if options.raw_html == RawHtml::Escape =>
+                {
+                    Event::Text(html)
+                }
+                other => other,
+            };
+            if let Some((_, text)) = &mut code {
+                match event {
+                    Event::Text(t) => text.push_str(&t),
+                    Event::End(TagEnd::CodeBlock) => {
+                        if let Some((lang, text)) = code.take() {
+                            state.text(&text);
+                            state.space();
+                            events.push_back(Event::Html(
+                                state.code_block(lang.as_deref(), &text).into(),
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
             }
-            Event::End(TagEnd::Link) if open_links.pop().unwrap_or(false) => continue,
-            Event::End(TagEnd::Image) if open_images.pop().unwrap_or(false) => continue,
-            Event::Html(html) | Event::InlineHtml(html) if options.raw_html == RawHtml::Escape => {
-                Event::Text(html)
+            if let Some(h) = &mut heading {
+                match event {
+                    Event::End(TagEnd::Heading(_)) => {
+                        if let Some(h) = heading.take() {
+                            state.heading(h, &mut events);
+                        }
+                    }
+                    event => {
+                        if let Event::Text(t) | Event::Code(t) = &event {
+                            h.text.push_str(t);
+                        }
+                        h.events.push(event);
+                    }
+                }
+                continue;
             }
-            other => other,
-        };
-        if let Some((_, text)) = &mut code {
             match event {
-                Event::Text(t) => text.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    if let Some((lang, text)) = code.take() {
-                        state.text(&text);
-                        state.space();
-                        events.push(Event::Html(state.code_block(lang.as_deref(), &text).into()));
-                    }
-                }
-                _ => {}
-            }
-            continue;
-        }
-        if let Some(h) = &mut heading {
-            match event {
-                Event::End(TagEnd::Heading(_)) => {
-                    if let Some(h) = heading.take() {
-                        state.heading(h, &mut events);
-                    }
-                }
-                event => {
-                    if let Event::Text(t) | Event::Code(t) = &event {
-                        h.text.push_str(t);
-                    }
-                    h.events.push(event);
-                }
-            }
-            continue;
-        }
-        match event {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
-                heading = Some(HeadingBuffer {
+                Event::Start(Tag::Heading {
                     level,
-                    explicit_id: id.map(|i| i.to_string()),
-                    classes: classes.iter().map(|c| c.to_string()).collect(),
-                    attrs: attrs
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), v.as_ref().map(|v| v.to_string())))
-                        .collect(),
-                    events: Vec::new(),
-                    text: String::new(),
-                    is_title: at_start && level == HeadingLevel::H1,
-                });
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().map(str::to_string)
-                    }
-                    CodeBlockKind::Indented => None,
-                };
-                code = Some((lang, String::new()));
-            }
-            Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, label) = alert(kind);
-                events.push(Event::Html(
+                    id,
+                    classes,
+                    attrs,
+                }) => {
+                    heading = Some(HeadingBuffer {
+                        level,
+                        explicit_id: id.map(|i| i.to_string()),
+                        classes: classes.iter().map(|c| c.to_string()).collect(),
+                        attrs: attrs
+                            .iter()
+                            .map(|(k, v)| (k.to_string(), v.as_ref().map(|v| v.to_string())))
+                            .collect(),
+                        events: Vec::new(),
+                        text: String::new(),
+                        is_title: at_start && level == HeadingLevel::H1,
+                    });
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(info) => {
+                            info.split_whitespace().next().map(str::to_string)
+                        }
+                        CodeBlockKind::Indented => None,
+                    };
+                    code = Some((lang, String::new()));
+                }
+                Event::Start(Tag::BlockQuote(Some(kind))) => {
+                    let (class, label) = alert(kind);
+                    events.push_back(Event::Html(
                     format!(
                         "<div class=\"alert alert-{class}\" role=\"note\">\n<p class=\"alert-title\">{label}</p>\n"
                     )
                     .into(),
                 ));
-            }
-            Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
-            Event::Html(html) | Event::InlineHtml(html) => {
-                collect_html_ids(&html, &mut state.out.anchors);
-                events.push(Event::Html(html));
-            }
-            Event::Text(t) => {
-                state.text(&t);
-                events.push(Event::Text(t));
-            }
-            Event::Code(t) => {
-                state.text(&t);
-                events.push(Event::Code(t));
-            }
-            event => {
-                if matches!(
-                    event,
-                    Event::SoftBreak
-                        | Event::HardBreak
-                        | Event::End(
-                            TagEnd::Paragraph
-                                | TagEnd::Item
-                                | TagEnd::TableCell
-                                | TagEnd::BlockQuote(_)
-                        )
-                ) {
-                    state.space();
                 }
-                events.push(event);
+                Event::End(TagEnd::BlockQuote(Some(_))) => {
+                    events.push_back(Event::Html("</div>\n".into()))
+                }
+                Event::Html(html) | Event::InlineHtml(html) => {
+                    collect_html_ids(&html, &mut state.out.anchors);
+                    events.push_back(Event::Html(html));
+                }
+                Event::Text(t) => {
+                    state.text(&t);
+                    events.push_back(Event::Text(t));
+                }
+                Event::Code(t) => {
+                    state.text(&t);
+                    events.push_back(Event::Code(t));
+                }
+                event => {
+                    if matches!(
+                        event,
+                        Event::SoftBreak
+                            | Event::HardBreak
+                            | Event::End(
+                                TagEnd::Paragraph
+                                    | TagEnd::Item
+                                    | TagEnd::TableCell
+                                    | TagEnd::BlockQuote(_)
+                            )
+                    ) {
+                        state.space();
+                    }
+                    events.push_back(event);
+                }
             }
         }
-    }
+    });
     let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, stream);
     if options.raw_html == RawHtml::Sanitize {
         html = sanitize(&html);
     }
@@ -377,7 +393,7 @@ impl State<'_> {
         }
     }
 
-    fn heading<'a>(&mut self, h: HeadingBuffer<'a>, events: &mut Vec<Event<'a>>) {
+    fn heading<'a>(&mut self, h: HeadingBuffer<'a>, events: &mut VecDeque<Event<'a>>) {
         let id = match h.explicit_id {
             Some(id) => self.slugs.reserve(id),
             None => self.slugs.slug(&h.text),
@@ -414,9 +430,9 @@ impl State<'_> {
             }
         }
         open.push('>');
-        events.push(Event::Html(open.into()));
+        events.push_back(Event::Html(open.into()));
         events.extend(h.events);
-        events.push(Event::Html(
+        events.push_back(Event::Html(
             format!(
                 "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{level}>\n",
                 escape(&id)

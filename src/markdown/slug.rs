@@ -1,12 +1,15 @@
 //! Heading ids the way GitHub generates them, so links written against a
 //! repository's rendered markdown (`runbooks/db.md#fail-over`) keep working.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Hands out unique heading ids within one page.
 #[derive(Debug, Default)]
 pub struct Slugger {
     seen: HashSet<String>,
+    /// The next suffix to try for each id that was taken, so ten thousand
+    /// `## Same` headings cost ten thousand tries, not fifty million.
+    next: HashMap<String, usize>,
 }
 
 impl Slugger {
@@ -23,16 +26,21 @@ impl Slugger {
 
     /// Claims `id`, or the first free `id-N` if it is taken.
     pub fn reserve(&mut self, id: String) -> String {
-        if self.seen.insert(id.clone()) {
+        if !self.seen.contains(&id) {
+            self.seen.insert(id.clone());
             return id;
         }
-        let mut n = 1;
+        // Suffixes below `next` were all taken when last tried, and ids are
+        // never given back, so they still are.
+        let mut n = self.next.get(&id).copied().unwrap_or(1);
         loop {
             let candidate = format!("{id}-{n}");
-            if self.seen.insert(candidate.clone()) {
+            n += 1;
+            if !self.seen.contains(&candidate) {
+                self.seen.insert(candidate.clone());
+                self.next.insert(id, n);
                 return candidate;
             }
-            n += 1;
         }
     }
 }
@@ -70,5 +78,19 @@ mod tests {
         assert_eq!(s.slug("Steps"), "steps-1");
         assert_eq!(s.slug("Steps"), "steps-2");
         assert_eq!(s.slug("Steps 1"), "steps-1-1");
+        assert_eq!(s.slug("Steps"), "steps-3");
+    }
+
+    #[test]
+    fn many_identical_headings_take_linear_time() {
+        let mut s = Slugger::default();
+        let started = std::time::Instant::now();
+        for _ in 0..50_000 {
+            s.slug("same");
+        }
+        assert_eq!(s.slug("same"), "same-50000");
+        assert_eq!(s.slug("same-50001"), "same-50001");
+        assert_eq!(s.slug("same"), "same-50002");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 }
