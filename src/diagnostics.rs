@@ -100,6 +100,7 @@ impl Diagnostic {
     /// Points the diagnostic at `span` of the file `lines` indexes: the
     /// line and column come from the index, and the snippet is a window of
     /// the line around the span, so neither grows with the file or the line.
+    #[allow(clippy::string_slice)] // every index is moved to a character boundary first
     fn locate(mut self, lines: &Lines<'_>, span: Range<usize>) -> Self {
         let source = lines.source;
         let start = floor_char_boundary(source, span.start.min(source.len()));

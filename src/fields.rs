@@ -319,6 +319,7 @@ impl From<jiff::civil::Date> for Date {
 
 impl Date {
     /// Accepts `YYYY-MM-DD`, optionally followed by a time (`T10:00:00Z`).
+    #[allow(clippy::string_slice)] // `get(..10)` succeeded, so 10 is a character boundary
     pub fn parse(text: &str) -> Option<Date> {
         let day = text.get(..10)?;
         let rest = &text[10..];

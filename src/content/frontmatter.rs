@@ -27,6 +27,7 @@ pub enum Format {
 
 /// Separates front matter from the body. A fence that is opened but never closed
 /// is an error at the opening fence.
+#[allow(clippy::string_slice)] // every index is a `find('\n')` result or a line end, so a character boundary
 pub fn split(path: &str, source: &str) -> Result<Split, Diagnostic> {
     let (fence, format) = if source.starts_with("+++") {
         ("+++", Format::Toml)
@@ -99,6 +100,7 @@ pub struct FrontMatter {
 
 /// Parses and validates the front matter of `source` (already split). Returns
 /// defaults for whatever was wrong, together with every problem found.
+#[allow(clippy::string_slice)] // the block is a range `split` found at line ends
 pub fn parse(path: &str, source: &str, split: &Split) -> (FrontMatter, Vec<Diagnostic>) {
     let Some(format) = split.format else {
         return (FrontMatter::default(), Vec::new());

@@ -111,7 +111,7 @@ pub fn render(
     options: Options<'_>,
     rewrite: &dyn Fn(&str) -> Option<String>,
 ) -> Rendered {
-    let body = &source[body_start..];
+    let body = source.get(body_start..).unwrap_or_default();
     let mut flags = ParserOptions::ENABLE_TABLES
         | ParserOptions::ENABLE_FOOTNOTES
         | ParserOptions::ENABLE_STRIKETHROUGH
@@ -532,6 +532,7 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
 }
 
 /// True for destinations that leave the site: a scheme (`https:`, `mailto:`) or `//host`.
+#[allow(clippy::string_slice)] // `i` is where `find(':')` found an ASCII colon
 pub fn is_external(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
@@ -550,6 +551,7 @@ pub fn is_external(dest: &str) -> bool {
 }
 
 /// Records `id="…"` and `name="…"` values in raw HTML, so links to them resolve.
+#[allow(clippy::string_slice)] // indices come from `find` of ASCII quotes and attribute names
 fn collect_html_ids(html: &str, anchors: &mut Vec<String>) {
     for attr in [" id=\"", " name=\""] {
         let mut rest = html;

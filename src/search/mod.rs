@@ -75,6 +75,7 @@ fn char_at(text: &str, at: usize) -> Option<(char, usize)> {
 /// The words of `text`: runs of letters, digits and `_`, joined across a single
 /// `'` or `.` between two of them (`db's`, `e.g`, `v1.2`). The search client
 /// splits queries with the same rule.
+#[allow(clippy::string_slice)] // `start` and `at` only advance by whole characters (or one ASCII byte)
 pub fn words(text: &str) -> impl Iterator<Item = &str> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
@@ -616,6 +617,7 @@ fn encode((df, postings): (usize, Vec<Posting>)) -> String {
     out
 }
 
+#[allow(clippy::string_slice)] // a JSON string always starts and ends with an ASCII quote
 fn json_escape(s: &str) -> String {
     let quoted = serde_json::to_string(s).unwrap_or_default();
     quoted[1..quoted.len().saturating_sub(1)].to_string()
@@ -703,6 +705,7 @@ fn write_chunks(docs: &[Document<'_>], emit: Emit<'_>) {
 }
 
 /// The part of a section's text kept for results.
+#[allow(clippy::string_slice)] // `at` comes from `char_indices`
 pub fn excerpt(text: &str) -> String {
     match text.char_indices().nth(SNIPPET_CHARS) {
         Some((at, _)) => format!("{}…", text[..at].trim_end()),

@@ -123,6 +123,7 @@ fn redirect_page(output: &str, target_url: &str, title: &str, site: &super::Site
 
 /// The 404 page is served at any depth, so its links are absolute paths taken
 /// from `base_url` (or `/` when none is set).
+#[allow(clippy::string_slice)] // `i` is where `find('/')` found an ASCII slash
 fn not_found_page(render: &Renderer<'_>, templates: &Templates) -> Result<String, Diagnostic> {
     let site = render.site;
     let root = site

@@ -354,6 +354,7 @@ impl Site {
     /// writes to `sink` exactly the files whose contents change; the memo ends
     /// as a full render would leave it. The search index is left for
     /// [`Site::write_search`], so a preview can reload first.
+    #[allow(clippy::string_slice)] // `body_start` is where `split` found the end of the front matter
     pub fn apply_edits(
         &mut self,
         memo: &mut Memo,

@@ -545,3 +545,55 @@ fn thousands_of_identical_headings_build_in_linear_time() {
     let html = site.read("public/index.html");
     assert!(html.contains("id=\"same-29999\""));
 }
+
+#[test]
+fn file_names_in_any_script_never_take_the_build_down() {
+    let site = Fixture::new()
+        .file(
+            "decisions/2024-決定事項.md",
+            "+++\nstatus = \"accepted\"\n+++\n# 決定事項\n",
+        )
+        .file(
+            "decisions/0002-ü.md",
+            "+++\nstatus = \"accepted\"\n+++\n# Umlaut\n",
+        )
+        .file(
+            "runbooks/日本語.md",
+            "+++\nservice = \"db\"\nowner = \"ines\"\n+++\n# 手順\n",
+        );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(site.exists("public/decisions/2024-決定事項/index.html"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_named_escaped() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = Fixture::new().file("index.md", "# Home\n");
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+    std::fs::write(site.path().join(name), "# Cafe\n").expect("write");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0, "{diags:?}");
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["code"], "non-utf8-name");
+    assert_eq!(diags[0]["path"], "caf\\xe9.md");
+}
+
+#[test]
+fn a_config_that_is_not_utf8_is_an_error_at_its_position() {
+    let site = Fixture::empty()
+        .bytes(
+            "handbook.toml",
+            b"title = \"Ops\"\ndescription = \"caf\xe9\"\n",
+        )
+        .file("index.md", "# Home\n");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(diags[0]["code"], "not-utf8");
+    assert_eq!(
+        (diags[0]["line"].as_u64(), diags[0]["column"].as_u64()),
+        (Some(2), Some(19))
+    );
+}
