@@ -67,6 +67,9 @@ pub struct Config {
     pub search: bool,
     /// `[git] history`: read dates and authors from the repository.
     pub git_history: bool,
+    /// `[git] cache`: keep what the history walk learned in
+    /// `.git/handbook-history`, so later builds read only new commits.
+    pub git_cache: bool,
     /// `[git] forge`, `edit_url`, `history_url`: how edit and history links
     /// are made (with `repo_url` and `branch`).
     pub forge: Option<crate::forge::Forge>,
@@ -92,6 +95,7 @@ impl Default for Config {
             review_every: crate::kinds::runbook::DEFAULT_REVIEW_EVERY.into(),
             search: true,
             git_history: true,
+            git_cache: true,
             forge: None,
             edit_url: None,
             history_url: None,
@@ -339,12 +343,13 @@ fn links_options(x: &mut Extractor<'_>, table: &Table) -> BrokenLinks {
     broken
 }
 
-const GIT_KEYS: &[&str] = &["history", "forge", "edit_url", "history_url"];
+const GIT_KEYS: &[&str] = &["history", "cache", "forge", "edit_url", "history_url"];
 
 fn git_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
     for field in &table.entries {
         match field.key.as_str() {
             "history" => config.git_history = x.boolean(field).unwrap_or(true),
+            "cache" => config.git_cache = x.boolean(field).unwrap_or(true),
             "forge" => {
                 let Some(name) = x.string(field) else {
                     continue;

@@ -223,9 +223,14 @@ pub const BLOB_START: usize = 512;
 
 /// Reads the history of the handbook at `root`; `Ok(None)` when it is not in
 /// a repository.
-pub fn read(root: &Path) -> Result<Option<History>, Error> {
+/// With `use_cache`, what earlier builds learned is read from (and new
+/// commits written to) `.git/handbook-history`.
+pub fn read(root: &Path, use_cache: bool) -> Result<Option<History>, Error> {
     let Some(repo) = open(root) else {
-        return Ok(None);
+        return match broken_repository(root) {
+            Some(why) => Err(why),
+            None => Ok(None),
+        };
     };
     let workdir = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
     let root = std::path::absolute(root).map_err(|e| error("cannot resolve the handbook", e))?;
@@ -246,17 +251,36 @@ pub fn read(root: &Path) -> Result<Option<History>, Error> {
     };
     // What HEAD names, not peeled: that needs no object (with the cache,
     // a build may read none).
-    let Some(head) = repo.head().ok().and_then(|h| h.id()).map(|id| id.detach()) else {
-        return Ok(Some(history)); // no commits yet
+    let head = {
+        let head = repo
+            .head()
+            .map_err(|e| error("HEAD cannot be read, so the history is off", e))?;
+        match head.id().map(|id| id.detach()) {
+            Some(id) => id,
+            None => {
+                let branch = head
+                    .referent_name()
+                    .map(|n| n.shorten().to_string())
+                    .unwrap_or_default();
+                return Err(Error(format!(
+                    "the branch `{branch}` has no commits yet, so there is no history to show"
+                )));
+            }
+        }
     };
     history.head = Some(head.to_string());
     let packs = pack::Packs::open(&repo);
     let cache_file = repo.git_dir().join(CACHE_FILE);
-    let mut cache = Cache::read(&cache_file, &history.prefix);
+    let identity = cache_identity(&repo);
+    let mut cache = match use_cache {
+        true => Cache::read(&cache_file, &identity, &history.prefix),
+        false => Cache::default(),
+    };
     let commits = walk(
         pack::Reader::new(&packs, repo.clone(), 0),
         head,
         &cache.commits,
+        history.shallow,
     )?;
     let sync = repo.into_sync();
     let prefix: Vec<Vec<u8>> = history
@@ -292,10 +316,10 @@ pub fn read(root: &Path) -> Result<Option<History>, Error> {
         .zip(&changes)
         .filter(|(c, _)| !cache.has(c, &commits))
         .count();
-    if fresh > 0 {
+    if fresh > 0 && use_cache {
         cache.update(&commits, &changes);
         // A cache that cannot be written (a read-only clone) only costs time.
-        let _ = cache.write(&cache_file, &history.prefix, &commits);
+        let _ = cache.write(&cache_file, &identity, &history.prefix, &commits);
     }
     attribute(&mut history, &commits, changes)?;
     Ok(Some(history))
@@ -305,7 +329,37 @@ pub fn read(root: &Path) -> Result<Option<History>, Error> {
 /// against its first parent never change, so every build after the first
 /// reads only the commits that are new.
 const CACHE_FILE: &str = "handbook-history";
-const CACHE_HEADER: &str = "handbook history cache 2";
+const CACHE_HEADER: &str = "handbook history cache 3";
+/// The last line: a checksum of everything before it.
+const CACHE_CHECKSUM: &str = "checksum ";
+
+/// Which repository a cache belongs to: its git folder, resolved (a cache
+/// copied along with a `.git` folder to another place is not trusted).
+fn cache_identity(repo: &gix::Repository) -> String {
+    let dir = repo.git_dir();
+    dir.canonicalize()
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .to_string_lossy()
+        .replace('\n', " ")
+}
+
+/// Why the repository around `root` cannot be opened, when there is one: a
+/// `.git` folder or file above it that git would use.
+fn broken_repository(root: &Path) -> Option<Error> {
+    let root = std::path::absolute(root).ok()?;
+    let dot_git = root
+        .ancestors()
+        .map(|d| d.join(".git"))
+        .find(|g| g.exists())?;
+    let why = match gix::discover(&root) {
+        Err(e) => e.to_string(),
+        Ok(_) => "it has no work tree".into(),
+    };
+    Some(Error(format!(
+        "{} cannot be opened ({why}), so the history is off",
+        dot_git.display()
+    )))
+}
 
 /// Commit → (the parent it was compared with, its changes), and what the
 /// walk reads from each commit, so a build with the cache reads no commit
@@ -319,13 +373,29 @@ struct Cache {
 impl Cache {
     /// The cache at `path` if it was written for the same handbook folder;
     /// an unreadable or foreign file is an empty cache.
-    fn read(path: &Path, prefix: &str) -> Cache {
+    fn read(path: &Path, identity: &str, prefix: &str) -> Cache {
         let mut cache = Cache::default();
         let Ok(text) = std::fs::read_to_string(path) else {
             return cache;
         };
-        let mut lines = text.lines();
-        if lines.next() != Some(CACHE_HEADER) || lines.next() != Some(prefix) {
+        // The checksum covers every byte before its line: a damaged or
+        // edited cache is ignored (and rewritten).
+        let Some(body) = text
+            .strip_suffix('\n')
+            .and_then(|t| t.rsplit_once('\n'))
+            .and_then(|(body, last)| {
+                let sum = last.strip_prefix(CACHE_CHECKSUM)?;
+                let expected = blob_id(format!("{body}\n").as_bytes())?.to_string();
+                (sum == expected).then_some(body)
+            })
+        else {
+            return cache;
+        };
+        let mut lines = body.lines();
+        if lines.next() != Some(CACHE_HEADER)
+            || lines.next() != Some(identity)
+            || lines.next() != Some(prefix)
+        {
             return cache;
         }
         let hex = |s: &str| {
@@ -422,7 +492,13 @@ impl Cache {
     /// Writes the cache next to the file and renames it into place, so a
     /// reader never sees half of it. (Bytes pushed by hand: formatting each
     /// id took most of the time on 50,000 commits.)
-    fn write(&self, path: &Path, prefix: &str, commits: &[Node]) -> std::io::Result<()> {
+    fn write(
+        &self,
+        path: &Path,
+        identity: &str,
+        prefix: &str,
+        commits: &[Node],
+    ) -> std::io::Result<()> {
         fn id(out: &mut Vec<u8>, id: Option<&ObjectId>) {
             match id {
                 Some(id) => {
@@ -440,7 +516,7 @@ impl Cache {
             .filter(|c| self.entries.contains_key(&c.id))
             .collect();
         order.sort_by_key(|c| c.id);
-        let mut out = format!("{CACHE_HEADER}\n{prefix}\n").into_bytes();
+        let mut out = format!("{CACHE_HEADER}\n{identity}\n{prefix}\n").into_bytes();
         for node in order {
             let (parent, changes) = &self.entries[&node.id];
             id(&mut out, Some(&node.id));
@@ -476,6 +552,8 @@ impl Cache {
                 out.push(b'\n');
             }
         }
+        let sum = blob_id(&out).map(|id| id.to_string()).unwrap_or_default();
+        out.extend_from_slice(format!("{CACHE_CHECKSUM}{sum}\n").as_bytes());
         let temporary = path.with_extension("tmp");
         std::fs::write(&temporary, out)?;
         std::fs::rename(&temporary, path)
@@ -503,6 +581,7 @@ fn walk(
     mut objects: pack::Reader<'_>,
     head: ObjectId,
     known: &HashMap<ObjectId, ParsedCommit>,
+    shallow: bool,
 ) -> Result<Vec<Node>, Error> {
     let mut index: HashMap<ObjectId, usize> = HashMap::new();
     let mut nodes: Vec<Node> = Vec::new();
@@ -515,7 +594,15 @@ fn walk(
             Some(parsed) => parsed.clone(),
             None => {
                 let Some((_, data)) = objects.find(&id)? else {
-                    continue; // beyond a shallow boundary
+                    // Beyond a shallow clone's boundary; anywhere else an
+                    // object the repository names is missing.
+                    if shallow && id != head {
+                        continue;
+                    }
+                    return Err(Error(format!(
+                        "commit {id} is missing (is a pack index missing or damaged? \
+                         `git fsck` tells), so the history is off"
+                    )));
                 };
                 parse_commit(&data.bytes())
                     .ok_or_else(|| Error(format!("cannot parse commit {id}")))?

@@ -272,7 +272,7 @@ impl Site {
                 }
                 config.git_history.then(|| {
                     let t = Instant::now();
-                    (crate::git::read(&root), t.elapsed())
+                    (crate::git::read(&root, config.git_cache), t.elapsed())
                 })
             },
         );

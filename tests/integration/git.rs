@@ -748,3 +748,134 @@ fn pack_deltas(root: &Path) -> (usize, usize, usize) {
     }
     (by_offset, by_id, packs)
 }
+
+/// The `git-history` warning's message, if `check` gave one.
+fn history_warning(site: &Fixture) -> Option<String> {
+    let (_, diags) = site.check_json();
+    diags
+        .iter()
+        .find(|d| d["code"] == "git-history")
+        .map(|d| d["message"].as_str().unwrap_or_default().to_string())
+}
+
+#[test]
+fn a_broken_repository_is_a_warning_with_the_reason_not_silence() {
+    let site = repository("");
+    git(
+        site.path(),
+        "Sam",
+        "2026-11-18T09:00:00Z",
+        &["repack", "-adq"],
+    );
+    assert_eq!(history_warning(&site), None);
+    std::fs::remove_file(site.path().join(".git/handbook-history")).expect("no cache");
+    let pack = site.path().join(".git/objects/pack");
+    let idx = std::fs::read_dir(&pack)
+        .expect("pack dir")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "idx"))
+        .expect("an index");
+    let saved = std::fs::read(&idx).expect("read idx");
+    // A missing pack index.
+    std::fs::remove_file(&idx).expect("rm");
+    let why = history_warning(&site).expect("a warning for a missing index");
+    assert!(why.contains("is missing"), "{why}");
+    // A damaged one.
+    std::fs::write(&idx, &saved[..100]).expect("truncate");
+    assert!(history_warning(&site).is_some_and(|w| w.contains("is missing")));
+    std::fs::write(&idx, &saved).expect("restore");
+    // HEAD naming no commit, and an unborn branch.
+    let head = site.path().join(".git/HEAD");
+    std::fs::write(&head, "0123456789abcdef0123456789abcdef01234567\n").expect("head");
+    assert!(history_warning(&site).is_some_and(|w| w.contains("0123456789abcdef")));
+    std::fs::write(&head, "ref: refs/heads/never\n").expect("head");
+    let why = history_warning(&site).expect("a warning for an unborn branch");
+    assert!(why.contains("`never` has no commits yet"), "{why}");
+    // A `.git` file pointing nowhere.
+    std::fs::rename(site.path().join(".git"), site.path().join("git-away")).expect("mv");
+    std::fs::write(site.path().join(".git"), "gitdir: /nonexistent/repo.git\n").expect("w");
+    let why = history_warning(&site).expect("a warning for a dangling .git file");
+    assert!(why.contains(".git cannot be opened"), "{why}");
+}
+
+#[test]
+fn the_history_cache_is_checked_belongs_to_its_repository_and_can_be_turned_off() {
+    let site = repository("");
+    let cache = site.path().join(".git/handbook-history");
+    site.build_ok();
+    let page = site.read("public/guides/db-failover/index.html");
+    let text = std::fs::read_to_string(&cache).expect("cache");
+    assert!(
+        text.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("checksum "))
+    );
+    // One changed byte (an author renamed) fails the checksum: ignored, rewritten.
+    std::fs::write(&cache, text.replace("Priya Nair", "Priya Nain")).expect("tamper");
+    site.build_ok();
+    assert_eq!(site.read("public/guides/db-failover/index.html"), page);
+    assert_eq!(std::fs::read_to_string(&cache).expect("cache"), text);
+    // A cache copied with the git folder to another repository is not used.
+    let copy = Fixture::empty();
+    let status = Command::new("cp")
+        .args(["-a", "."])
+        .arg(copy.path())
+        .current_dir(site.path())
+        .status()
+        .expect("cp");
+    assert!(status.success());
+    let moved = copy.path().join(".git/handbook-history");
+    // A well-formed cache with another author: what the original
+    // repository would trust, but the copy is another repository.
+    let body = text
+        .rsplit_once("checksum ")
+        .map_or(String::new(), |(b, _)| {
+            b.replace("Sam Ortiz", "Someone Else")
+        });
+    let mut hash = Command::new("git")
+        .args(["hash-object", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("git");
+    std::io::Write::write_all(&mut hash.stdin.take().expect("stdin"), body.as_bytes()).expect("w");
+    let sum = String::from_utf8(hash.wait_with_output().expect("hash").stdout).expect("utf8");
+    let forged = format!("{body}checksum {}", sum.trim_end());
+    std::fs::write(&moved, format!("{forged}\n")).expect("w");
+    let run = copy.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !copy
+            .read("public/guides/db-failover/index.html")
+            .contains("Someone Else")
+    );
+    // In its own repository the same (valid) cache is trusted: the check
+    // above is the identity's doing, not the checksum's.
+    std::fs::write(&cache, format!("{forged}\n")).expect("w");
+    site.build_ok();
+    assert!(
+        site.read("public/guides/db-failover/index.html")
+            .contains("Someone Else")
+    );
+    assert!(
+        std::fs::read_to_string(&moved).expect("cache").contains(
+            &copy
+                .path()
+                .canonicalize()
+                .expect("path")
+                .display()
+                .to_string()
+        ),
+        "rewritten for this repository"
+    );
+    // Off: not read, not written.
+    std::fs::remove_file(&cache).expect("rm");
+    std::fs::write(
+        site.path().join("handbook.toml"),
+        format!("{}\n[git]\ncache = false\n", site.read("handbook.toml")),
+    )
+    .expect("config");
+    site.build_ok();
+    assert!(!cache.exists());
+}
