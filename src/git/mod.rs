@@ -18,6 +18,7 @@ use gix::prelude::Find;
 use rayon::prelude::*;
 
 mod pack;
+pub mod reference;
 mod rope;
 
 use rope::Rope;
@@ -226,6 +227,21 @@ pub const BLOB_START: usize = 512;
 /// With `use_cache`, what earlier builds learned is read from (and new
 /// commits written to) `.git/handbook-history`.
 pub fn read(root: &Path, use_cache: bool) -> Result<Option<History>, Error> {
+    read_with(root, Reader::Fast { use_cache })
+}
+
+/// Which reader [`read_with`] uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reader {
+    /// The pack reader, ropes and the history cache; when it declines (a
+    /// SHA-256 repository, or any error) the reference reader is tried.
+    Fast { use_cache: bool },
+    /// Plain gix only ([`reference`]).
+    Reference,
+}
+
+/// [`read`] with the given reader.
+pub fn read_with(root: &Path, reader: Reader) -> Result<Option<History>, Error> {
     let Some(repo) = open(root) else {
         return match broken_repository(root) {
             Some(why) => Err(why),
@@ -269,6 +285,31 @@ pub fn read(root: &Path, use_cache: bool) -> Result<Option<History>, Error> {
         }
     };
     history.head = Some(head.to_string());
+    let use_cache = match reader {
+        Reader::Reference => return reference::read(&repo, history, head).map(Some),
+        Reader::Fast { use_cache } => use_cache,
+    };
+    if repo.object_hash() != gix::hash::Kind::Sha1 {
+        return reference::read(&repo, history, head).map(Some);
+    }
+    match fast(repo.clone(), history.clone(), head, use_cache) {
+        Ok(history) => Ok(Some(history)),
+        // What the fast path could not read, the reference may; if it
+        // cannot either, the first reason is the one to show.
+        Err(why) => reference::read(&repo, history, head)
+            .map(Some)
+            .map_err(|_| why),
+    }
+}
+
+/// The fast path: commits and trees read through [`pack`], compared as
+/// [`Rope`]s, with the history cache.
+fn fast(
+    repo: gix::Repository,
+    mut history: History,
+    head: ObjectId,
+    use_cache: bool,
+) -> Result<History, Error> {
     let packs = pack::Packs::open(&repo);
     let cache_file = repo.git_dir().join(CACHE_FILE);
     let identity = cache_identity(&repo);
@@ -322,7 +363,7 @@ pub fn read(root: &Path, use_cache: bool) -> Result<Option<History>, Error> {
         let _ = cache.write(&cache_file, &identity, &history.prefix, &commits);
     }
     attribute(&mut history, &commits, changes)?;
-    Ok(Some(history))
+    Ok(history)
 }
 
 /// The cache of each commit's changes, in the git folder: a commit's changes
@@ -908,6 +949,13 @@ impl<'p> Differ<'p> {
         let mut left_starts: Vec<u32> = right_starts
             .as_ref()
             .map_or_else(Vec::new, |s| s[..first].to_vec());
+        // An entry from `begin` that ends exactly where the shared bytes
+        // end is skipped below, but it is still one of the left's entries.
+        left_starts.extend(
+            entries(&left, begin)
+                .take_while(|e| e.end <= same_start)
+                .map(|e| e.start as u32),
+        );
         let mut l = entries(&left, begin)
             .filter(|e| e.end > same_start)
             .peekable();

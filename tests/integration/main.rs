@@ -9,6 +9,7 @@ mod browser;
 mod build;
 mod check;
 mod git;
+mod git_property;
 mod kinds;
 mod links;
 mod safety;
