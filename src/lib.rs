@@ -20,6 +20,7 @@
 //! - [`forge`]: edit and history links for GitHub, GitLab, Gitea/Forgejo, Bitbucket.
 //! - [`git`]: history facts (dates, authors, recent commits) read with gix.
 //! - [`fields`]: spanned TOML/YAML values shared by config and front matter.
+//! - `fuzzing`: entry points for the fuzzers in `fuzz/` (and their stable drivers).
 //! - [`cli`]: the command line; thin wrappers that call [`site`].
 
 // Tests slice strings they made themselves.
@@ -33,6 +34,8 @@ pub mod content;
 pub mod diagnostics;
 pub mod fields;
 pub mod forge;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod git;
 pub mod kinds;
 pub mod links;

@@ -1188,6 +1188,94 @@ fn attribute(
     Ok(())
 }
 
+/// The fuzzing entry point for the object code ([`crate::fuzzing::git`]):
+/// the input's first byte splits the rest into a base and a delta; the
+/// rope a delta makes must hold what a plain application gives (or both
+/// refuse it), compare like its bytes, and tree entries and commit headers
+/// read from any bytes must stay within them.
+#[doc(hidden)]
+pub fn fuzz(data: &[u8]) {
+    let Some((&cut, rest)) = data.split_first() else {
+        return;
+    };
+    let (base, delta) = rest.split_at(usize::from(cut).min(rest.len()));
+    let base_rope = Rope::whole(base.to_vec());
+    let rope = Rope::apply(&base_rope, &std::rc::Rc::new(delta.to_vec()));
+    let plain = plain_delta(base, delta);
+    assert_eq!(
+        rope.as_ref().map(Rope::to_vec),
+        plain,
+        "rope and plain delta differ"
+    );
+    if let Some(rope) = &rope {
+        let flat = rope.to_vec();
+        let naive = flat.iter().zip(base).take_while(|(a, b)| a == b).count();
+        assert_eq!(Rope::common_prefix(rope, &base_rope), naive);
+        for e in entries(rope, 0) {
+            assert!(e.start < e.end && e.end <= flat.len());
+        }
+    }
+    for e in entries(&base_rope, 0) {
+        assert!(e.end <= base.len() && e.name.1 <= e.bytes.len());
+    }
+    let _ = parse_commit(rest);
+}
+
+/// A git delta applied the plain way, into one buffer (the oracle for
+/// [`Rope::apply`]).
+fn plain_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
+    let mut i = 0;
+    let mut size = || -> Option<usize> {
+        let mut n: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let byte = *delta.get(i)?;
+            i += 1;
+            n |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return usize::try_from(n).ok();
+            }
+        }
+        None
+    };
+    let (from, to) = (size()?, size()?);
+    if from != base.len() {
+        return None;
+    }
+    let mut out = Vec::new();
+    while i < delta.len() {
+        let op = delta[i];
+        i += 1;
+        if op & 0x80 != 0 {
+            let mut offset = 0usize;
+            let mut len = 0usize;
+            for k in 0..7 {
+                if op & (1 << k) != 0 {
+                    let byte = usize::from(*delta.get(i)?);
+                    i += 1;
+                    if k < 4 {
+                        offset |= byte << (8 * k);
+                    } else {
+                        len |= byte << (8 * (k - 4));
+                    }
+                }
+            }
+            if len == 0 {
+                len = 0x10000;
+            }
+            out.extend_from_slice(base.get(offset..offset.checked_add(len)?)?);
+        } else if op != 0 {
+            out.extend_from_slice(delta.get(i..i + usize::from(op))?);
+            i += usize::from(op);
+        } else {
+            return None;
+        }
+        if out.len() > to {
+            return None;
+        }
+    }
+    (out.len() == to).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@
 mod browser;
 mod build;
 mod check;
+mod fuzz_drivers;
 mod git;
 mod git_property;
 mod kinds;

@@ -1,0 +1,4 @@
+//! Fuzzes `handbook::fuzzing::kinds` (see its docs for what it checks).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| handbook::fuzzing::kinds(data));

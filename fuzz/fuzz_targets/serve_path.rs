@@ -1,0 +1,4 @@
+//! Fuzzes `handbook::fuzzing::serve_path` (see its docs for what it checks).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| handbook::fuzzing::serve_path(data));
