@@ -131,8 +131,10 @@ impl Diagnostic {
         if tail {
             line_text.push('…');
         }
-        let under_from = offset + (start - from);
-        let under_to = (offset + (end - from)).min(offset + trimmed.len());
+        // A span may start in the `\r`s trimmed off the end of the line.
+        let text_end = offset + trimmed.len();
+        let under_from = (offset + (start - from)).min(text_end);
+        let under_to = (offset + (end - from)).min(text_end);
         let underline = if under_to > under_from {
             under_from..under_to
         } else {
@@ -497,6 +499,23 @@ mod tests {
         assert!(snippet.line_text.len() < 300, "{}", snippet.line_text.len());
         assert_eq!(&snippet.line_text[snippet.underline.clone()], "TARGET");
         assert!(snippet.line_text.starts_with('…') && snippet.line_text.ends_with('…'));
+    }
+
+    #[test]
+    fn a_span_in_trailing_carriage_returns_does_not_panic() {
+        // Found by fuzzing front matter: a long line ending in `\r`s, the
+        // span among them, the snippet cut short after it.
+        let src = format!(
+            "x = \"\"\"{}\"\"\"{} tail\n",
+            "y".repeat(200),
+            "\r".repeat(100)
+        );
+        let at = src.find('\r').unwrap_or_default() + 50;
+        let d = Diagnostic::error("c", "a.md", "m").at(&src, at..at);
+        let snippet = d.snippet.unwrap_or_else(|| panic!("snippet"));
+        assert!(snippet.line_text.is_char_boundary(snippet.underline.start));
+        let d = Diagnostic::error("c", "a.md", "m").at("ab\r\r\r\n", 3..4);
+        assert_eq!(d.column, 4);
     }
 
     #[test]

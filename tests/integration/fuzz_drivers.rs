@@ -137,3 +137,35 @@ proptest! {
         fuzzing::git(&data);
     }
 }
+
+/// Inputs fuzzing once crashed on (`tests/fixtures/fuzz/TARGET/NAME`), run
+/// through their target on every change.
+#[test]
+fn fuzz_regressions_stay_fixed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let mut ran = 0;
+    for entry in walkdir::WalkDir::new(&dir)
+        .min_depth(2)
+        .into_iter()
+        .flatten()
+    {
+        let target = entry
+            .path()
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str());
+        let data = std::fs::read(entry.path()).expect("read");
+        match target {
+            Some("front_matter") => fuzzing::front_matter(&data),
+            Some("kinds") => fuzzing::kinds(&data),
+            Some("markdown") => fuzzing::markdown(&data),
+            Some("paths") => fuzzing::paths(&data),
+            Some("config") => fuzzing::config(&data),
+            Some("serve_path") => fuzzing::serve_path(&data),
+            Some("git") => fuzzing::git(&data),
+            other => panic!("no fuzz target {other:?} for {}", entry.path().display()),
+        }
+        ran += 1;
+    }
+    assert!(ran > 0);
+}
