@@ -662,6 +662,13 @@ fn walk(
             id,
         });
     }
+    Ok(ordered(nodes, &index))
+}
+
+/// The walk's commits with their parents' indexes filled in (parents it
+/// did not read, beyond a shallow boundary, left out), in [`topological`]
+/// order. `index` gives each commit's place in `nodes`.
+fn ordered(mut nodes: Vec<Node>, index: &HashMap<ObjectId, usize>) -> Vec<Node> {
     for node in &mut nodes {
         node.parents = node
             .parent_ids
@@ -669,7 +676,7 @@ fn walk(
             .filter_map(|p| index.get(p).copied())
             .collect();
     }
-    Ok(topological(nodes))
+    topological(nodes)
 }
 
 /// Orders commits so that every commit comes before its parents (newest

@@ -6,7 +6,7 @@
 //! histories and compares the two readers' `History`.
 //!
 //! It shares with the fast path only what is not reading: the commit order
-//! ([`super::topological`]) and the attribution of changes to files
+//! ([`super::ordered`]) and the attribution of changes to files
 //! ([`super::attribute`]).
 
 use std::collections::HashMap;
@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use gix::ObjectId;
 use gix::prelude::Find;
 
-use super::{Change, Error, History, Node, attribute, topological};
+use super::{Change, Error, History, Node, attribute, ordered};
 
 /// The history of the handbook folder `history.prefix` from `head`.
 pub fn read(
@@ -86,14 +86,7 @@ fn walk(
             id,
         });
     }
-    for node in &mut nodes {
-        node.parents = node
-            .parent_ids
-            .iter()
-            .filter_map(|p| index.get(p).copied())
-            .collect();
-    }
-    Ok(topological(nodes))
+    Ok(ordered(nodes, &index))
 }
 
 /// One entry of a tree, as gix decodes it.

@@ -10,29 +10,7 @@ use crate::support::{Fixture, positions};
 /// Runs `git` in `dir` as `author` at `date` (ISO 8601), isolated from the
 /// machine's git configuration.
 fn git(dir: &Path, author: &str, date: &str, args: &[&str]) {
-    let email = format!(
-        "{}@tidewater.example",
-        author.to_lowercase().replace(' ', ".")
-    );
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", author)
-        .env("GIT_AUTHOR_EMAIL", &email)
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_NAME", author)
-        .env("GIT_COMMITTER_EMAIL", &email)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("run git (install it to run these tests)");
+    let out = crate::support::git_command(dir, author, date, args);
     assert!(
         out.status.success(),
         "git {args:?}: {}",

@@ -5,7 +5,6 @@
 //! repacked. Both must give the same `History`.
 
 use std::path::Path;
-use std::process::Command;
 
 use handbook::git::{Reader, read_with};
 use proptest::prelude::*;
@@ -57,35 +56,13 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn git(dir: &Path, author: &str, tick: u32, args: &[&str]) -> bool {
-    let email = format!(
-        "{}@tidewater.example",
-        author.to_lowercase().replace(' ', ".")
-    );
     let date = format!(
         "2026-0{}-{:02}T{:02}:00:00Z",
         1 + tick / 500 % 9,
         1 + tick / 20 % 28,
         tick % 20
     );
-    Command::new("git")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", author)
-        .env("GIT_AUTHOR_EMAIL", &email)
-        .env("GIT_AUTHOR_DATE", &date)
-        .env("GIT_COMMITTER_NAME", author)
-        .env("GIT_COMMITTER_EMAIL", &email)
-        .env("GIT_COMMITTER_DATE", &date)
-        .output()
-        .expect("run git (install it to run these tests)")
+    crate::support::git_command(dir, author, &date, args)
         .status
         .success()
 }

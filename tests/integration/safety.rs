@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
-use crate::support::{BIN, Fixture, Run};
+use crate::support::{Fixture, Run};
 
 /// Every file and link under `dir` (except the handbook's own output) with a
 /// hash of its contents or link target.
@@ -73,18 +73,7 @@ impl World {
     }
 
     fn run(&self, args: &[&str]) -> Run {
-        let out = std::process::Command::new(BIN)
-            .args(args)
-            .current_dir(self.handbook())
-            .env("NO_COLOR", "1")
-            .env("SOURCE_DATE_EPOCH", "1795132800")
-            .output()
-            .expect("run handbook");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        self.outer.run_in("repo/handbook", args)
     }
 
     fn sums(&self) -> BTreeMap<String, u64> {

@@ -75,9 +75,14 @@ impl Fixture {
 
     /// Runs `handbook ARGS` with the fixture as the working directory.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_in("", args)
+    }
+
+    /// Runs `handbook ARGS` in the fixture's folder `rel`.
+    pub fn run_in(&self, rel: &str, args: &[&str]) -> Run {
         let out = Command::new(BIN)
             .args(args)
-            .current_dir(self.path())
+            .current_dir(self.path().join(rel))
             .env("NO_COLOR", "1")
             // A fixed "today" (2026-11-20), so review dates give the same result every day.
             .env("SOURCE_DATE_EPOCH", "1795132800")
@@ -115,6 +120,34 @@ impl Fixture {
     pub fn exists(&self, rel: &str) -> bool {
         self.path().join(rel).exists()
     }
+}
+
+/// `git ARGS` in `dir` as `author` at `date` (ISO 8601), isolated from the
+/// machine's git configuration.
+pub fn git_command(dir: &Path, author: &str, date: &str, args: &[&str]) -> std::process::Output {
+    let email = format!(
+        "{}@tidewater.example",
+        author.to_lowercase().replace(' ', ".")
+    );
+    Command::new("git")
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", author)
+        .env("GIT_AUTHOR_EMAIL", &email)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_NAME", author)
+        .env("GIT_COMMITTER_EMAIL", &email)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("run git (install it to run these tests)")
 }
 
 /// (code, path, line, column) of each diagnostic, for compact assertions.
