@@ -277,6 +277,20 @@ mod tests {
     }
 
     #[test]
+    fn a_title_with_dots_and_slashes_is_never_a_hidden_or_outside_file() {
+        let today = jiff::civil::date(2026, 11, 24);
+        for (title, path) in [
+            ("../x", "x.md"),
+            ("..", "-.md"),
+            (".env", "env.md"),
+            ("a/../../b", "a-..-..-b.md"),
+        ] {
+            let f = plan_page(NewKind::Page, title, &[], &FolderKinds::default(), today);
+            assert_eq!(f.path, path, "{title}");
+        }
+    }
+
+    #[test]
     fn kinds_without_a_folder_get_the_conventional_one() {
         let today = jiff::civil::date(2026, 11, 24);
         let f = plan_page(NewKind::Adr, "First", &[], &FolderKinds::default(), today);

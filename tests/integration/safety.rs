@@ -295,7 +295,8 @@ fn symlinks_out_of_the_repository_are_skipped_and_never_published() {
         .symlink("environ.txt", Path::new("/proc/self/environ"))
         .symlink("git-config.txt", Path::new("../.git/config"))
         .symlink("home.md", Path::new("index.md"))
-        .symlink("readme.md", Path::new("../README.md"));
+        .symlink("readme.md", Path::new("../README.md"))
+        .symlink("guides/loop", Path::new(".."));
     let init = std::process::Command::new("git")
         .args(["init", "-q"])
         .current_dir(world.outer.path().join("repo"))
@@ -328,12 +329,21 @@ fn symlinks_out_of_the_repository_are_skipped_and_never_published() {
         ]
     );
     assert!(run.stdout.contains("broken-link"), "{}", run.stdout);
+    // A link back up the tree is a loop: an error, as before.
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.contains("unreadable-file") && l.contains("guides/loop")),
+        "{}",
+        run.stdout
+    );
     // Fixed, the build publishes the links inside the handbook only.
     std::fs::write(
         world.handbook().join("notes.md"),
         "# Notes\n\n[home](home.md)\n",
     )
     .expect("w");
+    std::fs::remove_file(world.handbook().join("guides/loop")).expect("rm");
     let run = world.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let public = world.handbook().join("public");
