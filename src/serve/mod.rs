@@ -72,13 +72,6 @@ pub fn run(options: ServeOptions, log: &(dyn Fn(Log<'_>) + Sync)) -> Result<(), 
         error,
     })?;
     let shared = Shared::new(snapshot(&session, None));
-    log(Log::Serving {
-        url: url(address),
-        taken,
-        pages: session.pages(),
-        elapsed: started.elapsed(),
-        diagnostics: session.diagnostics(),
-    });
 
     let (events, batches) = mpsc::channel();
     let mut watcher =
@@ -102,6 +95,16 @@ pub fn run(options: ServeOptions, log: &(dyn Fn(Log<'_>) + Sync)) -> Result<(), 
             )));
         }
     }
+
+    // Announced only once the watcher is in place: an edit made as soon as
+    // the address is printed must not be missed.
+    log(Log::Serving {
+        url: url(address),
+        taken,
+        pages: session.pages(),
+        elapsed: started.elapsed(),
+        diagnostics: session.diagnostics(),
+    });
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
