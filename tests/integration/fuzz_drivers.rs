@@ -55,10 +55,7 @@ fn input() -> impl Strategy<Value = Vec<u8>> {
 }
 
 fn cases() -> u32 {
-    std::env::var("HANDBOOK_FUZZ_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(64)
+    crate::support::cases("HANDBOOK_FUZZ_CASES", 64)
 }
 
 proptest! {

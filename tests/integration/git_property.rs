@@ -153,10 +153,7 @@ fn play(dir: &Path, sub: &str, ops: &[Op], repack: bool) {
 }
 
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(24)
+    crate::support::cases("PROPTEST_CASES", 24)
 }
 
 proptest! {

@@ -263,10 +263,7 @@ fn assert_fresh(session: &Session, root: &Path, history: &[Step]) {
 }
 
 fn cases() -> u32 {
-    std::env::var("HANDBOOK_SERVE_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(24)
+    crate::support::cases("HANDBOOK_SERVE_CASES", 24)
 }
 
 proptest! {

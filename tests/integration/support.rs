@@ -122,6 +122,15 @@ impl Fixture {
     }
 }
 
+/// How many cases a property test runs: the environment variable `var`
+/// when set (a long local run), else `default` (CI).
+pub fn cases(var: &str, default: u32) -> u32 {
+    std::env::var(var)
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 /// `git ARGS` in `dir` as `author` at `date` (ISO 8601), isolated from the
 /// machine's git configuration.
 pub fn git_command(dir: &Path, author: &str, date: &str, args: &[&str]) -> std::process::Output {
