@@ -7,14 +7,15 @@
 //! `links`' job, done once every page's anchors are known).
 
 mod highlight;
+pub mod html;
 pub mod slug;
 
 use std::collections::VecDeque;
 use std::ops::Range;
 
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options as ParserOptions, Parser,
-    Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options as ParserOptions,
+    Parser, Tag, TagEnd,
 };
 use serde::Serialize;
 
@@ -135,6 +136,8 @@ pub fn render(
     // Whether each open link and image was refused (its tags left out).
     let mut open_links: Vec<bool> = Vec::new();
     let mut open_images: Vec<bool> = Vec::new();
+    // An HTML block arrives a line at a time; a tag can span lines.
+    let mut html_block: Option<HtmlBlock> = None;
 
     let mut parser = Parser::new_ext(body, flags).into_offset_iter();
     let stream = std::iter::from_fn(|| {
@@ -145,6 +148,14 @@ pub fn render(
             let (event, range) = parser.next()?;
             let at_start = std::mem::replace(&mut first_event, false);
             let event = match event {
+                // `<team@example.com>`: the writer adds `mailto:`.
+                event @ Event::Start(Tag::Link {
+                    link_type: LinkType::Email,
+                    ..
+                }) => {
+                    open_links.push(false);
+                    event
+                }
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -190,6 +201,28 @@ pub fn render(
                 {
                     Event::Text(html)
                 }
+                Event::Start(Tag::HtmlBlock) => {
+                    html_block = Some(HtmlBlock::default());
+                    continue;
+                }
+                Event::Html(html) => {
+                    if let Some(block) = &mut html_block {
+                        block.pieces.push((block.text.len(), range.start));
+                        block.text.push_str(&html);
+                        continue;
+                    }
+                    let pieces = [(0, range.start)];
+                    Event::Html(state.raw_html(body_start, &pieces, &html, rewrite).into())
+                }
+                Event::End(TagEnd::HtmlBlock) => {
+                    let block = html_block.take().unwrap_or_default();
+                    let html = state.raw_html(body_start, &block.pieces, &block.text, rewrite);
+                    Event::Html(html.into())
+                }
+                Event::InlineHtml(html) => {
+                    let pieces = [(0, range.start)];
+                    Event::InlineHtml(state.raw_html(body_start, &pieces, &html, rewrite).into())
+                }
                 other => other,
             };
             if let Some((_, text)) = &mut code {
@@ -218,6 +251,7 @@ pub fn render(
                     event => {
                         if let Event::Text(t) | Event::Code(t) = &event {
                             h.text.push_str(t);
+                            h.slug_text.push_str(as_written(body, &range, t));
                         }
                         h.events.push(event);
                     }
@@ -241,6 +275,7 @@ pub fn render(
                             .collect(),
                         events: Vec::new(),
                         text: String::new(),
+                        slug_text: String::new(),
                         is_title: at_start && level == HeadingLevel::H1,
                     });
                 }
@@ -266,7 +301,6 @@ pub fn render(
                     events.push_back(Event::Html("</div>\n".into()))
                 }
                 Event::Html(html) | Event::InlineHtml(html) => {
-                    collect_html_ids(&html, &mut state.out.anchors);
                     events.push_back(Event::Html(html));
                 }
                 Event::Text(t) => {
@@ -317,6 +351,23 @@ struct State<'o> {
     slugs: slug::Slugger,
 }
 
+/// The lines of an HTML block, and where each starts in the body.
+#[derive(Default)]
+struct HtmlBlock {
+    text: String,
+    /// (offset in `text`, offset in the body) of each line.
+    pieces: Vec<(usize, usize)>,
+}
+
+/// The body offset of offset `at` in text made of `pieces` (see [`HtmlBlock`]).
+fn body_offset(pieces: &[(usize, usize)], at: usize) -> usize {
+    let i = pieces.partition_point(|&(start, _)| start <= at);
+    match i.checked_sub(1).and_then(|i| pieces.get(i)) {
+        Some(&(start, body)) => body + (at - start),
+        None => at,
+    }
+}
+
 struct HeadingBuffer<'a> {
     level: HeadingLevel,
     explicit_id: Option<String>,
@@ -324,6 +375,9 @@ struct HeadingBuffer<'a> {
     attrs: Vec<(String, Option<String>)>,
     events: Vec<Event<'a>>,
     text: String,
+    /// The text GitHub makes the id from: as written where smart
+    /// punctuation changed it (`--`, not `–`).
+    slug_text: String,
     is_title: bool,
 }
 
@@ -393,10 +447,69 @@ impl State<'_> {
         }
     }
 
+    /// Raw HTML made of `pieces` of the body: its ids become anchors, its
+    /// internal URLs are recorded and rewritten like markdown links.
+    fn raw_html(
+        &mut self,
+        body_start: usize,
+        pieces: &[(usize, usize)],
+        html: &str,
+        rewrite: &dyn Fn(&str) -> Option<String>,
+    ) -> String {
+        let scan = html::scan(html);
+        self.out.anchors.extend(scan.ids);
+        // Replacements of attribute values, in order: (range in `html`, new text).
+        let mut replaced: Vec<(Range<usize>, String)> = Vec::new();
+        for attribute in &scan.attributes {
+            // The new value, escaped: rewritten URLs as hrefs, the rest
+            // (a srcset's descriptors) as attribute text.
+            let mut value = String::with_capacity(attribute.value.len());
+            let mut at = 0;
+            let mut changed = false;
+            for url in &attribute.urls {
+                let dest = attribute.text(url);
+                if dest.is_empty() || is_external(dest) {
+                    continue;
+                }
+                let start = body_offset(pieces, url.span.start) + body_start;
+                let end = body_offset(pieces, url.span.end) + body_start;
+                self.out.links.push(Link {
+                    dest: dest.to_string(),
+                    span: start..end,
+                });
+                if let Some(href) = rewrite(dest) {
+                    let before = attribute.value.get(at..url.in_value.start);
+                    let _ =
+                        pulldown_cmark_escape::escape_html(&mut value, before.unwrap_or_default());
+                    let _ = pulldown_cmark_escape::escape_href(&mut value, &href);
+                    at = url.in_value.end;
+                    changed = true;
+                }
+            }
+            if changed {
+                let rest = attribute.value.get(at..).unwrap_or_default();
+                let _ = pulldown_cmark_escape::escape_html(&mut value, rest);
+                replaced.push((attribute.span.clone(), value));
+            }
+        }
+        if replaced.is_empty() {
+            return html.to_string();
+        }
+        let mut out = String::with_capacity(html.len() + 16 * replaced.len());
+        let mut at = 0;
+        for (range, text) in replaced {
+            out.push_str(html.get(at..range.start).unwrap_or_default());
+            out.push_str(&text);
+            at = range.end;
+        }
+        out.push_str(html.get(at..).unwrap_or_default());
+        out
+    }
+
     fn heading<'a>(&mut self, h: HeadingBuffer<'a>, events: &mut VecDeque<Event<'a>>) {
         let id = match h.explicit_id {
             Some(id) => self.slugs.reserve(id),
-            None => self.slugs.slug(&h.text),
+            None => self.slugs.slug(&h.slug_text),
         };
         self.out.anchors.push(id.clone());
         if h.is_title {
@@ -457,6 +570,22 @@ impl State<'_> {
                 }),
             None => format!("<pre class=\"code\"><code>{}</code></pre>\n", escape(text)),
         }
+    }
+}
+
+/// `text` as the author wrote it, when smart punctuation made it: a
+/// curly quote, dash or ellipsis comes back as the `'`, `"`, `--` or `...`
+/// it was made from. Entities (`&#32;`) and everything else stay decoded.
+fn as_written<'t>(body: &'t str, range: &Range<usize>, text: &'t str) -> &'t str {
+    let smart = matches!(
+        text,
+        "\u{2013}" | "\u{2014}" | "\u{2018}" | "\u{2019}" | "\u{201c}" | "\u{201d}" | "\u{2026}"
+    );
+    match body.get(range.clone()) {
+        Some(source) if smart && source.chars().all(|c| matches!(c, '\'' | '"' | '-' | '.')) => {
+            source
+        }
+        _ => text,
     }
 }
 
@@ -550,21 +679,6 @@ pub fn is_external(dest: &str) -> bool {
     }
 }
 
-/// Records `id="…"` and `name="…"` values in raw HTML, so links to them resolve.
-#[allow(clippy::string_slice)] // indices come from `find` of ASCII quotes and attribute names
-fn collect_html_ids(html: &str, anchors: &mut Vec<String>) {
-    for attr in [" id=\"", " name=\""] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attr) {
-            rest = &rest[i + attr.len()..];
-            if let Some(end) = rest.find('"') {
-                anchors.push(rest[..end].to_string());
-                rest = &rest[end..];
-            }
-        }
-    }
-}
-
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -606,6 +720,19 @@ mod tests {
             )
         );
         assert_eq!(r.toc.len(), 2);
+    }
+
+    #[test]
+    fn heading_ids_come_from_the_text_as_written_not_as_smartened() {
+        let r = md(
+            "intro\n\n## Already-hyphenated--double\n\n## Don't \"quote\" me...\n\n## A&#32;b&nbsp;c &amp; `d'e`\n",
+        );
+        assert_eq!(
+            r.anchors,
+            vec!["already-hyphenated--double", "dont-quote-me", "a-bc--de"]
+        );
+        // The page still shows the smart text.
+        assert_eq!(r.toc[0].title, "Already-hyphenated\u{2013}double");
     }
 
     #[test]
@@ -675,6 +802,60 @@ mod tests {
                 (None, String::new(), "Intro code.".to_string()),
                 (Some("steps".into()), "Steps".into(), "Run this. ls".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn links_in_raw_html_are_recorded_and_rewritten_like_markdown_links() {
+        let src = "Intro <a href=\"db.md#Fail\">db</a>.\n\n<p align=\"center\">\n  <img\n    src=\"img/map.png\" alt=\"map\">\n  <source srcset=\"a%20b.png 1x, https://cdn.example.org/c.png 2x\">\n</p>\n\n> <a href=\"x.md\">quoted</a>\n";
+        let r = md(src);
+        let got: Vec<(&str, &str)> = r
+            .links
+            .iter()
+            .map(|l| (l.dest.as_str(), &src[l.span.clone()]))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("db.md#Fail", "db.md#Fail"),
+                ("img/map.png", "img/map.png"),
+                ("a%20b.png", "a%20b.png"),
+                ("x.md", "x.md"),
+            ]
+        );
+        assert!(
+            r.html.contains("<a href=\"REWRITTEN:db.md#Fail\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("src=\"REWRITTEN:img/map.png\" alt"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("srcset=\"REWRITTEN:a%20b.png 1x, https://cdn.example.org/c.png 2x\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<a href=\"REWRITTEN:x.md\">quoted"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn email_autolinks_and_mail_and_phone_links_are_not_internal() {
+        let r = md(
+            "Write <team@example.com>, [mail](mailto:ops@example.com) or [call](tel:+15550100).\n",
+        );
+        assert!(r.links.is_empty(), "{:?}", r.links);
+        assert!(
+            r.html.contains("href=\"mailto:team@example.com\""),
+            "{}",
+            r.html
         );
     }
 

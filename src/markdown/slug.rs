@@ -45,30 +45,90 @@ impl Slugger {
     }
 }
 
-/// Lowercase; keep letters, digits, `-` and `_`; each space becomes `-`; drop the rest.
+/// GitHub's rule, character for character: lowercase (full Unicode
+/// mapping, one character at a time as Ruby's `downcase` does), keep what
+/// Onigmo's `\p{Word}` matches (alphabetic characters, marks, decimal digits,
+/// connector punctuation, the two join controls) and `-`, turn each space
+/// into `-`, and drop everything else (other punctuation, symbols, `²`,
+/// `¼`, no-break spaces).
 pub fn github_slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() || c == '-' || c == '_' {
-            out.push(c);
-        } else if c == ' ' {
+        if c == ' ' {
             out.push('-');
+        } else if c == '-' || is_word(c) {
+            out.push(c);
         }
     }
     out
+}
+
+/// Onigmo's `\p{Word}` (Unicode TR18's `\w`): Alphabetic, General_Category
+/// Mark, Decimal_Number or Connector_Punctuation, or Join_Control.
+fn is_word(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
+    c.is_alphabetic()
+        || matches!(c, '\u{200c}' | '\u{200d}')
+        || c.general_category_group() == GeneralCategoryGroup::Mark
+        || matches!(
+            c.general_category(),
+            GeneralCategory::DecimalNumber | GeneralCategory::ConnectorPunctuation
+        )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// GitHub's ids for headings, by its rule (the heading's text content,
+    /// `downcase`, `[^\p{Word}\- ]` removed, spaces to `-`), one row per
+    /// Unicode category it treats differently.
     #[test]
-    fn matches_github_for_common_headings() {
-        assert_eq!(github_slug("Fail over: the DB"), "fail-over-the-db");
-        assert_eq!(github_slug("What's `kubectl`?"), "whats-kubectl");
-        assert_eq!(github_slug("A  B"), "a--b");
-        assert_eq!(github_slug("Überblick & Ziele"), "überblick--ziele");
-        assert_eq!(github_slug("snake_case-name"), "snake_case-name");
+    fn matches_github_for_every_category() {
+        let table = [
+            // ASCII: letters, digits, `-` and `_` stay; spaces become `-`.
+            ("Fail over: the DB", "fail-over-the-db"),
+            ("What's `kubectl`?", "whats-kubectl"),
+            ("A  B", "a--b"),
+            ("snake_case-name", "snake_case-name"),
+            ("Already-hyphenated--double", "already-hyphenated--double"),
+            ("Step 1. (optional) [x] {y} <z>", "step-1-optional-x-y-z"),
+            ("100% #1 @team $5 ~ ^ | \\ / =", "100-1-team-5------"),
+            // Letters of every script stay (Lu, Ll, Lt, Lm, Lo).
+            ("Überblick & Ziele", "überblick--ziele"),
+            ("Ǆemal ǅ", "ǆemal-ǆ"),
+            ("ʻOkina ー 日本語 עברית", "ʻokina-ー-日本語-עברית"),
+            // Marks stay: combining accents, Indic vowel signs, enclosing marks.
+            ("Cafe\u{301}", "cafe\u{301}"),
+            ("हिन्दी", "हिन्दी"),
+            ("1\u{20e3}", "1\u{20e3}"),
+            // Decimal digits of any script stay; other numbers go; letter numbers stay.
+            ("٣ and ३", "٣-and-३"),
+            ("x² ¼ ①", "x--"),
+            ("Ⅻ", "ⅻ"),
+            // Connector punctuation stays; other punctuation goes.
+            ("a‿b a⁀b a_b", "a‿b-a⁀b-a_b"),
+            (
+                "«quoted» — dash – “smart” ‘single’ … ¿qué?",
+                "quoted--dash--smart-single--qué",
+            ),
+            // Symbols go: emoji, currency, maths, arrows.
+            ("🚀 Launch ✅ € ± →", "-launch----"),
+            // Only U+0020 is a space: no-break and other spaces go.
+            ("a\u{a0}b a\u{2003}b a\tb", "ab-ab-ab"),
+            // Join controls stay.
+            ("a\u{200d}b", "a\u{200d}b"),
+            // Lowercasing is full Unicode, one character at a time.
+            ("İstanbul", "i\u{307}stanbul"),
+            ("STRASSE ẞ", "strasse-ß"),
+            ("ΟΔΟΣ", "οδοσ"),
+        ];
+        for (heading, id) in table {
+            assert_eq!(github_slug(heading), id, "{heading:?}");
+        }
     }
 
     #[test]
