@@ -526,20 +526,29 @@ impl<'a> Extractor<'a> {
 /// The candidate closest to `word`, if any is close enough to be a likely typo:
 /// similar overall (Jaro-Winkler) or a few edits away, transpositions included.
 pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    closest_keyed(word, candidates.into_iter().map(|c| (c, c)))
+}
+
+/// [`closest`] over `(key, item)` pairs: compares `word` with each key and
+/// returns the item of the best one.
+pub fn closest_keyed<'c, T: Ord>(
+    word: &str,
+    candidates: impl IntoIterator<Item = (&'c str, T)>,
+) -> Option<T> {
     let max_edits = (word.chars().count() / 4).max(1);
     candidates
         .into_iter()
-        .filter_map(|c| {
-            let edits = strsim::damerau_levenshtein(word, c);
-            let similarity = strsim::jaro_winkler(word, c);
-            (similarity >= 0.8 || edits <= max_edits).then_some((edits, -similarity, c))
+        .filter_map(|(key, item)| {
+            let edits = strsim::damerau_levenshtein(word, key);
+            let similarity = strsim::jaro_winkler(word, key);
+            (similarity >= 0.8 || edits <= max_edits).then_some((edits, -similarity, item))
         })
         .min_by(|a, b| {
             a.0.cmp(&b.0)
                 .then(a.1.total_cmp(&b.1))
-                .then_with(|| a.2.cmp(b.2))
+                .then_with(|| a.2.cmp(&b.2))
         })
-        .map(|(_, _, c)| c)
+        .map(|(_, _, item)| item)
 }
 
 #[cfg(test)]

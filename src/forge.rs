@@ -45,6 +45,22 @@ impl Forge {
         }
     }
 
+    /// (file, folder) view URL templates with `{repo}`, `{branch}` and `{path}`.
+    fn view_patterns(self) -> (&'static str, &'static str) {
+        match self {
+            Forge::GitHub => ("{repo}/blob/{branch}/{path}", "{repo}/tree/{branch}/{path}"),
+            Forge::GitLab => (
+                "{repo}/-/blob/{branch}/{path}",
+                "{repo}/-/tree/{branch}/{path}",
+            ),
+            Forge::Gitea => (
+                "{repo}/src/branch/{branch}/{path}",
+                "{repo}/src/branch/{branch}/{path}",
+            ),
+            Forge::Bitbucket => ("{repo}/src/{branch}/{path}", "{repo}/src/{branch}/{path}"),
+        }
+    }
+
     /// (edit, history) URL templates with `{repo}`, `{branch}` and `{path}`.
     fn patterns(self) -> (&'static str, &'static str) {
         match self {
@@ -113,20 +129,15 @@ fn host(web: &str) -> &str {
     rest.split('/').next().unwrap_or(rest)
 }
 
-/// The links of the file at `path` (relative to the repository's root).
-pub fn links(settings: &Settings, path: &str) -> Links {
-    let Some(repo_url) = &settings.repo_url else {
-        return Links {
-            edit: None,
-            history: None,
-        };
-    };
-    let repo = web_url(repo_url);
+/// The repository's web URL and its forge, when `repo_url` is set.
+fn repository(settings: &Settings) -> Option<(String, Option<Forge>)> {
+    let repo = web_url(settings.repo_url.as_deref()?);
     let forge = settings.forge.or_else(|| Forge::of_host(host(&repo)));
-    let (edit, history) = forge.map_or((None, None), |f| {
-        let (e, h) = f.patterns();
-        (Some(e), Some(h))
-    });
+    Some((repo, forge))
+}
+
+/// `template` filled in for the file at `path` (relative to the repository's root).
+fn fill(template: &str, repo: &str, settings: &Settings, path: &str) -> String {
     let branch = settings.branch.as_deref().unwrap_or("main");
     let encoded: String = path
         .split('/')
@@ -139,16 +150,50 @@ pub fn links(settings: &Settings, path: &str) -> Links {
         })
         .collect::<Vec<_>>()
         .join("/");
-    let fill = |template: &str| {
-        template
-            .replace("{repo}", &repo)
-            .replace("{branch}", branch)
-            .replace("{path}", &encoded)
+    template
+        .replace("{repo}", repo)
+        .replace("{branch}", branch)
+        .replace("{path}", &encoded)
+}
+
+/// The links of the file at `path` (relative to the repository's root).
+pub fn links(settings: &Settings, path: &str) -> Links {
+    let Some((repo, forge)) = repository(settings) else {
+        return Links {
+            edit: None,
+            history: None,
+        };
     };
+    let (edit, history) = forge.map_or((None, None), |f| {
+        let (e, h) = f.patterns();
+        (Some(e), Some(h))
+    });
     Links {
-        edit: settings.edit_url.as_deref().or(edit).map(fill),
-        history: settings.history_url.as_deref().or(history).map(fill),
+        edit: settings
+            .edit_url
+            .as_deref()
+            .or(edit)
+            .map(|t| fill(t, &repo, settings, path)),
+        history: settings
+            .history_url
+            .as_deref()
+            .or(history)
+            .map(|t| fill(t, &repo, settings, path)),
     }
+}
+
+/// Where the forge shows the file or folder at `path` (relative to the
+/// repository's root), when the forge is known.
+pub fn view_url(settings: &Settings, path: &str, folder: bool) -> Option<String> {
+    let (repo, forge) = repository(settings)?;
+    let (file, tree) = forge?.view_patterns();
+    let path = path.trim_end_matches('/');
+    Some(fill(
+        if folder { tree } else { file },
+        &repo,
+        settings,
+        path,
+    ))
 }
 
 #[cfg(test)]
@@ -192,6 +237,29 @@ mod tests {
             assert_eq!(links.edit.as_deref(), Some(edit), "{repo}");
             assert_eq!(links.history.as_deref(), Some(history), "{repo}");
         }
+    }
+
+    #[test]
+    fn files_and_folders_have_view_urls_on_known_forges() {
+        let s = settings("https://github.com/acme/handbook.git");
+        assert_eq!(
+            view_url(&s, "README.md", false).as_deref(),
+            Some("https://github.com/acme/handbook/blob/trunk/README.md")
+        );
+        assert_eq!(
+            view_url(&s, "docs/scripts/", true).as_deref(),
+            Some("https://github.com/acme/handbook/tree/trunk/docs/scripts")
+        );
+        let gitlab = settings("git@gitlab.com:acme/handbook.git");
+        assert_eq!(
+            view_url(&gitlab, "a b.md", false).as_deref(),
+            Some("https://gitlab.com/acme/handbook/-/blob/trunk/a%20b.md")
+        );
+        assert_eq!(
+            view_url(&settings("https://git.example.org/x"), "a", false),
+            None
+        );
+        assert_eq!(view_url(&Settings::default(), "a", false), None);
     }
 
     #[test]

@@ -7,12 +7,13 @@
 //! needs every page's anchors, so it runs after all pages are rendered.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use percent_encoding::percent_decode_str;
 
 use crate::config::BrokenLinks;
 use crate::diagnostics::Diagnostic;
-use crate::fields::closest;
+use crate::fields::closest_keyed;
 use crate::markdown::Link;
 
 /// What an internal link points at.
@@ -25,6 +26,10 @@ pub enum Target {
     /// A page the tool generates (the action tracker, people pages), by index
     /// into the list given to [`LinkIndex::with_generated`].
     Generated(usize),
+    /// A file or folder of the repository that is not part of the site (a
+    /// folder of scripts, the repository's README, an excluded file): it
+    /// works on the forge, so the site links there when it can.
+    Repository { folder: bool },
 }
 
 /// A link that resolved to something in the site.
@@ -32,6 +37,31 @@ pub enum Target {
 pub struct Resolved {
     pub target: Target,
     pub fragment: Option<String>,
+    /// For [`Target::Repository`], its path in the repository.
+    pub path: String,
+}
+
+/// Whether a path of the repository exists, and is a folder.
+pub type Lookup = Box<dyn Fn(&str) -> Option<bool> + Send + Sync>;
+
+/// The repository around the handbook, for links that leave the site but
+/// not the repository.
+pub struct Repository {
+    /// The handbook's folder in the repository: `""`, or ending in `/`.
+    pub prefix: String,
+    /// Whether a path of the repository exists (and is a folder:
+    /// `Some(true)`); a path no file may be read from is `None`.
+    pub lookup: Lookup,
+    /// How the forge's URLs are made.
+    pub forge: crate::forge::Settings,
+}
+
+impl std::fmt::Debug for Repository {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repository")
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why a link did not resolve.
@@ -39,8 +69,11 @@ pub struct Resolved {
 pub enum Unresolved {
     /// The path (relative to the handbook root) names nothing.
     Missing(String),
-    /// The path leaves the handbook (`../../outside.md`).
+    /// The path leaves the handbook (`../../outside.md`) and the repository.
     OutsideRoot,
+    /// The path leaves the handbook for a path of its repository that does
+    /// not exist (given relative to the repository).
+    MissingInRepository(String),
     /// The path is a draft page, not built without `--drafts`.
     Draft(String),
 }
@@ -57,8 +90,9 @@ pub struct LinkIndex {
     asset_urls: Vec<String>,
     generated: HashMap<String, usize>,
     generated_urls: Vec<String>,
+    repository: Option<Repository>,
     /// For "did you mean": every linkable path, made on the first broken link.
-    suggestions: std::sync::OnceLock<Candidates>,
+    suggestions: OnceLock<Candidates>,
 }
 
 /// How many of the paths sharing the most character pairs with a missing
@@ -98,9 +132,11 @@ fn shared(a: &[u32], b: &[u32]) -> usize {
 /// so a wanted name is compared exactly with only the
 /// [`SUGGESTION_CANDIDATES`] sharing the most pairs with it: a page with
 /// thousands of broken links to a page with thousands of anchors stays fast.
+/// Names are compared ignoring case (`#FAQ` is close to `#faq`).
 #[derive(Debug, Default)]
 pub struct Candidates {
-    names: Vec<(String, Vec<u32>)>,
+    /// (name, lowercased, pairs of the lowercased)
+    names: Vec<(String, String, Vec<u32>)>,
 }
 
 impl Candidates {
@@ -112,7 +148,11 @@ impl Candidates {
         Candidates {
             names: names
                 .into_iter()
-                .map(|n| (n.to_string(), char_pairs(n)))
+                .map(|n| {
+                    let lower = n.to_lowercase();
+                    let pairs = char_pairs(&lower);
+                    (n.to_string(), lower, pairs)
+                })
                 .collect(),
         }
     }
@@ -123,26 +163,28 @@ impl Candidates {
 
     /// The first `n` names, in order.
     pub fn first(&self, n: usize) -> impl Iterator<Item = &str> {
-        self.names.iter().take(n).map(|(name, _)| name.as_str())
+        self.names.iter().take(n).map(|(name, _, _)| name.as_str())
     }
 
     /// The name most like `wanted`, if one is close enough.
     pub fn closest(&self, wanted: &str) -> Option<&str> {
-        let pairs = char_pairs(wanted);
+        let wanted = wanted.to_lowercase();
+        let pairs = char_pairs(&wanted);
         let mut scored: Vec<(std::cmp::Reverse<usize>, usize)> = self
             .names
             .iter()
             .enumerate()
-            .map(|(i, (_, p))| (std::cmp::Reverse(shared(&pairs, p)), i))
+            .map(|(i, (_, _, p))| (std::cmp::Reverse(shared(&pairs, p)), i))
             .collect();
         if scored.len() > SUGGESTION_CANDIDATES {
             scored.select_nth_unstable(SUGGESTION_CANDIDATES - 1);
             scored.truncate(SUGGESTION_CANDIDATES);
         }
-        closest(
-            wanted,
-            scored.iter().map(|&(_, i)| self.names[i].0.as_str()),
-        )
+        let best = closest_keyed(
+            &wanted,
+            scored.iter().map(|&(_, i)| (self.names[i].1.as_str(), i)),
+        )?;
+        self.names.get(best).map(|(name, _, _)| name.as_str())
     }
 }
 
@@ -197,6 +239,12 @@ impl LinkIndex {
         self
     }
 
+    /// Makes links to the rest of the repository resolvable.
+    pub fn with_repository(mut self, repository: Repository) -> Self {
+        self.repository = Some(repository);
+        self
+    }
+
     /// Resolves `dest` as written in page `from`.
     pub fn resolve(&self, from: usize, dest: &str) -> Result<Resolved, Unresolved> {
         let (path, fragment) = match dest.split_once('#') {
@@ -211,6 +259,7 @@ impl LinkIndex {
             return Ok(Resolved {
                 target: Target::Page(from),
                 fragment,
+                path: String::new(),
             });
         }
         let decoded = percent_decode_str(path).decode_utf8_lossy();
@@ -219,7 +268,9 @@ impl LinkIndex {
         } else {
             self.folder_of(from)
         };
-        let joined = normalize(base, &decoded).ok_or(Unresolved::OutsideRoot)?;
+        let Some(joined) = normalize(base, &decoded) else {
+            return self.in_repository(base, &decoded, fragment);
+        };
         let target = self
             .by_source
             .get(&joined)
@@ -236,10 +287,61 @@ impl LinkIndex {
                     .map(|&i| Target::Generated(i))
             });
         match target {
-            Some(target) => Ok(Resolved { target, fragment }),
+            Some(target) => Ok(Resolved {
+                target,
+                fragment,
+                path: String::new(),
+            }),
             None if self.drafts.contains(&joined) => Err(Unresolved::Draft(joined)),
-            None => Err(Unresolved::Missing(joined)),
+            None => {
+                let Some(repo) = &self.repository else {
+                    return Err(Unresolved::Missing(joined));
+                };
+                let path = format!("{}{joined}", repo.prefix);
+                match (repo.lookup)(&path) {
+                    Some(folder) => Ok(Resolved {
+                        target: Target::Repository { folder },
+                        fragment,
+                        path,
+                    }),
+                    None => Err(Unresolved::Missing(joined)),
+                }
+            }
         }
+    }
+
+    /// Resolves a path that climbs out of the handbook, against the repository.
+    fn in_repository(
+        &self,
+        base: &str,
+        path: &str,
+        fragment: Option<String>,
+    ) -> Result<Resolved, Unresolved> {
+        let repo = self.repository.as_ref().ok_or(Unresolved::OutsideRoot)?;
+        let joined =
+            normalize(&format!("{}{base}", repo.prefix), path).ok_or(Unresolved::OutsideRoot)?;
+        match (repo.lookup)(&joined) {
+            Some(folder) => Ok(Resolved {
+                target: Target::Repository { folder },
+                fragment,
+                path: joined,
+            }),
+            None => Err(Unresolved::MissingInRepository(joined)),
+        }
+    }
+
+    /// Where the forge shows a repository path, when `repo_url` names a known forge.
+    fn forge_url(&self, path: &str, folder: bool) -> Option<String> {
+        let repo = self.repository.as_ref()?;
+        crate::forge::view_url(&repo.forge, path, folder)
+    }
+
+    /// A repository path's place in the site when it is a folder of the
+    /// handbook (its files are copied there), relative to the site's root.
+    fn copied_folder(&self, path: &str, folder: bool) -> Option<String> {
+        let prefix = self.repository.as_ref().map_or("", |r| r.prefix.as_str());
+        let inside = path.strip_prefix(prefix)?.trim_end_matches('/');
+        (folder && !inside.is_empty()).then(|| format!("{inside}/"))
     }
 
     fn folder_of(&self, page: usize) -> &str {
@@ -252,6 +354,7 @@ impl LinkIndex {
             Target::Page(i) => self.page_urls.get(i),
             Target::Asset(i) => self.asset_urls.get(i),
             Target::Generated(i) => self.generated_urls.get(i),
+            Target::Repository { .. } => None,
         }
         .map_or("", String::as_str)
     }
@@ -262,6 +365,10 @@ impl LinkIndex {
         let from_url = self.page_urls.get(from)?;
         let mut href = match resolved.target {
             Target::Page(i) if i == from => String::new(),
+            Target::Repository { folder } => match self.forge_url(&resolved.path, folder) {
+                Some(url) => url,
+                None => relative_href(from_url, &self.copied_folder(&resolved.path, folder)?),
+            },
             target => relative_href(from_url, self.url_of(target)),
         };
         if let Some(f) = &resolved.fragment {
@@ -345,24 +452,68 @@ pub struct Checked {
     /// `backlinks[i]` lists the pages that link to page `i`, sorted, no repeats.
     pub backlinks: Vec<Vec<usize>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// `fixes[i]`: hrefs page `i`'s HTML must have corrected, `(as
+    /// rendered, corrected)`: fragments written in another case than the
+    /// id (GitHub finds `#Paging-Rules` at `paging-rules`; a browser does not).
+    pub fixes: Vec<Vec<(String, String)>>,
+}
+
+/// `html` with the hrefs `fixes` names replaced (see [`Checked::fixes`]).
+/// One pass over the HTML, whatever the number of fixes.
+pub fn apply_fixes(html: &str, fixes: &[(String, String)]) -> String {
+    if fixes.is_empty() {
+        return html.to_string();
+    }
+    let escaped = |href: &str| {
+        let mut out = String::with_capacity(href.len());
+        let _ = pulldown_cmark_escape::escape_href(&mut out, href);
+        out
+    };
+    let wanted: HashMap<String, String> = fixes
+        .iter()
+        .map(|(from, to)| (escaped(from), escaped(to)))
+        .collect();
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    let finder = memchr::memmem::Finder::new("href=\"");
+    while let Some(i) = finder.find(rest.as_bytes()) {
+        let value_start = i + "href=\"".len();
+        let Some((head, tail)) = rest.split_at_checked(value_start) else {
+            break;
+        };
+        out.push_str(head);
+        let Some(end) = tail.find('"') else {
+            rest = tail;
+            break;
+        };
+        let (value, after) = tail.split_at(end);
+        out.push_str(wanted.get(value).map_or(value, String::as_str));
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Checks every page's links (pages in parallel) and collects backlinks.
 pub fn check(index: &LinkIndex, pages: &[CheckedPage<'_>], broken: BrokenLinks) -> Checked {
     use rayon::prelude::*;
-    let per_page: Vec<(Vec<usize>, Vec<Diagnostic>)> = (0..pages.len())
+    let folded: Vec<OnceLock<HashMap<String, String>>> =
+        (0..pages.len()).map(|_| OnceLock::new()).collect();
+    let per_page: Vec<PageLinks> = (0..pages.len())
         .into_par_iter()
-        .map(|from| check_page(index, pages, from, broken))
+        .map(|from| check_page(index, pages, &folded, from, broken))
         .collect();
     let mut checked = Checked {
         backlinks: vec![Vec::new(); pages.len()],
         diagnostics: Vec::new(),
+        fixes: Vec::with_capacity(pages.len()),
     };
-    for (from, (targets, diagnostics)) in per_page.into_iter().enumerate() {
-        for to in targets {
+    for (from, page) in per_page.into_iter().enumerate() {
+        for to in page.targets {
             checked.backlinks[to].push(from);
         }
-        checked.diagnostics.extend(diagnostics);
+        checked.diagnostics.extend(page.diagnostics);
+        checked.fixes.push(page.fixes);
     }
     for list in &mut checked.backlinks {
         list.dedup();
@@ -370,15 +521,53 @@ pub fn check(index: &LinkIndex, pages: &[CheckedPage<'_>], broken: BrokenLinks) 
     checked
 }
 
+/// What one page's links are.
+struct PageLinks {
+    /// The pages it links to.
+    targets: Vec<usize>,
+    diagnostics: Vec<Diagnostic>,
+    fixes: Vec<(String, String)>,
+}
+
+/// Page `to`'s anchors by their lowercase form (the first, when two fold
+/// to one), made once for all the pages linking to it in another case.
+fn folded_anchors<'f>(
+    pages: &[CheckedPage<'_>],
+    folded: &'f [OnceLock<HashMap<String, String>>],
+    to: usize,
+) -> Option<&'f HashMap<String, String>> {
+    let slot = folded.get(to)?;
+    Some(slot.get_or_init(|| {
+        let mut anchors: Vec<&String> = pages
+            .get(to)
+            .map_or(Vec::new(), |p| p.anchors.iter().collect());
+        anchors.sort_unstable();
+        let mut map = HashMap::with_capacity(anchors.len());
+        for anchor in anchors {
+            map.entry(anchor.to_lowercase())
+                .or_insert_with(|| anchor.clone());
+        }
+        map
+    }))
+}
+
+/// The destination `dest` with its fragment replaced by `id`.
+fn with_fragment(dest: &str, id: &str) -> String {
+    let path = dest.split_once('#').map_or(dest, |(p, _)| p);
+    format!("{path}#{id}")
+}
+
 /// One page's links: the pages it links to, and what is wrong with them.
 fn check_page(
     index: &LinkIndex,
     pages: &[CheckedPage<'_>],
+    folded: &[OnceLock<HashMap<String, String>>],
     from: usize,
     broken: BrokenLinks,
-) -> (Vec<usize>, Vec<Diagnostic>) {
+) -> PageLinks {
     let mut targets = Vec::new();
     let mut diagnostics = Vec::new();
+    let mut fixes = Vec::new();
     // Made on this page's first problem, kept for the rest.
     let lines = std::cell::OnceCell::new();
     let lines = || lines.get_or_init(|| crate::diagnostics::LineIndex::new(pages[from].source));
@@ -406,6 +595,7 @@ fn check_page(
                 Ok(Resolved {
                     target: Target::Page(to),
                     fragment,
+                    ..
                 }) => {
                     if to != from {
                         targets.push(to);
@@ -417,6 +607,17 @@ fn check_page(
                         continue;
                     };
                     if target.anchors.contains(&fragment) {
+                        continue;
+                    }
+                    // GitHub compares fragments ignoring case; the site's
+                    // href gets the id as it is.
+                    let same_but_case = folded_anchors(pages, folded, to)
+                        .and_then(|anchors| anchors.get(&fragment.to_lowercase()));
+                    if let Some(id) = same_but_case {
+                        let fixed = index.rewrite(from, &with_fragment(&link.dest, id));
+                        if let (Some(old), Some(new)) = (index.rewrite(from, &link.dest), fixed) {
+                            fixes.push((old, new));
+                        }
                         continue;
                     }
                     let mut d = report(
@@ -439,6 +640,40 @@ fn check_page(
                     }
                     diagnostics.push(d);
                 }
+                Ok(Resolved {
+                    target: Target::Repository { folder },
+                    path,
+                    ..
+                }) => {
+                    if index.forge_url(&path, folder).is_some() {
+                        continue;
+                    }
+                    let (message, help) = if index.copied_folder(&path, folder).is_some() {
+                        (
+                            format!(
+                                "`{}` is a folder without a page: the site links to its copied files, \
+                                 which most static hosts do not list",
+                                link.dest
+                            ),
+                            "set `repo_url` in handbook.toml to link to the folder on the forge, \
+                             or add a README.md to it",
+                        )
+                    } else {
+                        (
+                            format!(
+                                "`{}` is in the repository but not in the site, so this link only works on the forge",
+                                link.dest
+                            ),
+                            "set `repo_url` in handbook.toml (and `[git] forge` for a self-hosted forge) \
+                             to link to it there",
+                        )
+                    };
+                    diagnostics.push(
+                        Diagnostic::warning("unpublished-link", page.source_path, message)
+                            .at_in(page.source, lines(), link.span.clone())
+                            .with_help(help),
+                    );
+                }
                 Ok(_) => {}
                 Err(why) => {
                     let (message, help) = match &why {
@@ -450,9 +685,24 @@ fn check_page(
                                 format!("did you mean `{}`?", relative_path(folder, best))
                             }),
                         ),
-                        Unresolved::OutsideRoot => (
-                            format!("broken link: `{}` points outside the handbook", link.dest),
-                            Some("links must stay inside the handbook folder".to_string()),
+                        Unresolved::OutsideRoot => {
+                            let in_repository = index
+                                .repository
+                                .as_ref()
+                                .is_some_and(|r| !r.prefix.is_empty());
+                            let place = if in_repository {
+                                "repository"
+                            } else {
+                                "handbook"
+                            };
+                            (
+                                format!("broken link: `{}` points outside the {place}", link.dest),
+                                Some(format!("links must stay inside the {place} folder")),
+                            )
+                        }
+                        Unresolved::MissingInRepository(path) => (
+                            format!("broken link: `{}` does not exist", link.dest),
+                            Some(format!("it would be `{path}` in the repository")),
                         ),
                         Unresolved::Draft(path) => (
                             format!("broken link: `{path}` is a draft"),
@@ -472,7 +722,11 @@ fn check_page(
             }
         }
     }
-    (targets, diagnostics)
+    PageLinks {
+        targets,
+        diagnostics,
+        fixes,
+    }
 }
 
 /// How `file` (root-relative) is written relative to `folder` (root-relative).
@@ -517,7 +771,8 @@ mod tests {
             r,
             Ok(Resolved {
                 target: Target::Page(1),
-                fragment: Some("failover".into())
+                fragment: Some("failover".into()),
+                path: String::new(),
             })
         );
         assert_eq!(
@@ -571,6 +826,75 @@ mod tests {
         assert_eq!(
             idx.resolve(1, "wip.md"),
             Err(Unresolved::Draft("runbooks/wip.md".into()))
+        );
+    }
+
+    fn in_repository() -> LinkIndex {
+        // The handbook is `docs/` of a repository that also holds a README
+        // and `docs/scripts/` (files the site does not publish).
+        index().with_repository(Repository {
+            prefix: "docs/".into(),
+            lookup: Box::new(|path: &str| match path {
+                "README.md" => Some(false),
+                "docs/scripts" | "docs/scripts/" | "tools" => Some(true),
+                _ => None,
+            }),
+            forge: crate::forge::Settings::default(),
+        })
+    }
+
+    #[test]
+    fn links_into_the_rest_of_the_repository_resolve_there() {
+        let idx = in_repository();
+        let r = idx.resolve(1, "../../README.md#setup");
+        assert_eq!(
+            r,
+            Ok(Resolved {
+                target: Target::Repository { folder: false },
+                fragment: Some("setup".into()),
+                path: "README.md".into(),
+            })
+        );
+        assert_eq!(
+            idx.resolve(0, "scripts/").map(|r| (r.target, r.path)),
+            Ok((Target::Repository { folder: true }, "docs/scripts/".into()))
+        );
+        assert_eq!(
+            idx.resolve(1, "../../nope.md"),
+            Err(Unresolved::MissingInRepository("nope.md".into()))
+        );
+        assert_eq!(
+            idx.resolve(1, "../../../x.md"),
+            Err(Unresolved::OutsideRoot)
+        );
+        // Without a forge, a folder of the handbook links to its copied files;
+        // a file outside the handbook is left as written.
+        assert_eq!(
+            idx.rewrite(1, "../scripts/").as_deref(),
+            Some("../../scripts/")
+        );
+        assert_eq!(idx.rewrite(1, "../../README.md"), None);
+        let mut github = in_repository();
+        if let Some(repo) = &mut github.repository {
+            repo.forge.repo_url = Some("https://github.com/acme/ops".into());
+        }
+        assert_eq!(
+            github.rewrite(1, "../../README.md#setup").as_deref(),
+            Some("https://github.com/acme/ops/blob/main/README.md#setup")
+        );
+        assert_eq!(
+            github.rewrite(0, "scripts").as_deref(),
+            Some("https://github.com/acme/ops/tree/main/docs/scripts")
+        );
+    }
+
+    #[test]
+    fn fixes_replace_exactly_the_hrefs_named() {
+        let html = "<a href=\"a/#Paging\">x</a> <a href=\"b/#Paging\">y</a> <img src=\"a/#Paging\"> href=\"a/#Paging";
+        let fixed = apply_fixes(html, &[("a/#Paging".into(), "a/#paging".into())]);
+        assert_eq!(
+            fixed,
+            "<a href=\"a/#paging\">x</a> <a href=\"b/#Paging\">y</a> <img src=\"a/#Paging\"> href=\"a/#Paging"
         );
     }
 

@@ -105,6 +105,8 @@ impl Progress for NoProgress {}
 #[derive(Debug)]
 pub struct Site {
     pub root: PathBuf,
+    /// What no file may be read from outside of (see [`content::walk::Fence`]).
+    fence: content::walk::Fence,
     pub config: Config,
     pub output_dir: PathBuf,
     pub pages: Vec<Page>,
@@ -349,6 +351,7 @@ impl Site {
         let mut site = Site {
             model,
             root,
+            fence,
             config,
             output_dir,
             pages,
@@ -411,15 +414,50 @@ impl Site {
             .collect()
     }
 
-    /// Edit and history links of a file (path relative to the handbook).
-    pub fn source_links(&self, path: &str) -> crate::forge::Links {
-        let settings = crate::forge::Settings {
+    /// How the forge's URLs are made.
+    fn forge_settings(&self) -> crate::forge::Settings {
+        crate::forge::Settings {
             repo_url: self.config.repo_url.clone(),
             branch: self.config.branch.clone(),
             forge: self.config.forge,
             edit_url: self.config.edit_url.clone(),
             history_url: self.config.history_url.clone(),
+        }
+    }
+
+    /// The repository around the handbook, for links that leave the site:
+    /// where the handbook sits in it, and what exists there (read through
+    /// the fence, never from `.git`).
+    fn repository(&self) -> crate::links::Repository {
+        let dir = self.fence.dir().to_path_buf();
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
+        let rel = content::walk::relative(&dir, &root);
+        let prefix = if rel.is_empty() || !root.starts_with(&dir) {
+            String::new()
+        } else {
+            format!("{rel}/")
         };
+        let fence = self.fence.clone();
+        crate::links::Repository {
+            prefix,
+            lookup: Box::new(move |path: &str| {
+                if path.split('/').any(|part| part == ".git") {
+                    return None;
+                }
+                let full = dir.join(path);
+                fence.admits(&full).ok()?;
+                std::fs::metadata(&full).ok().map(|m| m.is_dir())
+            }),
+            forge: self.forge_settings(),
+        }
+    }
+
+    /// Edit and history links of a file (path relative to the handbook).
+    pub fn source_links(&self, path: &str) -> crate::forge::Links {
+        let settings = self.forge_settings();
         let prefix = self.history.as_ref().map_or("", |h| h.prefix.as_str());
         crate::forge::links(&settings, &format!("{prefix}{path}"))
     }

@@ -35,6 +35,8 @@ pub struct Memo {
     rendered: Vec<Rendered>,
     titles: Vec<String>,
     backlinks: Vec<Vec<usize>>,
+    /// Hrefs each page's HTML has corrected ([`links::Checked::fixes`]).
+    fixes: Vec<Vec<(String, String)>>,
     link_diagnostics: Vec<Diagnostic>,
     /// The loaded templates, or `None` when they failed to load.
     templates: Option<Templates>,
@@ -105,7 +107,9 @@ impl Site {
         let generated = aggregates::outputs(self)
             .into_iter()
             .filter_map(|file| file.strip_suffix("index.html").map(str::to_string));
-        LinkIndex::new(entries, &self.assets, self.drafts.iter().cloned()).with_generated(generated)
+        LinkIndex::new(entries, &self.assets, self.drafts.iter().cloned())
+            .with_generated(generated)
+            .with_repository(self.repository())
     }
 
     /// Renders page `i`'s markdown, counting its search terms into
@@ -186,7 +190,7 @@ impl Site {
             results.into_iter().unzip();
         // Each page's HTML is consumed by its own template below and freed on
         // the thread that used it, so it does not outlive the page.
-        let bodies: Vec<String> = rendered
+        let mut bodies: Vec<String> = rendered
             .iter_mut()
             .map(|r| std::mem::take(&mut r.html))
             .collect();
@@ -194,6 +198,11 @@ impl Site {
 
         let t = Instant::now();
         let checked = self.check_links(&index, &rendered);
+        for (body, fixes) in bodies.iter_mut().zip(&checked.fixes) {
+            if !fixes.is_empty() {
+                *body = links::apply_fixes(body, fixes);
+            }
+        }
         timings.push(("links", t.elapsed()));
 
         let t = Instant::now();
@@ -213,6 +222,7 @@ impl Site {
             index,
             titles,
             backlinks: checked.backlinks,
+            fixes: checked.fixes,
             link_diagnostics: checked.diagnostics,
             templates,
             template_diagnostics,
@@ -425,7 +435,10 @@ impl Site {
         }
         let checked = self.check_links(&memo.index, &memo.rendered);
         let old_backlinks = std::mem::replace(&mut memo.backlinks, checked.backlinks);
+        let old_fixes = std::mem::replace(&mut memo.fixes, checked.fixes);
         memo.link_diagnostics = checked.diagnostics;
+        // A heading renamed elsewhere can change the href a page must correct.
+        let refixed = (0..self.pages.len()).filter(|&i| old_fixes.get(i) != memo.fixes.get(i));
         let general = context_may_change || title_changed;
         let render = Renderer::new(self, &memo.rendered, &memo.titles, &memo.backlinks);
         // Which pages' output may differ: the edited ones, and those whose
@@ -439,12 +452,18 @@ impl Site {
             // A memo kept without fingerprints (`render`) moves every page.
             let moved =
                 (0..self.pages.len()).filter(|&i| memo.fingerprints.get(i) != Some(&now[i]));
-            let list = moved.chain(changed.iter().copied()).collect();
+            let list = moved
+                .chain(refixed)
+                .chain(changed.iter().copied())
+                .collect();
             memo.fingerprints = now;
             list
         } else {
             let moved = (0..self.pages.len()).filter(|&i| old_backlinks[i] != memo.backlinks[i]);
-            let list: Vec<usize> = moved.chain(changed.iter().copied()).collect();
+            let list: Vec<usize> = moved
+                .chain(refixed)
+                .chain(changed.iter().copied())
+                .collect();
             for &i in &list {
                 if let Some(slot) = memo.fingerprints.get_mut(i) {
                     *slot = render.fingerprint(templates, i);
@@ -463,6 +482,10 @@ impl Site {
                 let body = match bodies.iter().find(|(b, _)| *b == i) {
                     Some((_, body)) => body.clone(),
                     None => self.markdown(&memo.index, None, i).0.html,
+                };
+                let body = match memo.fixes.get(i) {
+                    Some(fixes) if !fixes.is_empty() => links::apply_fixes(&body, fixes),
+                    _ => body,
                 };
                 (
                     i,

@@ -141,3 +141,101 @@ fn external_links_are_left_alone() {
             && home.contains("href=\"mailto:ops@example.org\"")
     );
 }
+
+/// `tests/fixtures/github-links`: a repository whose handbook is `docs/`,
+/// written for GitHub: anchors in another case, mail and phone links,
+/// a folder of scripts, the repository's README, links in raw HTML.
+fn github_links() -> Fixture {
+    let site = Fixture::copy_of("tests/fixtures/github-links");
+    let init =
+        crate::support::git_command(site.path(), "Ana", "2026-11-01T10:00:00Z", &["init", "-q"]);
+    assert!(init.status.success(), "git init: {init:?}");
+    site
+}
+
+/// Adds top-level keys to the fixture's config, and makes broken links
+/// warnings so that the site is built.
+fn set_config(site: &Fixture, top_level: &str) {
+    let path = site.path().join("docs/handbook.toml");
+    let text = std::fs::read_to_string(&path).expect("config");
+    let text = format!("{top_level}{text}[links]\nbroken = \"warn\"\n");
+    std::fs::write(&path, text).expect("write config");
+}
+
+#[test]
+fn what_works_on_github_is_accepted_and_what_is_broken_is_reported_also_in_raw_html() {
+    let site = github_links();
+    let run = site.run_in("docs", &["check", "--format", "json"]);
+    let diags: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|d: &serde_json::Value| d["code"] != "git-history")
+        .collect();
+    assert_eq!(
+        positions(&diags),
+        vec![
+            ("missing-anchor".into(), "guide.md".into(), 7, 17),
+            ("unpublished-link".into(), "guide.md".into(), 9, 24),
+            ("unpublished-link".into(), "guide.md".into(), 9, 62),
+            ("broken-link".into(), "guide.md".into(), 14, 13),
+            ("broken-link".into(), "guide.md".into(), 20, 10),
+        ],
+        "{diags:#?}"
+    );
+    assert_eq!(diags[0]["help"], "did you mean `#faq`?", "{:#?}", diags[0]);
+    assert!(
+        diags[2]["help"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("repo_url"),
+        "the warning names the option: {:#?}",
+        diags[2]
+    );
+}
+
+#[test]
+fn anchors_in_another_case_get_the_real_id_and_folders_link_to_their_files() {
+    let site = github_links();
+    set_config(&site, "");
+    let run = site.run_in("docs", &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let home = site.read("docs/public/index.html");
+    assert!(home.contains("href=\"on-call/#paging-rules\""), "{home}");
+    assert!(home.contains("href=\"on-call/#faq\""), "{home}");
+    let guide = site.read("docs/public/guide/index.html");
+    for expected in [
+        "href=\"mailto:harbor-team@example.com\"",
+        "href=\"mailto:lead@example.com\"",
+        "href=\"tel:+15550100\"",
+        "href=\"../on-call/#hand-off--the-weekly-swap\"",
+        // Raw HTML is rewritten like markdown, anchors corrected too.
+        "<a href=\"../on-call/#faq\"><img src=\"../img/harbor.svg\" alt=\"Harbor logo\" width=\"120\"></a>",
+        // Without `repo_url`, a folder links to its copied files.
+        "href=\"../scripts/\"",
+        // And a file outside the site is left as written (and warned about).
+        "href=\"../README.md#Setup\"",
+    ] {
+        assert!(guide.contains(expected), "missing {expected} in {guide}");
+    }
+    assert!(site.exists("docs/public/scripts/rotate.sh"));
+}
+
+#[test]
+fn with_repo_url_links_out_of_the_site_go_to_the_forge() {
+    let site = github_links();
+    set_config(
+        &site,
+        "repo_url = \"https://github.com/harbor/ops\"\nbranch = \"trunk\"\n",
+    );
+    let run = site.run_in("docs", &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("unpublished-link"), "{}", run.stderr);
+    let guide = site.read("docs/public/guide/index.html");
+    for expected in [
+        "href=\"https://github.com/harbor/ops/tree/trunk/docs/scripts\"",
+        "href=\"https://github.com/harbor/ops/blob/trunk/README.md#Setup\"",
+    ] {
+        assert!(guide.contains(expected), "missing {expected} in {guide}");
+    }
+}

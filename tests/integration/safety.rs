@@ -464,14 +464,15 @@ fn script_urls_are_never_live_links() {
 
 #[test]
 fn raw_html_can_be_sanitized_or_escaped() {
-    let page = "# Home\n\n<div onmouseover=\"steal()\"><img src=x onerror=alert(1)><b>kept</b></div>\n\n<script>alert(2)</script>\n";
+    let page = "# Home\n\n<div onmouseover=\"steal()\"><img src=dot.png onerror=alert(1)><b>kept</b></div>\n\n<script>alert(2)</script>\n";
     let build = |mode: &str| {
         let site = Fixture::new()
             .file(
                 "handbook.toml",
                 &format!("title = \"T\"\n[markdown]\nraw_html = \"{mode}\"\n"),
             )
-            .file("index.md", page);
+            .file("index.md", page)
+            .bytes("dot.png", b"\x89PNG");
         site.build_ok();
         site.read("public/index.html")
     };

@@ -22,7 +22,7 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "guides/a.md",
-        "+++\ntitle = \"Guide A\"\nweight = 1\n+++\n\nSee [B's steps](b.md#steps) and [the database](../runbooks/db.md).\n\n## Overview\n\nPlain words about queues.\n",
+        "+++\ntitle = \"Guide A\"\nweight = 1\n+++\n\nSee [B's steps](b.md#Steps) (written in GitHub's any-case style) and [the database](../runbooks/db.md).\n\n## Overview\n\nPlain words about queues.\n",
     ),
     (
         "guides/b.md",
@@ -308,6 +308,33 @@ fn a_body_edit_renders_only_that_page_and_a_title_change_its_neighbours() {
     assert_eq!(outcome.work, "edit");
     assert!(outcome.pages > 2, "{outcome:?}");
     assert!(outcome.pages < session.pages(), "{outcome:?}");
+    session.refresh_search();
+    assert_fresh(&session, &root, &[]);
+}
+
+#[test]
+fn a_heading_renamed_elsewhere_updates_the_corrected_href_of_a_page_linking_to_it() {
+    let world = World::new();
+    let root = world.root().to_path_buf();
+    let mut session = Session::start(options(&root)).expect("start");
+    let a = "guides/a/index.html";
+    let html = |s: &Session| String::from_utf8_lossy(&s.files()[a]).into_owned();
+    assert!(
+        html(&session).contains("href=\"../b/#steps\""),
+        "{}",
+        html(&session)
+    );
+    write(
+        &root,
+        "guides/b.md",
+        "+++\ntitle = \"Guide B\"\nweight = 2\n+++\n\nNo steps any more.\n",
+    );
+    session.apply(&[root.join("guides/b.md")]).expect("apply");
+    assert!(
+        html(&session).contains("href=\"../b/#Steps\""),
+        "{}",
+        html(&session)
+    );
     session.refresh_search();
     assert_fresh(&session, &root, &[]);
 }
