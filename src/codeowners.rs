@@ -2,6 +2,8 @@
 //! runbook says owns it. Reads `CODEOWNERS`, `.github/CODEOWNERS`,
 //! `.gitlab/CODEOWNERS` or `docs/CODEOWNERS` at the repository's root;
 //! patterns follow gitignore rules and the last matching line wins.
+//! [`Ownership`] adds Kubernetes-style `OWNERS` files (the nearest one's
+//! `approvers`), and is what fills in a runbook's missing `owner`.
 
 use std::path::Path;
 
@@ -108,6 +110,93 @@ impl CodeOwners {
     }
 }
 
+/// Who the repository says owns each page: the nearest `OWNERS` file's
+/// first approver, else CODEOWNERS' first owner.
+#[derive(Debug, Default)]
+pub struct Ownership {
+    pub codeowners: Option<CodeOwners>,
+    /// The handbook's folder in the repository (`""` or ending in `/`).
+    pub prefix: String,
+    /// Handbook folder → the approvers its `OWNERS` file lists.
+    owners_files: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl Ownership {
+    pub fn new(codeowners: Option<CodeOwners>, prefix: String) -> Ownership {
+        Ownership {
+            codeowners,
+            prefix,
+            owners_files: Default::default(),
+        }
+    }
+
+    /// Adds the `OWNERS` file of handbook folder `folder` (YAML with an
+    /// `approvers` list); a file that lists none is ignored.
+    pub fn add_owners_file(&mut self, folder: &str, text: &str) {
+        let Ok(table) = crate::fields::parse_yaml(text, 0) else {
+            return;
+        };
+        let approvers: Vec<String> = table
+            .entries
+            .iter()
+            .filter(|e| e.key == "approvers")
+            .flat_map(|e| match &e.node.value {
+                crate::fields::Value::Array(items) => items.clone(),
+                _ => Vec::new(),
+            })
+            .filter_map(|item| match item.value {
+                crate::fields::Value::String(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        if !approvers.is_empty() {
+            self.owners_files.insert(folder.to_string(), approvers);
+        }
+    }
+
+    /// The owner of the page at `path` (relative to the handbook) and where
+    /// that is said, with names mapped to the team's handles where it knows them.
+    pub fn owner_of(&self, path: &str, team: Option<&Team>) -> Option<(String, String)> {
+        let handle = |name: &str| {
+            let bare = name.trim_start_matches('@');
+            team.and_then(|t| {
+                t.people.iter().find(|p| {
+                    p.handle.eq_ignore_ascii_case(bare)
+                        || p.contact
+                            .as_deref()
+                            .is_some_and(|c| c.eq_ignore_ascii_case(bare))
+                        || p.codeowners
+                            .iter()
+                            .any(|c| c.trim_start_matches('@').eq_ignore_ascii_case(bare))
+                })
+            })
+            .map_or_else(|| bare.to_string(), |p| p.handle.clone())
+        };
+        let mut folder = path.rsplit_once('/').map_or("", |(f, _)| f);
+        loop {
+            if let Some(first) = self.owners_files.get(folder).and_then(|a| a.first()) {
+                let file = if folder.is_empty() {
+                    "OWNERS".to_string()
+                } else {
+                    format!("{folder}/OWNERS")
+                };
+                return Some((handle(first), file));
+            }
+            if folder.is_empty() {
+                break;
+            }
+            folder = folder.rsplit_once('/').map_or("", |(parent, _)| parent);
+        }
+        let codeowners = self.codeowners.as_ref()?;
+        let found = codeowners.owners(&format!("{}{path}", self.prefix))?;
+        let first = found.owners.first()?;
+        Some((
+            handle(first),
+            format!("{} line {}", codeowners.file, found.line),
+        ))
+    }
+}
+
 /// True when the CODEOWNERS entry `owner` (`@handle`, `@org/team`, an
 /// email) names `person` of the team, or names the written owner directly.
 fn same_owner(owner: &str, written: &str, team: Option<&Team>) -> bool {
@@ -191,6 +280,34 @@ mod tests {
         assert_eq!(
             of("src/main.rs"),
             Some((vec!["@harbor/all".to_string()], 2))
+        );
+    }
+
+    #[test]
+    fn the_nearest_owners_file_then_codeowners_names_the_owner() {
+        let codeowners =
+            CodeOwners::parse("CODEOWNERS", "* @harbor/all\n/docs/runbooks/ @iduarte\n");
+        let (team, _) = Team::parse(
+            "[[people]]\nhandle = \"ines\"\nname = \"Ines Duarte\"\ncodeowners = [\"@iduarte\"]\n",
+        );
+        let mut ownership = Ownership::new(Some(codeowners), "docs/".into());
+        ownership.add_owners_file(
+            "runbooks/queue",
+            "approvers:\n  - tomas\n  - ines\nreviewers:\n  - ana\n",
+        );
+        ownership.add_owners_file("runbooks/empty", "reviewers:\n  - ana\n");
+        let of = |p: &str| ownership.owner_of(p, Some(&team));
+        assert_eq!(
+            of("runbooks/queue/deep/Backlog.md"),
+            Some(("tomas".into(), "runbooks/queue/OWNERS".into()))
+        );
+        assert_eq!(
+            of("runbooks/empty/x.md"),
+            Some(("ines".into(), "CODEOWNERS line 2".into()))
+        );
+        assert_eq!(
+            of("guides/x.md"),
+            Some(("harbor/all".into(), "CODEOWNERS line 1".into()))
         );
     }
 

@@ -62,6 +62,8 @@ pub struct Config {
     pub kinds: FolderKinds,
     /// `[runbooks] review_every`: how often a runbook must be reviewed.
     pub review_every: String,
+    /// `[runbooks] require`, `service_from_folder`, `alert_from_file`.
+    pub runbooks: crate::kinds::runbook::Import,
     /// `[search] enabled`: build the search index and show the search box
     /// (on unless disabled).
     pub search: bool,
@@ -93,6 +95,7 @@ impl Default for Config {
             broken_links: BrokenLinks::default(),
             kinds: FolderKinds::default(),
             review_every: crate::kinds::runbook::DEFAULT_REVIEW_EVERY.into(),
+            runbooks: crate::kinds::runbook::Import::default(),
             search: true,
             git_history: true,
             git_cache: true,
@@ -381,26 +384,80 @@ fn git_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
     }
 }
 
+const RUNBOOK_KEYS: &[&str] = &[
+    "review_every",
+    "require",
+    "service_from_folder",
+    "alert_from_file",
+];
+
 fn runbook_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
+    use crate::kinds::runbook::{AlertFromFile, FIELDS};
     for entry in &table.entries {
-        if entry.key != "review_every" {
-            x.unknown_key(entry, "[runbooks]", &["review_every"]);
-            continue;
-        }
-        let Some(text) = x.string(entry) else {
-            continue;
-        };
-        if text.parse::<jiff::Span>().is_ok() {
-            config.review_every = text;
-        } else {
-            let d = Diagnostic::error(
-                "invalid-value",
-                x.path,
-                format!("`review_every` must be a duration, found \"{text}\""),
-            )
-            .at_in(x.source, x.index(), entry.node.span.clone())
-            .with_help("write it like \"90d\", \"6w\" or \"6 months\"");
-            x.diagnostics.push(d);
+        match entry.key.as_str() {
+            "review_every" => {
+                let Some(text) = x.string(entry) else {
+                    continue;
+                };
+                if text.parse::<jiff::Span>().is_ok() {
+                    config.review_every = text;
+                } else {
+                    let d = Diagnostic::error(
+                        "invalid-value",
+                        x.path,
+                        format!("`review_every` must be a duration, found \"{text}\""),
+                    )
+                    .at_in(x.source, x.index(), entry.node.span.clone())
+                    .with_help("write it like \"90d\", \"6w\" or \"6 months\"");
+                    x.diagnostics.push(d);
+                }
+            }
+            "require" => {
+                let fields = x.string_list(entry).unwrap_or_default();
+                for field in &fields {
+                    if !FIELDS.contains(&field.as_str()) {
+                        let d = Diagnostic::error(
+                            "unknown-value",
+                            x.path,
+                            format!("`require` lists \"{field}\", which runbooks do not have"),
+                        )
+                        .at_in(x.source, x.index(), entry.node.span.clone())
+                        .with_help(format!("allowed values: {}", FIELDS.join(", ")));
+                        x.diagnostics.push(d);
+                    }
+                }
+                config.runbooks.require = fields;
+            }
+            "service_from_folder" => {
+                if let Some(on) = x.boolean(entry) {
+                    config.runbooks.service_from_folder = on;
+                }
+            }
+            "alert_from_file" => {
+                let Some(text) = x.string(entry) else {
+                    continue;
+                };
+                match AlertFromFile::parse(&text) {
+                    Some(mode) => config.runbooks.alert_from_file = mode,
+                    None => {
+                        let d = Diagnostic::error(
+                            "unknown-value",
+                            x.path,
+                            format!(
+                                "`alert_from_file` must be one of {}, found \"{text}\"",
+                                AlertFromFile::NAMES.join(", ")
+                            ),
+                        )
+                        .at_in(
+                            x.source,
+                            x.index(),
+                            entry.node.span.clone(),
+                        );
+                        x.diagnostics.push(d);
+                    }
+                }
+            }
+            _ => x.unknown_key(entry, "[runbooks]", RUNBOOK_KEYS),
         }
     }
 }

@@ -49,11 +49,14 @@ pub fn kinds(data: &[u8]) {
         return;
     };
     let folders = crate::kinds::FolderKinds::default();
+    let runbooks = crate::kinds::runbook::Import::default();
     let settings = crate::kinds::Settings {
         folders: &folders,
         today: jiff::civil::date(2026, 11, 20),
         review_every: "180d",
         history: None,
+        runbooks: &runbooks,
+        owners: None,
     };
     let (team, _) = crate::kinds::people::Team::parse(
         "[[people]]\nhandle = \"ines\"\nname = \"Ines Duarte\"\n",

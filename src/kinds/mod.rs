@@ -94,6 +94,12 @@ pub struct FolderKinds {
 impl FolderKinds {
     /// The kind the folders around `folder` imply, nearest folder first.
     pub fn for_folder(&self, folder: &str) -> Option<Kind> {
+        self.matching(folder).map(|(_, kind)| kind)
+    }
+
+    /// The nearest folder around `folder` (itself included) that a rule
+    /// gives a kind, and the kind.
+    pub fn matching<'f>(&self, folder: &'f str) -> Option<(&'f str, Kind)> {
         let mut current = folder;
         loop {
             if current.is_empty() {
@@ -106,7 +112,7 @@ impl FolderKinds {
                 .chain(DEFAULT_FOLDERS.iter().copied());
             for (rule, kind) in rules {
                 if current == rule || current.ends_with(&format!("/{rule}")) {
-                    return Some(kind);
+                    return Some((current, kind));
                 }
             }
             current = current.rsplit_once('/').map_or("", |(parent, _)| parent);
@@ -186,6 +192,10 @@ pub struct Settings<'a> {
     /// The repository's history: a review schedule without `last_reviewed`
     /// counts from the page's last commit.
     pub history: Option<&'a crate::git::History>,
+    /// `[runbooks]`: how runbooks without front matter are read.
+    pub runbooks: &'a runbook::Import,
+    /// Who the repository says owns each page (CODEOWNERS, OWNERS).
+    pub owners: Option<&'a crate::codeowners::Ownership>,
 }
 
 impl Model {
@@ -249,10 +259,20 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
             c.adr = Some(adr);
         }
         Kind::Runbook => {
+            let kind_folder = settings
+                .folders
+                .matching(page.folder())
+                .filter(|(_, kind)| *kind == Kind::Runbook)
+                .map(|(folder, _)| folder);
             let runbook_settings = runbook::Settings {
                 today: settings.today,
                 review_every: settings.review_every,
                 last_change,
+                import: settings.runbooks,
+                kind_folder,
+                owner: settings
+                    .owners
+                    .and_then(|o| o.owner_of(&page.source_path, team)),
             };
             let (runbook, more) = runbook::parse(page, runbook_settings);
             c.diagnostics.extend(more);

@@ -34,6 +34,55 @@ pub enum Review {
     Unknown,
 }
 
+/// `[runbooks]`: how runbooks written without front matter are read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    /// Fields whose absence is an error, not a warning (`require`).
+    pub require: Vec<String>,
+    /// `service_from_folder`: a runbook in `runbooks/<service>/` is for
+    /// `<service>` unless it says otherwise.
+    pub service_from_folder: bool,
+    /// `alert_from_file`: when a runbook's file name is its alert's name.
+    pub alert_from_file: AlertFromFile,
+}
+
+impl Default for Import {
+    fn default() -> Self {
+        Import {
+            require: Vec::new(),
+            service_from_folder: true,
+            alert_from_file: AlertFromFile::Auto,
+        }
+    }
+}
+
+/// When the file name of a runbook names the alert it handles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlertFromFile {
+    /// When the name reads as an alert (`KubePodCrashLooping`,
+    /// `HighErrorRate`: one word of capitalised parts) and the runbook names none.
+    Auto,
+    /// Whenever the runbook names no alert.
+    Always,
+    Never,
+}
+
+impl AlertFromFile {
+    pub const NAMES: &'static [&'static str] = &["auto", "always", "never"];
+
+    pub fn parse(name: &str) -> Option<AlertFromFile> {
+        match name {
+            "auto" => Some(AlertFromFile::Auto),
+            "always" => Some(AlertFromFile::Always),
+            "never" => Some(AlertFromFile::Never),
+            _ => None,
+        }
+    }
+}
+
+/// The fields every runbook should have.
+pub const FIELDS: &[&str] = &["service", "owner"];
+
 /// One runbook.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Runbook {
@@ -47,15 +96,35 @@ pub struct Runbook {
     pub review: Review,
     pub severity: Option<String>,
     pub dashboards: Vec<Dashboard>,
+    /// Where each fact not written in front matter came from: `service` →
+    /// "the folder runbooks/billing/", `owner` → "CODEOWNERS line 4", ...
+    pub origins: BTreeMap<&'static str, String>,
 }
 
 /// What the runbook checks need from outside the page.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Settings<'a> {
     pub today: jiff::civil::Date,
     pub review_every: &'a str,
     /// When the page last changed in git, if the handbook is in a repository.
     pub last_change: Option<jiff::civil::Date>,
+    pub import: &'a Import,
+    /// The folder the page's kind comes from (`runbooks`), if a folder rule
+    /// made it a runbook: a runbook in a folder below it is for that service.
+    pub kind_folder: Option<&'a str>,
+    /// Who the repository says owns the page (CODEOWNERS, OWNERS), and where it says so.
+    pub owner: Option<(String, String)>,
+}
+
+/// True for a file name that reads as an alert's name: one word of
+/// capitalised parts (`KubePodCrashLooping`, `HighErrorRate`, `TargetDown`),
+/// the way Prometheus alerts are named.
+pub fn looks_like_alert(stem: &str) -> bool {
+    let mut chars = stem.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && stem.chars().all(|c| c.is_ascii_alphanumeric())
+        && stem.chars().any(|c| c.is_ascii_lowercase())
+        && stem.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2
 }
 
 /// When a page is to be reviewed: any page with `review_every` has one, and
@@ -209,25 +278,38 @@ pub fn parse(page: &Page, settings: Settings<'_>) -> (Runbook, Vec<Diagnostic>) 
         dashboards: get("dashboards")
             .map(|e| dashboards(&mut x, e))
             .unwrap_or_default(),
+        origins: BTreeMap::new(),
     };
-    for (key, help) in [
+    fill_from_repository(page, &settings, &mut runbook);
+    for (key, value, help) in [
         (
             "service",
+            &runbook.service,
             "name the service it is for, e.g. service = \"billing\"",
         ),
-        ("owner", "name who keeps it current, e.g. owner = \"dana\""),
+        (
+            "owner",
+            &runbook.owner,
+            "name who keeps it current, e.g. owner = \"dana\"",
+        ),
     ] {
-        if get(key).is_none() {
-            x.diagnostics.push(
-                Diagnostic::error(
-                    "missing-field",
-                    path,
-                    format!("this runbook has no `{key}`"),
-                )
-                .at(source, 0..page.body_start.min(3))
-                .with_help(help),
-            );
+        if value.is_some() || get(key).is_some() {
+            continue;
         }
+        let required = settings.import.require.iter().any(|r| r == key);
+        let message = format!("this runbook has no `{key}`");
+        let d = if required {
+            Diagnostic::error("missing-field", path, message)
+        } else {
+            Diagnostic::warning("missing-field", path, message)
+        };
+        let help = if required {
+            help.to_string()
+        } else {
+            format!("{help}; `[runbooks] require = [\"{key}\"]` makes this an error")
+        };
+        x.diagnostics
+            .push(d.at(source, 0..page.body_start.min(3)).with_help(help));
     }
     let schedule = schedule(
         page,
@@ -245,9 +327,58 @@ pub fn parse(page: &Page, settings: Settings<'_>) -> (Runbook, Vec<Diagnostic>) 
     (runbook, x.diagnostics)
 }
 
+/// Fills what the front matter leaves out from what the repository says:
+/// the service from a per-service folder, the alert from the file name, the
+/// owner from CODEOWNERS or OWNERS. Each filled fact records its origin.
+fn fill_from_repository(page: &Page, settings: &Settings<'_>, runbook: &mut Runbook) {
+    let fields = &page.front.extra_fields;
+    if fields.get("service").is_none()
+        && settings.import.service_from_folder
+        && let Some(kind_folder) = settings.kind_folder
+    {
+        // `runbooks/billing/x.md` → "billing"; `runbooks/x.md` says nothing.
+        let below = page
+            .folder()
+            .strip_prefix(kind_folder)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .and_then(|rest| rest.split('/').next())
+            .filter(|service| !service.is_empty());
+        if let Some(service) = below {
+            runbook.service = Some(service.to_string());
+            runbook
+                .origins
+                .insert("service", format!("the folder {kind_folder}/{service}/"));
+        }
+    }
+    if runbook.alerts.is_empty() && fields.get("alerts").is_none() {
+        let stem = page.stem();
+        let named = match settings.import.alert_from_file {
+            AlertFromFile::Auto => looks_like_alert(stem),
+            AlertFromFile::Always => !page.is_section_index,
+            AlertFromFile::Never => false,
+        };
+        if named {
+            runbook.alerts.push(stem.to_string());
+            runbook
+                .origins
+                .insert("alerts", "the file name".to_string());
+        }
+    }
+    if fields.get("owner").is_none()
+        && let Some((owner, origin)) = &settings.owner
+    {
+        runbook.owner = Some(owner.clone());
+        runbook.origins.insert("owner", origin.clone());
+    }
+}
+
 impl Runbook {
-    /// Where the runbook names people.
+    /// Where the runbook names people (an owner filled in from CODEOWNERS
+    /// is not written in the page, so it is not a mention).
     pub fn mentions(&self, source: &str) -> Vec<Mention> {
+        if self.origins.contains_key("owner") {
+            return Vec::new();
+        }
         mentions(source, 0, self.owner.as_slice(), "owner")
     }
 }

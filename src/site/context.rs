@@ -356,6 +356,7 @@ impl Renderer<'_> {
             review_every: r.review_every.clone(),
             next_review: r.next_review.as_ref().map(|d| d.as_str().to_string()),
             review: review_name(r.review),
+            origins: r.origins.clone(),
         })
     }
 

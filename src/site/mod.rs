@@ -127,8 +127,8 @@ pub struct Site {
     kind_diagnostics: Vec<Diagnostic>,
     /// The repository's history of the handbook, when it is in one.
     pub history: Option<crate::git::History>,
-    /// The repository's CODEOWNERS, when it has one.
-    codeowners: Option<crate::codeowners::CodeOwners>,
+    /// Who the repository says owns what (CODEOWNERS, OWNERS files).
+    ownership: crate::codeowners::Ownership,
     /// Each decision record's status as the commits left it (rebuilt with
     /// the model).
     pub decisions: Vec<DecisionEvent>,
@@ -331,22 +331,27 @@ impl Site {
         let (team, team_diagnostics) = kinds::people::Team::load(&root, &fence);
         diagnostics.extend(team_diagnostics);
         let today = options.today.unwrap_or_else(|| today(None));
+        // CODEOWNERS lives at the repository's root (the handbook's, outside git).
+        let codeowners = crate::codeowners::CodeOwners::load(fence.dir(), &fence);
+        let mut ownership =
+            crate::codeowners::Ownership::new(codeowners, repo_prefix(&root, &fence));
+        for asset in &found.assets {
+            let (folder, name) = asset.rsplit_once('/').unwrap_or(("", asset.as_str()));
+            if name == "OWNERS"
+                && let Ok(text) = fence.read_to_string(&root.join(asset))
+            {
+                ownership.add_owners_file(folder, &text);
+            }
+        }
         let settings = kinds::Settings {
             folders: &config.kinds,
             today,
             review_every: &config.review_every,
             history: history.as_ref(),
+            runbooks: &config.runbooks,
+            owners: Some(&ownership),
         };
         let (model, kind_diagnostics) = kinds::build(&pages, settings, team);
-        // CODEOWNERS lives at the repository's root (the handbook's, outside git).
-        let prefix = history.as_ref().map_or("", |h| h.prefix.as_str());
-        let repo_root = prefix
-            .split('/')
-            .filter(|p| !p.is_empty())
-            .fold(root.clone(), |dir, _| {
-                dir.parent().map_or(dir.clone(), Path::to_path_buf)
-            });
-        let codeowners = crate::codeowners::CodeOwners::load(&repo_root, &fence);
         timings.push(("kinds", t.elapsed()));
         let mut site = Site {
             model,
@@ -363,7 +368,7 @@ impl Site {
             general_diagnostics: Vec::new(),
             kind_diagnostics,
             history,
-            codeowners,
+            ownership,
             decisions: Vec::new(),
             statuses: HashMap::new(),
             timings,
@@ -430,16 +435,7 @@ impl Site {
     /// the fence, never from `.git`).
     fn repository(&self) -> crate::links::Repository {
         let dir = self.fence.dir().to_path_buf();
-        let root = self
-            .root
-            .canonicalize()
-            .unwrap_or_else(|_| self.root.clone());
-        let rel = content::walk::relative(&dir, &root);
-        let prefix = if rel.is_empty() || !root.starts_with(&dir) {
-            String::new()
-        } else {
-            format!("{rel}/")
-        };
+        let prefix = repo_prefix(&self.root, &self.fence);
         let fence = self.fence.clone();
         crate::links::Repository {
             prefix,
@@ -469,6 +465,8 @@ impl Site {
             today: self.today,
             review_every: &self.config.review_every,
             history: self.history.as_ref(),
+            runbooks: &self.config.runbooks,
+            owners: Some(&self.ownership),
         }
     }
 
@@ -542,10 +540,10 @@ impl Site {
 
     /// A warning for each runbook whose `owner` CODEOWNERS disagrees with.
     fn codeowner_diagnostics(&self) -> Vec<Diagnostic> {
-        let Some(codeowners) = &self.codeowners else {
+        let Some(codeowners) = &self.ownership.codeowners else {
             return Vec::new();
         };
-        let prefix = self.history.as_ref().map_or("", |h| h.prefix.as_str());
+        let prefix = self.ownership.prefix.as_str();
         let mut found = Vec::new();
         let mut runbooks: Vec<(&usize, &kinds::runbook::Runbook)> =
             self.model.runbooks.iter().collect();
@@ -554,6 +552,10 @@ impl Site {
             let Some(owner) = &runbook.owner else {
                 continue;
             };
+            if runbook.origins.contains_key("owner") {
+                // Filled in from the repository: nothing to compare.
+                continue;
+            }
             let page = &self.pages[p];
             let span = runbook
                 .mentions(&page.source)
@@ -639,6 +641,19 @@ impl Site {
         files
     }
 }
+/// The handbook's folder in its repository (`""` or ending in `/`): where
+/// the handbook root sits inside the fence.
+fn repo_prefix(root: &Path, fence: &content::walk::Fence) -> String {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let dir = fence.dir();
+    let rel = content::walk::relative(dir, &root);
+    if rel.is_empty() || !root.starts_with(dir) {
+        String::new()
+    } else {
+        format!("{rel}/")
+    }
+}
+
 fn write_error(path: &str, e: &io::Error) -> Diagnostic {
     Diagnostic::error("write-failed", path, format!("cannot write output: {e}"))
 }

@@ -330,6 +330,9 @@ pub struct RunbookView {
     pub next_review: Option<String>,
     /// `current`, `due-soon`, `overdue` or `unknown`.
     pub review: &'static str,
+    /// Where facts not written in the page came from (`service` → "the
+    /// folder runbooks/billing/", `owner` → "CODEOWNERS line 4", `alerts`).
+    pub origins: std::collections::BTreeMap<&'static str, String>,
 }
 
 /// Runbooks of one service, in a runbook folder's index.
