@@ -79,6 +79,7 @@ const DEFAULT_FOLDERS: &[(&str, Kind)] = &[
     ("playbooks", Kind::Runbook),
     ("aars", Kind::Aar),
     ("postmortems", Kind::Aar),
+    ("post-mortems", Kind::Aar),
     ("incidents", Kind::Aar),
     ("reviews", Kind::Aar),
     ("retros", Kind::Retro),
@@ -293,7 +294,12 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
             } else {
                 review::Which::Retro
             };
-            let (review, more) = review::parse(page, which, settings.today);
+            let folder = settings
+                .folders
+                .matching(page.folder())
+                .filter(|(_, k)| *k == kind)
+                .map(|(folder, _)| folder);
+            let (review, more) = review::parse(page, which, folder, settings.today);
             c.diagnostics.extend(more);
             mentions.extend(review.mentions(&page.source));
             c.review = Some(review);

@@ -541,13 +541,13 @@ fn an_aar_must_answer_four_questions_in_common_wordings() {
     let missing = |q: &str| {
         (
             "incidents/partial.md".into(),
-            format!("this after-action review does not answer \"{q}\"").into(),
+            format!("this incident review does not answer \"{q}\"").into(),
         )
     };
+    // An incident (its folder says so) is not asked what it set out to do.
     assert_eq!(
         messages,
         vec![
-            missing("What did we set out to do?"),
             missing("What will we do differently?"),
             missing("Why was there a difference?"),
         ]
@@ -815,4 +815,76 @@ fn a_retro_page_shows_its_actions() {
         "{html}"
     );
     insta::assert_snapshot!("retro_page", html);
+}
+
+/// `tests/fixtures/postmortems`: a postmortem in the Google SRE layout
+/// (no front matter, action items as a table, a list timeline), a project
+/// AAR with a task list, and a project whose title says "unintended".
+#[test]
+fn postmortems_answer_the_questions_and_their_tables_and_lists_feed_the_tracker() {
+    let site = Fixture::copy_of("tests/fixtures/postmortems");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0, "{diags:#?}");
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| (d["path"].clone(), d["message"].clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(
+            "reviews/2026-06-02-replay-tool.md".into(),
+            "this after-action review does not answer \"What did we set out to do?\"".into()
+        )],
+        "an incident is not asked what it set out to do; \"unintended\" is not \"intended\""
+    );
+    site.build_ok();
+    let outage = site.read("public/postmortems/2026-02-11-settlement-queue-outage/index.html");
+    assert!(
+        outage.contains("<dt>Type</dt><dd>incident</dd>"),
+        "{outage}"
+    );
+    assert_eq!(
+        outage
+            .matches("Validate config keys before release")
+            .count(),
+        1,
+        "the table is shown where it is written, not again: {outage}"
+    );
+    let ledger = site.read("public/reviews/2026-05-20-ledger-migration/index.html");
+    assert!(ledger.contains("<dt>Type</dt><dd>project</dd>"), "{ledger}");
+    let tracker = site.read("public/actions/index.html");
+    for action in [
+        "Validate config keys before release",
+        "Alert when the worker pool is empty",
+        "Build indexes while copying @ines due 2026-06-30",
+        "Rehearse the cut-over on a staging copy",
+    ] {
+        assert!(tracker.contains(action), "missing {action} in {tracker}");
+    }
+}
+
+#[test]
+fn an_aar_type_in_front_matter_wins_and_an_unknown_one_is_an_error() {
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file(
+            "postmortems/drill.md",
+            "+++\ntype = \"project\"\n+++\n\n## What happened\n\n## Why\n\n## Next time\n",
+        )
+        .file(
+            "postmortems/odd.md",
+            "+++\ntype = \"drama\"\n+++\n\n## What happened\n\n## Why\n\n## Next time\n",
+        );
+    let (_, diags) = site.check_json();
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| (d["path"].clone(), d["code"].clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("postmortems/drill.md".into(), "missing-section".into()),
+            ("postmortems/odd.md".into(), "unknown-value".into()),
+        ]
+    );
 }

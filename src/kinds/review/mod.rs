@@ -5,6 +5,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+mod body;
+
 use super::people::{Mention, mentions};
 use crate::content::{Date, Page};
 use crate::diagnostics::Diagnostic;
@@ -34,15 +36,47 @@ pub struct TimelineEntry {
 /// An after-action review or a retrospective.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Review {
+    /// For an AAR: `incident` or `project` (front matter `type`, else
+    /// inferred from its folder and sections); `None` for a retro.
+    #[serde(rename = "type")]
+    pub aar_type: Option<AarType>,
     pub severity: Option<String>,
     pub services: Vec<String>,
     pub participants: Vec<String>,
     pub facilitator: Option<String>,
     pub timeline: Vec<TimelineEntry>,
     pub actions: Vec<Action>,
+    /// True when the timeline / the actions were read from the page's own
+    /// markdown (a table or list under their heading), so the page shows
+    /// them where they are written and not a second time.
+    pub timeline_in_body: bool,
+    pub actions_in_body: bool,
 }
 
-/// The four questions of an after-action review, with headings that answer them.
+/// What an after-action review looks back on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AarType {
+    /// Something broke (a postmortem): nobody set out to do it, so "what
+    /// did we set out to do" is not asked.
+    Incident,
+    /// A piece of work: all four questions.
+    Project,
+}
+
+impl AarType {
+    pub fn parse(name: &str) -> Option<AarType> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "incident" | "postmortem" | "post-mortem" | "outage" => Some(AarType::Incident),
+            "project" | "exercise" | "launch" | "release" => Some(AarType::Project),
+            _ => None,
+        }
+    }
+}
+
+/// The four questions of an after-action review, with headings that
+/// answer them (matched as whole words: "intended" is not "unintended").
+/// The first is asked of a project only.
 const AAR_QUESTIONS: &[(&str, &[&str])] = &[
     (
         "What did we set out to do?",
@@ -54,6 +88,7 @@ const AAR_QUESTIONS: &[(&str, &[&str])] = &[
             "objective",
             "goal",
             "what we planned",
+            "background",
         ],
     ),
     (
@@ -63,6 +98,13 @@ const AAR_QUESTIONS: &[(&str, &[&str])] = &[
             "what happened",
             "summary of events",
             "what went on",
+            "summary",
+            "impact",
+            "timeline",
+            "incident description",
+            "description",
+            "detection",
+            "resolution",
         ],
     ),
     (
@@ -71,25 +113,86 @@ const AAR_QUESTIONS: &[(&str, &[&str])] = &[
             "why was there a difference",
             "why",
             "root cause",
-            "causes",
-            "contributing factors",
+            "cause",
+            "contributing factor",
             "analysis",
+            "trigger",
         ],
     ),
     (
         "What will we do differently?",
         &[
             "do differently",
-            "lessons",
+            "lesson",
+            "lessons learned",
             "next time",
             "what we will change",
             "what we'll change",
             "follow-up",
-            "improvements",
-            "action items",
+            "follow up",
+            "improvement",
+            "action item",
+            "corrective action",
+            "prevention",
+            "next step",
+            "where we got lucky",
+            "what went wrong",
         ],
     ),
 ];
+
+/// Headings only a postmortem has: an AAR in a folder that does not say
+/// which kind it is, with two of these, is about an incident.
+const INCIDENT_HEADINGS: &[&str] = &[
+    "impact",
+    "root cause",
+    "trigger",
+    "detection",
+    "resolution",
+    "where we got lucky",
+    "contributing factor",
+    "incident",
+    "outage",
+    "mitigation",
+];
+
+/// Folders whose AARs are about incidents.
+const INCIDENT_FOLDERS: &[&str] = &[
+    "postmortems",
+    "post-mortems",
+    "incidents",
+    "incident-reports",
+    "outages",
+];
+
+/// The words of `text`, lowercased: letters, digits and inner `'`/`-`
+/// runs (so "follow-up" is one word, as written).
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .replace('\u{2019}', "'")
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+        .map(|w| w.trim_matches(|c| c == '\'' || c == '-').to_string())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// True when `wording`'s words appear, in order and next to each other, in
+/// `heading`'s words; a heading word may add a plural `s` ("Root causes").
+fn names(heading: &[String], wording: &str) -> bool {
+    let wanted = words(wording);
+    if wanted.is_empty() || wanted.len() > heading.len() {
+        return false;
+    }
+    let same = |h: &String, w: &String| h == w || h.strip_suffix('s') == Some(w.as_str());
+    heading
+        .windows(wanted.len())
+        .any(|window| window.iter().zip(&wanted).all(|(h, w)| same(h, w)))
+}
+
+/// True when `heading` names any of `wordings`.
+pub(crate) fn names_any(heading: &[String], wordings: &[&str]) -> bool {
+    wordings.iter().any(|w| names(heading, w))
+}
 
 /// The three questions of a start / stop / continue retrospective.
 const RETRO_QUESTIONS: &[(&str, &[&str])] = &[
@@ -105,13 +208,20 @@ pub enum Which {
     Retro,
 }
 
-/// Reads an AAR or retro; problems come back alongside.
-pub fn parse(page: &Page, which: Which, today: jiff::civil::Date) -> (Review, Vec<Diagnostic>) {
+/// Reads an AAR or retro; problems come back alongside. `folder` is the
+/// folder whose rule made it an AAR, if one did (`postmortems` says incident).
+pub fn parse(
+    page: &Page,
+    which: Which,
+    folder: Option<&str>,
+    today: jiff::civil::Date,
+) -> (Review, Vec<Diagnostic>) {
     let path = page.source_path.as_str();
     let source = page.source.as_str();
     let mut x = Extractor::new(path, source);
     let fields = &page.front.extra_fields;
     let mut review = Review {
+        aar_type: None,
         severity: fields.get("severity").and_then(|e| x.string(e)),
         services: fields
             .get("services")
@@ -124,6 +234,8 @@ pub fn parse(page: &Page, which: Which, today: jiff::civil::Date) -> (Review, Ve
         facilitator: fields.get("facilitator").and_then(|e| x.string(e)),
         timeline: Vec::new(),
         actions: Vec::new(),
+        timeline_in_body: false,
+        actions_in_body: false,
     };
     if let Some(entry) = fields.get("timeline") {
         review.timeline = timeline(&mut x, entry);
@@ -131,27 +243,36 @@ pub fn parse(page: &Page, which: Which, today: jiff::civil::Date) -> (Review, Ve
     if let Some(entry) = fields.get("actions") {
         review.actions = actions(&mut x, entry, today);
     }
-    let questions = match which {
-        Which::Aar => AAR_QUESTIONS,
+    let body = body::read(source, page.body_start);
+    let headings: Vec<Vec<String>> = body.headings.iter().map(|h| words(h)).collect();
+    if fields.get("timeline").is_none() && !body.timeline.is_empty() {
+        review.timeline = body.timeline;
+        review.timeline_in_body = true;
+    }
+    if fields.get("actions").is_none() && !body.actions.is_empty() {
+        review.actions = body.actions;
+        for action in &mut review.actions {
+            action.overdue = !action.done && action.due.as_ref().is_some_and(|d| d.civil() < today);
+        }
+        review.actions_in_body = true;
+    }
+    let questions: &[(&str, &[&str])] = match which {
+        Which::Aar => {
+            let aar_type = aar_type(&mut x, page, folder, &headings);
+            review.aar_type = Some(aar_type);
+            match aar_type {
+                AarType::Project => AAR_QUESTIONS,
+                AarType::Incident => AAR_QUESTIONS.get(1..).unwrap_or_default(),
+            }
+        }
         Which::Retro => RETRO_QUESTIONS,
     };
-    let headings = headings(source, page.body_start);
     for (question, wordings) in questions {
-        let answered = headings.iter().any(|h| {
-            let h = h.to_lowercase();
-            wordings.iter().any(|w| {
-                if w.len() <= 5 {
-                    h.split(|c: char| !c.is_alphanumeric())
-                        .any(|word| word == *w)
-                } else {
-                    h.contains(w)
-                }
-            })
-        });
-        if !answered {
-            let what = match which {
-                Which::Aar => "after-action review",
-                Which::Retro => "retrospective",
+        if !headings.iter().any(|h| names_any(h, wordings)) {
+            let what = match (which, review.aar_type) {
+                (Which::Aar, Some(AarType::Incident)) => "incident review",
+                (Which::Aar, _) => "after-action review",
+                (Which::Retro, _) => "retrospective",
             };
             x.diagnostics.push(
                 Diagnostic::warning(
@@ -166,23 +287,44 @@ pub fn parse(page: &Page, which: Which, today: jiff::civil::Date) -> (Review, Ve
     (review, x.diagnostics)
 }
 
-/// Texts of the `##`-and-deeper headings of the body, outside code.
-#[allow(clippy::string_slice)] // `level` counts ASCII `#`s
-fn headings(source: &str, body_start: usize) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut in_fence = false;
-    for line in source.get(body_start..).unwrap_or_default().lines() {
-        let t = line.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            in_fence = !in_fence;
-            continue;
-        }
-        let level = t.chars().take_while(|c| *c == '#').count();
-        if !in_fence && level >= 1 && t[level..].starts_with(' ') {
-            out.push(t[level..].trim());
+/// Front matter `type`, else `incident` in an incident folder or with
+/// incident sections, else `project`.
+fn aar_type(
+    x: &mut Extractor<'_>,
+    page: &Page,
+    folder: Option<&str>,
+    headings: &[Vec<String>],
+) -> AarType {
+    if let Some(entry) = page.front.extra_fields.get("type")
+        && let Some(text) = x.string(entry)
+    {
+        match AarType::parse(&text) {
+            Some(t) => return t,
+            None => {
+                let d = Diagnostic::error(
+                    "unknown-value",
+                    x.path,
+                    format!("unknown AAR type \"{text}\""),
+                )
+                .at_in(x.source, x.index(), entry.node.span.clone())
+                .with_help("allowed values: incident, project");
+                x.diagnostics.push(d);
+            }
         }
     }
-    out
+    let folder_name = folder.map(|f| f.rsplit('/').next().unwrap_or(f));
+    if folder_name.is_some_and(|f| INCIDENT_FOLDERS.contains(&f)) {
+        return AarType::Incident;
+    }
+    let incident_sections = headings
+        .iter()
+        .filter(|h| names_any(h, INCIDENT_HEADINGS))
+        .count();
+    if incident_sections >= 2 {
+        AarType::Incident
+    } else {
+        AarType::Project
+    }
 }
 
 fn timeline(x: &mut Extractor<'_>, entry: &Entry) -> Vec<TimelineEntry> {
@@ -283,7 +425,14 @@ impl Review {
             self.facilitator.as_slice(),
             "facilitator",
         ));
-        for action in &self.actions {
+        // Owners written in the body's own words are not checked against
+        // the team: imported postmortems name people however they like.
+        let checked = if self.actions_in_body {
+            &[][..]
+        } else {
+            &self.actions[..]
+        };
+        for action in checked {
             all.extend(mentions(
                 source,
                 action.span.start,
@@ -306,8 +455,15 @@ mod tests {
     }
 
     #[test]
-    fn headings_skip_code() {
-        let src = "## What happened\n```\n## Not a heading\n```\n### Why\n";
-        assert_eq!(headings(src, 0), vec!["What happened", "Why"]);
+    fn wordings_match_whole_words_of_a_heading() {
+        let h = |text: &str| words(text);
+        assert!(names(&h("What was intended"), "intended"));
+        assert!(!names(&h("An unintended retry storm"), "intended"));
+        assert!(names(&h("Root causes"), "root cause"));
+        assert!(names(&h("Lessons Learned"), "lessons learned"));
+        assert!(names(&h("Follow-up items"), "follow-up"));
+        assert!(!names(&h("Whyte's notes"), "why"));
+        assert!(names(&h("Why?"), "why"));
+        assert!(names(&h("What we\u{2019}ll change"), "what we'll change"));
     }
 }
