@@ -64,6 +64,8 @@ pub struct Config {
     pub review_every: String,
     /// `[runbooks] require`, `service_from_folder`, `alert_from_file`.
     pub runbooks: crate::kinds::runbook::Import,
+    /// `[adr] date_order`, `statuses`.
+    pub adr: crate::kinds::adr::Settings,
     /// `[search] enabled`: build the search index and show the search box
     /// (on unless disabled).
     pub search: bool,
@@ -96,6 +98,7 @@ impl Default for Config {
             kinds: FolderKinds::default(),
             review_every: crate::kinds::runbook::DEFAULT_REVIEW_EVERY.into(),
             runbooks: crate::kinds::runbook::Import::default(),
+            adr: crate::kinds::adr::Settings::default(),
             search: true,
             git_history: true,
             git_cache: true,
@@ -119,6 +122,7 @@ const TOP_KEYS: &[&str] = &[
     "links",
     "kinds",
     "runbooks",
+    "adr",
     "search",
     "git",
 ];
@@ -225,7 +229,7 @@ pub fn parse(source: &str) -> Loaded {
             }
             "kinds" => {
                 if let Some(t) = x.table(entry) {
-                    config.kinds = folder_kinds(&mut x, t);
+                    config.kinds.configured = folder_kinds(&mut x, t).configured;
                 }
             }
             "search" => {
@@ -247,6 +251,11 @@ pub fn parse(source: &str) -> Loaded {
             "runbooks" => {
                 if let Some(t) = x.table(entry) {
                     runbook_options(&mut x, t, &mut config);
+                }
+            }
+            "adr" => {
+                if let Some(t) = x.table(entry) {
+                    adr_options(&mut x, t, &mut config);
                 }
             }
             _ => x.unknown_key(entry, CONFIG_FILE, TOP_KEYS),
@@ -458,6 +467,62 @@ fn runbook_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                 }
             }
             _ => x.unknown_key(entry, "[runbooks]", RUNBOOK_KEYS),
+        }
+    }
+}
+
+const ADR_KEYS: &[&str] = &["date_order", "statuses", "not_records"];
+
+fn adr_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
+    use crate::kinds::adr::{DateOrder, Status, status_key};
+    for entry in &table.entries {
+        match entry.key.as_str() {
+            "date_order" => match x.string(entry).as_deref() {
+                Some("dmy") => config.adr.date_order = Some(DateOrder::Dmy),
+                Some("mdy") => config.adr.date_order = Some(DateOrder::Mdy),
+                Some(other) => {
+                    let d = Diagnostic::error(
+                        "unknown-value",
+                        x.path,
+                        format!("`date_order` must be \"dmy\" or \"mdy\", found \"{other}\""),
+                    )
+                    .at_in(x.source, x.index(), entry.node.span.clone())
+                    .with_help("\"dmy\" reads 09/04/2018 as 9 April, \"mdy\" as 4 September");
+                    x.diagnostics.push(d);
+                }
+                None => {}
+            },
+            "statuses" => {
+                let Some(map) = x.table(entry) else {
+                    continue;
+                };
+                for word in &map.entries {
+                    let Some(meaning) = x.string(word) else {
+                        continue;
+                    };
+                    match Status::ALL.into_iter().find(|s| s.name() == meaning.trim()) {
+                        Some(status) => {
+                            config.adr.statuses.insert(status_key(&word.key), status);
+                        }
+                        None => {
+                            let names: Vec<&str> = Status::ALL.map(Status::name).to_vec();
+                            let d = Diagnostic::error(
+                                "unknown-value",
+                                x.path,
+                                format!("\"{}\" is not a status: `statuses` maps a team's words to one of {}", meaning, names.join(", ")),
+                            )
+                            .at_in(x.source, x.index(), word.node.span.clone());
+                            x.diagnostics.push(d);
+                        }
+                    }
+                }
+            }
+            "not_records" => {
+                if let Some(patterns) = x.string_list(entry) {
+                    config.kinds.not_records = patterns;
+                }
+            }
+            _ => x.unknown_key(entry, "[adr]", ADR_KEYS),
         }
     }
 }

@@ -50,12 +50,14 @@ pub fn kinds(data: &[u8]) {
     };
     let folders = crate::kinds::FolderKinds::default();
     let runbooks = crate::kinds::runbook::Import::default();
+    let adr = crate::kinds::adr::Settings::default();
     let settings = crate::kinds::Settings {
         folders: &folders,
         today: jiff::civil::date(2026, 11, 20),
         review_every: "180d",
         history: None,
         runbooks: &runbooks,
+        adr: &adr,
         owners: None,
     };
     let (team, _) = crate::kinds::people::Team::parse(

@@ -61,6 +61,135 @@ pub fn normalize_status(text: &str) -> Option<Status> {
         })
 }
 
+/// `[adr]`: how records written for other tools are read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// `date_order`: how `09/04/2018` reads; `None` leaves an ambiguous
+    /// date unread (a warning gives both readings).
+    pub date_order: Option<DateOrder>,
+    /// `statuses`: the team's own status words → what they mean, keyed by
+    /// [`status_key`] (`"on hold" = "proposed"`).
+    pub statuses: HashMap<String, Status>,
+}
+
+/// The order of day and month in `09/04/2018`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateOrder {
+    /// Day first: 9 April.
+    Dmy,
+    /// Month first: 4 September.
+    Mdy,
+}
+
+/// A status as compared with `[adr] statuses`: its words, lowercased,
+/// without emoji and punctuation (`"🤔 On hold!"` → `"on hold"`).
+pub fn status_key(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// How a date written in a record reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateReading {
+    Date(Date),
+    /// `09/04/2018` without `[adr] date_order`: (day first, month first).
+    Ambiguous(Date, Date),
+    Unreadable,
+}
+
+/// Reads a record's date as people write them: `2018-04-09` (a time may
+/// follow), `2018/04/09`, `09/04/2018` and `9.4.2018` (day first when the
+/// first number is above 12, month first when the second is, else as
+/// `order` says), and `April 9, 2018` / `9 April 2018`.
+pub fn read_date(text: &str, order: Option<DateOrder>) -> DateReading {
+    let text = text.trim().trim_matches('*').trim();
+    if let Some(date) = Date::parse(text) {
+        return DateReading::Date(date);
+    }
+    let token = text.split_whitespace().next().unwrap_or_default();
+    let parts: Vec<&str> = token.split(['/', '.', '-']).collect();
+    let number = |s: &str| -> Option<i16> {
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let civil = |y: i16, m: i16, d: i16| {
+        i8::try_from(m)
+            .ok()
+            .zip(i8::try_from(d).ok())
+            .and_then(|(m, d)| jiff::civil::Date::new(y, m, d).ok())
+            .map(Date::from)
+    };
+    if let [a, b, c] = parts.as_slice()
+        && let (Some(a), Some(b), Some(c)) = (number(a), number(b), number(c))
+    {
+        if a > 31 {
+            // 2018/04/09
+            return civil(a, b, c).map_or(DateReading::Unreadable, DateReading::Date);
+        }
+        if c < 1000 {
+            return DateReading::Unreadable;
+        }
+        let dmy = civil(c, b, a);
+        let mdy = civil(c, a, b);
+        return match (dmy, mdy) {
+            (Some(d), None) | (None, Some(d)) => DateReading::Date(d),
+            (Some(d), Some(m)) if d == m => DateReading::Date(d),
+            (Some(d), Some(m)) => match order {
+                Some(DateOrder::Dmy) => DateReading::Date(d),
+                Some(DateOrder::Mdy) => DateReading::Date(m),
+                None => DateReading::Ambiguous(d, m),
+            },
+            (None, None) => DateReading::Unreadable,
+        };
+    }
+    for format in ["%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y"] {
+        if let Ok(date) = jiff::civil::Date::strptime(format, text) {
+            return DateReading::Date(Date::from(date));
+        }
+    }
+    DateReading::Unreadable
+}
+
+/// A record's number and title from its heading: `7. Use Kafka`,
+/// `23 Logging`, `0003 - Use X`, `ADR-012: Use Y`, `ADR 4. Z`.
+pub fn title_parts(heading: &str) -> (Option<u32>, &str) {
+    let text = heading.trim();
+    let (prefixed, rest) = match ["ADR-", "ADR ", "ADR_", "adr-", "Adr "]
+        .iter()
+        .find_map(|p| text.strip_prefix(p))
+    {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let Some((number, after)) = rest.split_at_checked(digits) else {
+        return (None, text);
+    };
+    let Ok(n) = number.parse::<u32>() else {
+        return (None, text);
+    };
+    let punctuated = after.starts_with(['.', ':', '-', '–', '—']);
+    if !(punctuated || after.starts_with(' ')) {
+        return (None, text);
+    }
+    // `2024 plans` is a title; `2024. Plans` or `ADR 2024 X` is numbered.
+    let year_like = digits == 4 && (1900..2100).contains(&n);
+    if year_like && !punctuated && !prefixed {
+        return (None, text);
+    }
+    let title = after
+        .trim_start_matches(['.', ':', '-', '–', '—', ' '])
+        .trim();
+    if title.is_empty() {
+        return (None, text);
+    }
+    (Some(n), title)
+}
+
 /// Which convention the record was written in (shown in import snapshots).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -88,6 +217,9 @@ pub struct Reference {
     pub target: Target,
     #[serde(skip)]
     pub span: Range<usize>,
+    /// A link in the body: the link check reports it if it is broken.
+    #[serde(skip)]
+    pub in_body: bool,
 }
 
 /// One decision record.
@@ -100,6 +232,13 @@ pub struct Adr {
     pub consulted: Vec<String>,
     pub informed: Vec<String>,
     pub supersedes: Vec<Reference>,
+    /// Written in this record: "Superseded by [..](..)", "Amends", "Amended by".
+    pub superseded_by: Vec<Reference>,
+    pub amends: Vec<Reference>,
+    pub amended_by: Vec<Reference>,
+    /// The status in the author's words when it is none the tool knows
+    /// ("on hold", "🤔 Incomplete"): shown as written, grouped as other.
+    pub status_text: Option<String>,
     pub format: Format,
     /// Where the status is written, for diagnostics about it.
     #[serde(skip)]
@@ -131,16 +270,20 @@ struct BodyFacts<'s> {
     plain: HashMap<String, Found<'s>>,
     status_section: Option<Found<'s>>,
     supersedes_links: Vec<Found<'s>>,
+    superseded_by_links: Vec<Found<'s>>,
+    amends_links: Vec<Found<'s>>,
+    amended_by_links: Vec<Found<'s>>,
     title_number: Option<u32>,
 }
 
 /// Reads the record in `page`; problems in it are returned alongside.
-pub fn parse(page: &Page) -> (Adr, Vec<Diagnostic>) {
+pub fn parse(page: &Page, settings: &Settings) -> (Adr, Vec<Diagnostic>) {
     let path = page.source_path.as_str();
     let source = page.source.as_str();
     let mut x = Extractor::new(path, source);
     let facts = scan_body(source, page.body_start);
     let yaml = source.starts_with("---");
+    let toml = source.starts_with("+++");
     let fields = &page.front.extra_fields;
 
     let mut adr = Adr {
@@ -151,46 +294,62 @@ pub fn parse(page: &Page) -> (Adr, Vec<Diagnostic>) {
         consulted: Vec::new(),
         informed: Vec::new(),
         supersedes: Vec::new(),
+        superseded_by: Vec::new(),
+        amends: Vec::new(),
+        amended_by: Vec::new(),
+        status_text: None,
         format: Format::Handbook,
         status_span: None,
     };
 
-    // Status: front matter, then bullets, then `Status:` lines, then the section.
+    // Status: front matter, then a `## Status` section (which wins over
+    // `Status:` lines further down), then bullets, then `Status:` lines.
     let from_front = fields
         .get("status")
         .map(|e| (status_text(&mut x, e), e.node.span.clone()));
     let from_body = || {
         facts
-            .bullets
-            .get("status")
+            .status_section
+            .as_ref()
+            .or_else(|| facts.bullets.get("status"))
             .or_else(|| facts.plain.get("status"))
-            .or(facts.status_section.as_ref())
             .map(|f| (Some(f.text.to_string()), f.span.clone()))
     };
     match from_front.or_else(from_body) {
-        Some((Some(text), span)) => match normalize_status(&text) {
-            Some(status) => {
-                adr.status = Some(status);
-                adr.status_span = Some(span);
+        Some((Some(text), span)) => {
+            let mapped = settings.statuses.get(&status_key(&text)).copied();
+            match mapped.or_else(|| normalize_status(&text)) {
+                Some(status) => {
+                    adr.status = Some(status);
+                    adr.status_span = Some(span);
+                }
+                None => {
+                    let words = text.trim().trim_matches(['*', '_', '`']).trim().to_string();
+                    x.diagnostics.push(
+                        Diagnostic::warning(
+                            "unknown-status",
+                            path,
+                            format!(
+                                "\"{words}\" is not a status the tool knows: it is shown as written and grouped as other"
+                            ),
+                        )
+                        .at(source, span.clone())
+                        .with_help(format!(
+                            "say what it means in handbook.toml: `[adr] statuses = {{ \"{}\" = \"proposed\" }}` (one of: {})",
+                            status_key(&words),
+                            Status::names()
+                        )),
+                    );
+                    adr.status_span = Some(span);
+                    adr.status_text = Some(words);
+                }
             }
-            None => x.diagnostics.push(
-                Diagnostic::warning(
-                    "unknown-status",
-                    path,
-                    format!("cannot understand the ADR status \"{}\"", text.trim()),
-                )
-                .at(source, span)
-                .with_help(format!("use one of: {}", Status::names())),
-            ),
-        },
+        }
+        // A status of the wrong type was reported where it was read.
         Some((None, _)) => {}
         None => x.diagnostics.push(
-            Diagnostic::warning("missing-field", path, "this ADR has no status").with_help(
-                format!(
-                    "add `status = \"proposed\"` to its front matter (one of: {})",
-                    Status::names()
-                ),
-            ),
+            Diagnostic::warning("missing-field", path, "this ADR has no status")
+                .with_help(missing_status_help(yaml, toml, &facts)),
         ),
     }
 
@@ -225,10 +384,24 @@ pub fn parse(page: &Page) -> (Adr, Vec<Diagnostic>) {
         .bullets
         .get("date")
         .or_else(|| facts.plain.get("date"));
-    if let Some(found) = body_date.filter(|_| adr.date.is_none()) {
-        adr.date = Date::parse(found.text.trim());
-        if adr.date.is_none() {
-            x.diagnostics.push(
+    if let Some(found) = body_date.filter(|_| adr.date.is_none() && fields.get("date").is_none()) {
+        match read_date(found.text, settings.date_order) {
+            DateReading::Date(date) => adr.date = Some(date),
+            DateReading::Ambiguous(dmy, mdy) => x.diagnostics.push(
+                Diagnostic::warning(
+                    "ambiguous-date",
+                    path,
+                    format!(
+                        "\"{}\" reads as {} (day first) or {} (month first)",
+                        found.text.trim(),
+                        dmy.as_str(),
+                        mdy.as_str()
+                    ),
+                )
+                .at(source, found.span.clone())
+                .with_help("say which in handbook.toml: `[adr] date_order = \"dmy\"` or `\"mdy\"`"),
+            ),
+            DateReading::Unreadable => x.diagnostics.push(
                 Diagnostic::warning(
                     "wrong-type",
                     path,
@@ -236,19 +409,28 @@ pub fn parse(page: &Page) -> (Adr, Vec<Diagnostic>) {
                 )
                 .at(source, found.span.clone())
                 .with_help("write it as YYYY-MM-DD, e.g. 2024-03-01"),
-            );
+            ),
         }
     }
 
     if let Some(entry) = fields.get("supersedes") {
         adr.supersedes = references(&mut x, entry);
     }
-    for link in &facts.supersedes_links {
-        adr.supersedes.push(Reference {
-            target: Target::Path(link.text.to_string()),
-            span: link.span.clone(),
-        });
-    }
+    let body_references = |links: &[Found<'_>]| -> Vec<Reference> {
+        links
+            .iter()
+            .map(|link| Reference {
+                target: Target::Path(link.text.to_string()),
+                span: link.span.clone(),
+                in_body: true,
+            })
+            .collect()
+    };
+    adr.supersedes
+        .extend(body_references(&facts.supersedes_links));
+    adr.superseded_by = body_references(&facts.superseded_by_links);
+    adr.amends = body_references(&facts.amends_links);
+    adr.amended_by = body_references(&facts.amended_by_links);
 
     adr.format = if fields.get("status").is_some() && !yaml {
         Format::Handbook
@@ -262,6 +444,24 @@ pub fn parse(page: &Page) -> (Adr, Vec<Diagnostic>) {
         Format::Handbook
     };
     (adr, x.diagnostics)
+}
+
+/// How to add a status, in the syntax the file already uses.
+fn missing_status_help(yaml: bool, toml: bool, facts: &BodyFacts<'_>) -> String {
+    let one_of = Status::names();
+    if toml {
+        format!("add `status = \"proposed\"` to its front matter (one of: {one_of})")
+    } else if yaml {
+        format!("add `status: proposed` to its front matter (one of: {one_of})")
+    } else if let Some(bullet) = facts.bullet_style {
+        format!(
+            "add a `{bullet} Status: proposed` line beside its other `{bullet}` lines (one of: {one_of})"
+        )
+    } else if facts.plain.contains_key("date") {
+        format!("add a `Status: proposed` line below its `Date:` line (one of: {one_of})")
+    } else {
+        format!("add a `## Status` section saying `Proposed` (one of: {one_of})")
+    }
 }
 
 fn status_text(x: &mut Extractor<'_>, entry: &Entry) -> Option<String> {
@@ -296,6 +496,7 @@ fn references(x: &mut Extractor<'_>, entry: &Entry) -> Vec<Reference> {
         Some(Reference {
             target,
             span: node.span.clone(),
+            in_body: false,
         })
     };
     let nodes: Vec<&crate::fields::Node> = match &entry.node.value {
@@ -375,7 +576,7 @@ fn scan_body(source: &str, body_start: usize) -> BodyFacts<'_> {
             let heading = trimmed[level..].trim();
             if level == 1 && !seen_h1 {
                 seen_h1 = true;
-                facts.title_number = heading.split_once(". ").and_then(|(n, _)| n.parse().ok());
+                facts.title_number = title_parts(heading).0;
             }
             if status_level.is_some_and(|l| level <= l) {
                 status_level = None;
@@ -389,19 +590,30 @@ fn scan_body(source: &str, body_start: usize) -> BodyFacts<'_> {
             let at = start + (value.as_ptr() as usize - text.as_ptr() as usize);
             at..at + value.len()
         };
+        // "Superseded by [5](0005-x.md)", "Amends [..](..)": anywhere.
+        if let Some((relation, targets)) = relation(trimmed) {
+            let list = match relation {
+                Relation::SupersededBy => &mut facts.superseded_by_links,
+                Relation::Supersedes => &mut facts.supersedes_links,
+                Relation::AmendedBy => &mut facts.amended_by_links,
+                Relation::Amends => &mut facts.amends_links,
+            };
+            for target in targets {
+                list.push(Found {
+                    text: target,
+                    span: span_of(target),
+                });
+            }
+        }
         if status_level.is_some() {
             if trimmed.is_empty() {
                 continue;
             }
             let lower = trimmed.to_ascii_lowercase();
-            if lower.starts_with("supersedes") || lower.starts_with("supercedes") {
-                for target in link_targets(trimmed) {
-                    facts.supersedes_links.push(Found {
-                        text: target,
-                        span: span_of(target),
-                    });
-                }
-            } else if !lower.starts_with("amend") {
+            let relation_only = lower.starts_with("supersedes")
+                || lower.starts_with("supercedes")
+                || lower.starts_with("amend");
+            if !relation_only {
                 status_lines.push(Found {
                     text: trimmed,
                     span: span_of(trimmed),
@@ -414,7 +626,13 @@ fn scan_body(source: &str, body_start: usize) -> BodyFacts<'_> {
             Some("- ") => (Some('-'), &trimmed[2..]),
             _ => (None, trimmed),
         };
-        let Some((label, value)) = rest.split_once(':') else {
+        let Some((label, value)) = rest.split_once(':').or_else(|| {
+            // `Date 09/04/2018`, as some templates write it.
+            rest.get(..5)
+                .filter(|p| p.eq_ignore_ascii_case("date "))
+                .and_then(|_| rest.split_at_checked(4))
+                .filter(|(_, v)| v.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        }) else {
             continue;
         };
         let label = label.trim().trim_matches('*').trim().to_ascii_lowercase();
@@ -447,6 +665,39 @@ fn scan_body(source: &str, body_start: usize) -> BodyFacts<'_> {
     facts
 }
 
+/// A relation between records written in the body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Relation {
+    Supersedes,
+    SupersededBy,
+    Amends,
+    AmendedBy,
+}
+
+/// The relation a line states and the links it names: `Superseded by
+/// [5. Use X](0005-use-x.md)`, `* Status: superseded by [..](..)`, `Amends [..](..)`.
+#[allow(clippy::string_slice)] // `i` is where an ASCII phrase was found in the ASCII-lowercased line
+fn relation(line: &str) -> Option<(Relation, Vec<&str>)> {
+    let lower = line.to_ascii_lowercase();
+    let phrases = [
+        ("superseded by", Relation::SupersededBy),
+        ("superceded by", Relation::SupersededBy),
+        ("amended by", Relation::AmendedBy),
+        ("supersedes", Relation::Supersedes),
+        ("supercedes", Relation::Supersedes),
+        ("amends", Relation::Amends),
+    ];
+    phrases.iter().find_map(|&(phrase, relation)| {
+        let i = lower.find(phrase)?;
+        let at_word = lower[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let targets = link_targets(&line[i..]);
+        (at_word && !targets.is_empty()).then_some((relation, targets))
+    })
+}
+
 /// Destinations of markdown links in one line: `[1. X](0001-x.md)` → `0001-x.md`.
 #[allow(clippy::string_slice)] // indices come from `find` of ASCII `](` and `)` in the same line
 fn link_targets(line: &str) -> Vec<&str> {
@@ -477,6 +728,9 @@ pub struct Record<'a> {
 pub struct Graph {
     pub supersedes: HashMap<usize, Vec<usize>>,
     pub superseded_by: HashMap<usize, Vec<usize>>,
+    /// "Amends" relations, which leave both records standing.
+    pub amends: HashMap<usize, Vec<usize>>,
+    pub amended_by: HashMap<usize, Vec<usize>>,
 }
 
 /// Checks records against each other: numbers unique per folder, supersede
@@ -505,39 +759,66 @@ pub fn check(records: &[Record<'_>]) -> (Graph, Vec<Diagnostic>) {
         }
     }
     let mut graph = Graph::default();
-    for record in records {
-        for reference in &record.adr.supersedes {
-            let target = match &reference.target {
-                Target::Number(n) => by_number.get(&(record.folder, *n)).copied(),
-                Target::Path(p) => {
-                    let decoded = percent_encoding::percent_decode_str(p).decode_utf8_lossy();
-                    normalize(record.folder, &decoded)
-                        .and_then(|full| by_path.get(full.as_str()).copied())
-                }
-            };
-            let Some(target) = target else {
-                let what = match &reference.target {
-                    Target::Number(n) => format!("ADR {n}"),
-                    Target::Path(p) => format!("`{p}`"),
-                };
-                diagnostics.push(
-                    Diagnostic::error("missing-supersede-target", record.path, format!("supersedes {what}, which is not an ADR here"))
-                        .at(record.source, reference.span.clone())
-                        .with_help("supersede by number within the same folder, or by a relative path to the ADR file"),
-                );
-                continue;
-            };
-            graph
-                .supersedes
-                .entry(record.page)
-                .or_default()
-                .push(target.page);
-            graph
-                .superseded_by
-                .entry(target.page)
-                .or_default()
-                .push(record.page);
+    let resolve = |record: &Record<'_>, reference: &Reference| match &reference.target {
+        Target::Number(n) => by_number.get(&(record.folder, *n)).copied(),
+        Target::Path(p) => {
+            let decoded = percent_encoding::percent_decode_str(p).decode_utf8_lossy();
+            let path = decoded.split('#').next().unwrap_or_default();
+            normalize(record.folder, path).and_then(|full| by_path.get(full.as_str()).copied())
         }
+    };
+    for record in records {
+        // (references, this record is the "from" side, into supersedes?)
+        let relations = [
+            (&record.adr.supersedes, true, true),
+            (&record.adr.superseded_by, false, true),
+            (&record.adr.amends, true, false),
+            (&record.adr.amended_by, false, false),
+        ];
+        for (references, forward, supersede) in relations {
+            for reference in references {
+                let Some(target) = resolve(record, reference) else {
+                    // A body link that leads nowhere is the link check's
+                    // to report; saying it twice is noise.
+                    if reference.in_body {
+                        continue;
+                    }
+                    let what = match &reference.target {
+                        Target::Number(n) => format!("ADR {n}"),
+                        Target::Path(p) => format!("`{p}`"),
+                    };
+                    diagnostics.push(
+                        Diagnostic::error("missing-supersede-target", record.path, format!("supersedes {what}, which is not an ADR here"))
+                            .at(record.source, reference.span.clone())
+                            .with_help("supersede by number within the same folder, or by a relative path to the ADR file"),
+                    );
+                    continue;
+                };
+                if target.page == record.page {
+                    continue;
+                }
+                let (from, to) = if forward {
+                    (record.page, target.page)
+                } else {
+                    (target.page, record.page)
+                };
+                let (out, back) = if supersede {
+                    (&mut graph.supersedes, &mut graph.superseded_by)
+                } else {
+                    (&mut graph.amends, &mut graph.amended_by)
+                };
+                out.entry(from).or_default().push(to);
+                back.entry(to).or_default().push(from);
+            }
+        }
+    }
+    for list in graph
+        .supersedes
+        .values_mut()
+        .chain(graph.superseded_by.values_mut())
+    {
+        list.sort_unstable();
+        list.dedup();
     }
     let by_page: HashMap<usize, &Record<'_>> = records.iter().map(|r| (r.page, r)).collect();
     let mut targets: Vec<_> = graph.superseded_by.iter().collect();
@@ -569,6 +850,8 @@ pub fn check(records: &[Record<'_>]) -> (Graph, Vec<Diagnostic>) {
         .supersedes
         .values_mut()
         .chain(graph.superseded_by.values_mut())
+        .chain(graph.amends.values_mut())
+        .chain(graph.amended_by.values_mut())
     {
         list.sort_unstable();
         list.dedup();
@@ -645,6 +928,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn dates_read_as_people_write_them() {
+        let read = |t: &str, o| match read_date(t, o) {
+            DateReading::Date(d) => d.as_str().to_string(),
+            DateReading::Ambiguous(a, b) => format!("{} or {}", a.as_str(), b.as_str()),
+            DateReading::Unreadable => "unreadable".to_string(),
+        };
+        assert_eq!(read("2018-04-09", None), "2018-04-09");
+        assert_eq!(read("2018-04-09T10:00:00Z", None), "2018-04-09");
+        assert_eq!(read("2018/04/09", None), "2018-04-09");
+        assert_eq!(read("23/04/2018", None), "2018-04-23");
+        assert_eq!(read("04/23/2018", None), "2018-04-23");
+        assert_eq!(read("9.4.2018", None), "2018-04-09 or 2018-09-04");
+        assert_eq!(read("09/04/2018", Some(DateOrder::Dmy)), "2018-04-09");
+        assert_eq!(read("09/04/2018", Some(DateOrder::Mdy)), "2018-09-04");
+        assert_eq!(read("04/04/2018", None), "2018-04-04");
+        assert_eq!(read("April 9, 2018", None), "2018-04-09");
+        assert_eq!(read("9 April 2018", None), "2018-04-09");
+        assert_eq!(read("**2018-04-09**", None), "2018-04-09");
+        for bad in ["YYYY-MM-DD", "31/31/2018", "next week", "", "1/2/18"] {
+            assert_eq!(read(bad, None), "unreadable", "{bad}");
+        }
+    }
+
+    #[test]
+    fn titles_lose_their_number_prefix() {
+        assert_eq!(title_parts("7. Use Kafka"), (Some(7), "Use Kafka"));
+        assert_eq!(title_parts("23 Logging"), (Some(23), "Logging"));
+        assert_eq!(title_parts("0003 - Use X"), (Some(3), "Use X"));
+        assert_eq!(title_parts("ADR-012: Use Y"), (Some(12), "Use Y"));
+        assert_eq!(title_parts("ADR 4. Z"), (Some(4), "Z"));
+        assert_eq!(
+            title_parts("0. Record decisions"),
+            (Some(0), "Record decisions")
+        );
+        assert_eq!(title_parts("2024 plans"), (None, "2024 plans"));
+        assert_eq!(title_parts("3D printing"), (None, "3D printing"));
+        assert_eq!(title_parts("Use Kafka"), (None, "Use Kafka"));
+        assert_eq!(title_parts("12."), (None, "12."));
+    }
+
+    #[test]
     fn statuses_are_normalised() {
         assert_eq!(normalize_status("✅ Accepted"), Some(Status::Accepted));
         assert_eq!(
@@ -702,7 +1026,7 @@ mod import_tests {
             .into_iter()
             .next()
             .unwrap_or_else(|| panic!("no page {rel}"));
-        parse(&page)
+        parse(&page, &Settings::default())
     }
 
     fn snapshot(rel: &str) -> String {

@@ -87,9 +87,44 @@ const DEFAULT_FOLDERS: &[(&str, Kind)] = &[
 ];
 
 /// Folder → kind rules: the configured ones first, then the defaults.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FolderKinds {
     pub configured: Vec<(String, Kind)>,
+    /// `[adr] not_records`: file names (`*` matches anything) that a
+    /// decision folder holds but that are not decisions: templates.
+    pub not_records: Vec<String>,
+}
+
+impl Default for FolderKinds {
+    fn default() -> Self {
+        FolderKinds {
+            configured: Vec::new(),
+            not_records: vec!["*template*.md".to_string()],
+        }
+    }
+}
+
+/// True when file name `name` matches `pattern`, ignoring case; `*` in the
+/// pattern matches any run of characters.
+fn name_matches(pattern: &str, name: &str) -> bool {
+    let pattern = pattern.to_lowercase();
+    let name = name.to_lowercase();
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(i) => rest = rest.get(i + part.len()..).unwrap_or_default(),
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
 }
 
 impl FolderKinds {
@@ -151,12 +186,14 @@ pub fn infer(
         "channels.md" | "communication.md" => Some(Kind::Channels),
         _ => None,
     };
-    (
-        by_name
-            .or_else(|| folders.for_folder(folder))
-            .unwrap_or(Kind::Page),
-        None,
-    )
+    let kind = by_name
+        .or_else(|| folders.for_folder(folder))
+        .unwrap_or(Kind::Page);
+    // A decision folder's template is not a decision.
+    if kind == Kind::Adr && folders.not_records.iter().any(|p| name_matches(p, file)) {
+        return (Kind::Page, None);
+    }
+    (kind, None)
 }
 
 /// The handbook model over all pages: each page's kind and the kind-specific
@@ -195,6 +232,8 @@ pub struct Settings<'a> {
     pub history: Option<&'a crate::git::History>,
     /// `[runbooks]`: how runbooks without front matter are read.
     pub runbooks: &'a runbook::Import,
+    /// `[adr]`: how records written for other tools are read.
+    pub adr: &'a adr::Settings,
     /// Who the repository says owns each page (CODEOWNERS, OWNERS).
     pub owners: Option<&'a crate::codeowners::Ownership>,
 }
@@ -254,7 +293,7 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
     let mut mentions = Vec::new();
     match kind {
         Kind::Adr => {
-            let (adr, more) = adr::parse(page);
+            let (adr, more) = adr::parse(page, settings.adr);
             c.diagnostics.extend(more);
             mentions.extend(adr.mentions(&page.source));
             c.adr = Some(adr);
@@ -451,6 +490,7 @@ mod tests {
                 ("decisions".into(), Kind::Page),
                 ("ops/howto".into(), Kind::Runbook),
             ],
+            ..FolderKinds::default()
         };
         assert_eq!(kind_of("decisions/0001-x.md", &f), Kind::Page);
         assert_eq!(kind_of("ops/howto/restart.md", &f), Kind::Runbook);

@@ -188,6 +188,33 @@ impl Renderer<'_> {
         list.into_iter().map(|p| self.child(from_url, p)).collect()
     }
 
+    /// Decision records, newest first: by the decision's date, else when
+    /// git first saw the file, else by number (imported collections often
+    /// date only some records).
+    fn newest_decisions(
+        &self,
+        from_url: &str,
+        pages: impl Iterator<Item = usize>,
+    ) -> Vec<ChildView> {
+        let adrs = &self.site.model.adrs;
+        let key = |p: usize| {
+            let adr = adrs.get(&p);
+            let date = adr.and_then(|a| a.date.clone());
+            let created = self
+                .site
+                .history
+                .as_ref()
+                .and_then(|h| h.files.get(&self.site.pages[p].source_path))
+                .map(|f| f.created);
+            (date, created, adr.and_then(|a| a.number))
+        };
+        let mut list: Vec<(usize, _)> = pages.map(|p| (p, key(p))).collect();
+        list.sort_by(|(a, ka), (b, kb)| kb.cmp(ka).then(a.cmp(b)));
+        list.into_iter()
+            .map(|(p, _)| self.child(from_url, p))
+            .collect()
+    }
+
     fn aggregate_page(
         &self,
         templates: &Templates,
@@ -225,14 +252,14 @@ pub(super) fn health(render: &Renderer<'_>, from_url: &str) -> Health {
             }
         }
     }
-    let mut recent_adrs = render.newest(from_url, model.adrs.keys().copied());
+    let mut recent_adrs = render.newest_decisions(from_url, model.adrs.keys().copied());
     recent_adrs.truncate(HEALTH_LIST);
     let proposed = model
         .adrs
         .iter()
         .filter(|(_, a)| a.status == Some(Status::Proposed))
         .map(|(&p, _)| p);
-    let mut proposed_adrs = render.newest(from_url, proposed);
+    let mut proposed_adrs = render.newest_decisions(from_url, proposed);
     proposed_adrs.truncate(HEALTH_LIST);
     let mut due: Vec<(String, usize)> = model
         .runbooks

@@ -56,6 +56,24 @@ pub(super) fn ago(date: &str, today: jiff::civil::Date) -> String {
 /// How many neighbours on each side a page's section window shows.
 const SIBLING_WINDOW: usize = 6;
 
+/// A record's status as shown: its name, the author's words, or "unknown".
+fn status_label(adr: &crate::kinds::adr::Adr) -> String {
+    match (adr.status, &adr.status_text) {
+        (Some(status), _) => status.name().to_string(),
+        (None, Some(words)) => words.clone(),
+        (None, None) => "unknown".to_string(),
+    }
+}
+
+/// A record's status for styling and filtering: its name, `other` or `unknown`.
+fn status_group(adr: &crate::kinds::adr::Adr) -> &'static str {
+    match (adr.status, &adr.status_text) {
+        (Some(status), _) => status.name(),
+        (None, Some(_)) => "other",
+        (None, None) => "unknown",
+    }
+}
+
 fn review_name(review: Review) -> &'static str {
     match review {
         Review::Current => "current",
@@ -323,12 +341,16 @@ impl Renderer<'_> {
                 .number
                 .map_or_else(|| "ADR".to_string(), |n| format!("ADR {n:04}")),
             status: adr.status.map(Status::name),
+            status_label: status_label(adr),
+            status_group: status_group(adr),
             date: adr.date.as_ref().map(|d| d.as_str().to_string()),
             deciders: adr.deciders.clone(),
             consulted: adr.consulted.clone(),
             informed: adr.informed.clone(),
             supersedes: links(graph.supersedes.get(&i)),
             superseded_by: links(graph.superseded_by.get(&i)),
+            amends: links(graph.amends.get(&i)),
+            amended_by: links(graph.amended_by.get(&i)),
         })
     }
 
@@ -412,9 +434,12 @@ impl Renderer<'_> {
                 let adr = self.site.model.adrs.get(&p)?;
                 Some(AdrRow {
                     number: adr.number,
+                    number_text: adr.number.map(|n| n.to_string()),
                     title: self.titles[p].clone(),
                     href: relative_href(from_url, &self.site.pages[p].url),
                     status: adr.status.map(Status::name),
+                    status_label: status_label(adr),
+                    status_group: status_group(adr),
                     date: adr.date.as_ref().map(|d| d.as_str().to_string()),
                     deciders: adr.deciders.clone(),
                 })

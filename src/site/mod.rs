@@ -160,6 +160,7 @@ fn status_of(
     complete: bool,
     all: &mut dyn FnMut() -> Option<Vec<u8>>,
     known: &mut HashMap<Vec<u8>, Option<kinds::adr::Status>>,
+    settings: &kinds::adr::Settings,
 ) -> Option<kinds::adr::Status> {
     // Where the front matter is, when it closes within the bytes there are
     // (a line cut at the end of a partial start is left out, so it cannot
@@ -195,7 +196,7 @@ fn status_of(
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let (page, _) = content::page_from_source("decision.md", text.to_string(), false).ok()?;
-    let status = kinds::adr::parse(&page).0.status;
+    let status = kinds::adr::parse(&page, settings).0.status;
     if page.front.extra_fields.get("status").is_some()
         && let Some(front) = front(bytes)
     {
@@ -349,6 +350,7 @@ impl Site {
             review_every: &config.review_every,
             history: history.as_ref(),
             runbooks: &config.runbooks,
+            adr: &config.adr,
             owners: Some(&ownership),
         };
         let (model, kind_diagnostics) = kinds::build(&pages, settings, team);
@@ -466,6 +468,7 @@ impl Site {
             review_every: &self.config.review_every,
             history: self.history.as_ref(),
             runbooks: &self.config.runbooks,
+            adr: &self.config.adr,
             owners: Some(&self.ownership),
         }
     }
@@ -509,10 +512,11 @@ impl Site {
         if !wanted.is_empty() {
             // Unreadable versions make no events; the feed then has the
             // record's current state.
+            let settings = &self.config.adr;
             let read = crate::git::read_blobs(&self.root, &wanted, || {
                 let mut known = HashMap::new();
                 move |start: &[u8], complete: bool, all: &mut dyn FnMut() -> Option<Vec<u8>>| {
-                    status_of(start, complete, all, &mut known)
+                    status_of(start, complete, all, &mut known, settings)
                 }
             });
             if let Ok(read) = read {
@@ -665,11 +669,11 @@ fn title_of(page: &Page, rendered: &Rendered, config: &Config, kind: Kind) -> St
         return t.clone();
     }
     if let Some(t) = &rendered.title {
-        // adr-tools titles carry the number: `# 7. Use Kafka`.
-        return match t.split_once(". ") {
-            Some((n, rest)) if kind == Kind::Adr && n.parse::<u32>().is_ok() => rest.to_string(),
-            _ => t.clone(),
-        };
+        // Record titles often carry the number: `# 7. Use Kafka`, `# 23 Logging`.
+        if kind == Kind::Adr {
+            return kinds::adr::title_parts(t).1.to_string();
+        }
+        return t.clone();
     }
     if page.is_section_index {
         return match page.folder().rsplit('/').next() {
@@ -796,7 +800,13 @@ mod tests {
 
     /// The status of a whole text.
     fn status(text: &str, known: &mut HashMap<Vec<u8>, Option<Status>>) -> Option<Status> {
-        status_of(text.as_bytes(), true, &mut || None, known)
+        status_of(
+            text.as_bytes(),
+            true,
+            &mut || None,
+            known,
+            &Default::default(),
+        )
     }
 
     #[test]
@@ -843,14 +853,14 @@ mod tests {
         // Cut in the body: the known front matter answers.
         let cut = &text.as_bytes()[..text.len() - 5];
         assert_eq!(
-            status_of(cut, false, &mut all, &mut known),
+            status_of(cut, false, &mut all, &mut known, &Default::default()),
             Some(Status::Proposed)
         );
         // Cut inside the closing fence: not enough, so all of it is read.
         let fence = text.find("+++\nWe").expect("fence") + 2;
         let cut = &text.as_bytes()[..fence];
         assert_eq!(
-            status_of(cut, false, &mut all, &mut known),
+            status_of(cut, false, &mut all, &mut known, &Default::default()),
             Some(Status::Proposed)
         );
         assert_eq!(asked, 1);
@@ -858,7 +868,13 @@ mod tests {
         let other = "+++\ntitle = \"Queues\"\nstatus = \"accepted\"\n+++\nWe queue.\n";
         let mut all = || Some(other.as_bytes().to_vec());
         assert_eq!(
-            status_of(&other.as_bytes()[..40], false, &mut all, &mut known),
+            status_of(
+                &other.as_bytes()[..40],
+                false,
+                &mut all,
+                &mut known,
+                &Default::default()
+            ),
             Some(Status::Accepted)
         );
     }

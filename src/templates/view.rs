@@ -367,6 +367,11 @@ pub struct AdrView {
     pub label: String,
     /// `proposed`, `accepted`, `rejected`, `deprecated` or `superseded`.
     pub status: Option<&'static str>,
+    /// The status as shown: its name, the author's words for a status the
+    /// tool does not know ("on hold"), or "unknown".
+    pub status_label: String,
+    /// For styling and filtering: the status name, `other` or `unknown`.
+    pub status_group: &'static str,
     pub date: Option<String>,
     pub deciders: Vec<String>,
     pub consulted: Vec<String>,
@@ -374,15 +379,23 @@ pub struct AdrView {
     /// The records this one replaces, and the records that replace it.
     pub supersedes: Vec<NavLink>,
     pub superseded_by: Vec<NavLink>,
+    /// Records this one amends, and records that amend it.
+    pub amends: Vec<NavLink>,
+    pub amended_by: Vec<NavLink>,
 }
 
 /// One row of a folder's decision log.
 #[derive(Debug, Serialize)]
 pub struct AdrRow {
     pub number: Option<u32>,
+    /// The number as text (`0` is a number too, which templates' truth tests miss).
+    pub number_text: Option<String>,
     pub title: String,
     pub href: String,
     pub status: Option<&'static str>,
+    /// As in [`AdrView`].
+    pub status_label: String,
+    pub status_group: &'static str,
     pub date: Option<String>,
     pub deciders: Vec<String>,
 }

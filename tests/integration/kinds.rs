@@ -159,15 +159,14 @@ fn statuses_are_validated_with_the_allowed_values() {
             (
                 "unknown-status".into(),
                 2.into(),
-                "cannot understand the ADR status \"waiting on legal\"".into(),
-                format!("use one of: {allowed}").into()
+                "\"waiting on legal\" is not a status the tool knows: it is shown as written and grouped as other".into(),
+                format!("say what it means in handbook.toml: `[adr] statuses = {{ \"waiting on legal\" = \"proposed\" }}` (one of: {allowed})").into()
             ),
             (
                 "missing-field".into(),
                 0.into(),
                 "this ADR has no status".into(),
-                format!("add `status = \"proposed\"` to its front matter (one of: {allowed})")
-                    .into()
+                format!("add a `## Status` section saying `Proposed` (one of: {allowed})").into()
             ),
             (
                 "wrong-type".into(),
@@ -886,5 +885,155 @@ fn an_aar_type_in_front_matter_wins_and_an_unknown_one_is_an_error() {
             ("postmortems/drill.md".into(), "missing-section".into()),
             ("postmortems/odd.md".into(), "unknown-value".into()),
         ]
+    );
+}
+
+/// `tests/fixtures/adr-collection`: an adr-tools collection as teams keep
+/// it: record 0, titles with and without a dot, a day-first and an
+/// ambiguous date, an emoji status, a `**Status**:` line below the
+/// section, "Superseded by" and "Amends" links, a template and a README.
+#[test]
+fn an_imported_adr_collection_reads_as_a_person_reads_it() {
+    let site = Fixture::copy_of("tests/fixtures/adr-collection");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0, "{diags:#?}");
+    assert_eq!(
+        positions(&diags),
+        vec![
+            (
+                "ambiguous-date".into(),
+                "docs/adr/0002-one-queue-per-service.md".into(),
+                3,
+                6
+            ),
+            (
+                "unknown-status".into(),
+                "docs/adr/0002-one-queue-per-service.md".into(),
+                7,
+                1
+            ),
+        ],
+        "{diags:#?}"
+    );
+    assert!(
+        diags[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("2020-04-09 (day first) or 2020-09-04 (month first)"),
+        "{:#?}",
+        diags[0]
+    );
+    site.build_ok();
+    let log = site.read("public/docs/adr/index.html");
+    let table = log
+        .split("<tbody>")
+        .nth(1)
+        .and_then(|t| t.split("</tbody>").next())
+        .unwrap_or_default();
+    let rows: Vec<String> = table
+        .split("</tr>")
+        .map(|row| {
+            let text: String = row
+                .split('<')
+                .filter_map(|part| part.split_once('>').map(|(_, t)| t.trim()))
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(" | ");
+            text
+        })
+        .filter(|r| !r.is_empty())
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            "0 | Record architecture decisions | accepted | 2019-03-04",
+            "1 | Store ledgers in Postgres | superseded | 2019-04-23",
+            "2 | One queue per service | 🤔 Incomplete",
+            "3 | Structured logging | accepted | 2021-06-01",
+            "4 | Retain logs for ninety days | accepted | 2022-01-10",
+            "5 | Move ledgers to the event store | accepted | 2023-09-18",
+        ],
+        "{table}"
+    );
+    // The template is a page of the folder, not a decision (it is not in the rows).
+    let logging = site.read("public/docs/adr/0003-structured-logging/index.html");
+    assert!(logging.contains("<dt>Amended by</dt>"), "{logging}");
+    let retention = site.read("public/docs/adr/0004-retain-logs-for-ninety-days/index.html");
+    assert!(retention.contains("<dt>Amends</dt>"), "{retention}");
+    let event_store = site.read("public/docs/adr/0005-move-ledgers-to-the-event-store/index.html");
+    assert!(
+        event_store.contains("<dt>Supersedes</dt><dd><a href=\"../0001-store-ledgers-in-postgres/\">Store ledgers in Postgres</a>"),
+        "the relation written in record 1 shows on record 5 too: {event_store}"
+    );
+    let home = site.read("public/index.html");
+    let recent = home.split("Recent decisions").nth(1).unwrap_or_default();
+    let order: Vec<usize> = [
+        "Move ledgers",
+        "Retain logs",
+        "Structured logging",
+        "Store ledgers",
+        "Record architecture",
+    ]
+    .iter()
+    .map(|t| recent.find(t).unwrap_or(usize::MAX))
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "newest first: {order:?} in {recent}"
+    );
+}
+
+#[test]
+fn adr_settings_read_ambiguous_dates_and_map_the_teams_statuses() {
+    let site = Fixture::copy_of("tests/fixtures/adr-collection").file(
+        "handbook.toml",
+        "title = \"T\"\n[adr]\ndate_order = \"dmy\"\nstatuses = { \"incomplete\" = \"proposed\" }\n",
+    );
+    let (code, diags) = site.check_json();
+    assert_eq!((code, diags.len()), (0, 0), "{diags:#?}");
+    site.build_ok();
+    let record = site.read("public/docs/adr/0002-one-queue-per-service/index.html");
+    assert!(
+        record.contains("<time datetime=\"2020-04-09\">"),
+        "{record}"
+    );
+    assert!(record.contains("status-proposed"), "{record}");
+}
+
+#[test]
+fn the_missing_status_hint_uses_the_files_own_syntax() {
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file(
+            "decisions/0001-yaml.md",
+            "---\ntitle: Use YAML\n---\n\nBody.\n",
+        )
+        .file(
+            "decisions/0002-toml.md",
+            "+++\ntitle = \"Use TOML\"\n+++\n\nBody.\n",
+        )
+        .file(
+            "decisions/0003-madr.md",
+            "# Use bullets\n\n* Date: 2024-01-02\n\nBody.\n",
+        )
+        .file(
+            "decisions/0004-nygard.md",
+            "# 4. Use lines\n\nDate: 2024-01-02\n\nBody.\n",
+        );
+    let (_, diags) = site.check_json();
+    let helps: Vec<&str> = diags.iter().filter_map(|d| d["help"].as_str()).collect();
+    let starts: Vec<&str> = helps
+        .iter()
+        .map(|h| h.split(" (one of").next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        starts,
+        vec![
+            "add `status: proposed` to its front matter",
+            "add `status = \"proposed\"` to its front matter",
+            "add a `* Status: proposed` line beside its other `*` lines",
+            "add a `Status: proposed` line below its `Date:` line",
+        ],
+        "{diags:#?}"
     );
 }
