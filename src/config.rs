@@ -135,6 +135,9 @@ const LINKS_KEYS: &[&str] = &["broken"];
 pub struct Loaded {
     pub config: Config,
     pub diagnostics: Vec<Diagnostic>,
+    /// The file's text, for diagnostics about it found later (a `[kinds]`
+    /// folder that does not exist).
+    pub source: String,
 }
 
 /// Why no configuration could be loaded at all.
@@ -153,7 +156,11 @@ pub fn load(root: &Path, fence: &crate::content::walk::Fence) -> Result<Loaded, 
         Err(e) => return Err(LoadError::Io(e)),
     };
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(parse(&text)),
+        Ok(text) => {
+            let mut loaded = parse(&text);
+            loaded.source = text;
+            Ok(loaded)
+        }
         Err(e) => {
             // Like a page: the error points at the first byte that is not UTF-8.
             let at = e.utf8_error().valid_up_to();
@@ -168,6 +175,7 @@ pub fn load(root: &Path, fence: &crate::content::walk::Fence) -> Result<Loaded, 
             Ok(Loaded {
                 config: Config::default(),
                 diagnostics: vec![d],
+                source: valid,
             })
         }
     }
@@ -185,10 +193,14 @@ pub fn parse(source: &str) -> Loaded {
                 CONFIG_FILE,
                 format!("invalid TOML: {}", e.message),
             )
-            .at(source, e.span);
+            .at(source, e.span)
+            .with_help(
+                "fix the TOML syntax at the mark; until then no setting of this file is used",
+            );
             return Loaded {
                 config,
                 diagnostics: vec![d],
+                source: source.to_string(),
             };
         }
     };
@@ -229,7 +241,9 @@ pub fn parse(source: &str) -> Loaded {
             }
             "kinds" => {
                 if let Some(t) = x.table(entry) {
-                    config.kinds.configured = folder_kinds(&mut x, t).configured;
+                    let rules = folder_kinds(&mut x, t);
+                    config.kinds.configured = rules.configured;
+                    config.kinds.spans = rules.spans;
                 }
             }
             "search" => {
@@ -277,6 +291,7 @@ pub fn parse(source: &str) -> Loaded {
     Loaded {
         config,
         diagnostics: x.diagnostics,
+        source: source.to_string(),
     }
 }
 
@@ -533,10 +548,14 @@ fn folder_kinds(x: &mut Extractor<'_>, table: &Table) -> FolderKinds {
         let Some(name) = x.string(entry) else {
             continue;
         };
+        // `"."` is the handbook's root folder.
+        let folder = entry.key.trim_matches('/');
+        let folder = if folder == "." { "" } else { folder };
         match Kind::parse(&name) {
-            Some(kind) => kinds
-                .configured
-                .push((entry.key.trim_matches('/').to_string(), kind)),
+            Some(kind) => {
+                kinds.configured.push((folder.to_string(), kind));
+                kinds.spans.push(entry.key_span.clone());
+            }
             None => {
                 let d = Diagnostic::error(
                     "unknown-value",

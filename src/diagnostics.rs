@@ -317,23 +317,56 @@ pub enum Format {
     Github,
 }
 
-/// Renders diagnostics in `format`; `color` applies to the human format only.
-pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String {
+/// One diagnostic as `--format json` prints it: `path` relative to the
+/// handbook, `file` relative to the current folder, and `line`/`column`
+/// null for a problem of the whole file.
+#[derive(Serialize)]
+struct JsonDiagnostic<'d> {
+    /// Always `"diagnostic"` (see `site::Stale`).
+    #[serde(rename = "type")]
+    record: &'static str,
+    severity: Severity,
+    code: &'static str,
+    path: &'d str,
+    file: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'d str,
+    help: Option<&'d str>,
+}
+
+/// Renders diagnostics in `format`; `color` applies to the human format
+/// only. `base` is the handbook folder as seen from the current folder
+/// (`""`, or `docs/`): human and GitHub output name files from there, as
+/// editors and GitHub's annotations expect.
+pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool, base: &str) -> String {
     let mut out = String::new();
     for d in diagnostics {
         match format {
             Format::Human => {
-                out.push_str(&render_human(d, color));
+                out.push_str(&render_human(d, color, base));
                 out.push_str("\n\n");
             }
             Format::Json => {
+                let whole_file = d.line == 0;
+                let json = JsonDiagnostic {
+                    record: "diagnostic",
+                    severity: d.severity,
+                    code: d.code,
+                    path: &d.path,
+                    file: format!("{base}{}", d.path),
+                    line: (!whole_file).then_some(d.line),
+                    column: (!whole_file).then_some(d.column),
+                    message: &d.message,
+                    help: d.help.as_deref(),
+                };
                 // Serialising a plain struct of strings and integers cannot fail.
-                let line = serde_json::to_string(d).unwrap_or_default();
+                let line = serde_json::to_string(&json).unwrap_or_default();
                 out.push_str(&line);
                 out.push('\n');
             }
             Format::Github => {
-                out.push_str(&render_github(d));
+                out.push_str(&render_github(d, base));
                 out.push('\n');
             }
         }
@@ -350,9 +383,10 @@ pub fn render_limited(
     format: Format,
     color: bool,
     per_code: usize,
+    base: &str,
 ) -> String {
     if format != Format::Human || per_code == 0 {
-        return render(diagnostics, format, color);
+        return render(diagnostics, format, color, base);
     }
     let mut counts: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
     let mut out = String::new();
@@ -364,7 +398,7 @@ pub fn render_limited(
         }
         if *shown < per_code {
             *shown += 1;
-            out.push_str(&render_human(d, color));
+            out.push_str(&render_human(d, color, base));
             out.push_str("\n\n");
         }
     }
@@ -393,9 +427,10 @@ pub fn render_limited(
     out
 }
 
-fn render_human(d: &Diagnostic, color: bool) -> String {
+fn render_human(d: &Diagnostic, color: bool, base: &str) -> String {
     use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet as Source};
 
+    let file = format!("{base}{}", d.path);
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -405,15 +440,15 @@ fn render_human(d: &Diagnostic, color: bool) -> String {
         Some(snippet) => title.element(
             Source::source(snippet.line_text.as_str())
                 .line_start(d.line)
-                .path(d.path.as_str())
+                .path(file.as_str())
                 .annotation(AnnotationKind::Primary.span(snippet.underline.clone())),
         ),
         None if d.line > 0 => title.element(
-            annotate_snippets::Origin::path(d.path.as_str())
+            annotate_snippets::Origin::path(file.as_str())
                 .line(d.line)
                 .char_column(d.column),
         ),
-        None => title.element(annotate_snippets::Origin::path(d.path.as_str())),
+        None => title.element(annotate_snippets::Origin::path(file.as_str())),
     };
     if let Some(help) = &d.help {
         group = group.element(Level::HELP.message(help.as_str()));
@@ -427,7 +462,7 @@ fn render_human(d: &Diagnostic, color: bool) -> String {
     renderer.render(&groups)
 }
 
-fn render_github(d: &Diagnostic) -> String {
+fn render_github(d: &Diagnostic, base: &str) -> String {
     let command = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -436,7 +471,10 @@ fn render_github(d: &Diagnostic) -> String {
     if let Some(help) = &d.help {
         let _ = write!(message, " (help: {help})");
     }
-    let mut props = format!("file={}", escape_github_property(&d.path));
+    let mut props = format!(
+        "file={}",
+        escape_github_property(&format!("{base}{}", d.path))
+    );
     if d.line > 0 {
         let _ = write!(props, ",line={},col={}", d.line, d.column);
     }
@@ -529,7 +567,7 @@ mod tests {
     fn github_format_escapes_separators() {
         let d = Diagnostic::error("broken-link", "a,b.md", "bad: 100%\nnext");
         assert_eq!(
-            render_github(&d),
+            render_github(&d, ""),
             "::error file=a%2Cb.md,title=broken-link::bad: 100%25%0Anext"
         );
     }
@@ -540,7 +578,7 @@ mod tests {
             .map(|i| Diagnostic::error("broken-link", "a.md", format!("link {i}")))
             .collect();
         all.push(Diagnostic::warning("missing-field", "b.md", "no status"));
-        let text = render_limited(&all, Format::Human, false, 20);
+        let text = render_limited(&all, Format::Human, false, 20, "");
         assert_eq!(text.matches("error[broken-link]").count(), 20);
         assert_eq!(text.matches("warning[missing-field]").count(), 1);
         assert!(text.contains("note: 980 more not shown"), "{text}");
@@ -549,14 +587,14 @@ mod tests {
             "{text}"
         );
         assert_eq!(
-            render_limited(&all, Format::Json, false, 20)
+            render_limited(&all, Format::Json, false, 20, "")
                 .lines()
                 .count(),
             1001
         );
         assert_eq!(
-            render_limited(&all, Format::Human, false, 0),
-            render(&all, Format::Human, false)
+            render_limited(&all, Format::Human, false, 0, ""),
+            render(&all, Format::Human, false, "")
         );
     }
 

@@ -136,13 +136,39 @@ fn report(diagnostics: &mut [Diagnostic], common: &Common, strict: bool) -> Tall
     let format = diagnostics::Format::from(format);
     let stderr_is_terminal = std::io::stderr().is_terminal();
     let color = stderr_is_terminal && std::env::var_os("NO_COLOR").is_none();
-    let text = diagnostics::render_limited(diagnostics, format, color, common.max_diagnostics);
+    let base = display_base(&common.dir);
+    let text =
+        diagnostics::render_limited(diagnostics, format, color, common.max_diagnostics, &base);
     if format == diagnostics::Format::Human {
         eprint!("{text}");
     } else {
         print!("{text}");
     }
     Tally::of(diagnostics)
+}
+
+/// The handbook folder `dir` as seen from the current folder, ending in
+/// `/` (or `""` for the current folder itself): what diagnostics' paths
+/// (relative to the handbook) are prefixed with, so that from a
+/// repository's root a `docs/` handbook annotates `docs/runbooks/x.md`.
+fn display_base(dir: &std::path::Path) -> String {
+    let dir = match std::env::current_dir() {
+        Ok(cwd) if dir.is_absolute() => dir.strip_prefix(&cwd).unwrap_or(dir).to_path_buf(),
+        _ => dir.to_path_buf(),
+    };
+    let parts: Vec<String> = dir
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| match c {
+            std::path::Component::RootDir => String::new(),
+            other => other.as_os_str().to_string_lossy().into_owned(),
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", parts.join("/"))
+    }
 }
 
 /// Today, from the clock or `SOURCE_DATE_EPOCH`.

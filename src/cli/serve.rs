@@ -36,6 +36,7 @@ pub fn run(args: Args) -> u8 {
             args.bind
         );
     }
+    let base = super::display_base(&args.dir);
     let options = ServeOptions {
         build: BuildOptions {
             root: args.dir,
@@ -56,7 +57,7 @@ pub fn run(args: Args) -> u8 {
             elapsed,
             diagnostics,
         } => {
-            print_diagnostics(diagnostics.iter(), color);
+            print_diagnostics(diagnostics.iter(), color, &base);
             let tally = diagnostics::Tally::of(diagnostics);
             eprintln!(
                 "built {pages} pages in {:.2} s — {tally}",
@@ -75,7 +76,7 @@ pub fn run(args: Args) -> u8 {
             tally,
             new,
         } => {
-            print_diagnostics(new.into_iter(), color);
+            print_diagnostics(new.into_iter(), color, &base);
             let ms = outcome.elapsed.as_secs_f64() * 1000.0;
             let what = match outcome.work {
                 "edit" => "rebuilt",
@@ -96,12 +97,12 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
-fn print_diagnostics<'d>(list: impl Iterator<Item = &'d Diagnostic>, color: bool) {
+fn print_diagnostics<'d>(list: impl Iterator<Item = &'d Diagnostic>, color: bool, base: &str) {
     let list: Vec<Diagnostic> = list.cloned().collect();
     if !list.is_empty() {
         eprint!(
             "{}",
-            diagnostics::render(&list, diagnostics::Format::Human, color)
+            diagnostics::render(&list, diagnostics::Format::Human, color, base)
         );
     }
 }

@@ -80,6 +80,9 @@ pub use crate::fields::Date;
 /// The validated, typed front matter of one page.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FrontMatter {
+    /// True when the block could not be parsed: nothing in it was read, so
+    /// what seems missing is not reported as missing.
+    pub unreadable: bool,
     pub title: Option<String>,
     pub description: Option<String>,
     pub date: Option<Date>,
@@ -117,13 +120,26 @@ pub fn parse(path: &str, source: &str, split: &Split) -> (FrontMatter, Vec<Diagn
                 Format::Toml => ("invalid-toml", "TOML"),
                 Format::Yaml => ("invalid-yaml", "YAML"),
             };
+            let help = match format {
+                Format::Toml => {
+                    "front matter between `+++` lines is TOML: quote strings (title = \"Failover\"), write dates as 2024-03-01"
+                }
+                Format::Yaml => {
+                    "front matter between `---` lines is YAML: check the indentation and quoting at the mark"
+                }
+            };
             let d = Diagnostic::error(
                 code,
                 path,
                 format!("invalid {name} in front matter: {}", e.message),
             )
-            .at(source, e.span);
-            return (FrontMatter::default(), vec![d]);
+            .at(source, e.span)
+            .with_help(help);
+            let front = FrontMatter {
+                unreadable: true,
+                ..FrontMatter::default()
+            };
+            return (front, vec![d]);
         }
     };
     validate(path, source, &table)

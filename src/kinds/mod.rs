@@ -89,7 +89,10 @@ const DEFAULT_FOLDERS: &[(&str, Kind)] = &[
 /// Folder → kind rules: the configured ones first, then the defaults.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FolderKinds {
+    /// Folder (`""` for the handbook's root) and kind, as `[kinds]` lists them.
     pub configured: Vec<(String, Kind)>,
+    /// Where each configured folder is written in `handbook.toml`.
+    pub spans: Vec<Range<usize>>,
     /// `[adr] not_records`: file names (`*` matches anything) that a
     /// decision folder holds but that are not decisions: templates.
     pub not_records: Vec<String>,
@@ -99,6 +102,7 @@ impl Default for FolderKinds {
     fn default() -> Self {
         FolderKinds {
             configured: Vec::new(),
+            spans: Vec::new(),
             not_records: vec!["*template*.md".to_string()],
         }
     }
@@ -139,7 +143,12 @@ impl FolderKinds {
         let mut current = folder;
         loop {
             if current.is_empty() {
-                return None;
+                // `"." = "aar"` covers the files at the root, not every folder.
+                return self
+                    .configured
+                    .iter()
+                    .find(|(f, _)| f.is_empty() && folder.is_empty())
+                    .map(|&(_, kind)| ("", kind));
             }
             let rules = self
                 .configured
@@ -313,6 +322,7 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
                 owner: settings
                     .owners
                     .and_then(|o| o.owner_of(&page.source_path, team)),
+                team,
             };
             let (runbook, more) = runbook::parse(page, runbook_settings);
             c.diagnostics.extend(more);
@@ -366,12 +376,108 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
     if let Some(entry) = fields.get("rapid") {
         c.rapid = roles::rapid(&mut x, entry, &mut mentions);
     }
+    let meant = misspelt_fields(&mut x, page, kind);
     c.diagnostics.extend(x.diagnostics);
+    // `ownr = "ana"` is the owner, misspelt: not also a missing owner.
+    c.diagnostics.retain(|d| {
+        d.code != "missing-field" || !meant.iter().any(|m| d.message.contains(&format!("`{m}`")))
+    });
+    if page.front.unreadable {
+        // The front matter's syntax error is the one problem to report:
+        // its fields only look missing.
+        c.diagnostics.retain(|d| d.code != "missing-field");
+    }
     if let Some(team) = team {
         c.diagnostics
             .extend(team.check(&page.source_path, &page.source, &mentions));
     }
     c
+}
+
+/// Front-matter keys every page has (read by `content::frontmatter`).
+const COMMON_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "tags",
+    "weight",
+    "draft",
+    "slug",
+    "aliases",
+    "kind",
+];
+
+/// Keys any page may carry: a review schedule, RACI and RAPID.
+const ANY_PAGE_FIELDS: &[&str] = &["review_every", "last_reviewed", "raci", "rapid"];
+
+/// The front-matter keys a kind reads.
+fn kind_fields(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Page => &[],
+        Kind::Adr => &[
+            "status",
+            "deciders",
+            "decision-makers",
+            "decision_makers",
+            "consulted",
+            "informed",
+            "supersedes",
+        ],
+        Kind::Runbook => &["service", "owner", "alerts", "severity", "dashboards"],
+        Kind::Aar | Kind::Retro => &[
+            "type",
+            "severity",
+            "services",
+            "participants",
+            "facilitator",
+            "timeline",
+            "actions",
+        ],
+        Kind::Charter => &["purpose", "mission", "metrics"],
+        Kind::Channels => &["channels"],
+    }
+}
+
+/// A warning for each unknown front-matter key one or two typos away from
+/// a key of the page's kind (`ownr`, `statsu`); other unknown keys are the
+/// author's own and reach templates as `page.extra`.
+/// Returns the keys they were meant to be.
+fn misspelt_fields(
+    x: &mut crate::fields::Extractor<'_>,
+    page: &Page,
+    kind: Kind,
+) -> Vec<&'static str> {
+    let mut meant = Vec::new();
+    let known = || {
+        kind_fields(kind)
+            .iter()
+            .chain(ANY_PAGE_FIELDS)
+            .chain(COMMON_FIELDS)
+            .copied()
+    };
+    for entry in &page.front.extra_fields.entries {
+        let key = entry.key.as_str();
+        if known().any(|k| k == key) {
+            continue;
+        }
+        let near = known()
+            .map(|k| (strsim::damerau_levenshtein(key, k), k))
+            .filter(|&(edits, k)| edits == 1 || (edits == 2 && key.len() >= 6 && k.len() >= 6))
+            .min();
+        if let Some((_, best)) = near {
+            let d = Diagnostic::warning(
+                "unknown-field",
+                x.path,
+                format!("`{key}` is not a field of a {} page", kind.name()),
+            )
+            .at_in(x.source, x.index(), entry.key_span.clone())
+            .with_help(format!("did you mean `{best}`?"));
+            x.diagnostics.push(d);
+            meant.push(best);
+        }
+    }
+    meant
 }
 
 /// A hash of what the model reads from one page (its kind, its records and

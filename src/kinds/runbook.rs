@@ -114,6 +114,8 @@ pub struct Settings<'a> {
     pub kind_folder: Option<&'a str>,
     /// Who the repository says owns the page (CODEOWNERS, OWNERS), and where it says so.
     pub owner: Option<(String, String)>,
+    /// The team, for listing who could own a runbook whose `owner` is empty.
+    pub team: Option<&'a super::people::Team>,
 }
 
 /// True for a file name that reads as an alert's name: one word of
@@ -265,8 +267,12 @@ pub fn parse(page: &Page, settings: Settings<'_>) -> (Runbook, Vec<Diagnostic>) 
     let fields = &page.front.extra_fields;
     let get = |key: &str| fields.get(key);
     let mut runbook = Runbook {
-        service: get("service").and_then(|e| x.string(e)),
-        owner: get("owner").and_then(|e| x.string(e)),
+        service: get("service")
+            .and_then(|e| x.string(e))
+            .filter(|s| !s.trim().is_empty()),
+        owner: get("owner")
+            .and_then(|e| x.string(e))
+            .filter(|s| !s.trim().is_empty()),
         alerts: get("alerts")
             .and_then(|e| x.string_list(e))
             .unwrap_or_default(),
@@ -293,16 +299,43 @@ pub fn parse(page: &Page, settings: Settings<'_>) -> (Runbook, Vec<Diagnostic>) 
             "name who keeps it current, e.g. owner = \"dana\"",
         ),
     ] {
-        if value.is_some() || get(key).is_some() {
+        if value.is_some() {
             continue;
         }
         let required = settings.import.require.iter().any(|r| r == key);
-        let message = format!("this runbook has no `{key}`");
-        let d = if required {
-            Diagnostic::error("missing-field", path, message)
+        let severity = if required {
+            Diagnostic::error
         } else {
-            Diagnostic::warning("missing-field", path, message)
+            Diagnostic::warning
         };
+        if let Some(entry) = get(key) {
+            // Written, but empty (`owner = ""`): said at its line.
+            if matches!(&entry.node.value, fields::Value::String(text) if text.trim().is_empty()) {
+                let help = match (key, settings.team) {
+                    ("owner", Some(team)) if !team.people.is_empty() => {
+                        let handles: Vec<&str> = team
+                            .people
+                            .iter()
+                            .take(12)
+                            .map(|p| p.handle.as_str())
+                            .collect();
+                        let more = if team.people.len() > 12 { ", …" } else { "" };
+                        format!("name who keeps it current: {}{more}", handles.join(", "))
+                    }
+                    _ => help.to_string(),
+                };
+                let d = severity("empty-field", path, format!("`{key}` is empty"))
+                    .at_in(source, x.index(), entry.node.span.clone())
+                    .with_help(help);
+                x.diagnostics.push(d);
+            }
+            continue;
+        }
+        let d = severity(
+            "missing-field",
+            path,
+            format!("this runbook has no `{key}`"),
+        );
         let help = if required {
             help.to_string()
         } else {

@@ -241,7 +241,7 @@ fn overlay_text(all: &[Diagnostic]) -> String {
         .filter(|d| d.severity == diagnostics::Severity::Error)
         .cloned()
         .collect();
-    diagnostics::render(&errors, diagnostics::Format::Human, false)
+    diagnostics::render(&errors, diagnostics::Format::Human, false, "")
 }
 
 /// The diagnostics in `now` that were not in `before` (both sorted).

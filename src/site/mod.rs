@@ -58,6 +58,8 @@ pub fn today(source_date_epoch: Option<&str>) -> jiff::civil::Date {
 pub enum Fatal {
     /// No `handbook.toml` in the given folder.
     MissingConfig(PathBuf),
+    /// The given folder does not exist (or is not a folder).
+    MissingDir(PathBuf),
     Io {
         context: String,
         error: io::Error,
@@ -77,6 +79,11 @@ impl std::fmt::Display for Fatal {
                 "no {} in {}\n  help: run `handbook init {}` to start a handbook there",
                 config::CONFIG_FILE,
                 dir.display(),
+                dir.display()
+            ),
+            Fatal::MissingDir(dir) => write!(
+                f,
+                "the folder {} does not exist\n  help: give the folder that holds handbook.toml (default: the current folder)",
                 dir.display()
             ),
             Fatal::Io { context, error } => write!(f, "{context}: {error}"),
@@ -229,6 +236,9 @@ impl Site {
             context: format!("cannot use {}", options.root.display()),
             error,
         })?;
+        if !root.is_dir() {
+            return Err(Fatal::MissingDir(options.root.clone()));
+        }
         let fence = content::walk::Fence::around(&root);
         let loaded = match config::load(&root, &fence) {
             Ok(l) => l,
@@ -244,6 +254,7 @@ impl Site {
         };
         let mut config = loaded.config;
         let mut diagnostics = loaded.diagnostics;
+        let loaded_source = loaded.source;
         if let Some(url) = &options.base_url {
             config.base_url = Some(if url.ends_with('/') {
                 url.clone()
@@ -263,6 +274,11 @@ impl Site {
         let t = Instant::now();
         let found = content::walk::walk(&root, &output_dir, &config.exclude, &fence);
         diagnostics.extend(found.diagnostics);
+        diagnostics.extend(unmatched_kind_folders(
+            &config,
+            &loaded_source,
+            &found.pages,
+        ));
         timings.push(("walk", t.elapsed()));
 
         let t = Instant::now();
@@ -645,6 +661,50 @@ impl Site {
         files
     }
 }
+/// A warning for each `[kinds]` folder that no page's folder matches (a
+/// typo, or a folder since renamed), with the closest folder as a hint.
+fn unmatched_kind_folders(config: &Config, source: &str, pages: &[String]) -> Vec<Diagnostic> {
+    let mut folders: HashSet<&str> = HashSet::new();
+    for page in pages {
+        let mut folder = page.rsplit_once('/').map_or("", |(f, _)| f);
+        while !folder.is_empty() && folders.insert(folder) {
+            folder = folder.rsplit_once('/').map_or("", |(parent, _)| parent);
+        }
+    }
+    let kinds = &config.kinds;
+    let mut sorted: Vec<&str> = folders.iter().copied().collect();
+    sorted.sort_unstable();
+    kinds
+        .configured
+        .iter()
+        .zip(&kinds.spans)
+        .filter(|((folder, _), _)| {
+            !folder.is_empty()
+                && !folders
+                    .iter()
+                    .any(|f| f == folder || f.ends_with(&format!("/{folder}")))
+        })
+        .map(|((folder, _), span)| {
+            let mut d = Diagnostic::warning(
+                "unknown-folder",
+                config::CONFIG_FILE,
+                format!(
+                    "`[kinds]` names the folder `{folder}`, but no folder of pages is called that"
+                ),
+            )
+            .at(source, span.clone());
+            if let Some(best) = crate::fields::closest(folder, sorted.iter().copied()) {
+                d = d.with_help(format!("did you mean `{best}`?"));
+            } else {
+                d = d.with_help(
+                    "use the folder's path from the handbook root; `\".\"` is the root itself",
+                );
+            }
+            d
+        })
+        .collect()
+}
+
 /// The handbook's folder in its repository (`""` or ending in `/`): where
 /// the handbook root sits inside the fence.
 fn repo_prefix(root: &Path, fence: &content::walk::Fence) -> String {
@@ -697,6 +757,10 @@ pub fn check(options: &BuildOptions) -> Result<Outcome, Fatal> {
 /// A page whose review is overdue (`handbook check --stale`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Stale {
+    /// Always `"stale"`: JSON lines of `check --stale` mix these with
+    /// diagnostics (`"diagnostic"`), so each line says what it is.
+    #[serde(rename = "type")]
+    pub record: &'static str,
     pub path: String,
     /// When the review was due.
     pub due: String,
@@ -715,6 +779,7 @@ impl Site {
             .iter()
             .filter(|(_, s)| s.review == kinds::runbook::Review::Overdue)
             .map(|(&p, s)| Stale {
+                record: "stale",
                 path: self.pages[p].source_path.clone(),
                 due: s
                     .next_review

@@ -282,3 +282,198 @@ fn the_example_handbook_reports_only_its_deliberate_warnings() {
         "{diags:#?}"
     );
 }
+
+#[test]
+fn kinds_can_name_the_root_and_a_folder_that_is_not_there_is_a_warning() {
+    let site = Fixture::new()
+        .file(
+            "handbook.toml",
+            "title = \"T\"\n[kinds]\n\".\" = \"aar\"\ndecisons = \"adr\"\n",
+        )
+        .file("index.md", "# Home\n")
+        .file(
+            "2026-01-05-queue-outage.md",
+            "# Queue outage\n\n## Impact\n\n## Root causes\n\n## Next time\n",
+        )
+        .file("guides/setup.md", "# Setup\n")
+        .file("decisions/0001-x.md", "# 1. X\n\n## Status\n\nAccepted\n");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0, "{diags:#?}");
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| (d["code"].clone(), d["line"].clone(), d["help"].clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(
+            "unknown-folder".into(),
+            4.into(),
+            "did you mean `decisions`?".into()
+        )],
+        "the root's AAR answers its questions; guides/ is not an AAR: {diags:#?}"
+    );
+    site.build_ok();
+    let aar = site.read("public/2026-01-05-queue-outage/index.html");
+    assert!(
+        aar.contains("<dt>Type</dt>"),
+        "a root file is an AAR: {aar}"
+    );
+    let guide = site.read("public/guides/setup/index.html");
+    assert!(!guide.contains("<dt>Type</dt>"), "{guide}");
+}
+
+#[test]
+fn a_misspelt_field_of_the_pages_kind_is_a_warning_and_other_keys_reach_templates() {
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file(
+            "runbooks/db.md",
+            "+++\nservice = \"db\"\nownr = \"ana\"\npager_rotation = \"primary\"\n+++\n",
+        )
+        .file(
+            "decisions/0001-x.md",
+            "+++\nstatsu = \"accepted\"\nstatus = \"accepted\"\nreviewed_by = \"the guild\"\n+++\n",
+        )
+        .file("templates/runbook.html", "{% extends \"base.html\" %}{% block main %}[{{ page.extra.pager_rotation }}]{% endblock %}");
+    let (_, diags) = site.check_json();
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["code"].clone(),
+                d["path"].clone(),
+                d["line"].clone(),
+                d["help"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "unknown-field".into(),
+                "decisions/0001-x.md".into(),
+                2.into(),
+                "did you mean `status`?".into()
+            ),
+            (
+                "unknown-field".into(),
+                "runbooks/db.md".into(),
+                3.into(),
+                "did you mean `owner`?".into()
+            ),
+        ],
+        "a misspelt owner is not also a missing one: {diags:#?}"
+    );
+    site.build_ok();
+    let page = site.read("public/runbooks/db/index.html");
+    assert!(
+        page.contains("[primary]"),
+        "other keys reach templates: {page}"
+    );
+}
+
+#[test]
+fn a_broken_front_matter_is_the_one_error_not_also_a_missing_status() {
+    let site = Fixture::new().file("index.md", "").file(
+        "decisions/0001-x.md",
+        "+++\nstatus = \"accepted\"\ndate = 2024-13-45\n+++\n",
+    );
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["code"], "invalid-toml");
+    assert!(
+        diags[0]["help"].is_string(),
+        "parse errors get a help line: {:#?}",
+        diags[0]
+    );
+}
+
+#[test]
+fn paths_are_shown_from_the_current_folder_and_json_keeps_both() {
+    let site = Fixture::empty()
+        .file("docs/handbook.toml", "title = \"T\"\n")
+        .file("docs/index.md", "")
+        .file(
+            "docs/runbooks/x.md",
+            "+++\nservice = \"db\"\nowner = \"\"\n+++\n",
+        )
+        .file("docs/decisions/0001-y.md", "# 1. Y\n");
+    let human = site.run(&["check", "docs"]);
+    assert!(
+        human.stderr.contains("--> docs/runbooks/x.md:3:9"),
+        "{}",
+        human.stderr
+    );
+    assert!(
+        human
+            .stderr
+            .contains("warning[empty-field]: `owner` is empty"),
+        "{}",
+        human.stderr
+    );
+    let github = site.run(&["check", "docs", "--format", "github"]);
+    assert!(
+        github
+            .stdout
+            .contains("::warning file=docs/runbooks/x.md,line=3,col=9"),
+        "{}",
+        github.stdout
+    );
+    assert!(
+        github
+            .stdout
+            .contains("::warning file=docs/decisions/0001-y.md,title=missing-field"),
+        "a file-level warning has no line: {}",
+        github.stdout
+    );
+    let json = site.run(&["check", "docs", "--format", "json"]);
+    let lines: Vec<serde_json::Value> = json
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let adr = lines
+        .iter()
+        .find(|d| d["path"] == "decisions/0001-y.md")
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    assert_eq!(adr["file"], "docs/decisions/0001-y.md");
+    assert_eq!(adr["type"], "diagnostic");
+    assert!(adr["line"].is_null() && adr["column"].is_null(), "{adr:#?}");
+    // From inside the handbook, paths are as before.
+    let inside = site.run_in("docs", &["check"]);
+    assert!(
+        inside.stderr.contains("--> runbooks/x.md:3:9"),
+        "{}",
+        inside.stderr
+    );
+}
+
+#[test]
+fn a_folder_that_does_not_exist_is_named_as_such() {
+    let site = Fixture::empty();
+    let run = site.run(&["check", "no/such/dir"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("the folder no/such/dir does not exist"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_empty_owner_is_said_at_its_line_with_the_teams_handles() {
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file(
+            "team.toml",
+            "[[people]]\nhandle = \"ana\"\nname = \"Ana\"\n\n[[people]]\nhandle = \"bo\"\nname = \"Bo\"\n",
+        )
+        .file("runbooks/x.md", "+++\nservice = \"db\"\nowner = \"\"\n+++\n");
+    let (_, diags) = site.check_json();
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["message"], "`owner` is empty");
+    assert_eq!(diags[0]["line"], 3);
+    assert_eq!(diags[0]["help"], "name who keeps it current: ana, bo");
+}

@@ -164,7 +164,7 @@ fn statuses_are_validated_with_the_allowed_values() {
             ),
             (
                 "missing-field".into(),
-                0.into(),
+                serde_json::Value::Null,
                 "this ADR has no status".into(),
                 format!("add a `## Status` section saying `Proposed` (one of: {allowed})").into()
             ),
