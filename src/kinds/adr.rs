@@ -526,7 +526,7 @@ fn references(x: &mut Extractor<'_>, entry: &Entry) -> Vec<Reference> {
 
 /// `0007-use-kafka` → 7. Date prefixes (Log4brains' `2023-02-14-…` or
 /// `20230214-…`) are not numbers.
-fn file_number(stem: &str) -> Option<u32> {
+pub(crate) fn file_number(stem: &str) -> Option<u32> {
     let digits: String = stem.chars().take_while(char::is_ascii_digit).collect();
     // `digits` are ASCII, so its length is a character boundary.
     let rest = stem.get(digits.len()..).unwrap_or_default();

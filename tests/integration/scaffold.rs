@@ -107,3 +107,60 @@ fn new_refuses_to_overwrite_and_needs_a_handbook() {
         run.stderr
     );
 }
+
+/// `tests/fixtures/existing-docs`: a repository's docs that were never a
+/// handbook: decisions under `architecture/`, alert runbooks under
+/// `ops/alerts/`, postmortems at the root, a vendored library and an old
+/// site export. `init` adopts them in one command.
+#[test]
+fn init_adopts_existing_docs_by_what_they_say() {
+    let site = Fixture::copy_of("tests/fixtures/existing-docs");
+    let run = site.run(&["init"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let config = site.read("handbook.toml");
+    for line in [
+        "title = \"Tidewater Platform\"",
+        "\"site/**\",  # another tool's built site",
+        "\"architecture/adr-template.md\",  # a template",
+        "\"vendor/**\",  # vendored code",
+        "\".\" = \"aar\"  # 2 of 2 files read as such",
+        "\"architecture\" = \"adr\"  # 2 of 2 files read as such",
+        "\"ops/alerts\" = \"runbook\"  # 2 of 2 files read as such",
+    ] {
+        assert!(config.contains(line), "missing {line} in {config}");
+    }
+    assert_eq!(
+        site.read(".gitignore"),
+        "node_modules/\n*.log\n/public/\n",
+        "one line appended, nothing else changed"
+    );
+    for said in [
+        "found 10 markdown files",
+        "ops/alerts/: 2 of 2 files read as runbooks",
+        "the root: 2 of 2 files read as after-action reviews",
+        "check: ",
+    ] {
+        assert!(
+            run.stderr.contains(said),
+            "missing {said} in {}",
+            run.stderr
+        );
+    }
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0, "{diags:#?}");
+    let codes: Vec<&str> = diags.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert!(
+        codes.iter().all(|c| *c == "missing-field"),
+        "only the runbooks' missing owners and services: {diags:#?}"
+    );
+    site.build_ok();
+    assert!(site.exists("public/ops/alerts/tenantqueuestalled/index.html"));
+    assert!(
+        !site.exists("public/site/index.html"),
+        "the old export is left out"
+    );
+    // A second init changes nothing.
+    let again = site.run(&["init"]);
+    assert_eq!(again.code, 2);
+    assert_eq!(site.read(".gitignore"), "node_modules/\n*.log\n/public/\n");
+}

@@ -143,7 +143,7 @@ const AAR_QUESTIONS: &[(&str, &[&str])] = &[
 
 /// Headings only a postmortem has: an AAR in a folder that does not say
 /// which kind it is, with two of these, is about an incident.
-const INCIDENT_HEADINGS: &[&str] = &[
+pub(crate) const INCIDENT_HEADINGS: &[&str] = &[
     "impact",
     "root cause",
     "trigger",
@@ -167,7 +167,7 @@ const INCIDENT_FOLDERS: &[&str] = &[
 
 /// The words of `text`, lowercased: letters, digits and inner `'`/`-`
 /// runs (so "follow-up" is one word, as written).
-fn words(text: &str) -> Vec<String> {
+pub(crate) fn words(text: &str) -> Vec<String> {
     text.to_lowercase()
         .replace('\u{2019}', "'")
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
@@ -320,7 +320,11 @@ fn aar_type(
         .iter()
         .filter(|h| names_any(h, INCIDENT_HEADINGS))
         .count();
-    if incident_sections >= 2 {
+    // One incident section is enough when nothing says what was set out
+    // to do (a project's review has its goals).
+    let goals = AAR_QUESTIONS.first().map_or(&[][..], |(_, w)| w);
+    let has_goals = headings.iter().any(|h| names_any(h, goals));
+    if incident_sections >= 2 || (incident_sections == 1 && !has_goals) {
         AarType::Incident
     } else {
         AarType::Project

@@ -4,6 +4,8 @@
 //! given what already exists and today's date; [`write_new`] only creates files
 //! that do not exist yet, so nothing a person wrote is ever overwritten.
 
+pub mod adopt;
+
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -215,6 +217,46 @@ pub fn existing_pages(root: &Path, config: &Config) -> Vec<String> {
         &fence,
     )
     .pages
+}
+
+/// Adds the output folder `output` to the `.gitignore` at `root` (creating
+/// it if there is none), appending one line and changing nothing else.
+/// False when a line already ignores it.
+pub fn ignore_output(root: &Path, output: &str) -> io::Result<bool> {
+    let path = root.join(".gitignore");
+    if let Err(target) = walk::Fence::around(root).admits(&path) {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "it is a symbolic link to {}, outside the repository",
+                target.display()
+            ),
+        ));
+    }
+    let existing = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e),
+    };
+    let covered = existing.lines().any(|l| {
+        let l = l.trim();
+        l.trim_start_matches('/').trim_end_matches('/') == output
+    });
+    if covered {
+        return Ok(false);
+    }
+    let mut line = String::new();
+    if !existing.is_empty() && !existing.ends_with('\n') {
+        line.push('\n');
+    }
+    line.push_str(&format!("/{output}/\n"));
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)?
+        .write_all(line.as_bytes())?;
+    Ok(true)
 }
 
 /// Creates `files` under `root`, refusing to overwrite anything. Returns the
