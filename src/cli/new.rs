@@ -60,7 +60,27 @@ pub fn run(args: Args) -> u8 {
     };
     let existing = scaffold::existing_pages(&args.dir, &loaded.config);
     let today = super::today();
-    let file = scaffold::plan_page(kind, &args.title, &existing, &loaded.config.kinds, today);
+    let fence = crate::content::walk::Fence::around(&args.dir);
+    let (team, _) = crate::kinds::people::Team::load(&args.dir, &fence);
+    let (email, name) = crate::git::user(&args.dir);
+    let author = scaffold::author(team.as_ref(), email.as_deref(), name.as_deref());
+    let planned = scaffold::plan_page(
+        kind,
+        &args.title,
+        &existing,
+        &loaded.config.kinds,
+        today,
+        author.as_deref(),
+    );
+    let file = match planned {
+        Ok(file) => file,
+        Err(scaffold::Refused::EmptyTitle) => {
+            eprintln!(
+                "error: the title has nothing to name the file after\n  help: give a title in words, e.g. handbook new adr \"Use Kafka for status fan-out\""
+            );
+            return EXIT_USAGE;
+        }
+    };
     match scaffold::write_new(&args.dir, std::slice::from_ref(&file)) {
         Ok(paths) => {
             for path in paths {

@@ -99,6 +99,22 @@ pub fn open(root: &Path) -> Option<gix::Repository> {
     gix::discover(root).ok().filter(|r| r.workdir().is_some())
 }
 
+/// `user.email` and `user.name` from the git configuration (the
+/// repository's, then the user's), for knowing who runs `handbook new`.
+pub fn user(root: &Path) -> (Option<String>, Option<String>) {
+    let Some(repo) = open(root) else {
+        return (None, None);
+    };
+    let config = repo.config_snapshot();
+    let get = |key: &str| {
+        config
+            .string(key)
+            .map(|v| v.to_string())
+            .filter(|v| !v.trim().is_empty())
+    };
+    (get("user.email"), get("user.name"))
+}
+
 /// The commit `HEAD` points at, as hex (cheap: for noticing that it moved).
 pub fn head(root: &Path) -> Option<String> {
     let repo = open(root)?;

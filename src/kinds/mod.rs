@@ -69,6 +69,11 @@ impl Kind {
     }
 }
 
+/// What `handbook new` writes where it cannot know the value (who owns a
+/// runbook, when no one in `team.toml` is the person running it): `check`
+/// reports each page holding it once, as one "fill in" warning.
+pub const PLACEHOLDER: &str = "<fill in>";
+
 /// Folder names that imply a kind unless `[kinds]` says otherwise.
 const DEFAULT_FOLDERS: &[(&str, Kind)] = &[
     ("architecture/decisions", Kind::Adr),
@@ -391,7 +396,63 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
         c.diagnostics
             .extend(team.check(&page.source_path, &page.source, &mentions));
     }
+    fill_in(page, &mut c.diagnostics);
     c
+}
+
+/// Replaces what a [`PLACEHOLDER`] causes (an unknown person, an empty
+/// field) with one warning naming every field still to fill in.
+fn fill_in(page: &Page, diagnostics: &mut Vec<Diagnostic>) {
+    fn walk<'n>(
+        key: &'n str,
+        node: &'n crate::fields::Node,
+        out: &mut Vec<(&'n str, Range<usize>)>,
+    ) {
+        match &node.value {
+            crate::fields::Value::String(s) if s == PLACEHOLDER => {
+                out.push((key, node.span.clone()))
+            }
+            crate::fields::Value::Array(items) => {
+                for item in items {
+                    walk(key, item, out);
+                }
+            }
+            crate::fields::Value::Table(table) => {
+                for entry in &table.entries {
+                    walk(&entry.key, &entry.node, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for entry in &page.front.extra_fields.entries {
+        walk(&entry.key, &entry.node, &mut found);
+    }
+    let Some((_, first)) = found.first() else {
+        return;
+    };
+    let index = crate::diagnostics::LineIndex::new(&page.source);
+    let lines: Vec<usize> = found
+        .iter()
+        .map(|(_, span)| {
+            Diagnostic::warning("fill-in", &page.source_path, "")
+                .at_in(&page.source, &index, span.clone())
+                .line
+        })
+        .collect();
+    diagnostics.retain(|d| !lines.contains(&d.line));
+    let mut keys: Vec<&str> = found.iter().map(|(k, _)| *k).collect();
+    keys.dedup();
+    diagnostics.push(
+        Diagnostic::warning(
+            "fill-in",
+            &page.source_path,
+            format!("fill in {} (left as \"{PLACEHOLDER}\")", keys.join(", ")),
+        )
+        .at_in(&page.source, &index, first.clone())
+        .with_help("replace each placeholder with the real value"),
+    );
 }
 
 /// Front-matter keys every page has (read by `content::frontmatter`).

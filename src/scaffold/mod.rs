@@ -55,18 +55,52 @@ pub struct NewFile {
 
 /// Plans a new page of `kind` titled `title`, given the handbook's existing
 /// markdown files (`existing`, root-relative) and its kind rules.
+/// Who runs `handbook new`: the `team.toml` handle of the person whose
+/// email or name git is configured with, else the team's only person.
+pub fn author(
+    team: Option<&crate::kinds::people::Team>,
+    email: Option<&str>,
+    name: Option<&str>,
+) -> Option<String> {
+    let team = team?;
+    let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+    team.people
+        .iter()
+        .find(|p| {
+            email.is_some_and(|e| p.contact.as_deref().is_some_and(|c| same(c, e)))
+                || name.is_some_and(|n| same(&p.name, n) || same(&p.handle, n))
+        })
+        .or_else(|| match team.people.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        })
+        .map(|p| p.handle.clone())
+}
+
+/// Why a page cannot be planned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// The title is empty, or has nothing a file name can be made of.
+    EmptyTitle,
+}
+
 pub fn plan_page(
     kind: NewKind,
     title: &str,
     existing: &[String],
     folders: &FolderKinds,
     today: jiff::civil::Date,
-) -> NewFile {
-    let folder = folder_for(kind, existing, folders);
+    author: Option<&str>,
+) -> Result<NewFile, Refused> {
+    let title = title.trim();
     let slug = slugify(title);
+    if title.is_empty() || !crate::content::is_meaningful_slug(&slug) {
+        return Err(Refused::EmptyTitle);
+    }
+    let folder = folder_for(kind, existing, folders);
     let name = match kind {
         NewKind::Adr => format!("{:04}-{slug}.md", next_adr_number(&folder, existing)),
-        NewKind::Aar => format!("{today}-{slug}.md"),
+        NewKind::Aar | NewKind::Retro => format!("{today}-{slug}.md"),
         _ => format!("{slug}.md"),
     };
     let path = if folder.is_empty() {
@@ -74,10 +108,10 @@ pub fn plan_page(
     } else {
         format!("{folder}/{name}")
     };
-    NewFile {
+    Ok(NewFile {
         path,
-        contents: page_text(kind, title, today),
-    }
+        contents: page_text(kind, title, today, author),
+    })
 }
 
 /// The folder that already holds pages of `kind`, else the conventional one.
@@ -131,34 +165,37 @@ fn toml_string(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-fn page_text(kind: NewKind, title: &str, today: jiff::civil::Date) -> String {
+fn page_text(kind: NewKind, title: &str, today: jiff::civil::Date, author: Option<&str>) -> String {
     let title_line = format!("title = {}", toml_string(title));
+    let placeholder = toml_string(crate::kinds::PLACEHOLDER);
+    let person = author.map_or_else(|| placeholder.clone(), toml_string);
+    let people = author.map_or_else(String::new, toml_string);
     match kind {
         NewKind::Adr => format!(
-            "+++\n{title_line}\ndate = {today}\nstatus = \"proposed\"\ndeciders = []\nconsulted = []\ninformed = []\n# supersedes = [3]\n+++\n\n\
+            "+++\n{title_line}\ndate = {today}\nstatus = \"proposed\"\ndeciders = [{people}]\nconsulted = []\ninformed = []\n# supersedes = [3]\n+++\n\n\
              ## Context\n\nWhat is the situation, and what forces are at play?\n\n\
              ## Decision\n\nWhat we will do, stated plainly.\n\n\
              ## Consequences\n\nWhat becomes easier, and what becomes harder.\n"
         ),
         NewKind::Runbook => format!(
-            "+++\n{title_line}\nservice = \"\"\nowner = \"\"\nalerts = []\nlast_reviewed = {today}\n# review_every = \"90d\"\n+++\n\n\
+            "+++\n{title_line}\nservice = {placeholder}\nowner = {person}\nalerts = []\nlast_reviewed = {today}\n# review_every = \"90d\"\n+++\n\n\
              Use this runbook when …\n\n\
              ## Confirm the problem\n\nHow to tell that this is the right runbook.\n\n\
              ## Fix it\n\nThe steps, with commands to copy.\n\n\
              ## Check that it worked\n\nWhat you should see afterwards.\n"
         ),
         NewKind::Aar => format!(
-            "+++\n{title_line}\ndate = {today}\nseverity = \"SEV2\"\nservices = []\nparticipants = []\nfacilitator = \"\"\n\n\
+            "+++\n{title_line}\ndate = {today}\nseverity = \"SEV2\"\nservices = []\nparticipants = [{people}]\nfacilitator = {person}\n\n\
              [[timeline]]\nat = \"{today}T00:00\"\nevent = \"What happened first\"\n\n\
-             [[actions]]\nwhat = \"What we will change\"\nowner = \"\"\ndue = {today}\ndone = false\n+++\n\n\
+             [[actions]]\nwhat = \"What we will change\"\nowner = {person}\ndue = {today}\ndone = false\n+++\n\n\
              ## What did we set out to do?\n\n\n\
              ## What actually happened?\n\n\n\
              ## Why was there a difference?\n\n\n\
              ## What will we do differently?\n\n"
         ),
         NewKind::Retro => format!(
-            "+++\n{title_line}\ndate = {today}\nparticipants = []\nfacilitator = \"\"\n\n\
-             [[actions]]\nwhat = \"What we will change\"\nowner = \"\"\ndue = {today}\ndone = false\n+++\n\n\
+            "+++\n{title_line}\ndate = {today}\nparticipants = [{people}]\nfacilitator = {person}\n\n\
+             [[actions]]\nwhat = \"What we will change\"\nowner = {person}\ndue = {today}\ndone = false\n+++\n\n\
              ## Start\n\n\n## Stop\n\n\n## Continue\n\n"
         ),
         NewKind::Page => format!("+++\n{title_line}\n+++\n\nWrite here.\n"),
@@ -295,65 +332,100 @@ mod tests {
         paths.iter().map(|p| p.to_string()).collect()
     }
 
+    fn plan(kind: NewKind, title: &str, pages: &[String], author: Option<&str>) -> NewFile {
+        let today = jiff::civil::date(2026, 11, 24);
+        plan_page(kind, title, pages, &FolderKinds::default(), today, author)
+            .unwrap_or_else(|e| panic!("{title}: {e:?}"))
+    }
+
     #[test]
     fn adrs_get_the_next_number_in_the_existing_folder() {
-        let today = jiff::civil::date(2026, 11, 24);
         let pages = existing(&[
             "docs/adr/0001-a.md",
             "docs/adr/0007-b.md",
             "docs/adr/README.md",
             "index.md",
         ]);
-        let f = plan_page(
-            NewKind::Adr,
-            "Use Kafka for fan-out",
-            &pages,
-            &FolderKinds::default(),
-            today,
-        );
+        let f = plan(NewKind::Adr, "Use Kafka for fan-out", &pages, Some("ana"));
         assert_eq!(f.path, "docs/adr/0008-use-kafka-for-fan-out.md");
         assert!(
             f.contents.contains("status = \"proposed\"\n")
                 && f.contents.contains("date = 2026-11-24\n")
+                && f.contents.contains("deciders = [\"ana\"]\n")
         );
     }
 
     #[test]
     fn a_title_with_dots_and_slashes_is_never_a_hidden_or_outside_file() {
-        let today = jiff::civil::date(2026, 11, 24);
         for (title, path) in [
             ("../x", "x.md"),
-            ("..", "-.md"),
             (".env", "env.md"),
             ("a/../../b", "a-..-..-b.md"),
         ] {
-            let f = plan_page(NewKind::Page, title, &[], &FolderKinds::default(), today);
-            assert_eq!(f.path, path, "{title}");
+            assert_eq!(plan(NewKind::Page, title, &[], None).path, path, "{title}");
+        }
+    }
+
+    #[test]
+    fn an_empty_title_is_refused() {
+        let today = jiff::civil::date(2026, 11, 24);
+        for title in ["", "   ", "..", "?!"] {
+            assert_eq!(
+                plan_page(
+                    NewKind::Adr,
+                    title,
+                    &[],
+                    &FolderKinds::default(),
+                    today,
+                    None
+                ),
+                Err(Refused::EmptyTitle),
+                "{title:?}"
+            );
         }
     }
 
     #[test]
     fn kinds_without_a_folder_get_the_conventional_one() {
-        let today = jiff::civil::date(2026, 11, 24);
-        let f = plan_page(NewKind::Adr, "First", &[], &FolderKinds::default(), today);
+        let f = plan(NewKind::Adr, "First", &[], None);
         assert_eq!(f.path, "decisions/0001-first.md");
-        let f = plan_page(
-            NewKind::Aar,
-            "Queue outage",
-            &[],
-            &FolderKinds::default(),
-            today,
-        );
+        let f = plan(NewKind::Aar, "Queue outage", &[], None);
         assert_eq!(f.path, "aars/2026-11-24-queue-outage.md");
         assert!(f.contents.contains("## What will we do differently?"));
-        let f = plan_page(
-            NewKind::Page,
-            "On \"call\"",
-            &[],
-            &FolderKinds::default(),
-            today,
+        assert!(
+            f.contents.contains("facilitator = \"<fill in>\""),
+            "{}",
+            f.contents
         );
+        let f = plan(NewKind::Retro, "Sprint 12", &[], Some("bo"));
+        assert_eq!(f.path, "retros/2026-11-24-sprint-12.md");
+        assert!(
+            f.contents.contains("facilitator = \"bo\""),
+            "{}",
+            f.contents
+        );
+        let f = plan(NewKind::Page, "On \"call\"", &[], None);
         assert_eq!(f.path, "on-call.md");
         assert!(f.contents.starts_with("+++\ntitle = \"On \\\"call\\\"\"\n"));
+    }
+
+    #[test]
+    fn the_author_is_the_person_git_names_else_the_only_one() {
+        let (team, _) = crate::kinds::people::Team::parse(
+            "[[people]]\nhandle = \"ana\"\nname = \"Ana Ruiz\"\ncontact = \"ana@tidewater.example\"\n\n[[people]]\nhandle = \"bo\"\nname = \"Bo Lind\"\n",
+        );
+        assert_eq!(
+            author(Some(&team), Some("ANA@tidewater.example"), None).as_deref(),
+            Some("ana")
+        );
+        assert_eq!(
+            author(Some(&team), None, Some("Bo Lind")).as_deref(),
+            Some("bo")
+        );
+        assert_eq!(author(Some(&team), Some("zed@x"), Some("Zed")), None);
+        let (alone, _) =
+            crate::kinds::people::Team::parse("[[people]]\nhandle = \"cy\"\nname = \"Cy\"\n");
+        assert_eq!(author(Some(&alone), None, None).as_deref(), Some("cy"));
+        assert_eq!(author(None, Some("a@b"), None), None);
     }
 }

@@ -63,32 +63,99 @@ fn new_adr_takes_the_next_number_in_the_existing_folder_and_today() {
 }
 
 #[test]
-fn new_pages_of_each_kind_check_with_only_their_to_dos() {
-    let site = Fixture::new().file("index.md", "");
+fn new_pages_of_each_kind_pass_check_with_one_fill_in_warning_at_most() {
+    // Two people, neither of them the one git names: owners are placeholders.
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file(
+            "team.toml",
+            "[[people]]\nhandle = \"ana\"\nname = \"Ana Ruiz\"\n\n[[people]]\nhandle = \"bo\"\nname = \"Bo Lind\"\n",
+        );
     for (kind, title) in [
         ("aar", "Queue outage"),
         ("retro", "Q4 retro"),
         ("page", "On call"),
         ("runbook", "Restart billing"),
+        ("adr", "Use queues"),
     ] {
         let run = site.run(&["new", kind, title]);
         assert_eq!(run.code, 0, "{kind}: {}", run.stderr);
     }
     assert!(site.exists("aars/2026-11-20-queue-outage.md"));
-    assert!(site.exists("retros/q4-retro.md"));
+    assert!(
+        site.exists("retros/2026-11-20-q4-retro.md"),
+        "retros are named by date like AARs"
+    );
     assert!(site.exists("on-call.md"));
     assert!(site.exists("runbooks/restart-billing.md"));
-    // The AAR and retro templates already answer their questions; what is left to
-    // fill in is reported, never a parse error.
-    let (_, diags) = site.check_json();
-    assert!(
-        diags.iter().all(|d| d["code"] != "invalid-toml"),
-        "{diags:#?}"
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0, "{diags:#?}");
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| (d["path"].clone(), d["code"].clone(), d["message"].clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "aars/2026-11-20-queue-outage.md".into(),
+                "fill-in".into(),
+                "fill in facilitator, owner (left as \"<fill in>\")".into()
+            ),
+            (
+                "retros/2026-11-20-q4-retro.md".into(),
+                "fill-in".into(),
+                "fill in facilitator, owner (left as \"<fill in>\")".into()
+            ),
+            (
+                "runbooks/restart-billing.md".into(),
+                "fill-in".into(),
+                "fill in service, owner (left as \"<fill in>\")".into()
+            ),
+        ],
+        "one clear warning per page, nothing else: {diags:#?}"
     );
-    assert!(
-        diags.iter().all(|d| d["code"] != "missing-section"),
-        "{diags:#?}"
+}
+
+#[test]
+fn new_names_the_person_git_is_configured_as() {
+    let site = Fixture::new().file("index.md", "").file(
+        "team.toml",
+        "[[people]]\nhandle = \"ana\"\nname = \"Ana Ruiz\"\ncontact = \"ana@tidewater.example\"\n\n[[people]]\nhandle = \"bo\"\nname = \"Bo Lind\"\n",
     );
+    let git = |args: &[&str]| {
+        let out =
+            crate::support::git_command(site.path(), "Ana Ruiz", "2026-11-01T10:00:00Z", args);
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "ana@tidewater.example"]);
+    assert_eq!(site.run(&["new", "aar", "Queue outage"]).code, 0);
+    let text = site.read("aars/2026-11-20-queue-outage.md");
+    assert!(text.contains("facilitator = \"ana\""), "{text}");
+    assert!(text.contains("participants = [\"ana\"]"), "{text}");
+    let (code, diags) = site.check_json();
+    let diags: Vec<_> = diags
+        .into_iter()
+        .filter(|d| d["code"] != "git-history")
+        .collect();
+    assert_eq!((code, diags.len()), (0, 0), "{diags:#?}");
+}
+
+#[test]
+fn new_refuses_an_empty_title() {
+    let site = Fixture::new().file("index.md", "");
+    for title in ["", "   ", "?!"] {
+        let run = site.run(&["new", "adr", title]);
+        assert_eq!(run.code, 2, "{title:?}");
+        assert!(
+            run.stderr
+                .contains("the title has nothing to name the file after"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(!site.exists("decisions"));
 }
 
 #[test]
