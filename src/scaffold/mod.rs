@@ -70,7 +70,7 @@ pub fn author(
             email.is_some_and(|e| p.contact.as_deref().is_some_and(|c| same(c, e)))
                 || name.is_some_and(|n| same(&p.name, n) || same(&p.handle, n))
         })
-        .or_else(|| match team.people.as_slice() {
+        .or(match team.people.as_slice() {
             [only] => Some(only),
             _ => None,
         })
