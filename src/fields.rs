@@ -92,6 +92,9 @@ impl Node {
 pub struct SyntaxError {
     pub message: String,
     pub span: Range<usize>,
+    /// True when the text parses but is not a mapping of keys (`tag:Web
+    /// Client`, one string): GitHub shows such a page, so it is a warning.
+    pub not_a_mapping: bool,
 }
 
 /// Parses TOML `text`, which starts at byte `base` of its file.
@@ -111,6 +114,7 @@ pub fn parse_toml(text: &str, base: usize) -> Result<Table, SyntaxError> {
             Err(SyntaxError {
                 message,
                 span: (span.start + base)..(span.end + base),
+                not_a_mapping: false,
             })
         }
     }
@@ -177,6 +181,7 @@ pub fn parse_yaml(text: &str, base: usize) -> Result<Table, SyntaxError> {
         return Err(SyntaxError {
             message: err.info().to_string(),
             span: at..at,
+            not_a_mapping: false,
         });
     }
     match builder.root {
@@ -194,6 +199,7 @@ pub fn parse_yaml(text: &str, base: usize) -> Result<Table, SyntaxError> {
                 other.value.type_name()
             ),
             span: other.span,
+            not_a_mapping: true,
         }),
     }
 }

@@ -128,13 +128,24 @@ pub fn parse(path: &str, source: &str, split: &Split) -> (FrontMatter, Vec<Diagn
                     "front matter between `---` lines is YAML: check the indentation and quoting at the mark"
                 }
             };
-            let d = Diagnostic::error(
-                code,
-                path,
-                format!("invalid {name} in front matter: {}", e.message),
-            )
-            .at(source, e.span)
-            .with_help(help);
+            let d = if e.not_a_mapping {
+                // GitHub shows the page; the block just says nothing we can read.
+                Diagnostic::warning(
+                    "front-matter-ignored",
+                    path,
+                    format!("this front matter is not a list of `key: value` fields, so it was ignored ({})", e.message),
+                )
+                .at(source, e.span)
+                .with_help("YAML needs a space after the colon: `tag: Web Client`")
+            } else {
+                Diagnostic::error(
+                    code,
+                    path,
+                    format!("invalid {name} in front matter: {}", e.message),
+                )
+                .at(source, e.span)
+                .with_help(help)
+            };
             let front = FrontMatter {
                 unreadable: true,
                 ..FrontMatter::default()

@@ -109,7 +109,15 @@ pub fn read_date(text: &str, order: Option<DateOrder>) -> DateReading {
     if let Some(date) = Date::parse(text) {
         return DateReading::Date(date);
     }
-    let token = text.split_whitespace().next().unwrap_or_default();
+    // The first word is the date; what follows (`; last updated …`) is not.
+    let token = text
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches([';', ',', '.', ')']);
+    if let Some(date) = Date::parse(token) {
+        return DateReading::Date(date);
+    }
     let parts: Vec<&str> = token.split(['/', '.', '-']).collect();
     let number = |s: &str| -> Option<i16> {
         (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
@@ -946,6 +954,11 @@ mod tests {
         assert_eq!(read("April 9, 2018", None), "2018-04-09");
         assert_eq!(read("9 April 2018", None), "2018-04-09");
         assert_eq!(read("**2018-04-09**", None), "2018-04-09");
+        assert_eq!(
+            read("2018-08-30; Last update date: 2019-04-09", None),
+            "2018-08-30"
+        );
+        assert_eq!(read("23/04/2018, revised later", None), "2018-04-23");
         for bad in ["YYYY-MM-DD", "31/31/2018", "next week", "", "1/2/18"] {
             assert_eq!(read(bad, None), "unreadable", "{bad}");
         }

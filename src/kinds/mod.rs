@@ -160,8 +160,18 @@ impl FolderKinds {
                 .iter()
                 .map(|(f, k)| (f.as_str(), *k))
                 .chain(DEFAULT_FOLDERS.iter().copied());
+            // Folder names match ignoring case (`DECISIONS/`, `Runbooks/`), as
+            // teams name them however they like.
+            let name_len = current.len();
             for (rule, kind) in rules {
-                if current == rule || current.ends_with(&format!("/{rule}")) {
+                let tail = name_len
+                    .checked_sub(rule.len())
+                    .and_then(|at| current.get(at..).map(|tail| (at, tail)));
+                let matches = tail.is_some_and(|(at, tail)| {
+                    tail.eq_ignore_ascii_case(rule)
+                        && (at == 0 || current.as_bytes().get(at - 1) == Some(&b'/'))
+                });
+                if matches {
                     return Some((current, kind));
                 }
             }
@@ -648,6 +658,14 @@ mod tests {
         assert_eq!(kind_of("team/charter.md", &f), Kind::Charter);
         assert_eq!(kind_of("communication.md", &f), Kind::Channels);
         assert_eq!(kind_of("guides/decisions-we-made.md", &f), Kind::Page);
+    }
+
+    #[test]
+    fn folder_names_match_ignoring_case() {
+        let f = FolderKinds::default();
+        assert_eq!(kind_of("docs/DECISIONS/001-x.md", &f), Kind::Adr);
+        assert_eq!(kind_of("Runbooks/db.md", &f), Kind::Runbook);
+        assert_eq!(kind_of("notrunbooks/db.md", &f), Kind::Page);
     }
 
     #[test]

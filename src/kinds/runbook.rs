@@ -118,6 +118,34 @@ pub struct Settings<'a> {
     pub team: Option<&'a super::people::Team>,
 }
 
+#[cfg(test)]
+mod tests {
+    use super::alerts_in_body;
+
+    #[test]
+    fn alert_names_come_from_an_alert_section_or_label() {
+        assert_eq!(
+            alerts_in_body("## Alert Name\n`HighErrorRate`\n\n## Severity\n"),
+            vec!["HighErrorRate"]
+        );
+        assert_eq!(
+            alerts_in_body("## Alert\n\n**Alert**: PodCrashLooping, PodOOMKilled\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(alerts_in_body("## Alerts\n- `A`, `B`\n"), vec!["A", "B"]);
+        assert_eq!(
+            alerts_in_body(
+                "## Alert Information\n- **Alert Name**: PodCrashLoopingBackOff\n- **Severity**: Critical\n"
+            ),
+            vec!["PodCrashLoopingBackOff"]
+        );
+        assert_eq!(
+            alerts_in_body("## Symptom\nThe alert fires.\n```\n## Alert\nX\n```\n"),
+            Vec::<String>::new()
+        );
+    }
+}
+
 /// True for a file name that reads as an alert's name: one word of
 /// capitalised parts (`KubePodCrashLooping`, `HighErrorRate`, `TargetDown`),
 /// the way Prometheus alerts are named.
@@ -384,6 +412,15 @@ fn fill_from_repository(page: &Page, settings: &Settings<'_>, runbook: &mut Runb
         }
     }
     if runbook.alerts.is_empty() && fields.get("alerts").is_none() {
+        let written = alerts_in_body(page.source.get(page.body_start..).unwrap_or_default());
+        if !written.is_empty() {
+            runbook.alerts = written;
+            runbook
+                .origins
+                .insert("alerts", "its Alert section".to_string());
+        }
+    }
+    if runbook.alerts.is_empty() && fields.get("alerts").is_none() {
         let stem = page.stem();
         let named = match settings.import.alert_from_file {
             AlertFromFile::Auto => looks_like_alert(stem),
@@ -403,6 +440,75 @@ fn fill_from_repository(page: &Page, settings: &Settings<'_>, runbook: &mut Runb
         runbook.owner = Some(owner.clone());
         runbook.origins.insert("owner", origin.clone());
     }
+}
+
+/// Alert names a runbook's body gives: under an `## Alert` / `## Alert
+/// name` heading (the code spans of its first line, or the line when it is
+/// one word), or on an `**Alert Name**: X` line.
+fn alerts_in_body(body: &str) -> Vec<String> {
+    let is_alert_label = |text: &str| {
+        let label = text
+            .trim()
+            .trim_matches(['*', '_', ':', ' '])
+            .to_ascii_lowercase();
+        matches!(
+            label.as_str(),
+            "alert" | "alerts" | "alert name" | "alert names" | "alertname"
+        )
+    };
+    let names = |text: &str| -> Vec<String> {
+        let spans: Vec<String> = text
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty() && !s.contains(' '))
+            .collect();
+        if !spans.is_empty() {
+            return spans;
+        }
+        let word = text.trim().trim_matches(['*', '_']);
+        if !word.is_empty()
+            && word
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | '.'))
+        {
+            vec![word.to_string()]
+        } else {
+            Vec::new()
+        }
+    };
+    let mut under_heading = false;
+    let mut in_fence = false;
+    for line in body.lines() {
+        let t = line.trim();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        if let Some(heading) = t.strip_prefix('#') {
+            under_heading = is_alert_label(heading.trim_start_matches('#'));
+            continue;
+        }
+        if under_heading && !t.is_empty() {
+            return names(t);
+        }
+        // `- **Alert Name**: PodCrashLooping`
+        let item = t.trim_start_matches(['-', '*', ' ']);
+        if let Some((label, value)) = item.split_once(':')
+            && is_alert_label(label)
+            && label.contains("**")
+        {
+            let found = names(value.trim_start_matches(['*', ' ']));
+            if !found.is_empty() {
+                return found;
+            }
+        }
+    }
+    Vec::new()
 }
 
 impl Runbook {

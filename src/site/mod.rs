@@ -680,9 +680,10 @@ fn unmatched_kind_folders(config: &Config, source: &str, pages: &[String]) -> Ve
         .zip(&kinds.spans)
         .filter(|((folder, _), _)| {
             !folder.is_empty()
-                && !folders
-                    .iter()
-                    .any(|f| f == folder || f.ends_with(&format!("/{folder}")))
+                && !folders.iter().any(|f| {
+                    let (f, folder) = (f.to_ascii_lowercase(), folder.to_ascii_lowercase());
+                    f == folder || f.ends_with(&format!("/{folder}"))
+                })
         })
         .map(|((folder, _), span)| {
             let mut d = Diagnostic::warning(

@@ -1037,3 +1037,48 @@ fn the_missing_status_hint_uses_the_files_own_syntax() {
         "{diags:#?}"
     );
 }
+
+/// Patterns met in public repositories: an uppercase `DECISIONS/` folder,
+/// `**Status:**` lines, YAML front matter that is not a mapping
+/// (`tag:Web Client`), a date followed by more text, and a runbook naming
+/// its alert under an `## Alert Name` heading.
+#[test]
+fn patterns_from_public_repositories_read_as_written() {
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file(
+            "DECISIONS/001-monorepo.md",
+            "# ADR 001: Monorepo\n\n**Status:** Accepted\n**Date:** 2023-12-23\n\n## Context\n",
+        )
+        .file(
+            "adr/0005-unit-tests.md",
+            "---\ntag:Web Client\n---\n\n# 5. Unit Tests\n\nDate: 2018-08-30; Last update date: 2019-04-09\n\n## Status\n\nAccepted.\n",
+        )
+        .file(
+            "runbooks/high-error-rate.md",
+            "+++\nservice = \"api\"\nowner = \"ops\"\n+++\n# Runbook: High Error Rate\n\n## Alert Name\n`HighErrorRate`\n\n## Severity\n**Critical**\n",
+        );
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0, "{diags:#?}");
+    assert_eq!(
+        positions(&diags),
+        vec![(
+            "front-matter-ignored".into(),
+            "adr/0005-unit-tests.md".into(),
+            2,
+            1
+        )],
+        "{diags:#?}"
+    );
+    site.build_ok();
+    let log = site.read("public/decisions/index.html");
+    assert!(
+        log.contains("<td>1</td>") && log.contains(">Monorepo</a>"),
+        "{log}"
+    );
+    assert!(log.contains("<time datetime=\"2023-12-23\">"), "{log}");
+    let adr = site.read("public/adr/0005-unit-tests/index.html");
+    assert!(adr.contains("<time datetime=\"2018-08-30\">"), "{adr}");
+    let alerts = site.read("public/alerts.json");
+    assert!(alerts.contains("\"HighErrorRate\""), "{alerts}");
+}
