@@ -324,6 +324,11 @@ pub fn parse(page: &Page, settings: &Settings) -> (Adr, Vec<Diagnostic>) {
             .map(|f| (Some(f.text.to_string()), f.span.clone()))
     };
     match from_front.or_else(from_body) {
+        Some((Some(text), span)) if text.trim().is_empty() => x.diagnostics.push(
+            Diagnostic::warning("empty-field", path, "`status` is empty")
+                .at(source, span)
+                .with_help(format!("say where the decision stands: one of {}", Status::names())),
+        ),
         Some((Some(text), span)) => {
             let mapped = settings.statuses.get(&status_key(&text)).copied();
             match mapped.or_else(|| normalize_status(&text)) {

@@ -1082,3 +1082,14 @@ fn patterns_from_public_repositories_read_as_written() {
     let alerts = site.read("public/alerts.json");
     assert!(alerts.contains("\"HighErrorRate\""), "{alerts}");
 }
+
+#[test]
+fn an_empty_status_reads_as_empty() {
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file("decisions/0001-x.md", "+++\ntitle = \"X\"\nstatus = \"\"\n+++\n");
+    let (_, diags) = site.check_json();
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["message"], "`status` is empty");
+    assert_eq!(diags[0]["line"], 3);
+}
