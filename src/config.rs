@@ -301,14 +301,15 @@ pub(crate) fn url(x: &mut Extractor<'_>, entry: &fields::Entry) -> Option<String
     if !crate::markdown::is_script_url(&url, false) {
         return Some(url);
     }
-    let d = Diagnostic::error(
-        "unsafe-url",
-        x.path,
-        format!("`{}` must be a web address, not a script", entry.key),
-    )
-    .at_in(x.source, x.index(), entry.node.span.clone())
-    .with_help("use an https:// address");
-    x.diagnostics.push(d);
+    x.report(
+        Diagnostic::error(
+            "unsafe-url",
+            x.path,
+            format!("`{}` must be a web address, not a script", entry.key),
+        )
+        .with_help("use an https:// address"),
+        entry.node.span.clone(),
+    );
     None
 }
 
@@ -327,15 +328,16 @@ fn markdown_options(x: &mut Extractor<'_>, table: &Table) -> MarkdownConfig {
                     Some("escape") => options.raw_html = RawHtml::Escape,
                     Some("sanitize") => options.raw_html = RawHtml::Sanitize,
                     Some(other) => {
-                        let d = Diagnostic::error(
+                        x.report(
+                        Diagnostic::error(
                             "invalid-value",
                             x.path,
                             format!(
                                 "`raw_html` must be \"allow\", \"escape\" or \"sanitize\", found \"{other}\""
                             ),
-                        )
-                        .at_in(x.source, x.index(), entry.node.span.clone());
-                        x.diagnostics.push(d);
+                        ),
+                        entry.node.span.clone(),
+                        );
                     }
                     None => {}
                 }
@@ -354,13 +356,14 @@ fn links_options(x: &mut Extractor<'_>, table: &Table) -> BrokenLinks {
                 Some("error") => broken = BrokenLinks::Error,
                 Some("warn") => broken = BrokenLinks::Warn,
                 Some(other) => {
-                    let d = Diagnostic::error(
-                        "invalid-value",
-                        x.path,
-                        format!("`broken` must be \"error\" or \"warn\", found \"{other}\""),
-                    )
-                    .at_in(x.source, x.index(), entry.node.span.clone());
-                    x.diagnostics.push(d);
+                    x.report(
+                        Diagnostic::error(
+                            "invalid-value",
+                            x.path,
+                            format!("`broken` must be \"error\" or \"warn\", found \"{other}\""),
+                        ),
+                        entry.node.span.clone(),
+                    );
                 }
                 None => {}
             },
@@ -391,14 +394,15 @@ fn git_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                             names.join(", ")
                         ),
                     };
-                    let d = Diagnostic::error(
-                        "invalid-value",
-                        x.path,
-                        format!("unknown forge \"{name}\""),
-                    )
-                    .at_in(x.source, x.index(), field.node.span.clone())
-                    .with_help(help);
-                    x.diagnostics.push(d);
+                    x.report(
+                        Diagnostic::error(
+                            "invalid-value",
+                            x.path,
+                            format!("unknown forge \"{name}\""),
+                        )
+                        .with_help(help),
+                        field.node.span.clone(),
+                    );
                 }
             }
             "edit_url" => config.edit_url = url(x, field),
@@ -426,28 +430,30 @@ fn runbook_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                 if text.parse::<jiff::Span>().is_ok() {
                     config.review_every = text;
                 } else {
-                    let d = Diagnostic::error(
-                        "invalid-value",
-                        x.path,
-                        format!("`review_every` must be a duration, found \"{text}\""),
-                    )
-                    .at_in(x.source, x.index(), entry.node.span.clone())
-                    .with_help("write it like \"90d\", \"6w\" or \"6 months\"");
-                    x.diagnostics.push(d);
+                    x.report(
+                        Diagnostic::error(
+                            "invalid-value",
+                            x.path,
+                            format!("`review_every` must be a duration, found \"{text}\""),
+                        )
+                        .with_help("write it like \"90d\", \"6w\" or \"6 months\""),
+                        entry.node.span.clone(),
+                    );
                 }
             }
             "require" => {
                 let fields = x.string_list(entry).unwrap_or_default();
                 for field in &fields {
                     if !FIELDS.contains(&field.as_str()) {
-                        let d = Diagnostic::error(
-                            "unknown-value",
-                            x.path,
-                            format!("`require` lists \"{field}\", which runbooks do not have"),
-                        )
-                        .at_in(x.source, x.index(), entry.node.span.clone())
-                        .with_help(format!("allowed values: {}", FIELDS.join(", ")));
-                        x.diagnostics.push(d);
+                        x.report(
+                            Diagnostic::error(
+                                "unknown-value",
+                                x.path,
+                                format!("`require` lists \"{field}\", which runbooks do not have"),
+                            )
+                            .with_help(format!("allowed values: {}", FIELDS.join(", "))),
+                            entry.node.span.clone(),
+                        );
                     }
                 }
                 config.runbooks.require = fields;
@@ -496,14 +502,15 @@ fn adr_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                 Some("dmy") => config.adr.date_order = Some(DateOrder::Dmy),
                 Some("mdy") => config.adr.date_order = Some(DateOrder::Mdy),
                 Some(other) => {
-                    let d = Diagnostic::error(
-                        "unknown-value",
-                        x.path,
-                        format!("`date_order` must be \"dmy\" or \"mdy\", found \"{other}\""),
-                    )
-                    .at_in(x.source, x.index(), entry.node.span.clone())
-                    .with_help("\"dmy\" reads 09/04/2018 as 9 April, \"mdy\" as 4 September");
-                    x.diagnostics.push(d);
+                    x.report(
+                        Diagnostic::error(
+                            "unknown-value",
+                            x.path,
+                            format!("`date_order` must be \"dmy\" or \"mdy\", found \"{other}\""),
+                        )
+                        .with_help("\"dmy\" reads 09/04/2018 as 9 April, \"mdy\" as 4 September"),
+                        entry.node.span.clone(),
+                    );
                 }
                 None => {}
             },
@@ -521,13 +528,14 @@ fn adr_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                         }
                         None => {
                             let names: Vec<&str> = Status::ALL.map(Status::name).to_vec();
-                            let d = Diagnostic::error(
+                            x.report(
+                            Diagnostic::error(
                                 "unknown-value",
                                 x.path,
                                 format!("\"{}\" is not a status: `statuses` maps a team's words to one of {}", meaning, names.join(", ")),
-                            )
-                            .at_in(x.source, x.index(), word.node.span.clone());
-                            x.diagnostics.push(d);
+                            ),
+                            word.node.span.clone(),
+                            );
                         }
                     }
                 }
@@ -557,14 +565,15 @@ fn folder_kinds(x: &mut Extractor<'_>, table: &Table) -> FolderKinds {
                 kinds.spans.push(entry.key_span.clone());
             }
             None => {
-                let d = Diagnostic::error(
-                    "unknown-value",
-                    x.path,
-                    format!("unknown kind \"{name}\" for folder `{}`", entry.key),
-                )
-                .at_in(x.source, x.index(), entry.node.span.clone())
-                .with_help(format!("allowed values: {}", Kind::names()));
-                x.diagnostics.push(d);
+                x.report(
+                    Diagnostic::error(
+                        "unknown-value",
+                        x.path,
+                        format!("unknown kind \"{name}\" for folder `{}`", entry.key),
+                    )
+                    .with_help(format!("allowed values: {}", Kind::names())),
+                    entry.node.span.clone(),
+                );
             }
         }
     }

@@ -372,6 +372,12 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// Records `diagnostic` at `span` of this file.
+    pub fn report(&mut self, diagnostic: Diagnostic, span: std::ops::Range<usize>) {
+        let d = diagnostic.at_in(self.source, self.index(), span);
+        self.diagnostics.push(d);
+    }
+
     /// This file's line index, for [`Diagnostic::at_in`].
     pub fn index(&self) -> &crate::diagnostics::LineIndex {
         self.index

@@ -191,14 +191,15 @@ fn slug(x: &mut Extractor<'_>, entry: &fields::Entry) -> Option<String> {
     if super::is_meaningful_slug(&slug) {
         return Some(slug);
     }
-    let d = Diagnostic::error(
-        "invalid-slug",
-        x.path,
-        format!("`slug = {slug:?}` has no letter or digit to make a URL from"),
-    )
-    .at_in(x.source, x.index(), entry.node.span.clone())
-    .with_help("use words, e.g. `slug = \"db-failover\"`, or remove it to use the file name");
-    x.diagnostics.push(d);
+    x.report(
+        Diagnostic::error(
+            "invalid-slug",
+            x.path,
+            format!("`slug = {slug:?}` has no letter or digit to make a URL from"),
+        )
+        .with_help("use words, e.g. `slug = \"db-failover\"`, or remove it to use the file name"),
+        entry.node.span.clone(),
+    );
     None
 }
 
@@ -217,14 +218,15 @@ fn aliases(x: &mut Extractor<'_>, entry: &fields::Entry) -> Vec<String> {
         .filter(|(alias, item)| match crate::confine::alias_file(alias) {
             Ok(_) => true,
             Err(why) => {
-                let d = Diagnostic::error(
-                    "invalid-alias",
-                    x.path,
-                    format!("alias `{}` cannot be written: {why}", alias.escape_debug()),
-                )
-                .at_in(x.source, x.index(), item.span.clone())
-                .with_help("an alias is a path inside the site, e.g. `/old/db-failover/`");
-                x.diagnostics.push(d);
+                x.report(
+                    Diagnostic::error(
+                        "invalid-alias",
+                        x.path,
+                        format!("alias `{}` cannot be written: {why}", alias.escape_debug()),
+                    )
+                    .with_help("an alias is a path inside the site, e.g. `/old/db-failover/`"),
+                    item.span.clone(),
+                );
                 false
             }
         })

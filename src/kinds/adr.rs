@@ -327,7 +327,10 @@ pub fn parse(page: &Page, settings: &Settings) -> (Adr, Vec<Diagnostic>) {
         Some((Some(text), span)) if text.trim().is_empty() => x.diagnostics.push(
             Diagnostic::warning("empty-field", path, "`status` is empty")
                 .at(source, span)
-                .with_help(format!("say where the decision stands: one of {}", Status::names())),
+                .with_help(format!(
+                    "say where the decision stands: one of {}",
+                    Status::names()
+                )),
         ),
         Some((Some(text), span)) => {
             let mapped = settings.statuses.get(&status_key(&text)).copied();

@@ -537,14 +537,15 @@ fn misspelt_fields(
             .filter(|&(edits, k)| edits == 1 || (edits == 2 && key.len() >= 6 && k.len() >= 6))
             .min();
         if let Some((_, best)) = near {
-            let d = Diagnostic::warning(
-                "unknown-field",
-                x.path,
-                format!("`{key}` is not a field of a {} page", kind.name()),
-            )
-            .at_in(x.source, x.index(), entry.key_span.clone())
-            .with_help(format!("did you mean `{best}`?"));
-            x.diagnostics.push(d);
+            x.report(
+                Diagnostic::warning(
+                    "unknown-field",
+                    x.path,
+                    format!("`{key}` is not a field of a {} page", kind.name()),
+                )
+                .with_help(format!("did you mean `{best}`?")),
+                entry.key_span.clone(),
+            );
             meant.push(best);
         }
     }

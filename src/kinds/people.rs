@@ -145,16 +145,17 @@ impl Team {
     fn add(&mut self, person: Person, x: &mut Extractor<'_>, span: Range<usize>) {
         let handle = person.handle.to_lowercase();
         if let Some(&first) = self.by_key.get(&handle) {
-            let d = Diagnostic::error(
-                "duplicate-person",
-                TEAM_FILE,
-                format!(
-                    "handle \"{}\" is used twice (first by {})",
-                    person.handle, self.people[first].name
+            x.report(
+                Diagnostic::error(
+                    "duplicate-person",
+                    TEAM_FILE,
+                    format!(
+                        "handle \"{}\" is used twice (first by {})",
+                        person.handle, self.people[first].name
+                    ),
                 ),
-            )
-            .at_in(x.source, x.index(), span.start..span.start);
-            x.diagnostics.push(d);
+                span.start..span.start,
+            );
             return;
         }
         let index = self.people.len();

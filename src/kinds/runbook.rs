@@ -274,14 +274,15 @@ fn dashboards(x: &mut Extractor<'_>, entry: &fields::Entry) -> Vec<Dashboard> {
         .map(|(url, item)| {
             let linked = !crate::markdown::is_script_url(&url, false);
             if !linked {
-                let d = Diagnostic::warning(
-                    "unsafe-url",
-                    x.path,
-                    "this dashboard URL could run script, so it is shown as text",
-                )
-                .at_in(x.source, x.index(), item.span.clone())
-                .with_help("use an https:// address");
-                x.diagnostics.push(d);
+                x.report(
+                    Diagnostic::warning(
+                        "unsafe-url",
+                        x.path,
+                        "this dashboard URL could run script, so it is shown as text",
+                    )
+                    .with_help("use an https:// address"),
+                    item.span.clone(),
+                );
             }
             Dashboard { url, linked }
         })
@@ -479,16 +480,8 @@ fn alerts_in_body(body: &str) -> Vec<String> {
         }
     };
     let mut under_heading = false;
-    let mut in_fence = false;
-    for line in body.lines() {
-        let t = line.trim();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
+    for line in crate::markdown::prose_lines(body) {
+        let t = line.trim_end();
         if let Some(heading) = t.strip_prefix('#') {
             under_heading = is_alert_label(heading.trim_start_matches('#'));
             continue;

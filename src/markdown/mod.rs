@@ -679,6 +679,21 @@ pub fn is_external(dest: &str) -> bool {
     }
 }
 
+/// The lines of `text` outside fenced code blocks (```` ``` ```` or `~~~`),
+/// trimmed at the start: for readers that look for headings and labels
+/// line by line without rendering.
+pub fn prose_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut in_fence = false;
+    text.lines().filter_map(move |line| {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+            return None;
+        }
+        (!in_fence).then_some(t)
+    })
+}
+
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -75,16 +75,7 @@ fn file_kind(path: &str, text: &str) -> Option<Kind> {
     let stem = name.strip_suffix(".md").unwrap_or(name);
     let mut headings: Vec<Vec<String>> = Vec::new();
     let mut status_line = false;
-    let mut in_fence = false;
-    for line in text.lines() {
-        let t = line.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
+    for t in crate::markdown::prose_lines(text) {
         let hashes = t.bytes().take_while(|&b| b == b'#').count();
         if let Some(heading) = t.get(hashes..).filter(|h| hashes > 0 && h.starts_with(' ')) {
             let w = words(heading);

@@ -263,14 +263,16 @@ fn a_runbook_without_service_or_owner_warns_and_fails_only_when_required() {
     let site = Fixture::new()
         .file("index.md", "")
         .file("runbooks/a.md", "+++\nseverity = \"SEV2\"\n+++\n");
+    let found = |diags: &[serde_json::Value]| -> Vec<(serde_json::Value, serde_json::Value)> {
+        diags
+            .iter()
+            .map(|d| (d["severity"].clone(), d["message"].clone()))
+            .collect()
+    };
     let (code, diags) = site.check_json();
     assert_eq!(code, 0, "{diags:#?}");
-    let found: Vec<_> = diags
-        .iter()
-        .map(|d| (d["severity"].clone(), d["message"].clone()))
-        .collect();
     assert_eq!(
-        found,
+        found(&diags),
         vec![
             ("warning".into(), "this runbook has no `owner`".into()),
             ("warning".into(), "this runbook has no `service`".into())
@@ -291,12 +293,8 @@ fn a_runbook_without_service_or_owner_warns_and_fails_only_when_required() {
     );
     let (code, diags) = required.check_json();
     assert_eq!(code, 1);
-    let found: Vec<_> = diags
-        .iter()
-        .map(|d| (d["severity"].clone(), d["message"].clone()))
-        .collect();
     assert_eq!(
-        found,
+        found(&diags),
         vec![
             ("error".into(), "this runbook has no `owner`".into()),
             ("warning".into(), "this runbook has no `service`".into())
@@ -309,18 +307,9 @@ fn a_runbook_without_service_or_owner_warns_and_fails_only_when_required() {
 /// owners in CODEOWNERS and an OWNERS file.
 #[test]
 fn imported_runbooks_take_service_alert_and_owner_from_the_repository() {
-    let site = Fixture::copy_of("tests/fixtures/imported-runbooks");
-    let init =
-        crate::support::git_command(site.path(), "Ana", "2026-11-01T10:00:00Z", &["init", "-q"]);
-    assert!(init.status.success(), "git init: {init:?}");
-    let run = site.run_in("docs", &["check", "--format", "json"]);
-    let diags: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .filter(|d: &serde_json::Value| d["code"] != "git-history")
-        .collect();
-    assert_eq!(run.code, 0, "{diags:#?}");
+    let site = Fixture::copy_of("tests/fixtures/imported-runbooks").git_init();
+    let (code, diags) = site.check_json_in("docs");
+    assert_eq!(code, 0, "{diags:#?}");
     // Only the runbook nobody owns and that sits in no service folder.
     assert_eq!(
         positions(&diags),
@@ -343,13 +332,14 @@ fn imported_runbooks_take_service_alert_and_owner_from_the_repository() {
     let build = site.run_in("docs", &["build"]);
     assert_eq!(build.code, 0, "{}", build.stderr);
     let page = site.read("docs/public/runbooks/payments/paymentqueuebacklog/index.html");
-    for expected in [
-        "<dd>payments <small class=\"origin\">(from the folder runbooks/payments/)</small></dd>",
-        "<code>PaymentQueueBacklog</code> <small class=\"origin\">(from the file name)</small>",
-        "Ines Duarte <small class=\"origin\">(from CODEOWNERS line 3)</small>",
-    ] {
-        assert!(page.contains(expected), "missing {expected} in {page}");
-    }
+    crate::support::assert_contains_all(
+        &page,
+        &[
+            "<dd>payments <small class=\"origin\">(from the folder runbooks/payments/)</small></dd>",
+            "<code>PaymentQueueBacklog</code> <small class=\"origin\">(from the file name)</small>",
+            "Ines Duarte <small class=\"origin\">(from CODEOWNERS line 3)</small>",
+        ],
+    );
     let page = site.read("docs/public/runbooks/search/indexlagging/index.html");
     assert!(
         page.contains("tomas <small class=\"origin\">(from runbooks/search/OWNERS)</small>"),
@@ -852,14 +842,15 @@ fn postmortems_answer_the_questions_and_their_tables_and_lists_feed_the_tracker(
     let ledger = site.read("public/reviews/2026-05-20-ledger-migration/index.html");
     assert!(ledger.contains("<dt>Type</dt><dd>project</dd>"), "{ledger}");
     let tracker = site.read("public/actions/index.html");
-    for action in [
-        "Validate config keys before release",
-        "Alert when the worker pool is empty",
-        "Build indexes while copying @ines due 2026-06-30",
-        "Rehearse the cut-over on a staging copy",
-    ] {
-        assert!(tracker.contains(action), "missing {action} in {tracker}");
-    }
+    crate::support::assert_contains_all(
+        &tracker,
+        &[
+            "Validate config keys before release",
+            "Alert when the worker pool is empty",
+            "Build indexes while copying @ines due 2026-06-30",
+            "Rehearse the cut-over on a staging copy",
+        ],
+    );
 }
 
 #[test]
@@ -1085,9 +1076,10 @@ fn patterns_from_public_repositories_read_as_written() {
 
 #[test]
 fn an_empty_status_reads_as_empty() {
-    let site = Fixture::new()
-        .file("index.md", "")
-        .file("decisions/0001-x.md", "+++\ntitle = \"X\"\nstatus = \"\"\n+++\n");
+    let site = Fixture::new().file("index.md", "").file(
+        "decisions/0001-x.md",
+        "+++\ntitle = \"X\"\nstatus = \"\"\n+++\n",
+    );
     let (_, diags) = site.check_json();
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(diags[0]["message"], "`status` is empty");

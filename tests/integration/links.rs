@@ -19,14 +19,15 @@ fn links_to_renamed_files_folders_readmes_and_assets_resolve() {
     assert_eq!((code, diags.len()), (0, 0), "{diags:#?}");
     site.build_ok();
     let home = site.read("public/index.html");
-    for href in [
-        "href=\"on-call/weekly-rota/#hand-off\"",
-        "href=\"on-call/weekly-rota/\"",
-        "href=\"procedures/\"",
-        "href=\"docs/plan.pdf\"",
-    ] {
-        assert!(home.contains(href), "missing {href} in {home}");
-    }
+    crate::support::assert_contains_all(
+        &home,
+        &[
+            "href=\"on-call/weekly-rota/#hand-off\"",
+            "href=\"on-call/weekly-rota/\"",
+            "href=\"procedures/\"",
+            "href=\"docs/plan.pdf\"",
+        ],
+    );
     let rota = site.read("public/on-call/weekly-rota/index.html");
     assert!(rota.contains("<a href=\"../../\">home</a>"), "{rota}");
     assert!(rota.contains("<a href=\"../\">up</a>"), "{rota}");
@@ -146,11 +147,7 @@ fn external_links_are_left_alone() {
 /// written for GitHub: anchors in another case, mail and phone links,
 /// a folder of scripts, the repository's README, links in raw HTML.
 fn github_links() -> Fixture {
-    let site = Fixture::copy_of("tests/fixtures/github-links");
-    let init =
-        crate::support::git_command(site.path(), "Ana", "2026-11-01T10:00:00Z", &["init", "-q"]);
-    assert!(init.status.success(), "git init: {init:?}");
-    site
+    Fixture::copy_of("tests/fixtures/github-links").git_init()
 }
 
 /// Adds top-level keys to the fixture's config, and makes broken links
@@ -165,13 +162,7 @@ fn set_config(site: &Fixture, top_level: &str) {
 #[test]
 fn what_works_on_github_is_accepted_and_what_is_broken_is_reported_also_in_raw_html() {
     let site = github_links();
-    let run = site.run_in("docs", &["check", "--format", "json"]);
-    let diags: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .filter(|d: &serde_json::Value| d["code"] != "git-history")
-        .collect();
+    let (_, diags) = site.check_json_in("docs");
     assert_eq!(
         positions(&diags),
         vec![
@@ -204,20 +195,21 @@ fn anchors_in_another_case_get_the_real_id_and_folders_link_to_their_files() {
     assert!(home.contains("href=\"on-call/#paging-rules\""), "{home}");
     assert!(home.contains("href=\"on-call/#faq\""), "{home}");
     let guide = site.read("docs/public/guide/index.html");
-    for expected in [
-        "href=\"mailto:harbor-team@example.com\"",
-        "href=\"mailto:lead@example.com\"",
-        "href=\"tel:+15550100\"",
-        "href=\"../on-call/#hand-off--the-weekly-swap\"",
-        // Raw HTML is rewritten like markdown, anchors corrected too.
-        "<a href=\"../on-call/#faq\"><img src=\"../img/harbor.svg\" alt=\"Harbor logo\" width=\"120\"></a>",
-        // Without `repo_url`, a folder links to its copied files.
-        "href=\"../scripts/\"",
-        // And a file outside the site is left as written (and warned about).
-        "href=\"../README.md#Setup\"",
-    ] {
-        assert!(guide.contains(expected), "missing {expected} in {guide}");
-    }
+    crate::support::assert_contains_all(
+        &guide,
+        &[
+            "href=\"mailto:harbor-team@example.com\"",
+            "href=\"mailto:lead@example.com\"",
+            "href=\"tel:+15550100\"",
+            "href=\"../on-call/#hand-off--the-weekly-swap\"",
+            // Raw HTML is rewritten like markdown, anchors corrected too.
+            "<a href=\"../on-call/#faq\"><img src=\"../img/harbor.svg\" alt=\"Harbor logo\" width=\"120\"></a>",
+            // Without `repo_url`, a folder links to its copied files.
+            "href=\"../scripts/\"",
+            // And a file outside the site is left as written (and warned about).
+            "href=\"../README.md#Setup\"",
+        ],
+    );
     assert!(site.exists("docs/public/scripts/rotate.sh"));
 }
 
@@ -232,10 +224,11 @@ fn with_repo_url_links_out_of_the_site_go_to_the_forge() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("unpublished-link"), "{}", run.stderr);
     let guide = site.read("docs/public/guide/index.html");
-    for expected in [
-        "href=\"https://github.com/harbor/ops/tree/trunk/docs/scripts\"",
-        "href=\"https://github.com/harbor/ops/blob/trunk/README.md#Setup\"",
-    ] {
-        assert!(guide.contains(expected), "missing {expected} in {guide}");
-    }
+    crate::support::assert_contains_all(
+        &guide,
+        &[
+            "href=\"https://github.com/harbor/ops/tree/trunk/docs/scripts\"",
+            "href=\"https://github.com/harbor/ops/blob/trunk/README.md#Setup\"",
+        ],
+    );
 }

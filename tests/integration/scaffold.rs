@@ -185,34 +185,32 @@ fn init_adopts_existing_docs_by_what_they_say() {
     let run = site.run(&["init"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let config = site.read("handbook.toml");
-    for line in [
-        "title = \"Tidewater Platform\"",
-        "\"site/**\",  # another tool's built site",
-        "\"architecture/adr-template.md\",  # a template",
-        "\"vendor/**\",  # vendored code",
-        "\".\" = \"aar\"  # 2 of 2 files read as such",
-        "\"architecture\" = \"adr\"  # 2 of 2 files read as such",
-        "\"ops/alerts\" = \"runbook\"  # 2 of 2 files read as such",
-    ] {
-        assert!(config.contains(line), "missing {line} in {config}");
-    }
+    crate::support::assert_contains_all(
+        &config,
+        &[
+            "title = \"Tidewater Platform\"",
+            "\"site/**\",  # another tool's built site",
+            "\"architecture/adr-template.md\",  # a template",
+            "\"vendor/**\",  # vendored code",
+            "\".\" = \"aar\"  # 2 of 2 files read as such",
+            "\"architecture\" = \"adr\"  # 2 of 2 files read as such",
+            "\"ops/alerts\" = \"runbook\"  # 2 of 2 files read as such",
+        ],
+    );
     assert_eq!(
         site.read(".gitignore"),
         "node_modules/\n*.log\n/public/\n",
         "one line appended, nothing else changed"
     );
-    for said in [
-        "found 10 markdown files",
-        "ops/alerts/: 2 of 2 files read as runbooks",
-        "the root: 2 of 2 files read as after-action reviews",
-        "check: ",
-    ] {
-        assert!(
-            run.stderr.contains(said),
-            "missing {said} in {}",
-            run.stderr
-        );
-    }
+    crate::support::assert_contains_all(
+        &run.stderr,
+        &[
+            "found 10 markdown files",
+            "ops/alerts/: 2 of 2 files read as runbooks",
+            "the root: 2 of 2 files read as after-action reviews",
+            "check: ",
+        ],
+    );
     let (code, diags) = site.check_json();
     assert_eq!(code, 0, "{diags:#?}");
     let codes: Vec<&str> = diags.iter().filter_map(|d| d["code"].as_str()).collect();

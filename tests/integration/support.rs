@@ -106,6 +106,27 @@ impl Fixture {
         (run.code, diags)
     }
 
+    /// Makes the fixture a git repository without commits (so its work
+    /// tree, not the handbook folder, is the fence around it).
+    pub fn git_init(self) -> Fixture {
+        let init = git_command(self.path(), "Ana", "2026-11-01T10:00:00Z", &["init", "-q"]);
+        assert!(init.status.success(), "git init: {init:?}");
+        self
+    }
+
+    /// `handbook check --format json` in folder `rel`, parsed, without the
+    /// warning that a repository without commits has no history.
+    pub fn check_json_in(&self, rel: &str) -> (i32, Vec<Value>) {
+        let run = self.run_in(rel, &["check", "--format", "json"]);
+        let diags = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+            .filter(|d: &Value| d["code"] != "git-history")
+            .collect();
+        (run.code, diags)
+    }
+
     /// Builds into `public/`; panics with the output if the build fails.
     pub fn build_ok(&self) -> Run {
         let run = self.run(&["build"]);
@@ -119,6 +140,15 @@ impl Fixture {
 
     pub fn exists(&self, rel: &str) -> bool {
         self.path().join(rel).exists()
+    }
+}
+
+/// Asserts that `text` contains every one of `wanted`, naming the first
+/// missing one and showing `text`.
+#[track_caller]
+pub fn assert_contains_all(text: &str, wanted: &[&str]) {
+    for piece in wanted {
+        assert!(text.contains(piece), "missing {piece} in {text}");
     }
 }
 

@@ -301,14 +301,15 @@ fn aar_type(
         match AarType::parse(&text) {
             Some(t) => return t,
             None => {
-                let d = Diagnostic::error(
-                    "unknown-value",
-                    x.path,
-                    format!("unknown AAR type \"{text}\""),
-                )
-                .at_in(x.source, x.index(), entry.node.span.clone())
-                .with_help("allowed values: incident, project");
-                x.diagnostics.push(d);
+                x.report(
+                    Diagnostic::error(
+                        "unknown-value",
+                        x.path,
+                        format!("unknown AAR type \"{text}\""),
+                    )
+                    .with_help("allowed values: incident, project"),
+                    entry.node.span.clone(),
+                );
             }
         }
     }
