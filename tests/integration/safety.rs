@@ -592,3 +592,88 @@ fn a_config_that_is_not_utf8_is_an_error_at_its_position() {
         (Some(2), Some(19))
     );
 }
+
+#[test]
+fn links_out_of_the_site_never_reach_outside_the_repository_or_into_git() {
+    let world = World::new(
+        "repo_url = \"https://github.com/acme/ops\"\ntitle = \"Ops\"\n[links]\nbroken = \"warn\"\n",
+    )
+    .file(
+        "notes.md",
+        "# Notes\n\n[readme](../README.md) [git](../.git/config) [head](../.git/HEAD) \
+         [outside](../../secret.txt) [leak](../leak.txt)\n",
+    );
+    let init = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(world.outer.path().join("repo"))
+        .status()
+        .expect("git is needed for this test");
+    assert!(init.success());
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("../secret.txt", world.outer.path().join("repo/leak.txt"))
+        .expect("symlink");
+    let run = world.run(&["build", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let found: Vec<(String, String)> = run
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|d| d["code"] != "git-history")
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                d["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let codes: Vec<&str> = found.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["broken-link", "broken-link", "broken-link", "broken-link"],
+        "only the README resolves (to the forge): {found:#?}"
+    );
+    let page =
+        std::fs::read_to_string(world.handbook().join("public/notes/index.html")).expect("page");
+    assert!(
+        page.contains("href=\"https://github.com/acme/ops/blob/main/README.md\""),
+        "{page}"
+    );
+    assert!(
+        !page.contains("github.com/acme/ops/blob/main/.git"),
+        "{page}"
+    );
+    assert!(!page.contains("blob/main/secret"), "{page}");
+    assert!(
+        !page.contains("blob/main/leak.txt"),
+        "a link out of the fence is not published: {page}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn init_never_appends_to_a_gitignore_that_leads_outside_the_repository() {
+    let outer = Fixture::empty()
+        .file("elsewhere.txt", "someone else's file\n")
+        .file(
+            "repo/docs/runbooks/PaymentQueueBacklog.md",
+            "# PaymentQueueBacklog\n\n## Meaning\n\n## Mitigation\n",
+        );
+    let repo = outer.path().join("repo");
+    let init = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(&repo)
+        .status()
+        .expect("git is needed for this test");
+    assert!(init.success());
+    std::os::unix::fs::symlink("../../elsewhere.txt", repo.join("docs/.gitignore"))
+        .expect("symlink");
+    let run = outer.run_in("repo/docs", &["init"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("could not add public/ to .gitignore"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(outer.read("elsewhere.txt"), "someone else's file\n");
+    assert!(outer.exists("repo/docs/handbook.toml"));
+}
