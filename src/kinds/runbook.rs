@@ -320,12 +320,18 @@ pub fn parse(page: &Page, settings: Settings<'_>) -> (Runbook, Vec<Diagnostic>) 
         (
             "service",
             &runbook.service,
-            "name the service it is for, e.g. service = \"billing\"",
+            format!(
+                "name the service it is for, e.g. {}",
+                field_example(source, "service", "billing")
+            ),
         ),
         (
             "owner",
             &runbook.owner,
-            "name who keeps it current, e.g. owner = \"dana\"",
+            format!(
+                "name who keeps it current, e.g. {}",
+                field_example(source, "owner", "dana")
+            ),
         ),
     ] {
         if value.is_some() {
@@ -351,7 +357,7 @@ pub fn parse(page: &Page, settings: Settings<'_>) -> (Runbook, Vec<Diagnostic>) 
                         let more = if team.people.len() > 12 { ", …" } else { "" };
                         format!("name who keeps it current: {}{more}", handles.join(", "))
                     }
-                    _ => help.to_string(),
+                    _ => help.clone(),
                 };
                 let d = severity("empty-field", path, format!("`{key}` is empty"))
                     .at_in(source, x.index(), entry.node.span.clone())
@@ -387,6 +393,18 @@ pub fn parse(page: &Page, settings: Settings<'_>) -> (Runbook, Vec<Diagnostic>) 
         runbook.review = schedule.review;
     }
     (runbook, x.diagnostics)
+}
+
+/// `key: value` written the way the file's own front matter is (YAML in a
+/// `---` block, TOML in `+++`, a new `+++` block when there is none).
+fn field_example(source: &str, key: &str, value: &str) -> String {
+    if source.starts_with("---") {
+        format!("`{key}: {value}` in its front matter")
+    } else if source.starts_with("+++") {
+        format!("`{key} = \"{value}\"` in its front matter")
+    } else {
+        format!("a front matter block at the top: `+++`, `{key} = \"{value}\"`, `+++`")
+    }
 }
 
 /// Fills what the front matter leaves out from what the repository says:

@@ -1085,3 +1085,34 @@ fn an_empty_status_reads_as_empty() {
     assert_eq!(diags[0]["message"], "`status` is empty");
     assert_eq!(diags[0]["line"], 3);
 }
+
+#[test]
+fn a_missing_runbook_field_hint_uses_the_files_own_syntax() {
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file("runbooks/toml.md", "+++\nservice = \"db\"\n+++\n")
+        .file("runbooks/yaml.md", "---\nservice: db\n---\n")
+        .file("runbooks/none.md", "# Restart\n");
+    let (_, diags) = site.check_json();
+    let owner_hints: Vec<(&str, &str)> = diags
+        .iter()
+        .filter(|d| d["message"] == "this runbook has no `owner`")
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap_or_default(),
+                d["help"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let starts = |hint: &str| hint.split(';').next().unwrap_or_default().to_string();
+    let got: Vec<(&str, String)> = owner_hints.iter().map(|(p, h)| (*p, starts(h))).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("runbooks/none.md", "name who keeps it current, e.g. a front matter block at the top: `+++`, `owner = \"dana\"`, `+++`".to_string()),
+            ("runbooks/toml.md", "name who keeps it current, e.g. `owner = \"dana\"` in its front matter".to_string()),
+            ("runbooks/yaml.md", "name who keeps it current, e.g. `owner: dana` in its front matter".to_string()),
+        ],
+        "{diags:#?}"
+    );
+}
