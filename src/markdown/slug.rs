@@ -125,6 +125,16 @@ mod tests {
             ("İstanbul", "i\u{307}stanbul"),
             ("STRASSE ẞ", "strasse-ß"),
             ("ΟΔΟΣ", "οδοσ"),
+            // Patterns checked against anchors public READMEs link to (their
+            // tables of contents copy GitHub's ids): a dotted capital I, an
+            // em dash between spaces, dots and `#` dropped, and an emoji's
+            // variation selector (a mark, U+FE0F) kept while the emoji goes.
+            ("İçerik Listesi", "i\u{307}çerik-listesi"),
+            ("Kurulum — Adım Adım", "kurulum--adım-adım"),
+            ("2.1 Q# ile Deneme", "21-q-ile-deneme"),
+            ("Webhooks (v2.events)", "webhooks-v2events"),
+            ("\u{2699}\u{fe0f} Settings", "\u{fe0f}-settings"),
+            ("📖 Overview", "-overview"),
         ];
         for (heading, id) in table {
             assert_eq!(github_slug(heading), id, "{heading:?}");
