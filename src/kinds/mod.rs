@@ -443,7 +443,8 @@ fn fill_in(page: &Page, diagnostics: &mut Vec<Diagnostic>) {
         return;
     };
     let index = crate::diagnostics::LineIndex::new(&page.source);
-    let lines: Vec<usize> = found
+    // A set: a page may hold thousands of placeholders and diagnostics.
+    let lines: std::collections::HashSet<usize> = found
         .iter()
         .map(|(_, span)| {
             Diagnostic::warning("fill-in", &page.source_path, "")
@@ -452,8 +453,12 @@ fn fill_in(page: &Page, diagnostics: &mut Vec<Diagnostic>) {
         })
         .collect();
     diagnostics.retain(|d| !lines.contains(&d.line));
-    let mut keys: Vec<&str> = found.iter().map(|(k, _)| *k).collect();
-    keys.dedup();
+    let mut seen = std::collections::HashSet::new();
+    let keys: Vec<&str> = found
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| seen.insert(*k))
+        .collect();
     diagnostics.push(
         Diagnostic::warning(
             "fill-in",
