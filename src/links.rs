@@ -130,7 +130,7 @@ fn shared(a: &[u32], b: &[u32]) -> usize {
 
 /// Names to suggest from ("did you mean"), each with its character pairs,
 /// so a wanted name is compared exactly with only the
-/// [`SUGGESTION_CANDIDATES`] sharing the most pairs with it: a page with
+/// `SUGGESTION_CANDIDATES` sharing the most pairs with it: a page with
 /// thousands of broken links to a page with thousands of anchors stays fast.
 /// Names are compared ignoring case (`#FAQ` is close to `#faq`).
 #[derive(Debug, Default)]

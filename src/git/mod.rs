@@ -252,7 +252,7 @@ pub enum Reader {
     /// The pack reader, ropes and the history cache; when it declines (a
     /// SHA-256 repository, or any error) the reference reader is tried.
     Fast { use_cache: bool },
-    /// Plain gix only ([`reference`]).
+    /// Plain gix only ([`mod@reference`]).
     Reference,
 }
 

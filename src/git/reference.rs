@@ -6,8 +6,8 @@
 //! histories and compares the two readers' `History`.
 //!
 //! It shares with the fast path only what is not reading: the commit order
-//! ([`super::ordered`]) and the attribution of changes to files
-//! ([`super::attribute`]).
+//! (`super::ordered`) and the attribution of changes to files
+//! (`super::attribute`).
 
 use std::collections::HashMap;
 

@@ -395,7 +395,7 @@ pub type Emit<'e> = &'e (dyn Fn(&str, &[u8]) + Sync);
 
 /// Builds the index files (paths relative to the output root): counts the
 /// documents' text with a fresh vocabulary first. For tests and small sites; the
-/// build counts while rendering and calls [`write`].
+/// build counts while rendering and calls [`write()`].
 pub fn build(pages: &[(Document<'_>, &[TextSection])]) -> Vec<(String, String)> {
     let vocabulary = Vocabulary::default();
     let terms: Vec<PageTerms> = pages

@@ -233,7 +233,7 @@ impl Staging {
 
     /// Puts the staged site in place of the old one: one atomic exchange
     /// where the OS has it (Linux), else two renames, after which a killed
-    /// build's next run restores the old site ([`recover`]).
+    /// build's next run restores the old site (`recover`).
     pub fn commit(self) -> io::Result<()> {
         let staged = self.dir.keep();
         #[cfg(unix)]
