@@ -157,6 +157,12 @@ impl Ownership {
     /// The owner of the page at `path` (relative to the handbook) and where
     /// that is said, with names mapped to the team's handles where it knows them.
     pub fn owner_of(&self, path: &str, team: Option<&Team>) -> Option<(String, String)> {
+        crate::kinds::Owners::owner_of(self, path, team)
+    }
+}
+
+impl crate::kinds::Owners for Ownership {
+    fn owner_of(&self, path: &str, team: Option<&Team>) -> Option<(String, String)> {
         let handle = |name: &str| {
             let bare = name.trim_start_matches('@');
             team.and_then(|t| {

@@ -12,13 +12,7 @@ use crate::kinds::{FolderKinds, Kind};
 
 pub const CONFIG_FILE: &str = "handbook.toml";
 
-/// What to do with an internal link that points nowhere.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum BrokenLinks {
-    #[default]
-    Error,
-    Warn,
-}
+pub use crate::links::BrokenLinks;
 
 /// `[markdown]` options.
 #[derive(Clone, Debug, PartialEq, Eq)]

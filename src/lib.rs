@@ -20,6 +20,7 @@
 //! - [`forge`]: edit and history links for GitHub, GitLab, Gitea/Forgejo, Bitbucket.
 //! - [`git`]: history facts (dates, authors, recent commits) read with gix.
 //! - [`fields`]: spanned TOML/YAML values shared by config and front matter.
+//! - [`paths`]: `/`-separated path strings and relative hrefs (the lowest layer).
 //! - `fuzzing`: entry points for the fuzzers in `fuzz/` (and their stable drivers).
 //! - [`cli`]: the command line; thin wrappers that call [`site`].
 
@@ -40,6 +41,7 @@ pub mod git;
 pub mod kinds;
 pub mod links;
 pub mod markdown;
+pub mod paths;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

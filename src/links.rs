@@ -11,10 +11,19 @@ use std::sync::OnceLock;
 
 use percent_encoding::percent_decode_str;
 
-use crate::config::BrokenLinks;
 use crate::diagnostics::Diagnostic;
 use crate::fields::closest_keyed;
 use crate::markdown::Link;
+
+pub use crate::paths::{normalize, relative_href};
+
+/// How broken links and anchors are reported (`[links] broken`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BrokenLinks {
+    #[default]
+    Error,
+    Warn,
+}
 
 /// What an internal link points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -393,45 +402,6 @@ impl LinkIndex {
                 )
             })
             .closest(wanted)
-    }
-}
-
-/// Joins a relative path onto a folder, resolving `.` and `..`; `None` if it
-/// climbs above the root. A trailing `/` is kept.
-pub fn normalize(folder: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut out = parts.join("/");
-    if path.ends_with('/') && !out.is_empty() {
-        out.push('/');
-    }
-    Some(out)
-}
-
-/// The relative href from the page at folder-URL `from` to site URL `to`.
-pub fn relative_href(from: &str, to: &str) -> String {
-    let from_segs: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
-    let to_segs: Vec<&str> = to.split('/').collect();
-    let to_dirs = &to_segs[..to_segs.len().saturating_sub(1)];
-    let common = from_segs
-        .iter()
-        .zip(to_dirs)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut href = "../".repeat(from_segs.len() - common);
-    href.push_str(&to_segs[common..].join("/"));
-    if href.is_empty() {
-        "./".to_string()
-    } else {
-        href
     }
 }
 
@@ -923,22 +893,5 @@ mod tests {
             idx.closest_path(&target.replace("choose", "chose")),
             Some(target.as_str())
         );
-    }
-
-    #[test]
-    fn relative_hrefs_share_common_prefixes() {
-        assert_eq!(relative_href("a/b/", "a/c/"), "../c/");
-        assert_eq!(relative_href("", ""), "./");
-        assert_eq!(relative_href("a/", "a/"), "./");
-        assert_eq!(relative_href("a/b/", ""), "../../");
-        assert_eq!(relative_href("", "theme/style.css"), "theme/style.css");
-        assert_eq!(relative_href("a/b/", "a/b/c/"), "c/");
-    }
-
-    #[test]
-    fn normalize_handles_dots() {
-        assert_eq!(normalize("a/b", "../c.md").as_deref(), Some("a/c.md"));
-        assert_eq!(normalize("a", "./x/").as_deref(), Some("a/x/"));
-        assert_eq!(normalize("", "../x"), None);
     }
 }

@@ -273,12 +273,4 @@ fn escaped(root: &Path, path: &Path) -> String {
         .collect()
 }
 
-/// `path` relative to `root`, with `/` separators.
-pub fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<_> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect();
-    parts.join("/")
-}
+pub use crate::paths::relative;

@@ -138,7 +138,7 @@ pub fn head_blobs(root: &Path) -> Option<HashMap<String, ObjectId>> {
     let repo = open(root)?;
     let workdir = std::path::absolute(repo.workdir()?).ok()?;
     let root = std::path::absolute(root).ok()?;
-    let prefix = crate::content::walk::relative(Path::new(""), root.strip_prefix(&workdir).ok()?);
+    let prefix = crate::paths::relative(Path::new(""), root.strip_prefix(&workdir).ok()?);
     let tree = head_tree_at(&repo, &prefix)?;
     let read = |id: &ObjectId| read_tree(&repo, id);
     let mut blobs = HashMap::new();
@@ -269,7 +269,7 @@ pub fn read_with(root: &Path, reader: Reader) -> Result<Option<History>, Error> 
     let workdir =
         std::path::absolute(&workdir).map_err(|e| error("cannot resolve the repository", e))?;
     let prefix = match root.strip_prefix(&workdir) {
-        Ok(rel) => crate::content::walk::relative(Path::new(""), rel),
+        Ok(rel) => crate::paths::relative(Path::new(""), rel),
         Err(_) => String::new(),
     };
     let mut history = History {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::content::{Date, Page};
 use crate::diagnostics::Diagnostic;
 use crate::fields::{Entry, Extractor, Value};
-use crate::links::normalize;
+use crate::paths::normalize;
 
 /// Where a decision stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -259,7 +259,15 @@ pub struct Settings<'a> {
     /// `[adr]`: how records written for other tools are read.
     pub adr: &'a adr::Settings,
     /// Who the repository says owns each page (CODEOWNERS, OWNERS).
-    pub owners: Option<&'a crate::codeowners::Ownership>,
+    pub owners: Option<&'a dyn Owners>,
+}
+
+/// Who the repository says owns a page (`codeowners::Ownership` is the
+/// implementation; a trait here so kinds do not depend on it).
+pub trait Owners: std::fmt::Debug + Sync {
+    /// The owner of the page at `path` (relative to the handbook) and where
+    /// that is said, as a `team.toml` handle when the team knows them.
+    fn owner_of(&self, path: &str, team: Option<&people::Team>) -> Option<(String, String)>;
 }
 
 impl Model {

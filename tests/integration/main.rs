@@ -13,6 +13,7 @@ mod git;
 mod git_property;
 mod kinds;
 mod links;
+mod module_graph;
 mod safety;
 mod scaffold;
 mod search;
