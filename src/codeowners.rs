@@ -240,7 +240,7 @@ pub fn check(
         return None;
     }
     let mut d = Diagnostic::warning(
-        "codeowners-mismatch",
+        crate::diagnostics::Code::CodeownersMismatch,
         page_path,
         format!(
             "the runbook's owner is `{owner}`, but {} line {} gives `{}` to {}",

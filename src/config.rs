@@ -160,7 +160,7 @@ pub fn load(root: &Path, fence: &crate::content::walk::Fence) -> Result<Loaded, 
             let at = e.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
             let d = Diagnostic::error(
-                "not-utf8",
+                crate::diagnostics::Code::NotUtf8,
                 CONFIG_FILE,
                 format!("{CONFIG_FILE} is not valid UTF-8, so none of it was used"),
             )
@@ -183,7 +183,7 @@ pub fn parse(source: &str) -> Loaded {
         Ok(t) => t,
         Err(e) => {
             let d = Diagnostic::error(
-                "invalid-toml",
+                crate::diagnostics::Code::InvalidToml,
                 CONFIG_FILE,
                 format!("invalid TOML: {}", e.message),
             )
@@ -274,7 +274,7 @@ pub fn parse(source: &str) -> Loaded {
             let span = table.get("exclude").map_or(0..0, |e| e.node.span.clone());
             x.diagnostics.push(
                 Diagnostic::error(
-                    "invalid-glob",
+                    crate::diagnostics::Code::InvalidGlob,
                     CONFIG_FILE,
                     format!("invalid exclude pattern `{pattern}`: {e}"),
                 )
@@ -297,7 +297,7 @@ pub(crate) fn url(x: &mut Extractor<'_>, entry: &fields::Entry) -> Option<String
     }
     x.report(
         Diagnostic::error(
-            "unsafe-url",
+            crate::diagnostics::Code::UnsafeUrl,
             x.path,
             format!("`{}` must be a web address, not a script", entry.key),
         )
@@ -324,7 +324,7 @@ fn markdown_options(x: &mut Extractor<'_>, table: &Table) -> MarkdownConfig {
                     Some(other) => {
                         x.report(
                         Diagnostic::error(
-                            "invalid-value",
+                            crate::diagnostics::Code::InvalidValue,
                             x.path,
                             format!(
                                 "`raw_html` must be \"allow\", \"escape\" or \"sanitize\", found \"{other}\""
@@ -352,7 +352,7 @@ fn links_options(x: &mut Extractor<'_>, table: &Table) -> BrokenLinks {
                 Some(other) => {
                     x.report(
                         Diagnostic::error(
-                            "invalid-value",
+                            crate::diagnostics::Code::InvalidValue,
                             x.path,
                             format!("`broken` must be \"error\" or \"warn\", found \"{other}\""),
                         ),
@@ -390,7 +390,7 @@ fn git_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                     };
                     x.report(
                         Diagnostic::error(
-                            "invalid-value",
+                            crate::diagnostics::Code::InvalidValue,
                             x.path,
                             format!("unknown forge \"{name}\""),
                         )
@@ -426,7 +426,7 @@ fn runbook_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                 } else {
                     x.report(
                         Diagnostic::error(
-                            "invalid-value",
+                            crate::diagnostics::Code::InvalidValue,
                             x.path,
                             format!("`review_every` must be a duration, found \"{text}\""),
                         )
@@ -441,7 +441,7 @@ fn runbook_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                     if !FIELDS.contains(&field.as_str()) {
                         x.report(
                             Diagnostic::error(
-                                "unknown-value",
+                                crate::diagnostics::Code::UnknownValue,
                                 x.path,
                                 format!("`require` lists \"{field}\", which runbooks do not have"),
                             )
@@ -465,7 +465,7 @@ fn runbook_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                     Some(mode) => config.runbooks.alert_from_file = mode,
                     None => {
                         let d = Diagnostic::error(
-                            "unknown-value",
+                            crate::diagnostics::Code::UnknownValue,
                             x.path,
                             format!(
                                 "`alert_from_file` must be one of {}, found \"{text}\"",
@@ -498,7 +498,7 @@ fn adr_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                 Some(other) => {
                     x.report(
                         Diagnostic::error(
-                            "unknown-value",
+                            crate::diagnostics::Code::UnknownValue,
                             x.path,
                             format!("`date_order` must be \"dmy\" or \"mdy\", found \"{other}\""),
                         )
@@ -524,7 +524,7 @@ fn adr_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                             let names: Vec<&str> = Status::ALL.map(Status::name).to_vec();
                             x.report(
                             Diagnostic::error(
-                                "unknown-value",
+                                crate::diagnostics::Code::UnknownValue,
                                 x.path,
                                 format!("\"{}\" is not a status: `statuses` maps a team's words to one of {}", meaning, names.join(", ")),
                             ),
@@ -561,7 +561,7 @@ fn folder_kinds(x: &mut Extractor<'_>, table: &Table) -> FolderKinds {
             None => {
                 x.report(
                     Diagnostic::error(
-                        "unknown-value",
+                        crate::diagnostics::Code::UnknownValue,
                         x.path,
                         format!("unknown kind \"{name}\" for folder `{}`", entry.key),
                     )
@@ -630,7 +630,7 @@ mod tests {
         let lines: Vec<_> = loaded
             .diagnostics
             .iter()
-            .map(|d| (d.code, d.line))
+            .map(|d| (d.code.as_str(), d.line))
             .collect();
         assert_eq!(
             lines,

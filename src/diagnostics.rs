@@ -22,12 +22,95 @@ pub enum Severity {
     Error,
 }
 
+/// Every diagnostic code, in one place: stable, kebab-case identifiers
+/// (`broken-link`) that JSON and GitHub output carry and CI scripts match on.
+macro_rules! codes {
+    ($($variant:ident => $name:literal,)*) => {
+        /// What kind of problem a [`Diagnostic`] is.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            /// Every code, for documentation and tests.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed (`broken-link`).
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    AmbiguousDate => "ambiguous-date",
+    BrokenLink => "broken-link",
+    CodeownersMismatch => "codeowners-mismatch",
+    DuplicateAdrNumber => "duplicate-adr-number",
+    DuplicateAlert => "duplicate-alert",
+    DuplicatePerson => "duplicate-person",
+    DuplicateScenario => "duplicate-scenario",
+    DuplicateUrl => "duplicate-url",
+    EmptyField => "empty-field",
+    FillIn => "fill-in",
+    FrontMatterIgnored => "front-matter-ignored",
+    GitHistory => "git-history",
+    InvalidAlias => "invalid-alias",
+    InvalidGlob => "invalid-glob",
+    InvalidSlug => "invalid-slug",
+    InvalidToml => "invalid-toml",
+    InvalidValue => "invalid-value",
+    InvalidYaml => "invalid-yaml",
+    MissingAnchor => "missing-anchor",
+    MissingField => "missing-field",
+    MissingSection => "missing-section",
+    MissingSupersedeTarget => "missing-supersede-target",
+    MissingTheme => "missing-theme",
+    NonUtf8Name => "non-utf8-name",
+    NotUtf8 => "not-utf8",
+    RaciAccountable => "raci-accountable",
+    RaciResponsible => "raci-responsible",
+    RapidDecide => "rapid-decide",
+    ReviewOverdue => "review-overdue",
+    ShallowClone => "shallow-clone",
+    SupersedeCycle => "supersede-cycle",
+    SupersededStatus => "superseded-status",
+    SymlinkOutside => "symlink-outside",
+    TemplateError => "template-error",
+    TimelineOrder => "timeline-order",
+    TwoSectionIndexes => "two-section-indexes",
+    UnclosedFrontMatter => "unclosed-front-matter",
+    UnknownField => "unknown-field",
+    UnknownFolder => "unknown-folder",
+    UnknownKey => "unknown-key",
+    UnknownPerson => "unknown-person",
+    UnknownStatus => "unknown-status",
+    UnknownValue => "unknown-value",
+    UnpublishedLink => "unpublished-link",
+    UnreadableFile => "unreadable-file",
+    UnsafeUrl => "unsafe-url",
+    WriteFailed => "write-failed",
+    WrongType => "wrong-type",
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// A problem found in the user's handbook, pointing at where it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Stable, kebab-case identifier (`broken-link`, `invalid-toml`, ...).
-    pub code: &'static str,
+    pub code: Code,
     /// Path relative to the handbook root, with `/` separators.
     pub path: String,
     /// 1-based line; 0 when the problem concerns the whole file.
@@ -48,21 +131,17 @@ pub struct Snippet {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, path, message)
     }
 
-    pub fn warning(
-        code: &'static str,
-        path: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, path, message)
     }
 
     fn new(
         severity: Severity,
-        code: &'static str,
+        code: Code,
         path: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
@@ -159,7 +238,13 @@ impl Diagnostic {
 
     /// Key used to print diagnostics in a stable order.
     pub(crate) fn sort_key(&self) -> (&str, usize, usize, &'static str, &str) {
-        (&self.path, self.line, self.column, self.code, &self.message)
+        (
+            &self.path,
+            self.line,
+            self.column,
+            self.code.as_str(),
+            &self.message,
+        )
     }
 }
 
@@ -326,7 +411,7 @@ struct JsonDiagnostic<'d> {
     #[serde(rename = "type")]
     record: &'static str,
     severity: Severity,
-    code: &'static str,
+    code: Code,
     path: &'d str,
     file: String,
     line: Option<usize>,
@@ -391,7 +476,7 @@ pub fn render_limited(
     let mut counts: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
     let mut out = String::new();
     for d in diagnostics {
-        let (errors, warnings, shown) = counts.entry(d.code).or_default();
+        let (errors, warnings, shown) = counts.entry(d.code.as_str()).or_default();
         match d.severity {
             Severity::Error => *errors += 1,
             Severity::Warning => *warnings += 1,
@@ -435,7 +520,7 @@ fn render_human(d: &Diagnostic, color: bool, base: &str) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let title = level.primary_title(d.message.as_str()).id(d.code);
+    let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
     let mut group = match &d.snippet {
         Some(snippet) => title.element(
             Source::source(snippet.line_text.as_str())
@@ -478,7 +563,7 @@ fn render_github(d: &Diagnostic, base: &str) -> String {
     if d.line > 0 {
         let _ = write!(props, ",line={},col={}", d.line, d.column);
     }
-    let _ = write!(props, ",title={}", escape_github_property(d.code));
+    let _ = write!(props, ",title={}", escape_github_property(d.code.as_str()));
     format!("::{command} {props}::{}", escape_github_data(&message))
 }
 
@@ -501,10 +586,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_code_is_kebab_case_unique_and_listed_in_the_readme() {
+        let readme = include_str!("../README.md");
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let name = code.as_str();
+            assert!(seen.insert(name), "{name} twice");
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{name}"
+            );
+            assert!(
+                readme.contains(&format!("`{name}`")),
+                "README does not list `{name}`"
+            );
+        }
+    }
+
+    #[test]
     fn at_computes_line_and_character_column() {
         let src = "first\nsé x = 1\n";
         let offset = src.find('x').unwrap_or_default();
-        let d = Diagnostic::error("c", "a.md", "m").at(src, offset..offset + 1);
+        let d = Diagnostic::error(Code::WrongType, "a.md", "m").at(src, offset..offset + 1);
         assert_eq!((d.line, d.column), (2, 4));
         let snippet = d.snippet.unwrap_or_else(|| panic!("snippet"));
         assert_eq!(snippet.line_text, "sé x = 1");
@@ -516,8 +620,9 @@ mod tests {
         let src = "ab\nsé x\n\n€uro 漢字 and more\nlast";
         let index = LineIndex::new(src);
         for at in (0..=src.len()).filter(|&i| src.is_char_boundary(i)) {
-            let scanned = Diagnostic::error("c", "a.md", "m").at(src, at..at + 1);
-            let indexed = Diagnostic::error("c", "a.md", "m").at_in(src, &index, at..at + 1);
+            let scanned = Diagnostic::error(Code::WrongType, "a.md", "m").at(src, at..at + 1);
+            let indexed =
+                Diagnostic::error(Code::WrongType, "a.md", "m").at_in(src, &index, at..at + 1);
             assert_eq!(scanned, indexed, "at {at}");
             let expected_line = src[..at].matches('\n').count() + 1;
             let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -530,8 +635,11 @@ mod tests {
     fn snippets_of_long_lines_are_a_window_around_the_span() {
         let long = format!("{}TARGET{}\n", "é".repeat(5000), "x".repeat(5000));
         let at = long.find("TARGET").unwrap_or_default();
-        let d =
-            Diagnostic::error("c", "a.md", "m").at_in(&long, &LineIndex::new(&long), at..at + 6);
+        let d = Diagnostic::error(Code::WrongType, "a.md", "m").at_in(
+            &long,
+            &LineIndex::new(&long),
+            at..at + 6,
+        );
         assert_eq!(d.column, 5001);
         let snippet = d.snippet.unwrap_or_else(|| panic!("snippet"));
         assert!(snippet.line_text.len() < 300, "{}", snippet.line_text.len());
@@ -549,23 +657,27 @@ mod tests {
             "\r".repeat(100)
         );
         let at = src.find('\r').unwrap_or_default() + 50;
-        let d = Diagnostic::error("c", "a.md", "m").at(&src, at..at);
+        let d = Diagnostic::error(Code::WrongType, "a.md", "m").at(&src, at..at);
         let snippet = d.snippet.unwrap_or_else(|| panic!("snippet"));
         assert!(snippet.line_text.is_char_boundary(snippet.underline.start));
-        let d = Diagnostic::error("c", "a.md", "m").at("ab\r\r\r\n", 3..4);
+        let d = Diagnostic::error(Code::WrongType, "a.md", "m").at("ab\r\r\r\n", 3..4);
         assert_eq!(d.column, 4);
     }
 
     #[test]
     fn empty_span_at_end_of_file_does_not_panic() {
         let src = "abc";
-        let d = Diagnostic::error("c", "a.md", "m").at(src, 3..3);
+        let d = Diagnostic::error(Code::WrongType, "a.md", "m").at(src, 3..3);
         assert_eq!((d.line, d.column), (1, 4));
     }
 
     #[test]
     fn github_format_escapes_separators() {
-        let d = Diagnostic::error("broken-link", "a,b.md", "bad: 100%\nnext");
+        let d = Diagnostic::error(
+            crate::diagnostics::Code::BrokenLink,
+            "a,b.md",
+            "bad: 100%\nnext",
+        );
         assert_eq!(
             render_github(&d, ""),
             "::error file=a%2Cb.md,title=broken-link::bad: 100%25%0Anext"
@@ -575,9 +687,19 @@ mod tests {
     #[test]
     fn human_output_shows_a_few_of_each_code_then_a_table() {
         let mut all: Vec<Diagnostic> = (0..1000)
-            .map(|i| Diagnostic::error("broken-link", "a.md", format!("link {i}")))
+            .map(|i| {
+                Diagnostic::error(
+                    crate::diagnostics::Code::BrokenLink,
+                    "a.md",
+                    format!("link {i}"),
+                )
+            })
             .collect();
-        all.push(Diagnostic::warning("missing-field", "b.md", "no status"));
+        all.push(Diagnostic::warning(
+            crate::diagnostics::Code::MissingField,
+            "b.md",
+            "no status",
+        ));
         let text = render_limited(&all, Format::Human, false, 20, "");
         assert_eq!(text.matches("error[broken-link]").count(), 20);
         assert_eq!(text.matches("warning[missing-field]").count(), 1);

@@ -386,7 +386,7 @@ impl<'a> Extractor<'a> {
 
     fn wrong_type(&mut self, entry: &Entry, expected: &str) {
         let d = Diagnostic::error(
-            "wrong-type",
+            crate::diagnostics::Code::WrongType,
             self.path,
             format!(
                 "`{}` must be {expected}, found {}",
@@ -439,7 +439,7 @@ impl<'a> Extractor<'a> {
                 Value::String(s) => out.push(s.clone()),
                 other => {
                     let d = Diagnostic::error(
-                        "wrong-type",
+                        crate::diagnostics::Code::WrongType,
                         self.path,
                         format!(
                             "`{}` must be an array of strings, but this item is {}",
@@ -468,7 +468,7 @@ impl<'a> Extractor<'a> {
                 other => other.type_name().to_string(),
             };
             let d = Diagnostic::error(
-                "wrong-type",
+                crate::diagnostics::Code::WrongType,
                 self.path,
                 format!("`{}` must be a date, found {found}", entry.key),
             )
@@ -488,7 +488,7 @@ impl<'a> Extractor<'a> {
     ) -> Vec<(&'t Table, Range<usize>)> {
         let Value::Array(items) = &entry.node.value else {
             let d = Diagnostic::error(
-                "wrong-type",
+                crate::diagnostics::Code::WrongType,
                 self.path,
                 format!("`{}` must be an array of tables", entry.key),
             )
@@ -522,7 +522,7 @@ impl<'a> Extractor<'a> {
     /// Reports `entry` as an unknown key, suggesting the closest of `known`.
     pub fn unknown_key(&mut self, entry: &Entry, context: &str, known: &[&str]) {
         let mut d = Diagnostic::error(
-            "unknown-key",
+            crate::diagnostics::Code::UnknownKey,
             self.path,
             format!("unknown key `{}` in {context}", entry.key),
         )

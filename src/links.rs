@@ -551,7 +551,7 @@ fn check_page(
         let scheme = link.dest.split(':').next().unwrap_or_default().trim();
         diagnostics.push(
             Diagnostic::warning(
-                "unsafe-url",
+                crate::diagnostics::Code::UnsafeUrl,
                 page.source_path,
                 format!("a `{scheme}:` link could run script, so it is shown as text"),
             )
@@ -591,7 +591,7 @@ fn check_page(
                         continue;
                     }
                     let mut d = report(
-                        "missing-anchor",
+                        crate::diagnostics::Code::MissingAnchor,
                         page.source_path,
                         format!(
                             "`#{fragment}` is not a heading or anchor in `{}`",
@@ -639,9 +639,13 @@ fn check_page(
                         )
                     };
                     diagnostics.push(
-                        Diagnostic::warning("unpublished-link", page.source_path, message)
-                            .at_in(page.source, lines(), link.span.clone())
-                            .with_help(help),
+                        Diagnostic::warning(
+                            crate::diagnostics::Code::UnpublishedLink,
+                            page.source_path,
+                            message,
+                        )
+                        .at_in(page.source, lines(), link.span.clone())
+                        .with_help(help),
                     );
                 }
                 Ok(_) => {}
@@ -679,11 +683,12 @@ fn check_page(
                             Some("drafts are only built with --drafts".to_string()),
                         ),
                     };
-                    let mut d = report("broken-link", page.source_path, message).at_in(
-                        page.source,
-                        lines(),
-                        link.span.clone(),
-                    );
+                    let mut d = report(
+                        crate::diagnostics::Code::BrokenLink,
+                        page.source_path,
+                        message,
+                    )
+                    .at_in(page.source, lines(), link.span.clone());
                     if let Some(help) = help {
                         d = d.with_help(help);
                     }

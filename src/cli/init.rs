@@ -118,7 +118,7 @@ fn adopt(args: &Args, pages: &[String]) -> u8 {
             let tally = crate::diagnostics::Tally::of(&outcome.diagnostics);
             let mut codes: std::collections::BTreeMap<&str, usize> = Default::default();
             for d in &outcome.diagnostics {
-                *codes.entry(d.code).or_default() += 1;
+                *codes.entry(d.code.as_str()).or_default() += 1;
             }
             eprintln!("check: {} pages — {tally}", outcome.counts.pages);
             for (code, n) in codes {

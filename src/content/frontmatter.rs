@@ -65,7 +65,7 @@ pub fn split(path: &str, source: &str) -> Result<Split, Diagnostic> {
         offset = line_end;
     }
     Err(Diagnostic::error(
-        "unclosed-front-matter",
+        crate::diagnostics::Code::UnclosedFrontMatter,
         path,
         "front matter is opened but never closed",
     )
@@ -117,8 +117,8 @@ pub fn parse(path: &str, source: &str, split: &Split) -> (FrontMatter, Vec<Diagn
         Ok(t) => t,
         Err(e) => {
             let (code, name) = match format {
-                Format::Toml => ("invalid-toml", "TOML"),
-                Format::Yaml => ("invalid-yaml", "YAML"),
+                Format::Toml => (crate::diagnostics::Code::InvalidToml, "TOML"),
+                Format::Yaml => (crate::diagnostics::Code::InvalidYaml, "YAML"),
             };
             let help = match format {
                 Format::Toml => {
@@ -131,7 +131,7 @@ pub fn parse(path: &str, source: &str, split: &Split) -> (FrontMatter, Vec<Diagn
             let d = if e.not_a_mapping {
                 // GitHub shows the page; the block just says nothing we can read.
                 Diagnostic::warning(
-                    "front-matter-ignored",
+                    crate::diagnostics::Code::FrontMatterIgnored,
                     path,
                     format!("this front matter is not a list of `key: value` fields, so it was ignored ({})", e.message),
                 )
@@ -193,7 +193,7 @@ fn slug(x: &mut Extractor<'_>, entry: &fields::Entry) -> Option<String> {
     }
     x.report(
         Diagnostic::error(
-            "invalid-slug",
+            crate::diagnostics::Code::InvalidSlug,
             x.path,
             format!("`slug = {slug:?}` has no letter or digit to make a URL from"),
         )
@@ -220,7 +220,7 @@ fn aliases(x: &mut Extractor<'_>, entry: &fields::Entry) -> Vec<String> {
             Err(why) => {
                 x.report(
                     Diagnostic::error(
-                        "invalid-alias",
+                        crate::diagnostics::Code::InvalidAlias,
                         x.path,
                         format!("alias `{}` cannot be written: {why}", alias.escape_debug()),
                     )
@@ -291,7 +291,7 @@ mod tests {
         let (_, diags) = parse_str("+++\ntitle = \"x\"\n\nbody\n");
         assert_eq!(diags.len(), 1);
         assert_eq!(
-            (diags[0].code, diags[0].line, diags[0].column),
+            (diags[0].code.as_str(), diags[0].line, diags[0].column),
             ("unclosed-front-matter", 1, 1)
         );
     }
@@ -300,7 +300,7 @@ mod tests {
     fn aliases_and_slugs_that_leave_the_output_are_errors_at_their_line() {
         let src = "+++\nslug = \"-..\"\naliases = [\"/ok/\",\n  \"../../../x/\"]\n+++\n";
         let (fm, diags) = parse_str(src);
-        let got: Vec<_> = diags.iter().map(|d| (d.code, d.line)).collect();
+        let got: Vec<_> = diags.iter().map(|d| (d.code.as_str(), d.line)).collect();
         assert_eq!(got, vec![("invalid-slug", 2), ("invalid-alias", 4)]);
         assert_eq!(fm.slug, None);
         assert_eq!(fm.aliases, vec!["/ok/".to_string()]);

@@ -92,7 +92,7 @@ pub fn load_pages(root: &Path, paths: &[String], include_drafts: bool) -> Loaded
             if all.contains(index.as_str()) {
                 loaded.diagnostics.push(
                     Diagnostic::warning(
-                        "two-section-indexes",
+                        crate::diagnostics::Code::TwoSectionIndexes,
                         path.clone(),
                         format!(
                             "both `{index}` and `{path}` exist; `index.md` is the folder's page"
@@ -141,7 +141,7 @@ pub fn load_page(
         Ok(b) => b,
         Err(e) => {
             let d = Diagnostic::error(
-                "unreadable-file",
+                crate::diagnostics::Code::UnreadableFile,
                 rel,
                 format!("cannot read this file: {e}"),
             );
@@ -154,7 +154,7 @@ pub fn load_page(
             let at = e.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
             let d = Diagnostic::error(
-                "not-utf8",
+                crate::diagnostics::Code::NotUtf8,
                 rel,
                 "this file is not valid UTF-8, so it was skipped",
             )

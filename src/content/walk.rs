@@ -98,7 +98,7 @@ impl Fence {
     /// The warning for a link that leads out of the fence.
     pub fn warning(&self, rel: &str, target: &Path) -> Diagnostic {
         Diagnostic::warning(
-            "symlink-outside",
+            crate::diagnostics::Code::SymlinkOutside,
             rel,
             format!(
                 "skipped: this symbolic link leads to {}, outside {}",
@@ -125,7 +125,7 @@ pub fn walk(root: &Path, output_dir: &Path, exclude: &[String], fence: &Fence) -
             Err(err) => {
                 let path = err.path().map(|p| relative(root, p)).unwrap_or_default();
                 found.diagnostics.push(Diagnostic::error(
-                    "unreadable-file",
+                    crate::diagnostics::Code::UnreadableFile,
                     path,
                     format!("cannot read this path: {err}"),
                 ));
@@ -140,7 +140,7 @@ pub fn walk(root: &Path, output_dir: &Path, exclude: &[String], fence: &Fence) -
         let Some(rel) = utf8_relative(root, entry.path()) else {
             found.diagnostics.push(
                 Diagnostic::warning(
-                    "non-utf8-name",
+                    crate::diagnostics::Code::NonUtf8Name,
                     escaped(root, entry.path()),
                     "skipped: this name is not valid UTF-8, so it cannot be a URL",
                 )

@@ -325,12 +325,16 @@ pub fn parse(page: &Page, settings: &Settings) -> (Adr, Vec<Diagnostic>) {
     };
     match from_front.or_else(from_body) {
         Some((Some(text), span)) if text.trim().is_empty() => x.diagnostics.push(
-            Diagnostic::warning("empty-field", path, "`status` is empty")
-                .at(source, span)
-                .with_help(format!(
-                    "say where the decision stands: one of {}",
-                    Status::names()
-                )),
+            Diagnostic::warning(
+                crate::diagnostics::Code::EmptyField,
+                path,
+                "`status` is empty",
+            )
+            .at(source, span)
+            .with_help(format!(
+                "say where the decision stands: one of {}",
+                Status::names()
+            )),
         ),
         Some((Some(text), span)) => {
             let mapped = settings.statuses.get(&status_key(&text)).copied();
@@ -343,7 +347,7 @@ pub fn parse(page: &Page, settings: &Settings) -> (Adr, Vec<Diagnostic>) {
                     let words = text.trim().trim_matches(['*', '_', '`']).trim().to_string();
                     x.diagnostics.push(
                         Diagnostic::warning(
-                            "unknown-status",
+                            crate::diagnostics::Code::UnknownStatus,
                             path,
                             format!(
                                 "\"{words}\" is not a status the tool knows: it is shown as written and grouped as other"
@@ -364,8 +368,12 @@ pub fn parse(page: &Page, settings: &Settings) -> (Adr, Vec<Diagnostic>) {
         // A status of the wrong type was reported where it was read.
         Some((None, _)) => {}
         None => x.diagnostics.push(
-            Diagnostic::warning("missing-field", path, "this ADR has no status")
-                .with_help(missing_status_help(yaml, toml, &facts)),
+            Diagnostic::warning(
+                crate::diagnostics::Code::MissingField,
+                path,
+                "this ADR has no status",
+            )
+            .with_help(missing_status_help(yaml, toml, &facts)),
         ),
     }
 
@@ -405,7 +413,7 @@ pub fn parse(page: &Page, settings: &Settings) -> (Adr, Vec<Diagnostic>) {
             DateReading::Date(date) => adr.date = Some(date),
             DateReading::Ambiguous(dmy, mdy) => x.diagnostics.push(
                 Diagnostic::warning(
-                    "ambiguous-date",
+                    crate::diagnostics::Code::AmbiguousDate,
                     path,
                     format!(
                         "\"{}\" reads as {} (day first) or {} (month first)",
@@ -419,7 +427,7 @@ pub fn parse(page: &Page, settings: &Settings) -> (Adr, Vec<Diagnostic>) {
             ),
             DateReading::Unreadable => x.diagnostics.push(
                 Diagnostic::warning(
-                    "wrong-type",
+                    crate::diagnostics::Code::WrongType,
                     path,
                     format!("cannot read the ADR date \"{}\"", found.text.trim()),
                 )
@@ -525,7 +533,7 @@ fn references(x: &mut Extractor<'_>, entry: &Entry) -> Vec<Reference> {
             Some(r) => out.push(r),
             None => x.diagnostics.push(
                 Diagnostic::error(
-                    "wrong-type",
+                    crate::diagnostics::Code::WrongType,
                     x.path,
                     format!(
                         "`supersedes` takes ADR numbers or paths, found {}",
@@ -760,7 +768,7 @@ pub fn check(records: &[Record<'_>]) -> (Graph, Vec<Diagnostic>) {
         match by_number.get(&(record.folder, n)) {
             Some(first) => diagnostics.push(
                 Diagnostic::error(
-                    "duplicate-adr-number",
+                    crate::diagnostics::Code::DuplicateAdrNumber,
                     record.path,
                     format!(
                         "ADR number {n} is used by both `{}` and `{}`",
@@ -804,7 +812,7 @@ pub fn check(records: &[Record<'_>]) -> (Graph, Vec<Diagnostic>) {
                         Target::Path(p) => format!("`{p}`"),
                     };
                     diagnostics.push(
-                        Diagnostic::error("missing-supersede-target", record.path, format!("supersedes {what}, which is not an ADR here"))
+                        Diagnostic::error(crate::diagnostics::Code::MissingSupersedeTarget, record.path, format!("supersedes {what}, which is not an ADR here"))
                             .at(record.source, reference.span.clone())
                             .with_help("supersede by number within the same folder, or by a relative path to the ADR file"),
                     );
@@ -847,7 +855,7 @@ pub fn check(records: &[Record<'_>]) -> (Graph, Vec<Diagnostic>) {
         if t.adr.status != Some(Status::Superseded) {
             let status = t.adr.status.map_or("unknown", Status::name);
             let mut d = Diagnostic::warning(
-                "superseded-status",
+                crate::diagnostics::Code::SupersededStatus,
                 t.path,
                 format!(
                     "this ADR is superseded by `{}`, but its status is {status}",
@@ -901,7 +909,7 @@ fn cycles(graph: &Graph, by_page: &HashMap<usize, &Record<'_>>) -> Vec<Diagnosti
                     .collect();
                 if let Some(first) = cycle.iter().min().and_then(|p| by_page.get(p)) {
                     diagnostics.push(
-                    Diagnostic::error("supersede-cycle", first.path, format!("ADRs supersede each other in a cycle: {}", names.join(" → ")))
+                    Diagnostic::error(crate::diagnostics::Code::SupersedeCycle, first.path, format!("ADRs supersede each other in a cycle: {}", names.join(" → ")))
                         .with_help("a decision can only be superseded by a later one; remove one `supersedes`"),
                 );
                 }

@@ -43,7 +43,7 @@ fn scalar(x: &mut Extractor<'_>, entry: &Entry) -> Option<String> {
         _ => {
             x.diagnostics.push(
                 Diagnostic::error(
-                    "wrong-type",
+                    crate::diagnostics::Code::WrongType,
                     x.path,
                     format!(
                         "`{}` must be a number or a string, found {}",
@@ -62,7 +62,7 @@ fn required(x: &mut Extractor<'_>, value: &str, what: &str, key: &str, at: usize
     if value.is_empty() {
         x.diagnostics.push(
             Diagnostic::error(
-                "missing-field",
+                crate::diagnostics::Code::MissingField,
                 x.path,
                 format!("this {what} has no `{key}`"),
             )
@@ -143,7 +143,7 @@ pub fn parse_channels(page: &Page) -> (Vec<Channel>, Vec<Diagnostic>) {
                 let first_tool: &Channel = &channels[first];
                 x.diagnostics.push(
                     Diagnostic::warning(
-                        "duplicate-scenario",
+                        crate::diagnostics::Code::DuplicateScenario,
                         x.path,
                         format!(
                             "scenario \"{}\" is listed twice (first with {})",

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::Page;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// What a page is, as far as the handbook is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -193,10 +193,13 @@ pub fn infer(
         return match Kind::parse(name) {
             Some(kind) => (kind, None),
             None => {
-                let d =
-                    Diagnostic::error("unknown-value", path, format!("unknown kind \"{name}\""))
-                        .at(source, span)
-                        .with_help(format!("allowed values: {}", Kind::names()));
+                let d = Diagnostic::error(
+                    crate::diagnostics::Code::UnknownValue,
+                    path,
+                    format!("unknown kind \"{name}\""),
+                )
+                .at(source, span)
+                .with_help(format!("allowed values: {}", Kind::names()));
                 (Kind::Page, Some(d))
             }
         };
@@ -403,12 +406,12 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
     c.diagnostics.extend(x.diagnostics);
     // `ownr = "ana"` is the owner, misspelt: not also a missing owner.
     c.diagnostics.retain(|d| {
-        d.code != "missing-field" || !meant.iter().any(|m| d.message.contains(&format!("`{m}`")))
+        d.code != Code::MissingField || !meant.iter().any(|m| d.message.contains(&format!("`{m}`")))
     });
     if page.front.unreadable {
         // The front matter's syntax error is the one problem to report:
         // its fields only look missing.
-        c.diagnostics.retain(|d| d.code != "missing-field");
+        c.diagnostics.retain(|d| d.code != Code::MissingField);
     }
     if let Some(team) = team {
         c.diagnostics
@@ -455,7 +458,7 @@ fn fill_in(page: &Page, diagnostics: &mut Vec<Diagnostic>) {
     let lines: std::collections::HashSet<usize> = found
         .iter()
         .map(|(_, span)| {
-            Diagnostic::warning("fill-in", &page.source_path, "")
+            Diagnostic::warning(crate::diagnostics::Code::FillIn, &page.source_path, "")
                 .at_in(&page.source, &index, span.clone())
                 .line
         })
@@ -469,7 +472,7 @@ fn fill_in(page: &Page, diagnostics: &mut Vec<Diagnostic>) {
         .collect();
     diagnostics.push(
         Diagnostic::warning(
-            "fill-in",
+            crate::diagnostics::Code::FillIn,
             &page.source_path,
             format!("fill in {} (left as \"{PLACEHOLDER}\")", keys.join(", ")),
         )
@@ -552,7 +555,7 @@ fn misspelt_fields(
         if let Some((_, best)) = near {
             x.report(
                 Diagnostic::warning(
-                    "unknown-field",
+                    crate::diagnostics::Code::UnknownField,
                     x.path,
                     format!("`{key}` is not a field of a {} page", kind.name()),
                 )

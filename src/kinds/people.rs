@@ -60,7 +60,7 @@ impl Team {
             Err(e) => (
                 None,
                 vec![Diagnostic::error(
-                    "unreadable-file",
+                    crate::diagnostics::Code::UnreadableFile,
                     TEAM_FILE,
                     format!("cannot read this file: {e}"),
                 )],
@@ -75,7 +75,7 @@ impl Team {
             Ok(t) => t,
             Err(e) => {
                 let d = Diagnostic::error(
-                    "invalid-toml",
+                    crate::diagnostics::Code::InvalidToml,
                     TEAM_FILE,
                     format!("invalid TOML: {}", e.message),
                 )
@@ -91,7 +91,7 @@ impl Team {
             let Value::Array(items) = &entry.node.value else {
                 x.diagnostics.push(
                     Diagnostic::error(
-                        "wrong-type",
+                        crate::diagnostics::Code::WrongType,
                         TEAM_FILE,
                         "`people` must be an array of tables",
                     )
@@ -124,7 +124,7 @@ impl Team {
                 if p.handle.is_empty() {
                     x.diagnostics.push(
                         Diagnostic::error(
-                            "missing-field",
+                            crate::diagnostics::Code::MissingField,
                             TEAM_FILE,
                             "this person has no `handle`",
                         )
@@ -147,7 +147,7 @@ impl Team {
         if let Some(&first) = self.by_key.get(&handle) {
             x.report(
                 Diagnostic::error(
-                    "duplicate-person",
+                    crate::diagnostics::Code::DuplicatePerson,
                     TEAM_FILE,
                     format!(
                         "handle \"{}\" is used twice (first by {})",
@@ -181,7 +181,7 @@ impl Team {
             .filter(|m| self.find(&m.name).is_none())
             .map(|m| {
                 let d = Diagnostic::error(
-                    "unknown-person",
+                    crate::diagnostics::Code::UnknownPerson,
                     path,
                     format!("unknown person \"{}\" (as {})", m.name, m.role),
                 )
@@ -257,7 +257,7 @@ mod tests {
         let (_, d) = Team::parse(
             "[[people]]\nname = \"No Handle\"\n[[people]]\nhandle = \"a\"\nemail = \"x\"\n[[people]]\nhandle = \"A\"\n",
         );
-        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        let codes: Vec<_> = d.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(
             codes,
             vec!["missing-field", "unknown-key", "duplicate-person"]

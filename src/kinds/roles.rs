@@ -48,7 +48,7 @@ fn names(x: &mut Extractor<'_>, entry: &Entry) -> Vec<(String, Range<usize>)> {
             if found.len() != items.len() {
                 x.diagnostics.push(
                     Diagnostic::error(
-                        "wrong-type",
+                        crate::diagnostics::Code::WrongType,
                         x.path,
                         format!("`{}` must be a name or a list of names", entry.key),
                     )
@@ -62,7 +62,7 @@ fn names(x: &mut Extractor<'_>, entry: &Entry) -> Vec<(String, Range<usize>)> {
             None => {
                 x.diagnostics.push(
                     Diagnostic::error(
-                        "wrong-type",
+                        crate::diagnostics::Code::WrongType,
                         x.path,
                         format!("`{}` must be a name or a list of names", entry.key),
                     )
@@ -76,7 +76,7 @@ fn names(x: &mut Extractor<'_>, entry: &Entry) -> Vec<(String, Range<usize>)> {
 
 /// A role exactly one person must hold, and how to say it when that is not so.
 struct OneOf {
-    code: &'static str,
+    code: crate::diagnostics::Code,
     none: &'static str,
     many: &'static str,
     help_none: &'static str,
@@ -126,9 +126,13 @@ fn holders(
 pub fn raci(x: &mut Extractor<'_>, entry: &Entry, mentions: &mut Vec<Mention>) -> Vec<RaciRow> {
     let Value::Array(items) = &entry.node.value else {
         x.diagnostics.push(
-            Diagnostic::error("wrong-type", x.path, "`raci` must be an array of tables")
-                .at_in(x.source, x.index(), entry.node.span.clone())
-                .with_help("write each activity as a [[raci]] table"),
+            Diagnostic::error(
+                crate::diagnostics::Code::WrongType,
+                x.path,
+                "`raci` must be an array of tables",
+            )
+            .at_in(x.source, x.index(), entry.node.span.clone())
+            .with_help("write each activity as a [[raci]] table"),
         );
         return Vec::new();
     };
@@ -186,7 +190,7 @@ pub fn raci(x: &mut Extractor<'_>, entry: &Entry, mentions: &mut Vec<Mention>) -
             .get("accountable")
             .map_or(item.span.start..item.span.start, |e| e.node.span.clone());
         let rule = OneOf {
-            code: "raci-accountable",
+            code: crate::diagnostics::Code::RaciAccountable,
             none: "no accountable person",
             many: "accountable people",
             help_none: "exactly one person is accountable for each activity",
@@ -196,7 +200,7 @@ pub fn raci(x: &mut Extractor<'_>, entry: &Entry, mentions: &mut Vec<Mention>) -
         if row.responsible.is_empty() {
             x.diagnostics.push(
                 Diagnostic::error(
-                    "raci-responsible",
+                    crate::diagnostics::Code::RaciResponsible,
                     x.path,
                     format!("{label} has no responsible person"),
                 )
@@ -248,7 +252,7 @@ pub fn rapid(x: &mut Extractor<'_>, entry: &Entry, mentions: &mut Vec<Mention>) 
         .get("decide")
         .map_or(entry.key_span.clone(), |e| e.node.span.clone());
     let rule = OneOf {
-        code: "rapid-decide",
+        code: crate::diagnostics::Code::RapidDecide,
         none: "no one to decide",
         many: "people to decide",
         help_none: "exactly one person has the D: add decide = \"…\"",

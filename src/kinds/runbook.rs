@@ -198,7 +198,7 @@ pub fn schedule(
                 review_every = default_every.unwrap_or_default().to_string();
                 x.diagnostics.push(
                     Diagnostic::error(
-                        "invalid-value",
+                        crate::diagnostics::Code::InvalidValue,
                         path,
                         format!("`review_every` must be a duration, found \"{text}\""),
                     )
@@ -237,7 +237,7 @@ pub fn schedule(
                 format!("last reviewed {}", last.as_str())
             };
             let mut d = Diagnostic::warning(
-                "review-overdue",
+                crate::diagnostics::Code::ReviewOverdue,
                 path,
                 format!(
                     "review overdue by {days} days: {since}, due every {}",
@@ -276,7 +276,7 @@ fn dashboards(x: &mut Extractor<'_>, entry: &fields::Entry) -> Vec<Dashboard> {
             if !linked {
                 x.report(
                     Diagnostic::warning(
-                        "unsafe-url",
+                        crate::diagnostics::Code::UnsafeUrl,
                         x.path,
                         "this dashboard URL could run script, so it is shown as text",
                     )
@@ -359,15 +359,19 @@ pub fn parse(page: &Page, settings: Settings<'_>) -> (Runbook, Vec<Diagnostic>) 
                     }
                     _ => help.clone(),
                 };
-                let d = severity("empty-field", path, format!("`{key}` is empty"))
-                    .at_in(source, x.index(), entry.node.span.clone())
-                    .with_help(help);
+                let d = severity(
+                    crate::diagnostics::Code::EmptyField,
+                    path,
+                    format!("`{key}` is empty"),
+                )
+                .at_in(source, x.index(), entry.node.span.clone())
+                .with_help(help);
                 x.diagnostics.push(d);
             }
             continue;
         }
         let d = severity(
-            "missing-field",
+            crate::diagnostics::Code::MissingField,
             path,
             format!("this runbook has no `{key}`"),
         );
@@ -553,7 +557,7 @@ pub fn alerts(records: &[Record<'_>]) -> (BTreeMap<String, usize>, Vec<Diagnosti
                     let at = record.source.find(alert.as_str()).unwrap_or(0);
                     diagnostics.push(
                         Diagnostic::warning(
-                            "duplicate-alert",
+                            crate::diagnostics::Code::DuplicateAlert,
                             record.path,
                             format!("alert \"{alert}\" is also claimed by `{}`", first.path),
                         )

@@ -62,7 +62,7 @@ pub(super) fn write(
                 match std::fs::read(entry.path()) {
                     Ok(bytes) => files.push((format!("{}/{rel}", templates::THEME_DIR), bytes)),
                     Err(e) => diagnostics.push(Diagnostic::error(
-                        "unreadable-file",
+                        crate::diagnostics::Code::UnreadableFile,
                         format!("themes/{theme}/static/{rel}"),
                         format!("cannot read this theme file: {e}"),
                     )),

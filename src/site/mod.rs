@@ -304,7 +304,7 @@ impl Site {
                     Err(e) => {
                         diagnostics.push(
                             Diagnostic::warning(
-                                "git-history",
+                                crate::diagnostics::Code::GitHistory,
                                 config::CONFIG_FILE,
                                 format!("cannot read the git history, so pages show no dates from it: {e}"),
                             )
@@ -319,7 +319,7 @@ impl Site {
         if history.as_ref().is_some_and(|h| h.shallow) {
             diagnostics.push(
                 Diagnostic::warning(
-                    "shallow-clone",
+                    crate::diagnostics::Code::ShallowClone,
                     config::CONFIG_FILE,
                     "this is a shallow clone, so page dates and authors only cover the commits it has",
                 )
@@ -604,7 +604,7 @@ impl Site {
             if let Some(first) = claims.get(&output) {
                 diagnostics.push(
                     Diagnostic::error(
-                        "duplicate-url",
+                        crate::diagnostics::Code::DuplicateUrl,
                         owner.clone(),
                         format!("`{owner}` and `{first}` both produce `/{output}`"),
                     )
@@ -687,7 +687,7 @@ fn unmatched_kind_folders(config: &Config, source: &str, pages: &[String]) -> Ve
         })
         .map(|((folder, _), span)| {
             let mut d = Diagnostic::warning(
-                "unknown-folder",
+                crate::diagnostics::Code::UnknownFolder,
                 config::CONFIG_FILE,
                 format!(
                     "`[kinds]` names the folder `{folder}`, but no folder of pages is called that"
@@ -720,7 +720,11 @@ fn repo_prefix(root: &Path, fence: &content::walk::Fence) -> String {
 }
 
 fn write_error(path: &str, e: &io::Error) -> Diagnostic {
-    Diagnostic::error("write-failed", path, format!("cannot write output: {e}"))
+    Diagnostic::error(
+        crate::diagnostics::Code::WriteFailed,
+        path,
+        format!("cannot write output: {e}"),
+    )
 }
 
 /// The title shown for a page: front matter, else its leading `#` heading, else

@@ -99,7 +99,7 @@ pub fn sources(root: &Path, theme: Option<&str>) -> (Sources, Vec<Diagnostic>) {
         if let Err(target) = theme_dir(root, theme) {
             diagnostics.push(
                 Diagnostic::error(
-                    "missing-theme",
+                    crate::diagnostics::Code::MissingTheme,
                     "handbook.toml",
                     format!(
                         "theme `{theme}` leads to {}, outside the handbook",
@@ -111,7 +111,7 @@ pub fn sources(root: &Path, theme: Option<&str>) -> (Sources, Vec<Diagnostic>) {
         } else if !root.join(&dir).is_dir() {
             diagnostics.push(
                 Diagnostic::error(
-                    "missing-theme",
+                    crate::diagnostics::Code::MissingTheme,
                     "handbook.toml",
                     format!("theme `{theme}` not found"),
                 )
@@ -144,7 +144,7 @@ pub fn sources(root: &Path, theme: Option<&str>) -> (Sources, Vec<Diagnostic>) {
                     templates.push((name, text, rel));
                 }
                 Err(e) => diagnostics.push(Diagnostic::error(
-                    "unreadable-file",
+                    crate::diagnostics::Code::UnreadableFile,
                     rel,
                     format!("cannot read this template: {e}"),
                 )),
@@ -187,7 +187,7 @@ impl Templates {
                     .map_or_else(|| "templates".to_string(), |(_, _, rel)| rel.clone());
                 Err(vec![
                     Diagnostic::error(
-                        "template-error",
+                        crate::diagnostics::Code::TemplateError,
                         path,
                         format!("template error: {}", first_line(&text)),
                     )
@@ -209,7 +209,7 @@ impl Templates {
     ) -> Result<String, Diagnostic> {
         let fail = |e: &dyn std::fmt::Display| {
             Diagnostic::error(
-                "template-error",
+                crate::diagnostics::Code::TemplateError,
                 context.page.source_path.clone().unwrap_or_default(),
                 format!(
                     "rendering `{template}` failed: {}",

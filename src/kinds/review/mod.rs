@@ -276,7 +276,7 @@ pub fn parse(
             };
             x.diagnostics.push(
                 Diagnostic::warning(
-                    "missing-section",
+                    crate::diagnostics::Code::MissingSection,
                     path,
                     format!("this {what} does not answer \"{question}\""),
                 )
@@ -303,7 +303,7 @@ fn aar_type(
             None => {
                 x.report(
                     Diagnostic::error(
-                        "unknown-value",
+                        crate::diagnostics::Code::UnknownValue,
                         x.path,
                         format!("unknown AAR type \"{text}\""),
                     )
@@ -342,7 +342,7 @@ fn timeline(x: &mut Extractor<'_>, entry: &Entry) -> Vec<TimelineEntry> {
             _ => {
                 x.diagnostics.push(
                     Diagnostic::error(
-                        "missing-field",
+                        crate::diagnostics::Code::MissingField,
                         x.path,
                         "this timeline entry has no `at` time",
                     )
@@ -361,7 +361,7 @@ fn timeline(x: &mut Extractor<'_>, entry: &Entry) -> Vec<TimelineEntry> {
             let at_span = at_entry.map_or(span.clone(), |e| e.node.span.clone());
             x.diagnostics.push(
                 Diagnostic::warning(
-                    "timeline-order",
+                    crate::diagnostics::Code::TimelineOrder,
                     x.path,
                     format!("timeline entry at {at} comes before the one above it"),
                 )
@@ -408,9 +408,13 @@ fn actions(x: &mut Extractor<'_>, entry: &Entry, today: jiff::civil::Date) -> Ve
         }
         if action.what.is_empty() {
             x.diagnostics.push(
-                Diagnostic::error("missing-field", x.path, "this action has no `what`")
-                    .at_in(x.source, x.index(), span.start..span.start)
-                    .with_help("say what will be done, e.g. what = \"Alert on replication lag\""),
+                Diagnostic::error(
+                    crate::diagnostics::Code::MissingField,
+                    x.path,
+                    "this action has no `what`",
+                )
+                .at_in(x.source, x.index(), span.start..span.start)
+                .with_help("say what will be done, e.g. what = \"Alert on replication lag\""),
             );
             continue;
         }
