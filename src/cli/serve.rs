@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::{EXIT_USAGE, fatal};
 use crate::diagnostics::{self, Diagnostic};
+use crate::serve::session::Work;
 use crate::serve::{self, Log, ServeOptions};
 use crate::site::BuildOptions;
 
@@ -79,9 +80,9 @@ pub fn run(args: Args) -> u8 {
             print_diagnostics(new.into_iter(), color, &base);
             let ms = outcome.elapsed.as_secs_f64() * 1000.0;
             let what = match outcome.work {
-                "edit" => "rebuilt",
-                "templates" => "re-rendered with the new templates",
-                _ => "reloaded",
+                Work::Edit => "rebuilt",
+                Work::Templates => "re-rendered with the new templates",
+                Work::Nothing | Work::Full => "reloaded",
             };
             let s = if outcome.pages == 1 { "" } else { "s" };
             eprintln!("{what} {} page{s} in {ms:.0} ms — {tally}", outcome.pages);

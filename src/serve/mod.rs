@@ -180,7 +180,7 @@ fn rebuild_loop(
                 continue;
             }
         };
-        if outcome.work == "nothing" {
+        if outcome.work == session::Work::Nothing {
             continue;
         }
         let errors = (session.errors() > 0).then(|| overlay_text(session.diagnostics()));

@@ -14,11 +14,23 @@ use crate::site::{BuildOptions, Fatal, Memo, Site};
 
 use super::plan::{self, Known, Plan};
 
+/// How much of the site a batch of changes rebuilt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Work {
+    /// The changes touched nothing the site is made of.
+    Nothing,
+    /// Edited pages (and the pages whose context they moved) were rendered again.
+    Edit,
+    /// Templates changed: every page was rendered again from the kept model.
+    Templates,
+    /// The site was loaded again from the files.
+    Full,
+}
+
 /// What one batch of changes did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
-    /// What was done: `nothing`, `edit`, `templates` or `full`.
-    pub work: &'static str,
+    pub work: Work,
     /// Pages rendered again.
     pub pages: usize,
     pub elapsed: Duration,
@@ -187,21 +199,21 @@ impl Session {
             _ => Vec::new(),
         };
         let (work, pages) = match plan {
-            Plan::Nothing => ("nothing", 0),
+            Plan::Nothing => (Work::Nothing, 0),
             Plan::Edits { pages, assets } => match self.edit(&pages, &assets) {
-                Some(rendered) => ("edit", rendered),
-                None => ("full", self.reload()?),
+                Some(rendered) => (Work::Edit, rendered),
+                None => (Work::Full, self.reload()?),
             },
-            Plan::Templates => ("templates", self.rerender()),
-            Plan::Full => ("full", self.reload()?),
+            Plan::Templates => (Work::Templates, self.rerender()),
+            Plan::Full => (Work::Full, self.reload()?),
         };
         match work {
-            "nothing" => {}
-            "edit" => {
+            Work::Nothing => {}
+            Work::Edit => {
                 self.collect_diagnostics();
                 self.mark_uncommitted(&edited);
             }
-            _ => {
+            Work::Templates | Work::Full => {
                 self.settle();
                 self.read_git();
             }
@@ -210,7 +222,7 @@ impl Session {
             work,
             pages,
             elapsed: started.elapsed(),
-            search_stale: work == "edit" && self.site.config.search,
+            search_stale: work == Work::Edit && self.site.config.search,
         })
     }
 

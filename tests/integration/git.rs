@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::support::{Fixture, positions};
+use handbook::serve::session::Work;
 
 /// Runs `git` in `dir` as `author` at `date` (ISO 8601), isolated from the
 /// machine's git configuration.
@@ -528,7 +529,7 @@ fn serve_marks_uncommitted_pages_and_reads_the_history_again_after_a_commit() {
     let outcome = session
         .apply(&[git_dir.join("HEAD"), git_dir.join("refs/heads/main")])
         .expect("apply");
-    assert_eq!(outcome.work, "full");
+    assert_eq!(outcome.work, Work::Full);
     assert!(session.uncommitted().is_empty());
     let html =
         String::from_utf8_lossy(&session.files()["guides/db-failover/index.html"]).into_owned();
@@ -540,7 +541,7 @@ fn serve_marks_uncommitted_pages_and_reads_the_history_again_after_a_commit() {
     );
     // Changes in the git folder that do not move HEAD are nothing to do.
     let outcome = session.apply(&[git_dir.join("index")]).expect("apply");
-    assert_eq!(outcome.work, "nothing");
+    assert_eq!(outcome.work, Work::Nothing);
 }
 
 #[test]

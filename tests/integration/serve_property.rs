@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use handbook::serve::session::Session;
+use handbook::serve::session::{Session, Work};
 use handbook::site::BuildOptions;
 use proptest::prelude::*;
 
@@ -297,7 +297,7 @@ fn a_body_edit_renders_only_that_page_and_a_title_change_its_neighbours() {
         "+++\ntitle = \"Guide B\"\nweight = 2\n+++\n\n## Steps\n\nRestart the workers twice.\n",
     );
     let outcome = session.apply(&[root.join("guides/b.md")]).expect("apply");
-    assert_eq!((outcome.work, outcome.pages), ("edit", 1));
+    assert_eq!((outcome.work, outcome.pages), (Work::Edit, 1));
     // A new title shows in the section's list, siblings and backlinks.
     write(
         &root,
@@ -305,7 +305,7 @@ fn a_body_edit_renders_only_that_page_and_a_title_change_its_neighbours() {
         "+++\ntitle = \"Guide Bee\"\nweight = 2\n+++\n\n## Steps\n\nRestart the workers twice.\n",
     );
     let outcome = session.apply(&[root.join("guides/b.md")]).expect("apply");
-    assert_eq!(outcome.work, "edit");
+    assert_eq!(outcome.work, Work::Edit);
     assert!(outcome.pages > 2, "{outcome:?}");
     assert!(outcome.pages < session.pages(), "{outcome:?}");
     session.refresh_search();
