@@ -22,12 +22,13 @@
 //! - [`fields`]: spanned TOML/YAML values shared by config and front matter.
 //! - [`paths`]: `/`-separated path strings and relative hrefs (the lowest layer).
 //! - `fuzzing`: entry points for the fuzzers in `fuzz/` (and their stable drivers).
-//! - [`cli`]: the command line; thin wrappers that call [`site`].
+//!
+//! The command line (`src/cli/`, thin wrappers that call [`site`]) belongs to
+//! the binary, so the library does not depend on clap or indicatif.
 
 // Tests slice strings they made themselves.
 #![cfg_attr(test, allow(clippy::string_slice))]
 
-pub mod cli;
 pub mod codeowners;
 pub mod config;
 pub mod confine;

@@ -2,8 +2,10 @@
 
 use std::process::ExitCode;
 
+mod cli;
+
 fn main() -> ExitCode {
-    handbook::cli::main()
+    cli::main()
 }
 
 // The build allocates many small strings across threads; mimalloc is

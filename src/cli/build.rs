@@ -7,7 +7,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Common, EXIT_CONTENT, exit_code, fatal, print_timings, report};
-use crate::site::{self, BuildOptions, Progress};
+use handbook::site::{self, BuildOptions, Progress};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use super::{Common, EXIT_CONTENT, FormatArg, exit_code, fatal, report};
-use crate::site::{self, BuildOptions};
+use handbook::site::{self, BuildOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::{EXIT_OK, EXIT_USAGE};
-use crate::scaffold;
+use handbook::scaffold;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,7 +20,7 @@ pub struct Args {
 const DEFAULT_TITLE: &str = "Our Handbook";
 
 pub fn run(args: Args) -> u8 {
-    let existing = scaffold::existing_pages(&args.dir, &crate::config::Config::default());
+    let existing = scaffold::existing_pages(&args.dir, &handbook::config::Config::default());
     if !existing.is_empty() {
         return adopt(&args, &existing);
     }
@@ -47,8 +47,8 @@ pub fn run(args: Args) -> u8 {
 /// what was found and what `check` says.
 fn adopt(args: &Args, pages: &[String]) -> u8 {
     let root = &args.dir;
-    let fence = crate::content::walk::Fence::around(root);
-    let found = crate::content::walk::walk(root, &root.join("public"), &[], &fence);
+    let fence = handbook::content::walk::Fence::around(root);
+    let found = handbook::content::walk::walk(root, &root.join("public"), &[], &fence);
     let mut html_dirs: Vec<String> = found
         .assets
         .iter()
@@ -71,7 +71,7 @@ fn adopt(args: &Args, pages: &[String]) -> u8 {
         plan.title = args.title.clone();
     }
     let config = scaffold::NewFile {
-        path: crate::config::CONFIG_FILE.to_string(),
+        path: handbook::config::CONFIG_FILE.to_string(),
         contents: plan.config(),
     };
     if let Err(e) = scaffold::write_new(root, std::slice::from_ref(&config)) {
@@ -80,7 +80,7 @@ fn adopt(args: &Args, pages: &[String]) -> u8 {
         );
         return EXIT_USAGE;
     }
-    println!("{}", root.join(crate::config::CONFIG_FILE).display());
+    println!("{}", root.join(handbook::config::CONFIG_FILE).display());
     match scaffold::ignore_output(root, "public") {
         Ok(true) => println!("{}", root.join(".gitignore").display()),
         Ok(false) => {}
@@ -108,14 +108,14 @@ fn adopt(args: &Args, pages: &[String]) -> u8 {
     for (path, why) in &plan.exclude {
         eprintln!("  left out {path}: {why}");
     }
-    let options = crate::site::BuildOptions {
+    let options = handbook::site::BuildOptions {
         root: root.clone(),
         today: Some(super::today()),
-        ..crate::site::BuildOptions::default()
+        ..handbook::site::BuildOptions::default()
     };
-    match crate::site::check(&options) {
+    match handbook::site::check(&options) {
         Ok(outcome) => {
-            let tally = crate::diagnostics::Tally::of(&outcome.diagnostics);
+            let tally = handbook::diagnostics::Tally::of(&outcome.diagnostics);
             let mut codes: std::collections::BTreeMap<&str, usize> = Default::default();
             for d in &outcome.diagnostics {
                 *codes.entry(d.code.as_str()).or_default() += 1;
@@ -135,8 +135,8 @@ fn adopt(args: &Args, pages: &[String]) -> u8 {
     EXIT_OK
 }
 
-fn kind_plural(kind: crate::kinds::Kind) -> &'static str {
-    use crate::kinds::Kind;
+fn kind_plural(kind: handbook::kinds::Kind) -> &'static str {
+    use handbook::kinds::Kind;
     match kind {
         Kind::Adr => "decision records",
         Kind::Runbook => "runbooks",

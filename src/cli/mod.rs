@@ -1,6 +1,6 @@
 //! The command line: argument parsing (clap) and mapping outcomes to output and
 //! exit codes. Each command lives in its own file, builds options and calls
-//! [`crate::site`]; nothing here knows how a handbook is built.
+//! [`handbook::site`]; nothing here knows how a handbook is built.
 
 mod build;
 mod check;
@@ -14,8 +14,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diagnostics::{self, Diagnostic, Severity, Tally};
-use crate::site::{Fatal, Outcome};
+use handbook::diagnostics::{self, Diagnostic, Severity, Tally};
+use handbook::site::{Fatal, Outcome};
 
 /// Exit code: everything fine (warnings allowed).
 pub const EXIT_OK: u8 = 0;
@@ -173,7 +173,7 @@ fn display_base(dir: &std::path::Path) -> String {
 
 /// Today, from the clock or `SOURCE_DATE_EPOCH`.
 fn today() -> jiff::civil::Date {
-    crate::site::today(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())
+    handbook::site::today(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())
 }
 
 fn fatal(error: &Fatal) -> u8 {

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use super::{EXIT_OK, EXIT_USAGE};
-use crate::config;
-use crate::scaffold::{self, NewKind};
+use handbook::config;
+use handbook::scaffold::{self, NewKind};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum KindArg {
@@ -42,7 +42,10 @@ pub fn run(args: Args) -> u8 {
         KindArg::Retro => NewKind::Retro,
         KindArg::Page => NewKind::Page,
     };
-    let loaded = match config::load(&args.dir, &crate::content::walk::Fence::around(&args.dir)) {
+    let loaded = match config::load(
+        &args.dir,
+        &handbook::content::walk::Fence::around(&args.dir),
+    ) {
         Ok(l) => l,
         Err(config::LoadError::Missing) => {
             eprintln!(
@@ -60,9 +63,9 @@ pub fn run(args: Args) -> u8 {
     };
     let existing = scaffold::existing_pages(&args.dir, &loaded.config);
     let today = super::today();
-    let fence = crate::content::walk::Fence::around(&args.dir);
-    let (team, _) = crate::kinds::people::Team::load(&args.dir, &fence);
-    let (email, name) = crate::git::user(&args.dir);
+    let fence = handbook::content::walk::Fence::around(&args.dir);
+    let (team, _) = handbook::kinds::people::Team::load(&args.dir, &fence);
+    let (email, name) = handbook::git::user(&args.dir);
     let author = scaffold::author(team.as_ref(), email.as_deref(), name.as_deref());
     let planned = scaffold::plan_page(
         kind,

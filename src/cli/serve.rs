@@ -5,10 +5,10 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 use super::{EXIT_USAGE, fatal};
-use crate::diagnostics::{self, Diagnostic};
-use crate::serve::session::Work;
-use crate::serve::{self, Log, ServeOptions};
-use crate::site::BuildOptions;
+use handbook::diagnostics::{self, Diagnostic};
+use handbook::serve::session::Work;
+use handbook::serve::{self, Log, ServeOptions};
+use handbook::site::BuildOptions;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
