@@ -1,0 +1,145 @@
+//! A page's counted terms, packed as LEB128 varints (`PageTerms`), and reading them
+//! back.
+
+/// A page's counted terms, packed: every page's terms are held until the index
+/// is written (and by a live preview for as long as it runs), so they are kept
+/// as LEB128 varints, about 3.5 bytes a term instead of 8.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PageTerms {
+    /// Triples (stem id − previous stem id, frequency ×2, bits), by stem id.
+    /// `bits` are the sections the term occurs in, plus [`TITLE_BIT`].
+    pub(super) packed: Box<[u8]>,
+    /// The surface forms the page uses that differ from their stems, as
+    /// ascending form ids, delta-encoded: the index lists exactly the forms of
+    /// the pages it is written from, so a page that drops a word drops its form.
+    pub(super) forms: Box<[u8]>,
+    pub(super) length: f32,
+}
+
+/// A counted term: stem id, weighted frequency ×2, bits.
+pub(super) type Counted = (u32, u16, u16);
+
+pub(super) fn push_varint(out: &mut Vec<u8>, mut value: u32) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// A position in a page's packed terms: a byte offset, and the stem id of the
+/// term before it (ids are delta-encoded).
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Cursor {
+    pub(super) at: usize,
+    pub(super) id: u32,
+}
+
+/// Reads LEB128 varints (written by [`push_varint`], so never truncated).
+pub(super) struct Varints<'b> {
+    pub(super) bytes: &'b [u8],
+    pub(super) at: usize,
+}
+
+impl<'b> Varints<'b> {
+    pub(super) fn new(bytes: &'b [u8]) -> Self {
+        Varints { bytes, at: 0 }
+    }
+}
+
+impl Iterator for Varints<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        let mut value = 0u32;
+        let mut shift = 0;
+        loop {
+            let byte = *self.bytes.get(self.at)?;
+            self.at += 1;
+            value |= u32::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Some(value);
+            }
+            shift += 7;
+        }
+    }
+}
+
+impl PageTerms {
+    pub(super) fn pack(terms: &[Counted], forms: &[u32], length: f32) -> PageTerms {
+        let mut packed = Vec::with_capacity(terms.len() * 4);
+        let mut previous = 0;
+        for &(id, tf, bits) in terms {
+            push_varint(&mut packed, id - previous);
+            push_varint(&mut packed, u32::from(tf));
+            push_varint(&mut packed, u32::from(bits));
+            previous = id;
+        }
+        let mut packed_forms = Vec::with_capacity(forms.len() * 2);
+        let mut previous = 0;
+        for &form in forms {
+            push_varint(&mut packed_forms, form - previous);
+            previous = form;
+        }
+        PageTerms {
+            packed: packed.into_boxed_slice(),
+            forms: packed_forms.into_boxed_slice(),
+            length,
+        }
+    }
+
+    /// The page's terms in stem-id order.
+    pub(super) fn terms(&self) -> impl Iterator<Item = Counted> + '_ {
+        let end = Cursor {
+            at: self.packed.len(),
+            id: 0,
+        };
+        self.terms_between(Cursor::default(), end)
+    }
+
+    /// Where each stripe starts in [`PageTerms::packed`]: the first term whose
+    /// id is at least the stripe's first id.
+    pub(super) fn cursors(&self, stripes: &[u32]) -> Vec<Cursor> {
+        let mut cursors = Vec::with_capacity(stripes.len());
+        let mut next = stripes.iter().peekable();
+        let mut cursor = Cursor::default();
+        let mut bytes = Varints::new(&self.packed);
+        loop {
+            let at = bytes.at;
+            let Some(delta) = bytes.next() else { break };
+            let id = cursor.id + delta;
+            while next.next_if(|&&first| first <= id).is_some() {
+                cursors.push(Cursor { at, id: cursor.id });
+            }
+            let _ = (bytes.next(), bytes.next());
+            cursor = Cursor { at: bytes.at, id };
+        }
+        cursors.resize(stripes.len(), cursor);
+        cursors
+    }
+
+    /// The terms from one cursor up to another.
+    pub(super) fn terms_between(
+        &self,
+        from: Cursor,
+        to: Cursor,
+    ) -> impl Iterator<Item = Counted> + '_ {
+        let mut values = Varints::new(self.packed.get(from.at..to.at).unwrap_or_default());
+        let mut id = from.id;
+        std::iter::from_fn(move || {
+            id += values.next()?;
+            let tf = values.next()?;
+            let bits = values.next()?;
+            Some((id, tf as u16, bits as u16))
+        })
+    }
+
+    /// The ids of the forms the page uses, ascending.
+    pub(super) fn forms(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut id = 0;
+        Varints::new(&self.forms).map(move |delta| {
+            id += delta;
+            id
+        })
+    }
+}

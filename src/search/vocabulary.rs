@@ -1,0 +1,155 @@
+//! The vocabulary: stems and surface forms with ids, shared by every page's count,
+//! with a per-thread cache of words already seen.
+
+use super::*;
+
+/// The term dictionary of one build, shared by the render stage's threads:
+/// stems and the surface forms that differ from them get ids. Each thread keeps
+/// a cache from words as written to ids, so the lock is taken once per new
+/// word, not once per occurrence. A live preview keeps one for as long as it
+/// runs: ids only ever grow, and what the index lists is decided by the pages
+/// it is written from, never by what the dictionary once saw.
+#[derive(Debug)]
+pub struct Vocabulary {
+    pub(super) generation: u64,
+    pub(super) inner: std::sync::Mutex<Dictionary>,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Dictionary {
+    pub(super) ids: HashMap<Arc<str>, u32>,
+    pub(super) stems: Vec<Arc<str>>,
+    /// Lowercase forms that differ from their stem → form id.
+    pub(super) form_ids: HashMap<Arc<str>, u32>,
+    /// Form id → (form, stem id).
+    pub(super) forms: Vec<(Arc<str>, u32)>,
+}
+
+/// A word's ids: its stem, and its form when that differs from the stem.
+#[derive(Clone, Copy)]
+pub(super) struct WordIds {
+    pub(super) stem: u32,
+    pub(super) form: Option<u32>,
+}
+
+pub(super) static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+thread_local! {
+    /// (vocabulary generation, word as written → ids, stemmer)
+    static CACHE: std::cell::RefCell<(u64, HashMap<String, WordIds>, Option<Stemmer>)> =
+        std::cell::RefCell::new((u64::MAX, HashMap::default(), None));
+}
+
+impl Default for Vocabulary {
+    fn default() -> Self {
+        Vocabulary {
+            generation: GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            inner: std::sync::Mutex::new(Dictionary::default()),
+        }
+    }
+}
+
+impl Vocabulary {
+    pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, Dictionary> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(super) fn ids(
+        &self,
+        word: &str,
+        cache: &mut HashMap<String, WordIds>,
+        stemmer: &Stemmer,
+    ) -> WordIds {
+        if let Some(&ids) = cache.get(word) {
+            return ids;
+        }
+        let lower = word.to_lowercase();
+        let stem = stemmer.stem(&lower);
+        let mut dict = self.lock();
+        let stem_id = match dict.ids.get(stem.as_ref()) {
+            Some(&id) => id,
+            None => {
+                let id = dict.stems.len() as u32;
+                let stem: Arc<str> = Arc::from(stem.as_ref());
+                dict.ids.insert(stem.clone(), id);
+                dict.stems.push(stem);
+                id
+            }
+        };
+        let form = (lower != stem.as_ref()).then(|| match dict.form_ids.get(lower.as_str()) {
+            Some(&id) => id,
+            None => {
+                let id = dict.forms.len() as u32;
+                let form: Arc<str> = Arc::from(lower.as_str());
+                dict.form_ids.insert(form.clone(), id);
+                dict.forms.push((form, stem_id));
+                id
+            }
+        });
+        drop(dict);
+        let ids = WordIds {
+            stem: stem_id,
+            form,
+        };
+        cache.insert(word.to_string(), ids);
+        ids
+    }
+
+    /// Counts the terms of one page (title, then each section's heading and
+    /// text). Safe to call from many threads at once.
+    pub fn count(&self, title: &str, sections: &[TextSection]) -> PageTerms {
+        CACHE.with(|cell| {
+            let mut guard = cell.borrow_mut();
+            let (generation, cache, stemmer) = &mut *guard;
+            if *generation != self.generation {
+                *generation = self.generation;
+                cache.clear();
+            }
+            let stemmer = stemmer.get_or_insert_with(|| Stemmer::create(Algorithm::English));
+            // Occurrences are first summed per word as written, so the shared
+            // dictionary is consulted once per distinct word of the page.
+            let mut seen: HashMap<&str, (f32, u16)> =
+                HashMap::with_capacity_and_hasher(256, Default::default());
+            let mut length = 0.0;
+            for word in words(title) {
+                seen.entry(word).or_insert((0.0, 0)).1 |= TITLE_BIT;
+            }
+            for (i, section) in sections.iter().enumerate() {
+                let bit = 1u16 << i.min(MAX_SECTIONS - 1);
+                for (text, weight) in [
+                    (section.heading.as_str(), HEADING_WEIGHT),
+                    (section.text.as_str(), BODY_WEIGHT),
+                ] {
+                    for word in words(text) {
+                        let entry = seen.entry(word).or_insert((0.0, 0));
+                        entry.0 += weight;
+                        entry.1 |= bit;
+                        length += weight;
+                    }
+                }
+            }
+            let mut counts: HashMap<u32, (f32, u16)> =
+                HashMap::with_capacity_and_hasher(seen.len(), Default::default());
+            let mut forms: Vec<u32> = Vec::new();
+            for (word, (tf, bits)) in seen {
+                let ids = self.ids(word, cache, stemmer);
+                forms.extend(ids.form);
+                let entry = counts.entry(ids.stem).or_insert((0.0, 0));
+                entry.0 += tf;
+                entry.1 |= bits;
+            }
+            let mut terms: Vec<Counted> = counts
+                .into_iter()
+                .map(|(id, (tf, bits))| {
+                    (id, (tf * 2.0).round().min(f32::from(u16::MAX)) as u16, bits)
+                })
+                .collect();
+            terms.sort_unstable_by_key(|t| t.0);
+            forms.sort_unstable();
+            forms.dedup();
+            PageTerms::pack(&terms, &forms, length)
+        })
+    }
+}
