@@ -16,10 +16,7 @@ use crate::templates::view::{
 use super::context::Renderer;
 use super::output::Sink;
 
-pub(super) const ACTIONS_URL: &str = "actions/";
-pub(super) const PEOPLE_URL: &str = "people/";
-pub(super) const SEARCH_URL: &str = "search/";
-pub(super) const REVIEWS_URL: &str = "needs-review/";
+use super::reserved::{ACTIONS_URL, CHANGES_URL, FEEDS_DIR, PEOPLE_URL, REVIEWS_URL, SEARCH_URL};
 
 /// How many entries each list on the home page shows.
 const HEALTH_LIST: usize = 5;
@@ -79,11 +76,11 @@ pub(super) fn outputs(site: &super::Site) -> Vec<String> {
     if !site.model.schedules.is_empty() {
         files.push(format!("{REVIEWS_URL}index.html"));
     }
-    if super::feeds::has_changes(site) {
-        files.push(format!("{}index.html", super::feeds::CHANGES_URL));
+    if super::reserved::has_changes(site) {
+        files.push(format!("{}index.html", CHANGES_URL));
     }
-    for (_, file) in super::feeds::available(site) {
-        files.push(format!("{}{file}", super::feeds::FEEDS_DIR));
+    for (_, file) in super::reserved::available(site) {
+        files.push(format!("{}{file}", FEEDS_DIR));
     }
     if let Some(team) = &site.model.team {
         files.push(format!("{PEOPLE_URL}index.html"));
@@ -357,8 +354,8 @@ pub(super) fn write(
         );
         pages.push((SEARCH_URL.into(), page));
     }
-    if super::feeds::has_changes(render.site) {
-        let url = super::feeds::CHANGES_URL;
+    if super::reserved::has_changes(render.site) {
+        let url = CHANGES_URL;
         let aggregates = Aggregates {
             changes: render.changes(url),
             ..Aggregates::default()

@@ -90,7 +90,7 @@ pub(super) struct Renderer<'a> {
     pub(super) titles: &'a [String],
     pub(super) backlinks: &'a [Vec<usize>],
     /// The site's feeds, worked out once for every page's header.
-    feeds: Vec<super::feeds::Feed>,
+    feeds: Vec<super::reserved::Feed>,
 }
 
 impl<'a> Renderer<'a> {
@@ -101,7 +101,7 @@ impl<'a> Renderer<'a> {
         backlinks: &'a [Vec<usize>],
     ) -> Self {
         Renderer {
-            feeds: super::feeds::available(site),
+            feeds: super::reserved::available(site),
             site,
             rendered,
             titles,
@@ -164,28 +164,28 @@ impl Renderer<'_> {
             theme: href(&format!("{}/", templates::THEME_DIR)),
             sections,
             actions_href: (!self.site.model.reviews.is_empty())
-                .then(|| href(aggregates::ACTIONS_URL)),
+                .then(|| href(super::reserved::ACTIONS_URL)),
             people_href: self
                 .site
                 .model
                 .team
                 .is_some()
-                .then(|| href(aggregates::PEOPLE_URL)),
+                .then(|| href(super::reserved::PEOPLE_URL)),
             search_href: self
                 .site
                 .config
                 .search
-                .then(|| href(aggregates::SEARCH_URL)),
+                .then(|| href(super::reserved::SEARCH_URL)),
             feeds: self
                 .feeds
                 .iter()
                 .map(|(title, file)| FeedLink {
                     title,
-                    href: href(&format!("{}{file}", super::feeds::FEEDS_DIR)),
+                    href: href(&format!("{}{file}", super::reserved::FEEDS_DIR)),
                 })
                 .collect(),
-            changes_href: super::feeds::has_changes(self.site)
-                .then(|| href(super::feeds::CHANGES_URL)),
+            changes_href: super::reserved::has_changes(self.site)
+                .then(|| href(super::reserved::CHANGES_URL)),
         }
     }
 

@@ -9,38 +9,9 @@ use crate::links::relative_href;
 use crate::markdown::escape;
 use crate::templates::view::{ChangeRow, NavLink};
 
-use super::Site;
 use super::context::Renderer;
 
-pub(super) const CHANGES_URL: &str = "changes/";
-pub(super) const FEEDS_DIR: &str = "feeds/";
-
-/// A feed the site offers: (title, file under `feeds/`).
-pub(super) type Feed = (&'static str, &'static str);
-
-const CHANGES: Feed = ("Recent changes", "changes.xml");
-const DECISIONS: Feed = ("Decisions", "decisions.xml");
-const REVIEWS: Feed = ("After-action reviews", "reviews.xml");
-
-/// The feeds this site has (worked out once per render, not per page).
-pub(super) fn available(site: &Site) -> Vec<Feed> {
-    let mut feeds = Vec::new();
-    if site.history.as_ref().is_some_and(|h| !h.recent.is_empty()) {
-        feeds.push(CHANGES);
-    }
-    if !site.model.adrs.is_empty() {
-        feeds.push(DECISIONS);
-    }
-    if site.model.kinds.contains(&Kind::Aar) {
-        feeds.push(REVIEWS);
-    }
-    feeds
-}
-
-/// Whether the recent-changes page is written.
-pub(super) fn has_changes(site: &Site) -> bool {
-    site.history.as_ref().is_some_and(|h| !h.recent.is_empty())
-}
+use super::reserved::{CHANGES, CHANGES_URL, DECISIONS, FEEDS_DIR, Feed, available};
 
 /// An RFC 3339 time from seconds since the epoch.
 fn rfc3339(seconds: i64) -> String {

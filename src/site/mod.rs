@@ -12,6 +12,7 @@ mod extras;
 mod feeds;
 pub mod output;
 mod render;
+mod reserved;
 pub mod sections;
 
 use std::collections::{HashMap, HashSet};

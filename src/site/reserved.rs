@@ -1,0 +1,43 @@
+//! Every URL the tool itself generates (outside the pages' own), in one
+//! place: the action tracker, people pages, search, needs-review, recent
+//! changes and feeds, and which feeds a site has. Pages, aggregates, feeds
+//! and the duplicate-URL check read them from here.
+
+use crate::kinds::Kind;
+
+use super::Site;
+
+pub(super) const ACTIONS_URL: &str = "actions/";
+pub(super) const PEOPLE_URL: &str = "people/";
+pub(super) const SEARCH_URL: &str = "search/";
+pub(super) const REVIEWS_URL: &str = "needs-review/";
+
+pub(super) const CHANGES_URL: &str = "changes/";
+pub(super) const FEEDS_DIR: &str = "feeds/";
+
+/// A feed the site offers: (title, file under `feeds/`).
+pub(super) type Feed = (&'static str, &'static str);
+
+pub(super) const CHANGES: Feed = ("Recent changes", "changes.xml");
+pub(super) const DECISIONS: Feed = ("Decisions", "decisions.xml");
+const REVIEWS: Feed = ("After-action reviews", "reviews.xml");
+
+/// The feeds this site has (worked out once per render, not per page).
+pub(super) fn available(site: &Site) -> Vec<Feed> {
+    let mut feeds = Vec::new();
+    if site.history.as_ref().is_some_and(|h| !h.recent.is_empty()) {
+        feeds.push(CHANGES);
+    }
+    if !site.model.adrs.is_empty() {
+        feeds.push(DECISIONS);
+    }
+    if site.model.kinds.contains(&Kind::Aar) {
+        feeds.push(REVIEWS);
+    }
+    feeds
+}
+
+/// Whether the recent-changes page is written.
+pub(super) fn has_changes(site: &Site) -> bool {
+    site.history.as_ref().is_some_and(|h| !h.recent.is_empty())
+}
