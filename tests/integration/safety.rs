@@ -30,6 +30,16 @@ fn checksum(dir: &Path, output: &Path) -> BTreeMap<String, u64> {
 
 /// `outer/` holding a handbook (`outer/repo/handbook/`), a sibling folder and
 /// secrets, so that anything a build touches outside its output shows.
+/// `git init` in `dir`.
+fn git_init(dir: &Path) {
+    let init = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(dir)
+        .status()
+        .expect("git is needed for this test");
+    assert!(init.success());
+}
+
 struct World {
     outer: Fixture,
 }
@@ -74,6 +84,12 @@ impl World {
 
     fn run(&self, args: &[&str]) -> Run {
         self.outer.run_in("repo/handbook", args)
+    }
+
+    /// Makes `repo/` a git repository (no commits): the fence is its work tree.
+    fn git_init(self) -> World {
+        git_init(&self.outer.path().join("repo"));
+        self
     }
 
     fn sums(&self) -> BTreeMap<String, u64> {
@@ -297,12 +313,7 @@ fn symlinks_out_of_the_repository_are_skipped_and_never_published() {
         .symlink("home.md", Path::new("index.md"))
         .symlink("readme.md", Path::new("../README.md"))
         .symlink("guides/loop", Path::new(".."));
-    let init = std::process::Command::new("git")
-        .args(["init", "-q"])
-        .current_dir(world.outer.path().join("repo"))
-        .status()
-        .expect("git is needed for this test");
-    assert!(init.success());
+    let world = world.git_init();
     // What a CI checkout keeps in `.git/config`.
     let config = world.outer.path().join("repo/.git/config");
     let mut text = std::fs::read_to_string(&config).expect("git config");
@@ -603,12 +614,7 @@ fn links_out_of_the_site_never_reach_outside_the_repository_or_into_git() {
         "# Notes\n\n[readme](../README.md) [git](../.git/config) [head](../.git/HEAD) \
          [outside](../../secret.txt) [leak](../leak.txt)\n",
     );
-    let init = std::process::Command::new("git")
-        .args(["init", "-q"])
-        .current_dir(world.outer.path().join("repo"))
-        .status()
-        .expect("git is needed for this test");
-    assert!(init.success());
+    let world = world.git_init();
     #[cfg(unix)]
     std::os::unix::fs::symlink("../secret.txt", world.outer.path().join("repo/leak.txt"))
         .expect("symlink");
@@ -659,12 +665,7 @@ fn init_never_appends_to_a_gitignore_that_leads_outside_the_repository() {
             "# PaymentQueueBacklog\n\n## Meaning\n\n## Mitigation\n",
         );
     let repo = outer.path().join("repo");
-    let init = std::process::Command::new("git")
-        .args(["init", "-q"])
-        .current_dir(&repo)
-        .status()
-        .expect("git is needed for this test");
-    assert!(init.success());
+    git_init(&repo);
     std::os::unix::fs::symlink("../../elsewhere.txt", repo.join("docs/.gitignore"))
         .expect("symlink");
     let run = outer.run_in("repo/docs", &["init"]);
