@@ -1,25 +1,20 @@
 //! Pages gathered from the whole handbook rather than written: the action
-//! tracker, the people index and a page per person, and the home page's health
-//! summary. Each is bounded by what it lists, not by the size of every page.
+//! tracker, the people index and a page per person, and needs-review (the home
+//! page's health summary is built with the page contexts, in `context`).
+//! Each is bounded by what it lists, not by the size of every page.
 
 use crate::diagnostics::Diagnostic;
-use crate::kinds::Kind;
-use crate::kinds::adr::Status;
 use crate::kinds::runbook::Review;
 use crate::links::relative_href;
 use crate::templates::Templates;
 use crate::templates::view::{
-    ActionRow, Aggregates, ChildView, Health, NavView, PageContext, PageView, PersonRow,
-    PersonView, ReviewRow,
+    ActionRow, Aggregates, NavView, PageContext, PageView, PersonRow, PersonView, ReviewRow,
 };
 
 use super::context::Renderer;
 use super::output::Sink;
 
 use super::reserved::{ACTIONS_URL, CHANGES_URL, FEEDS_DIR, PEOPLE_URL, REVIEWS_URL, SEARCH_URL};
-
-/// How many entries each list on the home page shows.
-const HEALTH_LIST: usize = 5;
 
 /// A page view for a page that has no source file.
 pub(super) fn synthetic_page<'a>(
@@ -175,43 +170,6 @@ impl Renderer<'_> {
         rows
     }
 
-    /// Pages of `kind` as listing entries, newest first.
-    fn newest(&self, from_url: &str, pages: impl Iterator<Item = usize>) -> Vec<ChildView> {
-        let mut list: Vec<usize> = pages.collect();
-        list.sort_by(|&a, &b| {
-            let date = |p: usize| self.site.pages[p].front.date.clone();
-            date(b).cmp(&date(a)).then(a.cmp(&b))
-        });
-        list.into_iter().map(|p| self.child(from_url, p)).collect()
-    }
-
-    /// Decision records, newest first: by the decision's date, else when
-    /// git first saw the file, else by number (imported collections often
-    /// date only some records).
-    fn newest_decisions(
-        &self,
-        from_url: &str,
-        pages: impl Iterator<Item = usize>,
-    ) -> Vec<ChildView> {
-        let adrs = &self.site.model.adrs;
-        let key = |p: usize| {
-            let adr = adrs.get(&p);
-            let date = adr.and_then(|a| a.date.clone());
-            let created = self
-                .site
-                .history
-                .as_ref()
-                .and_then(|h| h.files.get(&self.site.pages[p].source_path))
-                .map(|f| f.created);
-            (date, created, adr.and_then(|a| a.number))
-        };
-        let mut list: Vec<(usize, _)> = pages.map(|p| (p, key(p))).collect();
-        list.sort_by(|(a, ka), (b, kb)| kb.cmp(ka).then(a.cmp(b)));
-        list.into_iter()
-            .map(|(p, _)| self.child(from_url, p))
-            .collect()
-    }
-
     fn aggregate_page(
         &self,
         templates: &Templates,
@@ -232,67 +190,6 @@ impl Renderer<'_> {
             aggregates,
         };
         templates.render(template, &context)
-    }
-}
-
-/// The home page's summary: open and overdue actions, recent and proposed
-/// decisions, runbooks due for review, recent reviews.
-pub(super) fn health(render: &Renderer<'_>, from_url: &str) -> Health {
-    let model = &render.site.model;
-    let mut open = 0;
-    let mut overdue = 0;
-    for action in model.reviews.values().flat_map(|r| &r.actions) {
-        if !action.done {
-            open += 1;
-            if action.overdue {
-                overdue += 1;
-            }
-        }
-    }
-    let mut recent_adrs = render.newest_decisions(from_url, model.adrs.keys().copied());
-    recent_adrs.truncate(HEALTH_LIST);
-    let proposed = model
-        .adrs
-        .iter()
-        .filter(|(_, a)| a.status == Some(Status::Proposed))
-        .map(|(&p, _)| p);
-    let mut proposed_adrs = render.newest_decisions(from_url, proposed);
-    proposed_adrs.truncate(HEALTH_LIST);
-    let mut due: Vec<(String, usize)> = model
-        .runbooks
-        .iter()
-        .filter(|(_, r)| matches!(r.review, Review::Overdue | Review::DueSoon))
-        .filter_map(|(&p, r)| Some((r.next_review.as_ref()?.as_str().to_string(), p)))
-        .collect();
-    due.sort();
-    let runbooks_due = due
-        .into_iter()
-        .take(HEALTH_LIST)
-        .map(|(date, p)| ChildView {
-            date: Some(date),
-            ..render.child(from_url, p)
-        })
-        .collect();
-    let reviews = model
-        .reviews
-        .keys()
-        .copied()
-        .filter(|&p| model.kind(p) == Kind::Aar);
-    let mut recent_reviews = render.newest(from_url, reviews);
-    recent_reviews.truncate(HEALTH_LIST);
-    let needs_review = model
-        .schedules
-        .values()
-        .any(|s| matches!(s.review, Review::Overdue | Review::DueSoon));
-    Health {
-        open_actions: open,
-        overdue_actions: overdue,
-        actions_href: (!model.reviews.is_empty()).then(|| relative_href(from_url, ACTIONS_URL)),
-        recent_adrs,
-        proposed_adrs,
-        runbooks_due,
-        recent_reviews,
-        needs_review_href: needs_review.then(|| relative_href(from_url, REVIEWS_URL)),
     }
 }
 

@@ -97,3 +97,88 @@ fn top_level_modules_have_no_dependency_cycles() {
     // The graph is not empty: the reader found the uses it should.
     assert!(edges.get("site").is_some_and(|m| m.contains_key("kinds")));
 }
+
+/// Within each folder module (`site/`, `kinds/`, `git/`, …), the files
+/// depend on each other without cycles either (`context` builds on
+/// `reserved`, `aggregates` on `context`, never back).
+#[test]
+fn sibling_modules_have_no_dependency_cycles() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for folder in std::fs::read_dir(&src).expect("src").flatten() {
+        if !folder.path().is_dir() {
+            continue;
+        }
+        let siblings: BTreeSet<String> = std::fs::read_dir(folder.path())
+            .expect("folder")
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().to_string();
+                let stem = name.strip_suffix(".rs").map(str::to_string);
+                stem.or_else(|| e.path().is_dir().then_some(name))
+            })
+            .filter(|n| n != "mod")
+            .collect();
+        let mut edges: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        for name in &siblings {
+            let file = folder.path().join(format!("{name}.rs"));
+            let file = if file.exists() {
+                file
+            } else {
+                folder.path().join(name).join("mod.rs")
+            };
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            let code: String = text
+                .split("#[cfg(test)]")
+                .next()
+                .unwrap_or_default()
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let mut used: BTreeSet<String> = BTreeSet::new();
+            for (i, _) in code.match_indices("super::") {
+                let rest = &code[i + "super::".len()..];
+                if let Some(list) = rest.strip_prefix('{') {
+                    let list = list.split('}').next().unwrap_or_default();
+                    used.extend(
+                        list.split(',')
+                            .map(|s| s.trim().split("::").next().unwrap_or_default().to_string()),
+                    );
+                } else {
+                    used.insert(
+                        rest.chars()
+                            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                            .collect(),
+                    );
+                }
+            }
+            for other in used
+                .into_iter()
+                .filter(|u| u != name && siblings.contains(u))
+            {
+                edges
+                    .entry(name.clone())
+                    .or_default()
+                    .insert(other, file.display().to_string());
+            }
+        }
+        // A cycle shows as a node reachable from itself.
+        for start in edges.keys() {
+            let mut seen = BTreeSet::new();
+            let mut stack: Vec<&String> = edges[start].keys().collect();
+            while let Some(next) = stack.pop() {
+                assert!(
+                    next != start,
+                    "module cycle in {}: {start} reaches itself ({:?})",
+                    folder.path().display(),
+                    edges
+                );
+                if seen.insert(next.clone()) {
+                    stack.extend(edges.get(next).into_iter().flat_map(|m| m.keys()));
+                }
+            }
+        }
+    }
+}
