@@ -1,0 +1,558 @@
+//! Loading a site: the configuration, the walk, reading pages and the git history
+//! alongside, the team, CODEOWNERS, the kinds model and the checks that need the
+//! whole site; and the decision history from every committed version of each
+//! record.
+
+use super::*;
+
+/// The status of a decision record's text (an older version's, from git),
+/// from its start (all of it when `complete`) and, when that is not enough,
+/// `all` of it. A status in the front matter wins over the body, so versions
+/// with the same front matter as one whose front matter had a status have
+/// that status: `known` keeps those by front matter, and most versions
+/// (edits to the body) are never parsed, or even read past their start.
+pub(super) fn status_of(
+    start: &[u8],
+    complete: bool,
+    all: &mut dyn FnMut() -> Option<Vec<u8>>,
+    known: &mut HashMap<Vec<u8>, Option<kinds::adr::Status>>,
+    settings: &kinds::adr::Settings,
+) -> Option<kinds::adr::Status> {
+    // Where the front matter is, when it closes within the bytes there are
+    // (a line cut at the end of a partial start is left out, so it cannot
+    // pass for a closing fence) and they are UTF-8.
+    let front = |bytes: &[u8]| -> Option<std::ops::Range<usize>> {
+        let skip = if bytes.starts_with("\u{feff}".as_bytes()) {
+            3
+        } else {
+            0
+        };
+        let text = std::str::from_utf8(&bytes[skip..]).ok()?;
+        let split = content::frontmatter::split("decision.md", text).ok()?;
+        split
+            .format
+            .is_some()
+            .then_some(skip..skip + split.body_start)
+    };
+    let lines = match complete {
+        true => start,
+        false => &start[..memchr::memrchr(b'\n', start).map_or(0, |at| at + 1)],
+    };
+    if let Some(status) = front(lines).and_then(|f| known.get(&lines[f])) {
+        return *status;
+    }
+    let whole;
+    let bytes = match complete {
+        true => start,
+        false => {
+            whole = all()?;
+            &whole
+        }
+    };
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let (page, _) = content::page_from_source("decision.md", text.to_string(), false).ok()?;
+    let status = kinds::adr::parse(&page, settings).0.status;
+    if page.front.extra_fields.get("status").is_some()
+        && let Some(front) = front(bytes)
+    {
+        known.insert(bytes[front].to_vec(), status);
+    }
+    status
+}
+
+impl Site {
+    /// Loads everything the build needs; content problems are kept as
+    /// diagnostics ([`Site::diagnostics`]).
+    pub fn load(options: &BuildOptions) -> Result<Site, Fatal> {
+        let started = Instant::now();
+        let root = std::path::absolute(&options.root).map_err(|error| Fatal::Io {
+            context: format!("cannot use {}", options.root.display()),
+            error,
+        })?;
+        if !root.is_dir() {
+            return Err(Fatal::MissingDir(options.root.clone()));
+        }
+        let fence = content::walk::Fence::around(&root);
+        let loaded = match config::load(&root, &fence) {
+            Ok(l) => l,
+            Err(config::LoadError::Missing) => {
+                return Err(Fatal::MissingConfig(options.root.clone()));
+            }
+            Err(config::LoadError::Io(error)) => {
+                return Err(Fatal::Io {
+                    context: format!("cannot read {}", config::CONFIG_FILE),
+                    error,
+                });
+            }
+        };
+        let mut config = loaded.config;
+        let mut diagnostics = loaded.diagnostics;
+        let loaded_source = loaded.source;
+        if let Some(url) = &options.base_url {
+            config.base_url = Some(if url.ends_with('/') {
+                url.clone()
+            } else {
+                format!("{url}/")
+            });
+        }
+        let output_dir = match &options.output_dir {
+            Some(dir) => std::path::absolute(dir).map_err(|error| Fatal::Io {
+                context: format!("cannot use {}", dir.display()),
+                error,
+            })?,
+            None => root.join(&config.output_dir),
+        };
+        let mut timings = vec![("config", started.elapsed())];
+
+        let t = Instant::now();
+        let found = content::walk::walk(&root, &output_dir, &config.exclude, &fence);
+        diagnostics.extend(found.diagnostics);
+        diagnostics.extend(unmatched_kind_folders(
+            &config,
+            &loaded_source,
+            &found.pages,
+        ));
+        timings.push(("walk", t.elapsed()));
+
+        let t = Instant::now();
+        let highlighter = Highlighter::default();
+        let (loaded, history) = rayon::join(
+            || content::load_pages(&root, &found.pages, options.drafts),
+            || {
+                if config.markdown.highlight {
+                    highlighter.warm_up();
+                }
+                config.git_history.then(|| {
+                    let t = Instant::now();
+                    (crate::git::read(&root, config.git_cache), t.elapsed())
+                })
+            },
+        );
+        let mut git_time = None;
+        let history = match history {
+            Some((read, elapsed)) => {
+                git_time = Some(elapsed);
+                match read {
+                    Ok(history) => history,
+                    Err(e) => {
+                        diagnostics.push(
+                            Diagnostic::warning(
+                                crate::diagnostics::Code::GitHistory,
+                                config::CONFIG_FILE,
+                                format!("cannot read the git history, so pages show no dates from it: {e}"),
+                            )
+                            .with_help("set `[git] history = false` to stop trying"),
+                        );
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        if history.as_ref().is_some_and(|h| h.shallow) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    crate::diagnostics::Code::ShallowClone,
+                    config::CONFIG_FILE,
+                    "this is a shallow clone, so page dates and authors only cover the commits it has",
+                )
+                .with_help(
+                    "fetch the whole history: `fetch-depth: 0` in actions/checkout (GitHub Actions), \
+                     `GIT_DEPTH: 0` (GitLab CI), or `git fetch --unshallow`",
+                ),
+            );
+        }
+        diagnostics.extend(loaded.diagnostics);
+        let mut pages = loaded.pages;
+        let loaded_paths: HashSet<&str> = pages.iter().map(|p| p.source_path.as_str()).collect();
+        let drafts: Vec<String> = found
+            .pages
+            .iter()
+            .filter(|p| !loaded_paths.contains(p.as_str()))
+            .cloned()
+            .collect();
+        timings.push(("read", t.elapsed()));
+        if let Some(elapsed) = git_time {
+            timings.push(("└ git history, alongside reading", elapsed));
+        }
+
+        let tree = sections::build(&mut pages);
+        let t = Instant::now();
+        let (team, team_diagnostics) = kinds::people::Team::load(&root, &fence);
+        diagnostics.extend(team_diagnostics);
+        let today = options.today.unwrap_or_else(|| today(None));
+        // CODEOWNERS lives at the repository's root (the handbook's, outside git).
+        let codeowners = crate::codeowners::CodeOwners::load(fence.dir(), &fence);
+        let mut ownership =
+            crate::codeowners::Ownership::new(codeowners, repo_prefix(&root, &fence));
+        for asset in &found.assets {
+            let (folder, name) = asset.rsplit_once('/').unwrap_or(("", asset.as_str()));
+            if name == "OWNERS"
+                && let Ok(text) = fence.read_to_string(&root.join(asset))
+            {
+                ownership.add_owners_file(folder, &text);
+            }
+        }
+        let settings = kinds::Settings {
+            folders: &config.kinds,
+            today,
+            review_every: &config.review_every,
+            history: history.as_ref(),
+            runbooks: &config.runbooks,
+            adr: &config.adr,
+            owners: Some(&ownership),
+        };
+        let (model, kind_diagnostics) = kinds::build(&pages, settings, team);
+        timings.push(("kinds", t.elapsed()));
+        let mut site = Site {
+            model,
+            root,
+            fence,
+            config,
+            output_dir,
+            pages,
+            assets: found.assets,
+            tree,
+            drafts,
+            highlighter,
+            today,
+            general_diagnostics: Vec::new(),
+            kind_diagnostics,
+            history,
+            ownership,
+            decisions: Vec::new(),
+            statuses: HashMap::new(),
+            timings,
+        };
+        site.kind_diagnostics.extend(site.codeowner_diagnostics());
+        let t = Instant::now();
+        site.update_decisions();
+        if site.history.is_some() {
+            site.timings.push(("decision history", t.elapsed()));
+        }
+        diagnostics.extend(site.check_outputs());
+        site.general_diagnostics = diagnostics;
+        Ok(site)
+    }
+
+    /// The output folder, if a build may replace it ([`output::check_target`]);
+    /// one from `handbook.toml` must stay inside the repository (or the
+    /// handbook, outside one).
+    pub(super) fn checked_output(&self, from_config: bool) -> Result<PathBuf, Fatal> {
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
+        let fence = from_config.then(|| {
+            crate::git::open(&root)
+                .and_then(|repo| repo.workdir().and_then(|w| w.canonicalize().ok()))
+                .filter(|workdir| root.starts_with(workdir))
+                .unwrap_or_else(|| root.clone())
+        });
+        let rules = output::Rules {
+            root: &root,
+            fence: fence.as_deref(),
+        };
+        output::check_target(&self.output_dir, rules).map_err(|reason| Fatal::UnsafeOutput {
+            dir: self.output_dir.clone(),
+            reason,
+        })
+    }
+
+    /// Everything loading found wrong, in no particular order.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let pages = self.pages.iter().flat_map(|p| p.diagnostics.iter());
+        self.general_diagnostics
+            .iter()
+            .chain(pages)
+            .chain(&self.kind_diagnostics)
+            .cloned()
+            .collect()
+    }
+
+    /// How the forge's URLs are made.
+    pub(super) fn forge_settings(&self) -> crate::forge::Settings {
+        crate::forge::Settings {
+            repo_url: self.config.repo_url.clone(),
+            branch: self.config.branch.clone(),
+            forge: self.config.forge,
+            edit_url: self.config.edit_url.clone(),
+            history_url: self.config.history_url.clone(),
+        }
+    }
+
+    /// The repository around the handbook, for links that leave the site:
+    /// where the handbook sits in it, and what exists there (read through
+    /// the fence, never from `.git`).
+    pub(super) fn repository(&self) -> crate::links::Repository {
+        let dir = self.fence.dir().to_path_buf();
+        let prefix = repo_prefix(&self.root, &self.fence);
+        let fence = self.fence.clone();
+        crate::links::Repository {
+            prefix,
+            lookup: Box::new(move |path: &str| {
+                if path.split('/').any(|part| part == ".git") {
+                    return None;
+                }
+                let full = dir.join(path);
+                fence.admits(&full).ok()?;
+                std::fs::metadata(&full).ok().map(|m| m.is_dir())
+            }),
+            forge: self.forge_settings(),
+        }
+    }
+
+    /// Edit and history links of a file (path relative to the handbook).
+    pub fn source_links(&self, path: &str) -> crate::forge::Links {
+        let settings = self.forge_settings();
+        let prefix = self.history.as_ref().map_or("", |h| h.prefix.as_str());
+        crate::forge::links(&settings, &format!("{prefix}{path}"))
+    }
+
+    /// What reading page kinds needs from the site.
+    pub(super) fn kind_settings(&self) -> kinds::Settings<'_> {
+        kinds::Settings {
+            folders: &self.config.kinds,
+            today: self.today,
+            review_every: &self.config.review_every,
+            history: self.history.as_ref(),
+            runbooks: &self.config.runbooks,
+            adr: &self.config.adr,
+            owners: Some(&self.ownership),
+        }
+    }
+
+    /// Re-reads the page kinds and their records from the pages as they are now.
+    pub(super) fn rebuild_model(&mut self) {
+        let team = self.model.team.take();
+        let (model, diagnostics) = kinds::build(&self.pages, self.kind_settings(), team);
+        self.model = model;
+        self.kind_diagnostics = diagnostics;
+        self.kind_diagnostics.extend(self.codeowner_diagnostics());
+        self.update_decisions();
+    }
+
+    /// Works out [`Site::decisions`] from the history: every committed
+    /// version of each decision record is read (once; the statuses are
+    /// kept) for its status, and a record's first version and each change
+    /// of status make an event.
+    pub(super) fn update_decisions(&mut self) {
+        self.decisions.clear();
+        let Some(history) = &self.history else {
+            return;
+        };
+        let mut adrs: Vec<usize> = self.model.adrs.keys().copied().collect();
+        adrs.sort_unstable();
+        let versions = |p: usize| {
+            history
+                .files
+                .get(&self.pages[p].source_path)
+                .map_or(&[][..], |f| f.versions.as_slice())
+        };
+        let mut wanted: Vec<gix::ObjectId> = Vec::new();
+        let mut seen = HashSet::new();
+        for &p in &adrs {
+            for (_, blob) in versions(p) {
+                if !self.statuses.contains_key(blob) && seen.insert(*blob) {
+                    wanted.push(*blob);
+                }
+            }
+        }
+        if !wanted.is_empty() {
+            // Unreadable versions make no events; the feed then has the
+            // record's current state.
+            let settings = &self.config.adr;
+            let read = crate::git::read_blobs(&self.root, &wanted, || {
+                let mut known = HashMap::new();
+                move |start: &[u8], complete: bool, all: &mut dyn FnMut() -> Option<Vec<u8>>| {
+                    status_of(start, complete, all, &mut known, settings)
+                }
+            });
+            if let Ok(read) = read {
+                self.statuses.extend(read);
+            }
+        }
+        for &p in &adrs {
+            let mut last: Option<Option<kinds::adr::Status>> = None;
+            for &(commit, blob) in versions(p).iter().rev() {
+                let Some(&status) = self.statuses.get(&blob) else {
+                    continue;
+                };
+                if last != Some(status) {
+                    self.decisions.push(DecisionEvent {
+                        page: p,
+                        commit,
+                        status,
+                        previous: last,
+                    });
+                }
+                last = Some(status);
+            }
+        }
+    }
+
+    /// A warning for each runbook whose `owner` CODEOWNERS disagrees with.
+    pub(super) fn codeowner_diagnostics(&self) -> Vec<Diagnostic> {
+        let Some(codeowners) = &self.ownership.codeowners else {
+            return Vec::new();
+        };
+        let prefix = self.ownership.prefix.as_str();
+        let mut found = Vec::new();
+        let mut runbooks: Vec<(&usize, &kinds::runbook::Runbook)> =
+            self.model.runbooks.iter().collect();
+        runbooks.sort_by_key(|(p, _)| **p);
+        for (&p, runbook) in runbooks {
+            let Some(owner) = &runbook.owner else {
+                continue;
+            };
+            if runbook.origins.contains_key("owner") {
+                // Filled in from the repository: nothing to compare.
+                continue;
+            }
+            let page = &self.pages[p];
+            let span = runbook
+                .mentions(&page.source)
+                .into_iter()
+                .next()
+                .map(|m| m.span);
+            found.extend(crate::codeowners::check(
+                codeowners,
+                &format!("{prefix}{}", page.source_path),
+                &page.source_path,
+                &page.source,
+                owner,
+                span,
+                self.model.team.as_ref(),
+            ));
+        }
+        found
+    }
+
+    /// Every output file must come from one source: two pages with one URL,
+    /// an alias on a page, or an asset where the theme writes are errors.
+    pub(super) fn check_outputs(&self) -> Vec<Diagnostic> {
+        let mut claims: HashMap<String, String> = HashMap::new();
+        let mut diagnostics = Vec::new();
+        let mut claim = |output: String, owner: String, help: &str| {
+            if let Some(first) = claims.get(&output) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        crate::diagnostics::Code::DuplicateUrl,
+                        owner.clone(),
+                        format!("`{owner}` and `{first}` both produce `/{output}`"),
+                    )
+                    .with_help(help.to_string()),
+                );
+            } else {
+                claims.insert(output, owner);
+            }
+        };
+        // Files the tool writes itself are claimed first, so a clash is reported
+        // on the handbook's own file, where it can be fixed.
+        for file in self
+            .generated_files()
+            .into_iter()
+            .chain(aggregates::outputs(self))
+        {
+            claim(file.to_string(), format!("<generated {file}>"), "");
+        }
+        let page_help = "rename one of them, or give the page a `slug` in front matter";
+        for page in &self.pages {
+            let output = format!("{}index.html", page.url);
+            if page.generated {
+                let help = "this folder's listing page clashes with a page the tool writes; rename the folder";
+                claim(output, format!("{}/", page.folder()), help);
+            } else {
+                claim(output, page.source_path.clone(), page_help);
+            }
+        }
+        for page in self.pages.iter().filter(|p| !p.generated) {
+            for alias in &page.front.aliases {
+                let Ok(file) = crate::confine::alias_file(alias) else {
+                    continue;
+                };
+                let owner = format!("{} (alias `{alias}`)", page.source_path);
+                claim(file, owner, "change or remove the alias");
+            }
+        }
+        for asset in &self.assets {
+            claim(asset.clone(), asset.clone(), "rename or move the file");
+        }
+        diagnostics
+    }
+
+    pub(super) fn generated_files(&self) -> Vec<String> {
+        let mut files: Vec<String> = templates::DEFAULT_STATIC
+            .iter()
+            .map(|(name, _)| format!("{}/{name}", templates::THEME_DIR))
+            .collect();
+        files.push(format!("{}/syntax.css", templates::THEME_DIR));
+        files.push("404.html".into());
+        files.push("alerts.json".into());
+
+        files.push("sitemap.xml".into());
+        files
+    }
+}
+/// A warning for each `[kinds]` folder that no page's folder matches (a
+/// typo, or a folder since renamed), with the closest folder as a hint.
+pub(super) fn unmatched_kind_folders(
+    config: &Config,
+    source: &str,
+    pages: &[String],
+) -> Vec<Diagnostic> {
+    let mut folders: HashSet<&str> = HashSet::new();
+    for page in pages {
+        let mut folder = page.rsplit_once('/').map_or("", |(f, _)| f);
+        while !folder.is_empty() && folders.insert(folder) {
+            folder = folder.rsplit_once('/').map_or("", |(parent, _)| parent);
+        }
+    }
+    let kinds = &config.kinds;
+    let mut sorted: Vec<&str> = folders.iter().copied().collect();
+    sorted.sort_unstable();
+    kinds
+        .configured
+        .iter()
+        .zip(&kinds.spans)
+        .filter(|((folder, _), _)| {
+            !folder.is_empty()
+                && !folders.iter().any(|f| {
+                    let (f, folder) = (f.to_ascii_lowercase(), folder.to_ascii_lowercase());
+                    f == folder || f.ends_with(&format!("/{folder}"))
+                })
+        })
+        .map(|((folder, _), span)| {
+            let mut d = Diagnostic::warning(
+                crate::diagnostics::Code::UnknownFolder,
+                config::CONFIG_FILE,
+                format!(
+                    "`[kinds]` names the folder `{folder}`, but no folder of pages is called that"
+                ),
+            )
+            .at(source, span.clone());
+            if let Some(best) = crate::fields::closest(folder, sorted.iter().copied()) {
+                d = d.with_help(format!("did you mean `{best}`?"));
+            } else {
+                d = d.with_help(
+                    "use the folder's path from the handbook root; `\".\"` is the root itself",
+                );
+            }
+            d
+        })
+        .collect()
+}
+
+/// The handbook's folder in its repository (`""` or ending in `/`): where
+/// the handbook root sits inside the fence.
+pub(super) fn repo_prefix(root: &Path, fence: &content::walk::Fence) -> String {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let dir = fence.dir();
+    let rel = content::walk::relative(dir, &root);
+    if rel.is_empty() || !root.starts_with(dir) {
+        String::new()
+    } else {
+        format!("{rel}/")
+    }
+}
