@@ -14,6 +14,15 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+mod lines;
+mod render;
+
+pub use lines::LineIndex;
+use lines::*;
+#[cfg(test)]
+use render::*;
+pub use render::{Format, render, render_limited};
+
 /// How bad a diagnostic is. Ordered so that `Error > Warning`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -248,111 +257,6 @@ impl Diagnostic {
     }
 }
 
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
-    while i < s.len() && !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i.min(s.len())
-}
-
-/// Bytes of a line shown on each side of a diagnostic's span.
-const SNIPPET_CONTEXT: usize = 80;
-
-/// Characters counted per block of [`Lines`]' column index.
-const BLOCK: usize = 1024;
-
-/// Where the lines of one file start, and how many characters come before
-/// each block of it, so each diagnostic finds its line by binary search and
-/// its column by counting at most a block: 100,000 diagnostics on one long
-/// line cost 100,000 lookups, not 100,000 scans of the line.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct LineIndex {
-    /// Start of every line.
-    starts: Vec<usize>,
-    /// Characters in `source[..k * BLOCK]`, for every `k`.
-    blocks: Vec<usize>,
-}
-
-impl LineIndex {
-    /// Indexes `source` once (linear).
-    pub fn new(source: &str) -> LineIndex {
-        let bytes = source.as_bytes();
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
-        let mut blocks = Vec::with_capacity(bytes.len() / BLOCK + 1);
-        let mut chars = 0;
-        blocks.push(0);
-        for block in bytes.chunks(BLOCK) {
-            chars += count_chars(block);
-            blocks.push(chars);
-        }
-        LineIndex { starts, blocks }
-    }
-}
-
-/// A file and, when it was indexed, its [`LineIndex`].
-struct Lines<'a> {
-    source: &'a str,
-    index: Option<&'a LineIndex>,
-}
-
-impl<'a> Lines<'a> {
-    /// No index: each lookup scans (for a file with one diagnostic).
-    fn scan(source: &'a str) -> Lines<'a> {
-        Lines {
-            source,
-            index: None,
-        }
-    }
-
-    /// The 1-based line holding byte `at`, and where that line starts.
-    fn line_of(&self, at: usize) -> (usize, usize) {
-        let bytes = self.source.as_bytes();
-        match self.index {
-            Some(index) => {
-                let line = index.starts.partition_point(|&s| s <= at).max(1);
-                (line, index.starts.get(line - 1).copied().unwrap_or(0))
-            }
-            None => {
-                let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-                (
-                    memchr::memchr_iter(b'\n', &bytes[..start]).count() + 1,
-                    start,
-                )
-            }
-        }
-    }
-
-    /// Characters in `source[from..to]` (both character boundaries).
-    fn chars_between(&self, from: usize, to: usize) -> usize {
-        let bytes = self.source.as_bytes();
-        match self.index {
-            Some(index) if to - from > BLOCK => {
-                self.chars_before(index, to) - self.chars_before(index, from)
-            }
-            _ => count_chars(&bytes[from..to]),
-        }
-    }
-
-    fn chars_before(&self, index: &LineIndex, at: usize) -> usize {
-        let block = at / BLOCK;
-        let counted = index.blocks.get(block).copied().unwrap_or(0);
-        counted + count_chars(&self.source.as_bytes()[block * BLOCK..at])
-    }
-}
-
-/// Characters in UTF-8 bytes: the bytes that are not continuation bytes.
-fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
-}
-
 /// Sorts diagnostics into the order they are shown: by file, then position.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -390,204 +294,13 @@ impl std::fmt::Display for Tally {
     }
 }
 
-/// How diagnostics are printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Format {
-    /// rustc-style text with the source line and a caret.
-    #[default]
-    Human,
-    /// One JSON object per line.
-    Json,
-    /// GitHub Actions workflow commands (`::error file=…`).
-    Github,
-}
-
-/// One diagnostic as `--format json` prints it: `path` relative to the
-/// handbook, `file` relative to the current folder, and `line`/`column`
-/// null for a problem of the whole file.
-#[derive(Serialize)]
-struct JsonDiagnostic<'d> {
-    /// Always `"diagnostic"` (see `site::Stale`).
-    #[serde(rename = "type")]
-    record: &'static str,
-    severity: Severity,
-    code: Code,
-    path: &'d str,
-    file: String,
-    line: Option<usize>,
-    column: Option<usize>,
-    message: &'d str,
-    help: Option<&'d str>,
-}
-
-/// Renders diagnostics in `format`; `color` applies to the human format
-/// only. `base` is the handbook folder as seen from the current folder
-/// (`""`, or `docs/`): human and GitHub output name files from there, as
-/// editors and GitHub's annotations expect.
-pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool, base: &str) -> String {
-    let mut out = String::new();
-    for d in diagnostics {
-        match format {
-            Format::Human => {
-                out.push_str(&render_human(d, color, base));
-                out.push_str("\n\n");
-            }
-            Format::Json => {
-                let whole_file = d.line == 0;
-                let json = JsonDiagnostic {
-                    record: "diagnostic",
-                    severity: d.severity,
-                    code: d.code,
-                    path: &d.path,
-                    file: format!("{base}{}", d.path),
-                    line: (!whole_file).then_some(d.line),
-                    column: (!whole_file).then_some(d.column),
-                    message: &d.message,
-                    help: d.help.as_deref(),
-                };
-                // Serialising a plain struct of strings and integers cannot fail.
-                let line = serde_json::to_string(&json).unwrap_or_default();
-                out.push_str(&line);
-                out.push('\n');
-            }
-            Format::Github => {
-                out.push_str(&render_github(d, base));
-                out.push('\n');
-            }
-        }
-    }
-    out
-}
-
-/// Renders diagnostics as [`render`] does, except that the human format
-/// shows at most `per_code` of each code (`0`: all) and then a table of
-/// every code with its counts, so ten thousand of one mistake do not flood
-/// a terminal or a CI log. JSON and GitHub formats always have every one.
-pub fn render_limited(
-    diagnostics: &[Diagnostic],
-    format: Format,
-    color: bool,
-    per_code: usize,
-    base: &str,
-) -> String {
-    if format != Format::Human || per_code == 0 {
-        return render(diagnostics, format, color, base);
-    }
-    let mut counts: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
-    let mut out = String::new();
-    for d in diagnostics {
-        let (errors, warnings, shown) = counts.entry(d.code.as_str()).or_default();
-        match d.severity {
-            Severity::Error => *errors += 1,
-            Severity::Warning => *warnings += 1,
-        }
-        if *shown < per_code {
-            *shown += 1;
-            out.push_str(&render_human(d, color, base));
-            out.push_str("\n\n");
-        }
-    }
-    let hidden: usize = counts.values().map(|(e, w, s)| e + w - s).sum();
-    if hidden == 0 {
-        return out;
-    }
-    let width = counts.keys().map(|c| c.len()).max().unwrap_or(4).max(4);
-    let _ = writeln!(
-        out,
-        "note: {hidden} more not shown (at most {per_code} of each code; \
-         `--max-diagnostics 0` shows all, `--format json` lists all)"
-    );
-    let _ = writeln!(
-        out,
-        "  {:<width$}  {:>8}  {:>8}  {:>6}",
-        "code", "errors", "warnings", "shown"
-    );
-    for (code, (errors, warnings, shown)) in &counts {
-        let _ = writeln!(
-            out,
-            "  {code:<width$}  {errors:>8}  {warnings:>8}  {shown:>6}"
-        );
-    }
-    out.push('\n');
-    out
-}
-
-fn render_human(d: &Diagnostic, color: bool, base: &str) -> String {
-    use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet as Source};
-
-    let file = format!("{base}{}", d.path);
-    let level = match d.severity {
-        Severity::Error => Level::ERROR,
-        Severity::Warning => Level::WARNING,
-    };
-    let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
-    let mut group = match &d.snippet {
-        Some(snippet) => title.element(
-            Source::source(snippet.line_text.as_str())
-                .line_start(d.line)
-                .path(file.as_str())
-                .annotation(AnnotationKind::Primary.span(snippet.underline.clone())),
-        ),
-        None if d.line > 0 => title.element(
-            annotate_snippets::Origin::path(file.as_str())
-                .line(d.line)
-                .char_column(d.column),
-        ),
-        None => title.element(annotate_snippets::Origin::path(file.as_str())),
-    };
-    if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(help.as_str()));
-    }
-    let groups: [Group<'_>; 1] = [group];
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
-    renderer.render(&groups)
-}
-
-fn render_github(d: &Diagnostic, base: &str) -> String {
-    let command = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let mut message = d.message.clone();
-    if let Some(help) = &d.help {
-        let _ = write!(message, " (help: {help})");
-    }
-    let mut props = format!(
-        "file={}",
-        escape_github_property(&format!("{base}{}", d.path))
-    );
-    if d.line > 0 {
-        let _ = write!(props, ",line={},col={}", d.line, d.column);
-    }
-    let _ = write!(props, ",title={}", escape_github_property(d.code.as_str()));
-    format!("::{command} {props}::{}", escape_github_data(&message))
-}
-
-/// Escapes a workflow-command message (GitHub's `escapeData`).
-fn escape_github_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a workflow-command property (GitHub's `escapeProperty`).
-fn escape_github_property(s: &str) -> String {
-    escape_github_data(s)
-        .replace(':', "%3A")
-        .replace(',', "%2C")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_code_is_kebab_case_unique_and_listed_in_the_readme() {
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../README.md");
         let mut seen = std::collections::HashSet::new();
         for code in Code::ALL {
             let name = code.as_str();
