@@ -63,7 +63,7 @@ pub fn kinds(data: &[u8]) {
     let (team, _) = crate::kinds::people::Team::parse(
         "[[people]]\nhandle = \"ines\"\nname = \"Ines Duarte\"\n",
     );
-    let _ = crate::kinds::build(&[page], settings, Some(team));
+    let _ = crate::kinds::build(&vec![page].into(), settings, Some(team));
 }
 
 /// Markdown rendering with link rewriting, under every raw-HTML mode.

@@ -21,6 +21,7 @@
 //! - [`git`]: history facts (dates, authors, recent commits) read with gix.
 //! - [`fields`]: spanned TOML/YAML values shared by config and front matter.
 //! - [`paths`]: `/`-separated path strings and relative hrefs (the lowest layer).
+//! - [`pages`]: typed page ids ([`pages::PageId`]) and per-page tables.
 //! - `fuzzing`: entry points for the fuzzers in `fuzz/` (and their stable drivers).
 //!
 //! The command line (`src/cli/`, thin wrappers that call [`site`]) belongs to
@@ -42,6 +43,7 @@ pub mod git;
 pub mod kinds;
 pub mod links;
 pub mod markdown;
+pub mod pages;
 pub mod paths;
 pub mod scaffold;
 pub mod search;

@@ -12,14 +12,14 @@ pub mod review;
 pub mod roles;
 pub mod runbook;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::Page;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::pages::{PageId, PageTable};
 
 mod checks;
 mod folders;
@@ -80,27 +80,107 @@ impl Kind {
 /// reports each page holding it once, as one "fill in" warning.
 pub const PLACEHOLDER: &str = "<fill in>";
 
-/// The handbook model over all pages: each page's kind and the kind-specific
-/// records, indexed by page.
+/// What the model read from one page: its kind's record (a plain page has
+/// none). Every kind's presentation matches on this, so a kind added here
+/// and not presented does not compile.
+#[derive(Debug)]
+pub enum Record {
+    Page,
+    Adr(adr::Adr),
+    Runbook(runbook::Runbook),
+    /// An after-action review or a retrospective (the page's kind says which).
+    Review(review::Review),
+    Charter(charter::Charter),
+    Channels(Vec<charter::Channel>),
+}
+
+/// The model of one page: its kind, its kind's record, and what any page
+/// may carry besides (RACI, RAPID, a review schedule).
+#[derive(Debug)]
+pub struct Entry {
+    pub kind: Kind,
+    pub record: Record,
+    /// `[[raci]]` rows.
+    pub raci: Option<Vec<roles::RaciRow>>,
+    /// `[rapid]` roles.
+    pub rapid: Option<roles::Rapid>,
+    /// The review schedule: every runbook's, and any page's with
+    /// `review_every`.
+    pub schedule: Option<runbook::Schedule>,
+}
+
+impl Entry {
+    const PAGE: Entry = Entry {
+        kind: Kind::Page,
+        record: Record::Page,
+        raci: None,
+        rapid: None,
+        schedule: None,
+    };
+}
+
+/// The handbook model over all pages: each page's [`Entry`], and what is
+/// read across pages (the ADR graph, the alert map).
 #[derive(Debug, Default)]
 pub struct Model {
     /// `team.toml`, when the handbook has one.
     pub team: Option<people::Team>,
-    pub kinds: Vec<Kind>,
-    pub adrs: HashMap<usize, adr::Adr>,
+    pub pages: PageTable<Entry>,
     pub adr_graph: adr::Graph,
-    pub runbooks: HashMap<usize, runbook::Runbook>,
-    /// After-action reviews and retrospectives.
-    pub reviews: HashMap<usize, review::Review>,
-    pub charters: HashMap<usize, charter::Charter>,
-    pub channels: HashMap<usize, Vec<charter::Channel>>,
-    /// `[[raci]]` matrices and `[rapid]` roles, on any page.
-    pub raci: HashMap<usize, Vec<roles::RaciRow>>,
-    pub rapid: HashMap<usize, roles::Rapid>,
     /// Alert name → the runbook page that handles it.
-    pub alerts: BTreeMap<String, usize>,
-    /// Review schedules: every runbook's, and any page's with `review_every`.
-    pub schedules: HashMap<usize, runbook::Schedule>,
+    pub alerts: BTreeMap<String, PageId>,
+}
+
+/// The records of one kind, in page order, with their pages.
+macro_rules! records {
+    ($one:ident, $all:ident, $variant:ident, $ty:ty) => {
+        /// The page's record of this kind, if it is one.
+        pub fn $one(&self, page: PageId) -> Option<&$ty> {
+            match self.pages.get(page).map(|e| &e.record) {
+                Some(Record::$variant(r)) => Some(r),
+                _ => None,
+            }
+        }
+
+        /// Every record of this kind, in page order.
+        pub fn $all(&self) -> impl Iterator<Item = (PageId, &$ty)> {
+            self.pages.enumerate().filter_map(|(p, e)| match &e.record {
+                Record::$variant(r) => Some((p, r)),
+                _ => None,
+            })
+        }
+    };
+}
+
+impl Model {
+    pub fn kind(&self, page: PageId) -> Kind {
+        self.pages.get(page).map_or(Kind::Page, |e| e.kind)
+    }
+
+    records!(adr, adrs, Adr, adr::Adr);
+    records!(runbook, runbooks, Runbook, runbook::Runbook);
+    records!(review, reviews, Review, review::Review);
+    records!(charter, charters, Charter, charter::Charter);
+    records!(channels, channel_guides, Channels, Vec<charter::Channel>);
+
+    /// Every page with a review schedule, in page order.
+    pub fn schedules(&self) -> impl Iterator<Item = (PageId, &runbook::Schedule)> {
+        self.pages
+            .enumerate()
+            .filter_map(|(p, e)| Some((p, e.schedule.as_ref()?)))
+    }
+
+    pub fn schedule(&self, page: PageId) -> Option<&runbook::Schedule> {
+        self.pages.get(page)?.schedule.as_ref()
+    }
+
+    pub fn raci(&self, page: PageId) -> Option<&[roles::RaciRow]> {
+        self.pages.get(page)?.raci.as_deref()
+    }
+
+    pub fn rapid(&self, page: PageId) -> Option<&roles::Rapid> {
+        self.pages.get(page)?.rapid.as_ref()
+    }
 }
 
 /// What classifying and checking pages needs from outside them.
@@ -130,38 +210,16 @@ pub trait Owners: std::fmt::Debug + Sync {
     fn owner_of(&self, path: &str, team: Option<&people::Team>) -> Option<(String, String)>;
 }
 
-impl Model {
-    pub fn kind(&self, page: usize) -> Kind {
-        self.kinds.get(page).copied().unwrap_or(Kind::Page)
-    }
-}
-
-/// What one page turned out to be.
+/// What one page turned out to be, and the problems found in it.
 #[derive(Debug)]
 struct Classified {
-    kind: Kind,
-    adr: Option<adr::Adr>,
-    runbook: Option<runbook::Runbook>,
-    review: Option<review::Review>,
-    charter: Option<charter::Charter>,
-    channels: Option<Vec<charter::Channel>>,
-    raci: Option<Vec<roles::RaciRow>>,
-    rapid: Option<roles::Rapid>,
-    schedule: Option<runbook::Schedule>,
+    entry: Entry,
     diagnostics: Vec<Diagnostic>,
 }
 
 fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) -> Classified {
     let mut c = Classified {
-        kind: Kind::Page,
-        adr: None,
-        runbook: None,
-        review: None,
-        charter: None,
-        channels: None,
-        raci: None,
-        rapid: None,
-        schedule: None,
+        entry: Entry::PAGE,
         diagnostics: Vec::new(),
     };
     if page.generated {
@@ -180,7 +238,7 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
         page.is_section_index,
         settings.folders,
     );
-    c.kind = kind;
+    c.entry.kind = kind;
     c.diagnostics.extend(d);
     let mut mentions = Vec::new();
     match kind {
@@ -188,7 +246,7 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
             let (adr, more) = adr::parse(page, settings.adr);
             c.diagnostics.extend(more);
             mentions.extend(adr.mentions(&page.source));
-            c.adr = Some(adr);
+            c.entry.record = Record::Adr(adr);
         }
         Kind::Runbook => {
             let kind_folder = settings
@@ -209,7 +267,7 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
             };
             let (runbook, more) = runbook::parse(page, runbook_settings);
             c.diagnostics.extend(more);
-            c.schedule = Some(runbook::Schedule {
+            c.entry.schedule = Some(runbook::Schedule {
                 last_reviewed: runbook.last_reviewed.clone(),
                 from_git: runbook.last_reviewed.is_some()
                     && page.front.extra_fields.get("last_reviewed").is_none(),
@@ -218,7 +276,7 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
                 review: runbook.review,
             });
             mentions.extend(runbook.mentions(&page.source));
-            c.runbook = Some(runbook);
+            c.entry.record = Record::Runbook(runbook);
         }
         Kind::Aar | Kind::Retro => {
             let which = if kind == Kind::Aar {
@@ -234,30 +292,30 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
             let (review, more) = review::parse(page, which, folder, settings.today);
             c.diagnostics.extend(more);
             mentions.extend(review.mentions(&page.source));
-            c.review = Some(review);
+            c.entry.record = Record::Review(review);
         }
         Kind::Charter => {
             let (charter, more) = charter::parse_charter(page);
             c.diagnostics.extend(more);
-            c.charter = Some(charter);
+            c.entry.record = Record::Charter(charter);
         }
         Kind::Channels => {
             let (channels, more) = charter::parse_channels(page);
             c.diagnostics.extend(more);
-            c.channels = Some(channels);
+            c.entry.record = Record::Channels(channels);
         }
         Kind::Page => {}
     }
     let fields = &page.front.extra_fields;
     let mut x = crate::fields::Extractor::new(&page.source_path, &page.source);
     if kind != Kind::Runbook {
-        c.schedule = runbook::schedule(page, &mut x, None, settings.today, last_change);
+        c.entry.schedule = runbook::schedule(page, &mut x, None, settings.today, last_change);
     }
     if let Some(entry) = fields.get("raci") {
-        c.raci = Some(roles::raci(&mut x, entry, &mut mentions));
+        c.entry.raci = Some(roles::raci(&mut x, entry, &mut mentions));
     }
     if let Some(entry) = fields.get("rapid") {
-        c.rapid = roles::rapid(&mut x, entry, &mut mentions);
+        c.entry.rapid = roles::rapid(&mut x, entry, &mut mentions);
     }
     let meant = misspelt_fields(&mut x, page, kind);
     c.diagnostics.extend(x.diagnostics);
@@ -290,76 +348,51 @@ pub fn fingerprint(page: &Page, settings: Settings<'_>, team: Option<&people::Te
 
 /// Classifies every page and reads and cross-checks the records, in parallel.
 pub fn build(
-    pages: &[Page],
+    pages: &PageTable<Page>,
     settings: Settings<'_>,
     team: Option<people::Team>,
 ) -> (Model, Vec<Diagnostic>) {
-    let classified: Vec<Classified> = pages
-        .par_iter()
-        .map(|page| classify(page, settings, team.as_ref()))
+    let classified = pages.par_map(|_, page| classify(page, settings, team.as_ref()));
+    let mut diagnostics = Vec::new();
+    let entries: PageTable<Entry> = classified
+        .into_iter()
+        .map(|c| {
+            diagnostics.extend(c.diagnostics);
+            c.entry
+        })
         .collect();
     let mut model = Model {
         team,
+        pages: entries,
         ..Model::default()
     };
-    let mut diagnostics = Vec::new();
-    for (i, c) in classified.into_iter().enumerate() {
-        model.kinds.push(c.kind);
-        if let Some(adr) = c.adr {
-            model.adrs.insert(i, adr);
-        }
-        if let Some(runbook) = c.runbook {
-            model.runbooks.insert(i, runbook);
-        }
-        if let Some(review) = c.review {
-            model.reviews.insert(i, review);
-        }
-        if let Some(charter) = c.charter {
-            model.charters.insert(i, charter);
-        }
-        if let Some(channels) = c.channels {
-            model.channels.insert(i, channels);
-        }
-        if let Some(raci) = c.raci {
-            model.raci.insert(i, raci);
-        }
-        if let Some(rapid) = c.rapid {
-            model.rapid.insert(i, rapid);
-        }
-        if let Some(schedule) = c.schedule {
-            model.schedules.insert(i, schedule);
-        }
-        diagnostics.extend(c.diagnostics);
-    }
-    let mut records: Vec<adr::Record<'_>> = model
-        .adrs
-        .iter()
-        .map(|(&i, a)| adr::Record {
-            page: i,
-            path: &pages[i].source_path,
-            folder: pages[i].folder(),
-            source: &pages[i].source,
+    let records: Vec<adr::Record<'_>> = model
+        .adrs()
+        .map(|(p, a)| adr::Record {
+            page: p,
+            path: &pages[p].source_path,
+            folder: pages[p].folder(),
+            source: &pages[p].source,
             adr: a,
         })
         .collect();
-    records.sort_by_key(|r| r.page);
     let (graph, more) = adr::check(&records);
-    model.adr_graph = graph;
     diagnostics.extend(more);
-    let mut runbooks: Vec<runbook::Record<'_>> = model
-        .runbooks
-        .iter()
-        .map(|(&i, r)| runbook::Record {
-            page: i,
-            path: &pages[i].source_path,
-            source: &pages[i].source,
+    let runbooks: Vec<runbook::Record<'_>> = model
+        .runbooks()
+        .map(|(p, r)| runbook::Record {
+            page: p,
+            path: &pages[p].source_path,
+            source: &pages[p].source,
             runbook: r,
         })
         .collect();
-    runbooks.sort_by_key(|r| r.page);
     let (alerts, more) = runbook::alerts(&runbooks);
-    model.alerts = alerts;
     diagnostics.extend(more);
+    drop(records);
+    drop(runbooks);
+    model.adr_graph = graph;
+    model.alerts = alerts;
     (model, diagnostics)
 }
 

@@ -9,6 +9,7 @@ use super::people::{Mention, mentions};
 use crate::content::{Date, Page};
 use crate::diagnostics::Diagnostic;
 use crate::fields::{self, Extractor};
+use crate::pages::PageId;
 
 /// A dashboard a runbook points to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -540,14 +541,14 @@ impl Runbook {
 /// A runbook as the cross-checks see it.
 #[derive(Debug)]
 pub struct Record<'a> {
-    pub page: usize,
+    pub page: PageId,
     pub path: &'a str,
     pub source: &'a str,
     pub runbook: &'a Runbook,
 }
 
 /// Alert name → the runbooks that claim it, by page; a second claim is a warning.
-pub fn alerts(records: &[Record<'_>]) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
+pub fn alerts(records: &[Record<'_>]) -> (BTreeMap<String, PageId>, Vec<Diagnostic>) {
     let mut owners: BTreeMap<String, &Record<'_>> = BTreeMap::new();
     let mut diagnostics = Vec::new();
     for record in records {

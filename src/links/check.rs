@@ -18,12 +18,12 @@ pub struct CheckedPage<'a> {
 #[derive(Debug, Default)]
 pub struct Checked {
     /// `backlinks[i]` lists the pages that link to page `i`, sorted, no repeats.
-    pub backlinks: Vec<Vec<usize>>,
+    pub backlinks: PageTable<Vec<PageId>>,
     pub diagnostics: Vec<Diagnostic>,
     /// `fixes[i]`: hrefs page `i`'s HTML must have corrected, `(as
     /// rendered, corrected)`: fragments written in another case than the
     /// id (GitHub finds `#Paging-Rules` at `paging-rules`; a browser does not).
-    pub fixes: Vec<Vec<(String, String)>>,
+    pub fixes: PageTable<Vec<(String, String)>>,
 }
 
 /// `html` with the hrefs `fixes` names replaced (see [`Checked::fixes`]).
@@ -63,27 +63,27 @@ pub fn apply_fixes(html: &str, fixes: &[(String, String)]) -> String {
 }
 
 /// Checks every page's links (pages in parallel) and collects backlinks.
-pub fn check(index: &LinkIndex, pages: &[CheckedPage<'_>], broken: BrokenLinks) -> Checked {
-    use rayon::prelude::*;
-    let folded: Vec<OnceLock<HashMap<String, String>>> =
-        (0..pages.len()).map(|_| OnceLock::new()).collect();
-    let per_page: Vec<PageLinks> = (0..pages.len())
-        .into_par_iter()
-        .map(|from| check_page(index, pages, &folded, from, broken))
-        .collect();
+pub fn check(
+    index: &LinkIndex,
+    pages: &PageTable<CheckedPage<'_>>,
+    broken: BrokenLinks,
+) -> Checked {
+    let folded: PageTable<OnceLock<HashMap<String, String>>> = pages.map(|_| OnceLock::new());
+    let per_page: PageTable<PageLinks> =
+        pages.par_map(|from, _| check_page(index, pages, &folded, from, broken));
     let mut checked = Checked {
-        backlinks: vec![Vec::new(); pages.len()],
+        backlinks: PageTable::filled(pages.len(), Vec::new()),
         diagnostics: Vec::new(),
-        fixes: Vec::with_capacity(pages.len()),
+        fixes: PageTable::new(),
     };
-    for (from, page) in per_page.into_iter().enumerate() {
+    for (from, page) in pages.ids().zip(per_page) {
         for to in page.targets {
             checked.backlinks[to].push(from);
         }
         checked.diagnostics.extend(page.diagnostics);
         checked.fixes.push(page.fixes);
     }
-    for list in &mut checked.backlinks {
+    for list in checked.backlinks.iter_mut() {
         list.dedup();
     }
     checked
@@ -92,7 +92,7 @@ pub fn check(index: &LinkIndex, pages: &[CheckedPage<'_>], broken: BrokenLinks) 
 /// What one page's links are.
 pub(super) struct PageLinks {
     /// The pages it links to.
-    pub(super) targets: Vec<usize>,
+    pub(super) targets: Vec<PageId>,
     pub(super) diagnostics: Vec<Diagnostic>,
     pub(super) fixes: Vec<(String, String)>,
 }
@@ -100,9 +100,9 @@ pub(super) struct PageLinks {
 /// Page `to`'s anchors by their lowercase form (the first, when two fold
 /// to one), made once for all the pages linking to it in another case.
 pub(super) fn folded_anchors<'f>(
-    pages: &[CheckedPage<'_>],
-    folded: &'f [OnceLock<HashMap<String, String>>],
-    to: usize,
+    pages: &PageTable<CheckedPage<'_>>,
+    folded: &'f PageTable<OnceLock<HashMap<String, String>>>,
+    to: PageId,
 ) -> Option<&'f HashMap<String, String>> {
     let slot = folded.get(to)?;
     Some(slot.get_or_init(|| {
@@ -128,9 +128,9 @@ pub(super) fn with_fragment(dest: &str, id: &str) -> String {
 /// One page's links: the pages it links to, and what is wrong with them.
 pub(super) fn check_page(
     index: &LinkIndex,
-    pages: &[CheckedPage<'_>],
-    folded: &[OnceLock<HashMap<String, String>>],
-    from: usize,
+    pages: &PageTable<CheckedPage<'_>>,
+    folded: &PageTable<OnceLock<HashMap<String, String>>>,
+    from: PageId,
     broken: BrokenLinks,
 ) -> PageLinks {
     let mut targets = Vec::new();
@@ -139,7 +139,7 @@ pub(super) fn check_page(
     // Made on this page's first problem, kept for the rest.
     let lines = std::cell::OnceCell::new();
     let lines = || lines.get_or_init(|| crate::diagnostics::LineIndex::new(pages[from].source));
-    let mut anchor_candidates: HashMap<usize, Candidates> = HashMap::new();
+    let mut anchor_candidates: HashMap<PageId, Candidates> = HashMap::new();
     let report = |code, path: &str, message: String| match broken {
         BrokenLinks::Error => Diagnostic::error(code, path, message),
         BrokenLinks::Warn => Diagnostic::warning(code, path, message),

@@ -14,6 +14,7 @@ use percent_encoding::percent_decode_str;
 use crate::diagnostics::Diagnostic;
 use crate::fields::closest_keyed;
 use crate::markdown::Link;
+use crate::pages::{PageId, PageTable};
 
 pub use crate::paths::{normalize, relative_href};
 
@@ -35,7 +36,7 @@ pub enum BrokenLinks {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
     /// A page, by index into the site's pages.
-    Page(usize),
+    Page(PageId),
     /// An asset, by index into the site's assets.
     Asset(usize),
     /// A page the tool generates (the action tracker, people pages), by index
@@ -96,12 +97,12 @@ pub enum Unresolved {
 /// Lookup tables from source paths to pages and assets.
 #[derive(Debug, Default)]
 pub struct LinkIndex {
-    by_source: HashMap<String, usize>,
-    by_folder: HashMap<String, usize>,
+    by_source: HashMap<String, PageId>,
+    by_folder: HashMap<String, PageId>,
     assets: HashMap<String, usize>,
     drafts: HashSet<String>,
-    page_urls: Vec<String>,
-    page_folders: Vec<String>,
+    page_urls: PageTable<String>,
+    page_folders: PageTable<String>,
     asset_urls: Vec<String>,
     generated: HashMap<String, usize>,
     generated_urls: Vec<String>,
@@ -132,15 +133,15 @@ impl LinkIndex {
             drafts: drafts.into_iter().collect(),
             ..Default::default()
         };
-        for (i, page) in pages.into_iter().enumerate() {
+        for page in pages {
+            let i = index.page_urls.push(page.url.to_string());
+            index.page_folders.push(page.folder.to_string());
             if let Some(src) = page.source_path {
                 index.by_source.insert(src.to_string(), i);
             }
             if let Some(folder) = page.section_folder {
                 index.by_folder.insert(folder.to_string(), i);
             }
-            index.page_urls.push(page.url.to_string());
-            index.page_folders.push(page.folder.to_string());
         }
         for (i, asset) in assets.iter().enumerate() {
             index.assets.insert(asset.clone(), i);
@@ -168,7 +169,7 @@ impl LinkIndex {
     }
 
     /// Resolves `dest` as written in page `from`.
-    pub fn resolve(&self, from: usize, dest: &str) -> Result<Resolved, Unresolved> {
+    pub fn resolve(&self, from: PageId, dest: &str) -> Result<Resolved, Unresolved> {
         let (path, fragment) = match dest.split_once('#') {
             Some((p, f)) => (
                 p,
@@ -266,7 +267,7 @@ impl LinkIndex {
         (folder && !inside.is_empty()).then(|| format!("{inside}/"))
     }
 
-    fn folder_of(&self, page: usize) -> &str {
+    fn folder_of(&self, page: PageId) -> &str {
         self.page_folders.get(page).map_or("", String::as_str)
     }
 
@@ -282,7 +283,7 @@ impl LinkIndex {
     }
 
     /// The href to emit for `dest` in page `from`, or `None` to keep it as written.
-    pub fn rewrite(&self, from: usize, dest: &str) -> Option<String> {
+    pub fn rewrite(&self, from: PageId, dest: &str) -> Option<String> {
         let resolved = self.resolve(from, dest).ok()?;
         let from_url = self.page_urls.get(from)?;
         let mut href = match resolved.target {
@@ -349,17 +350,18 @@ mod tests {
     #[test]
     fn resolves_relative_md_links_with_fragments() {
         let idx = index();
-        let r = idx.resolve(3, "../runbooks/db.md#failover");
+        let r = idx.resolve(PageId::new(3), "../runbooks/db.md#failover");
         assert_eq!(
             r,
             Ok(Resolved {
-                target: Target::Page(1),
+                target: Target::Page(PageId::new(1)),
                 fragment: Some("failover".into()),
                 path: String::new(),
             })
         );
         assert_eq!(
-            idx.rewrite(3, "../runbooks/db.md#failover").as_deref(),
+            idx.rewrite(PageId::new(3), "../runbooks/db.md#failover")
+                .as_deref(),
             Some("../../runbooks/db/#failover")
         );
     }
@@ -368,46 +370,56 @@ mod tests {
     fn resolves_folders_readmes_assets_and_encoded_names() {
         let idx = index();
         assert_eq!(
-            idx.resolve(0, "runbooks/").map(|r| r.target),
-            Ok(Target::Page(2))
+            idx.resolve(PageId::new(0), "runbooks/").map(|r| r.target),
+            Ok(Target::Page(PageId::new(2)))
         );
         assert_eq!(
-            idx.resolve(0, "runbooks").map(|r| r.target),
-            Ok(Target::Page(2))
+            idx.resolve(PageId::new(0), "runbooks").map(|r| r.target),
+            Ok(Target::Page(PageId::new(2)))
         );
         assert_eq!(
-            idx.resolve(0, "runbooks/README.md").map(|r| r.target),
-            Ok(Target::Page(2))
+            idx.resolve(PageId::new(0), "runbooks/README.md")
+                .map(|r| r.target),
+            Ok(Target::Page(PageId::new(2)))
         );
         assert_eq!(
-            idx.resolve(1, "../img/arch.png").map(|r| r.target),
+            idx.resolve(PageId::new(1), "../img/arch.png")
+                .map(|r| r.target),
             Ok(Target::Asset(0))
         );
         assert_eq!(
-            idx.resolve(0, "Guides/On%20Call.md").map(|r| r.target),
-            Ok(Target::Page(3))
+            idx.resolve(PageId::new(0), "Guides/On%20Call.md")
+                .map(|r| r.target),
+            Ok(Target::Page(PageId::new(3)))
         );
         assert_eq!(
-            idx.resolve(0, "Guides/On Call.md").map(|r| r.target),
-            Ok(Target::Page(3))
+            idx.resolve(PageId::new(0), "Guides/On Call.md")
+                .map(|r| r.target),
+            Ok(Target::Page(PageId::new(3)))
         );
         assert_eq!(
-            idx.rewrite(1, "../img/arch.png").as_deref(),
+            idx.rewrite(PageId::new(1), "../img/arch.png").as_deref(),
             Some("../../img/arch.png")
         );
-        assert_eq!(idx.rewrite(1, "#steps").as_deref(), Some("#steps"));
+        assert_eq!(
+            idx.rewrite(PageId::new(1), "#steps").as_deref(),
+            Some("#steps")
+        );
     }
 
     #[test]
     fn reports_why_a_link_does_not_resolve() {
         let idx = index();
         assert_eq!(
-            idx.resolve(1, "dbb.md"),
+            idx.resolve(PageId::new(1), "dbb.md"),
             Err(Unresolved::Missing("runbooks/dbb.md".into()))
         );
-        assert_eq!(idx.resolve(1, "../../x.md"), Err(Unresolved::OutsideRoot));
         assert_eq!(
-            idx.resolve(1, "wip.md"),
+            idx.resolve(PageId::new(1), "../../x.md"),
+            Err(Unresolved::OutsideRoot)
+        );
+        assert_eq!(
+            idx.resolve(PageId::new(1), "wip.md"),
             Err(Unresolved::Draft("runbooks/wip.md".into()))
         );
     }
@@ -429,7 +441,7 @@ mod tests {
     #[test]
     fn links_into_the_rest_of_the_repository_resolve_there() {
         let idx = in_repository();
-        let r = idx.resolve(1, "../../README.md#setup");
+        let r = idx.resolve(PageId::new(1), "../../README.md#setup");
         assert_eq!(
             r,
             Ok(Resolved {
@@ -439,34 +451,37 @@ mod tests {
             })
         );
         assert_eq!(
-            idx.resolve(0, "scripts/").map(|r| (r.target, r.path)),
+            idx.resolve(PageId::new(0), "scripts/")
+                .map(|r| (r.target, r.path)),
             Ok((Target::Repository { folder: true }, "docs/scripts/".into()))
         );
         assert_eq!(
-            idx.resolve(1, "../../nope.md"),
+            idx.resolve(PageId::new(1), "../../nope.md"),
             Err(Unresolved::MissingInRepository("nope.md".into()))
         );
         assert_eq!(
-            idx.resolve(1, "../../../x.md"),
+            idx.resolve(PageId::new(1), "../../../x.md"),
             Err(Unresolved::OutsideRoot)
         );
         // Without a forge, a folder of the handbook links to its copied files;
         // a file outside the handbook is left as written.
         assert_eq!(
-            idx.rewrite(1, "../scripts/").as_deref(),
+            idx.rewrite(PageId::new(1), "../scripts/").as_deref(),
             Some("../../scripts/")
         );
-        assert_eq!(idx.rewrite(1, "../../README.md"), None);
+        assert_eq!(idx.rewrite(PageId::new(1), "../../README.md"), None);
         let mut github = in_repository();
         if let Some(repo) = &mut github.repository {
             repo.forge.repo_url = Some("https://github.com/acme/ops".into());
         }
         assert_eq!(
-            github.rewrite(1, "../../README.md#setup").as_deref(),
+            github
+                .rewrite(PageId::new(1), "../../README.md#setup")
+                .as_deref(),
             Some("https://github.com/acme/ops/blob/main/README.md#setup")
         );
         assert_eq!(
-            github.rewrite(0, "scripts").as_deref(),
+            github.rewrite(PageId::new(0), "scripts").as_deref(),
             Some("https://github.com/acme/ops/tree/main/docs/scripts")
         );
     }

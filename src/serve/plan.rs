@@ -5,6 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::pages::PageId;
+
 /// One changed path, as the site sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
@@ -15,7 +17,7 @@ pub enum Change {
     /// A template or theme file.
     Theme,
     /// An existing page, by index.
-    Page(usize),
+    Page(PageId),
     /// An existing asset, by path.
     Asset(String),
     /// A file or folder the site does not have yet, or a draft: pages or
@@ -29,7 +31,7 @@ pub enum Plan {
     Nothing,
     /// Re-read these pages and copy these assets again.
     Edits {
-        pages: Vec<usize>,
+        pages: Vec<PageId>,
         assets: Vec<String>,
     },
     /// Load the templates again and render every page, without re-reading content.
@@ -42,7 +44,7 @@ pub enum Plan {
 #[derive(Debug, Default)]
 pub struct Known {
     /// Page source paths → page index.
-    pub pages: HashMap<String, usize>,
+    pub pages: HashMap<String, PageId>,
     pub assets: HashSet<String>,
     /// The output folder relative to the handbook, if it is inside it.
     pub output_dir: Option<String>,
@@ -121,7 +123,7 @@ mod tests {
         Known {
             pages: [("index.md", 0), ("runbooks/db.md", 1)]
                 .into_iter()
-                .map(|(p, i)| (p.to_string(), i))
+                .map(|(p, i)| (p.to_string(), PageId::new(i)))
                 .collect(),
             assets: ["img/arch.png".to_string()].into_iter().collect(),
             output_dir: Some("public".into()),
@@ -131,7 +133,7 @@ mod tests {
     #[test]
     fn classifies_what_a_path_is_to_the_site() {
         let k = known();
-        assert_eq!(classify("runbooks/db.md", &k), Change::Page(1));
+        assert_eq!(classify("runbooks/db.md", &k), Change::Page(PageId::new(1)));
         assert_eq!(
             classify("img/arch.png", &k),
             Change::Asset("img/arch.png".into())
@@ -178,18 +180,24 @@ mod tests {
         assert_eq!(plan([Change::Ignored]), Plan::Nothing);
         assert_eq!(
             plan([
-                Change::Page(3),
+                Change::Page(PageId::new(3)),
                 Change::Ignored,
-                Change::Page(1),
-                Change::Page(3)
+                Change::Page(PageId::new(1)),
+                Change::Page(PageId::new(3))
             ]),
             Plan::Edits {
-                pages: vec![1, 3],
+                pages: vec![PageId::new(1), PageId::new(3)],
                 assets: vec![]
             }
         );
-        assert_eq!(plan([Change::Page(1), Change::Theme]), Plan::Templates);
+        assert_eq!(
+            plan([Change::Page(PageId::new(1)), Change::Theme]),
+            Plan::Templates
+        );
         assert_eq!(plan([Change::Theme, Change::Structure]), Plan::Full);
-        assert_eq!(plan([Change::Config, Change::Page(0)]), Plan::Full);
+        assert_eq!(
+            plan([Change::Config, Change::Page(PageId::new(0))]),
+            Plan::Full
+        );
     }
 }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::content;
 use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::pages::PageId;
 use crate::site::output::{Files, MemorySink, Sink};
 use crate::site::{BuildOptions, Fatal, Memo, Site};
 
@@ -241,7 +242,7 @@ impl Session {
 
     /// Re-reads edited pages and copies edited assets; `None` when the edit
     /// changed the site's structure and it must be reloaded.
-    fn edit(&mut self, pages: &[usize], assets: &[String]) -> Option<usize> {
+    fn edit(&mut self, pages: &[PageId], assets: &[String]) -> Option<usize> {
         let mut edits = Vec::new();
         for &i in pages {
             let old = self.site.pages.get(i)?;
@@ -297,9 +298,8 @@ impl Session {
     fn settle(&mut self) {
         self.collect_diagnostics();
         let site = &self.site;
-        let pages: HashMap<String, usize> = site
+        let pages: HashMap<String, PageId> = site
             .pages
-            .iter()
             .enumerate()
             .filter(|(_, p)| !p.generated)
             .map(|(i, p)| (p.source_path.clone(), i))

@@ -6,6 +6,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::kinds::runbook::Review;
 use crate::links::relative_href;
+use crate::pages::{PageId, PageTable};
 use crate::templates::Templates;
 use crate::templates::view::{
     ActionRow, Aggregates, NavView, PageContext, PageView, PersonRow, PersonView, ReviewRow,
@@ -65,10 +66,10 @@ pub(super) fn outputs(site: &super::Site) -> Vec<String> {
         files.push(format!("{SEARCH_URL}index.html"));
         files.push(format!("{}/manifest.json", crate::search::DIR));
     }
-    if !site.model.reviews.is_empty() {
+    if site.model.reviews().next().is_some() {
         files.push(format!("{ACTIONS_URL}index.html"));
     }
-    if !site.model.schedules.is_empty() {
+    if site.model.schedules().next().is_some() {
         files.push(format!("{REVIEWS_URL}index.html"));
     }
     if super::reserved::has_changes(site) {
@@ -94,21 +95,20 @@ pub(super) fn outputs(site: &super::Site) -> Vec<String> {
 /// the rendered HTML can be freed before the index is built.
 pub(super) fn search_documents<'a>(
     site: &'a super::Site,
-    titles: &'a [String],
-    sections: &[&'a [crate::markdown::TextSection]],
+    titles: &'a PageTable<String>,
+    sections: &PageTable<&'a [crate::markdown::TextSection]>,
 ) -> Vec<crate::search::Document<'a>> {
     let model = &site.model;
     site.pages
-        .iter()
         .enumerate()
         .filter(|(_, page)| !page.generated)
         .map(|(i, page)| {
             let kind = model.kind(i).name();
             let mut facets = vec![("kind", kind.to_string())];
-            if let Some(status) = model.adrs.get(&i).and_then(|a| a.status) {
+            if let Some(status) = model.adr(i).and_then(|a| a.status) {
                 facets.push(("status", status.name().to_string()));
             }
-            if let Some(r) = model.runbooks.get(&i) {
+            if let Some(r) = model.runbook(i) {
                 facets.extend(r.service.clone().map(|s| ("service", s)));
                 facets.extend(r.owner.clone().map(|o| ("owner", o)));
             }
@@ -134,13 +134,8 @@ impl Renderer<'_> {
         keep: &dyn Fn(&crate::kinds::review::Action) -> bool,
     ) -> Vec<ActionRow> {
         let model = &self.site.model;
-        let mut pages: Vec<usize> = model.reviews.keys().copied().collect();
-        pages.sort_unstable();
         let mut rows = Vec::new();
-        for p in pages {
-            let Some(review) = model.reviews.get(&p) else {
-                continue;
-            };
+        for (p, review) in model.reviews() {
             for action in review.actions.iter().filter(|a| keep(a)) {
                 let owner_href = action.owner.as_deref().and_then(|o| {
                     let person = model.team.as_ref()?.find(o)?;
@@ -197,21 +192,20 @@ impl Renderer<'_> {
     /// Pages whose review is overdue or due soon, the soonest due first.
     fn reviews_due(&self, from_url: &str) -> Vec<ReviewRow> {
         let model = &self.site.model;
-        let mut due: Vec<(&str, usize)> = model
-            .schedules
-            .iter()
+        let mut due: Vec<(&str, PageId)> = model
+            .schedules()
             .filter(|(_, s)| matches!(s.review, Review::Overdue | Review::DueSoon))
-            .map(|(&p, s)| (s.next_review.as_ref().map_or("", |d| d.as_str()), p))
+            .map(|(p, s)| (s.next_review.as_ref().map_or("", |d| d.as_str()), p))
             .collect();
         due.sort_unstable();
         due.into_iter()
             .filter_map(|(_, p)| {
-                let schedule = model.schedules.get(&p)?;
+                let schedule = model.schedule(p)?;
                 Some(ReviewRow {
                     title: self.titles[p].clone(),
                     href: relative_href(from_url, &self.site.pages[p].url),
                     kind: model.kind(p).name(),
-                    owner: model.runbooks.get(&p).and_then(|r| r.owner.clone()),
+                    owner: model.runbook(p).and_then(|r| r.owner.clone()),
                     review: if schedule.review == Review::Overdue {
                         "overdue"
                     } else {
@@ -262,7 +256,7 @@ pub(super) fn write(
             render.aggregate_page(templates, "changes.html", "Recent changes", url, aggregates),
         ));
     }
-    if !model.schedules.is_empty() {
+    if model.schedules().next().is_some() {
         let aggregates = Aggregates {
             reviews_due: render.reviews_due(REVIEWS_URL),
             ..Aggregates::default()
@@ -278,7 +272,7 @@ pub(super) fn write(
             ),
         ));
     }
-    if !model.reviews.is_empty() {
+    if model.reviews().next().is_some() {
         let actions = render.action_rows(ACTIONS_URL, &|_| true);
         let aggregates = Aggregates {
             actions,
@@ -305,9 +299,8 @@ pub(super) fn write(
                 role: p.role.clone(),
                 href: relative_href(PEOPLE_URL, &person_url(&p.handle)),
                 open_actions: model
-                    .reviews
-                    .values()
-                    .flat_map(|r| &r.actions)
+                    .reviews()
+                    .flat_map(|(_, r)| &r.actions)
                     .filter(|a| !a.done && a.owner.as_deref().and_then(|o| team.find(o)) == Some(p))
                     .count(),
             })
@@ -324,16 +317,14 @@ pub(super) fn write(
             let url = person_url(&person.handle);
             let is_them = |name: &str| team.find(name) == Some(person);
             let owns = model
-                .runbooks
-                .iter()
+                .runbooks()
                 .filter(|(_, r)| r.owner.as_deref().is_some_and(is_them))
-                .map(|(&p, _)| p);
+                .map(|(p, _)| p);
             let decided = model
-                .adrs
-                .iter()
+                .adrs()
                 .filter(|(_, a)| a.deciders.iter().any(|d| is_them(d)))
-                .map(|(&p, _)| p);
-            let took_part = model.reviews.iter().filter(|(_, r)| {
+                .map(|(p, _)| p);
+            let took_part = model.reviews().filter(|(_, r)| {
                 r.participants.iter().any(|n| is_them(n))
                     || r.facilitator.as_deref().is_some_and(is_them)
             });
@@ -344,7 +335,7 @@ pub(super) fn write(
                 contact: person.contact.clone(),
                 owns: render.newest(&url, owns),
                 decided: render.newest(&url, decided),
-                reviews: render.newest(&url, took_part.map(|(&p, _)| p)),
+                reviews: render.newest(&url, took_part.map(|(p, _)| p)),
             };
             let actions = render.action_rows(&url, &|a| {
                 !a.done && a.owner.as_deref().is_some_and(is_them)

@@ -12,6 +12,7 @@ use crate::kinds::adr::Status;
 use crate::kinds::runbook::Review;
 use crate::links::relative_href;
 use crate::markdown::Rendered;
+use crate::pages::{PageId, PageTable};
 use crate::templates::view::{
     AdrRow, AdrView, Aggregates, AlertRow, AuthorView, ChildView, FeedLink, Health, HistoryView,
     NavLink, NavView, PageContext, PageView, RaciMatrix, RunbookRow, RunbookView, ServiceGroup,
@@ -89,9 +90,9 @@ fn review_name(review: Review) -> &'static str {
 /// What the per-page template stage shares.
 pub(super) struct Renderer<'a> {
     pub(super) site: &'a Site,
-    pub(super) rendered: &'a [Rendered],
-    pub(super) titles: &'a [String],
-    pub(super) backlinks: &'a [Vec<usize>],
+    pub(super) rendered: &'a PageTable<Rendered>,
+    pub(super) titles: &'a PageTable<String>,
+    pub(super) backlinks: &'a PageTable<Vec<PageId>>,
     /// The site's feeds, worked out once for every page's header.
     feeds: Vec<super::reserved::Feed>,
 }
@@ -99,9 +100,9 @@ pub(super) struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     pub(super) fn new(
         site: &'a Site,
-        rendered: &'a [Rendered],
-        titles: &'a [String],
-        backlinks: &'a [Vec<usize>],
+        rendered: &'a PageTable<Rendered>,
+        titles: &'a PageTable<String>,
+        backlinks: &'a PageTable<Vec<PageId>>,
     ) -> Self {
         Renderer {
             feeds: super::reserved::available(site),
@@ -114,7 +115,7 @@ impl<'a> Renderer<'a> {
 }
 
 impl Renderer<'_> {
-    pub(super) fn link(&self, from_url: &str, to: usize, current: bool) -> NavLink {
+    pub(super) fn link(&self, from_url: &str, to: PageId, current: bool) -> NavLink {
         NavLink {
             title: self.titles[to].clone(),
             href: relative_href(from_url, &self.site.pages[to].url),
@@ -122,7 +123,7 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn template_for(&self, templates: &Templates, i: usize) -> String {
+    pub(super) fn template_for(&self, templates: &Templates, i: PageId) -> String {
         let tree = &self.site.tree;
         if tree.section_of[i] == Some(0) {
             return "index.html".into();
@@ -166,7 +167,12 @@ impl Renderer<'_> {
             root: href(""),
             theme: href(&format!("{}/", templates::THEME_DIR)),
             sections,
-            actions_href: (!self.site.model.reviews.is_empty())
+            actions_href: self
+                .site
+                .model
+                .reviews()
+                .next()
+                .is_some()
                 .then(|| href(super::reserved::ACTIONS_URL)),
             people_href: self
                 .site
@@ -196,7 +202,7 @@ impl Renderer<'_> {
     pub(super) fn page(
         &self,
         templates: &Templates,
-        i: usize,
+        i: PageId,
         content: &str,
     ) -> Result<String, Diagnostic> {
         templates.render(&self.template_for(templates, i), &self.context(i, content))
@@ -206,7 +212,7 @@ impl Renderer<'_> {
     /// markdown: the template's name and the context without `content`. Two
     /// renders with the same fingerprint and the same markdown are the same
     /// bytes, which is how a live preview finds the pages a change touched.
-    pub(super) fn fingerprint(&self, templates: &Templates, i: usize) -> u64 {
+    pub(super) fn fingerprint(&self, templates: &Templates, i: PageId) -> u64 {
         use std::hash::Hasher as _;
         struct HashWriter(std::hash::DefaultHasher);
         impl std::io::Write for HashWriter {
@@ -226,7 +232,7 @@ impl Renderer<'_> {
         hasher.0.finish()
     }
 
-    pub(super) fn context<'s>(&'s self, i: usize, content: &'s str) -> PageContext<'s> {
+    pub(super) fn context<'s>(&'s self, i: PageId, content: &'s str) -> PageContext<'s> {
         let url = self.site.pages[i].url.as_str();
         PageContext {
             site: self.site_view(&|to| relative_href(url, to), url),
@@ -241,7 +247,7 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn page_view<'s>(&'s self, i: usize, content: &'s str) -> PageView<'s> {
+    pub(super) fn page_view<'s>(&'s self, i: PageId, content: &'s str) -> PageView<'s> {
         let page = &self.site.pages[i];
         let links = (!page.generated).then(|| self.site.source_links(&page.source_path));
         let rendered = &self.rendered[i];
@@ -255,23 +261,17 @@ impl Renderer<'_> {
             kind: self.site.model.kind(i).name(),
             adr: self.adr_view(i),
             runbook: self.runbook_view(i),
-            review: self.site.model.reviews.get(&i),
-            charter: self.site.model.charters.get(&i),
-            channels: self.site.model.channels.get(&i).map(Vec::as_slice),
-            raci: self
-                .site
-                .model
-                .raci
-                .get(&i)
-                .map(|rows| RaciMatrix::new(rows)),
-            rapid: self.site.model.rapid.get(&i),
+            review: self.site.model.review(i),
+            charter: self.site.model.charter(i),
+            channels: self.site.model.channels(i).map(Vec::as_slice),
+            raci: self.site.model.raci(i).map(RaciMatrix::new),
+            rapid: self.site.model.rapid(i),
             history: self.history_view(i),
             review_schedule: self
                 .site
                 .model
-                .schedules
-                .get(&i)
-                .filter(|_| !self.site.model.runbooks.contains_key(&i)),
+                .schedule(i)
+                .filter(|_| self.site.model.runbook(i).is_none()),
             edit_url: links.as_ref().and_then(|l| l.edit.clone()),
             history_url: links.and_then(|l| l.history),
             draft: page.front.draft,
@@ -294,7 +294,7 @@ impl Renderer<'_> {
     }
 
     /// Git's facts about page `i`; front matter `updated` and `date` win.
-    pub(super) fn history_view(&self, i: usize) -> Option<HistoryView> {
+    pub(super) fn history_view(&self, i: PageId) -> Option<HistoryView> {
         let page = &self.site.pages[i];
         let file = self.site.history.as_ref()?.files.get(&page.source_path)?;
         let (updated, updated_date, updated_by) = match &page.front.updated {
@@ -327,11 +327,11 @@ impl Renderer<'_> {
         })
     }
 
-    pub(super) fn adr_view(&self, i: usize) -> Option<AdrView> {
-        let adr = self.site.model.adrs.get(&i)?;
+    pub(super) fn adr_view(&self, i: PageId) -> Option<AdrView> {
+        let adr = self.site.model.adr(i)?;
         let url = &self.site.pages[i].url;
         let graph = &self.site.model.adr_graph;
-        let links = |pages: Option<&Vec<usize>>| -> Vec<NavLink> {
+        let links = |pages: Option<&Vec<PageId>>| -> Vec<NavLink> {
             pages
                 .into_iter()
                 .flatten()
@@ -357,8 +357,8 @@ impl Renderer<'_> {
         })
     }
 
-    pub(super) fn runbook_view(&self, i: usize) -> Option<RunbookView> {
-        let r = self.site.model.runbooks.get(&i)?;
+    pub(super) fn runbook_view(&self, i: PageId) -> Option<RunbookView> {
+        let r = self.site.model.runbook(i)?;
         let team = self.site.model.team.as_ref();
         Some(RunbookView {
             service: r.service.clone(),
@@ -389,13 +389,14 @@ impl Renderer<'_> {
     pub(super) fn runbook_index(
         &self,
         from_url: &str,
-        pages: &[usize],
+        pages: &[PageId],
     ) -> (Vec<ServiceGroup>, Vec<AlertRow>) {
-        let runbooks = &self.site.model.runbooks;
         let mut groups: BTreeMap<String, Vec<RunbookRow>> = BTreeMap::new();
         let mut alerts = Vec::new();
         for &p in pages {
-            let Some(r) = runbooks.get(&p) else { continue };
+            let Some(r) = self.site.model.runbook(p) else {
+                continue;
+            };
             let href = relative_href(from_url, &self.site.pages[p].url);
             groups
                 .entry(r.service.clone().unwrap_or_else(|| "(no service)".into()))
@@ -426,15 +427,15 @@ impl Renderer<'_> {
     }
 
     /// The decision log of a folder: one row per ADR among `pages`.
-    pub(super) fn adr_log(&self, from_url: &str, pages: &[usize]) -> Vec<AdrRow> {
-        let mut rows: Vec<(Option<u32>, usize)> = pages
+    pub(super) fn adr_log(&self, from_url: &str, pages: &[PageId]) -> Vec<AdrRow> {
+        let mut rows: Vec<(Option<u32>, PageId)> = pages
             .iter()
-            .filter_map(|&p| self.site.model.adrs.get(&p).map(|a| (a.number, p)))
+            .filter_map(|&p| self.site.model.adr(p).map(|a| (a.number, p)))
             .collect();
         rows.sort_by_key(|&(n, p)| (n.is_none(), n, p));
         rows.into_iter()
             .filter_map(|(_, p)| {
-                let adr = self.site.model.adrs.get(&p)?;
+                let adr = self.site.model.adr(p)?;
                 Some(AdrRow {
                     number: adr.number,
                     number_text: adr.number.map(|n| n.to_string()),
@@ -450,7 +451,7 @@ impl Renderer<'_> {
             .collect()
     }
 
-    pub(super) fn child(&self, from_url: &str, i: usize) -> ChildView {
+    pub(super) fn child(&self, from_url: &str, i: PageId) -> ChildView {
         let page = &self.site.pages[i];
         ChildView {
             title: self.titles[i].clone(),
@@ -463,7 +464,7 @@ impl Renderer<'_> {
 
     /// Bounded navigation for page `i`: breadcrumbs, a window of siblings,
     /// prev/next, and (for section pages) the section's listing.
-    pub(super) fn nav(&self, i: usize) -> NavView {
+    pub(super) fn nav(&self, i: PageId) -> NavView {
         let tree = &self.site.tree;
         let url = self.site.pages[i].url.as_str();
         let parent = tree.parent_of[i];
@@ -486,7 +487,7 @@ impl Renderer<'_> {
             nav.children = section
                 .pages
                 .iter()
-                .filter(|c| !model.adrs.contains_key(c) && !model.runbooks.contains_key(c))
+                .filter(|&&c| model.adr(c).is_none() && model.runbook(c).is_none())
                 .map(|&c| self.child(url, c))
                 .collect();
             nav.subsections = section
@@ -521,11 +522,11 @@ impl Renderer<'_> {
     pub(super) fn newest(
         &self,
         from_url: &str,
-        pages: impl Iterator<Item = usize>,
+        pages: impl Iterator<Item = PageId>,
     ) -> Vec<ChildView> {
-        let mut list: Vec<usize> = pages.collect();
+        let mut list: Vec<PageId> = pages.collect();
         list.sort_by(|&a, &b| {
-            let date = |p: usize| self.site.pages[p].front.date.clone();
+            let date = |p: PageId| self.site.pages[p].front.date.clone();
             date(b).cmp(&date(a)).then(a.cmp(&b))
         });
         list.into_iter().map(|p| self.child(from_url, p)).collect()
@@ -537,11 +538,11 @@ impl Renderer<'_> {
     pub(super) fn newest_decisions(
         &self,
         from_url: &str,
-        pages: impl Iterator<Item = usize>,
+        pages: impl Iterator<Item = PageId>,
     ) -> Vec<ChildView> {
-        let adrs = &self.site.model.adrs;
-        let key = |p: usize| {
-            let adr = adrs.get(&p);
+        let model = &self.site.model;
+        let key = |p: PageId| {
+            let adr = model.adr(p);
             let date = adr.and_then(|a| a.date.clone());
             let created = self
                 .site
@@ -551,7 +552,7 @@ impl Renderer<'_> {
                 .map(|f| f.created);
             (date, created, adr.and_then(|a| a.number))
         };
-        let mut list: Vec<(usize, _)> = pages.map(|p| (p, key(p))).collect();
+        let mut list: Vec<(PageId, _)> = pages.map(|p| (p, key(p))).collect();
         list.sort_by(|(a, ka), (b, kb)| kb.cmp(ka).then(a.cmp(b)));
         list.into_iter()
             .map(|(p, _)| self.child(from_url, p))
@@ -565,7 +566,7 @@ impl Renderer<'_> {
         let model = &render.site.model;
         let mut open = 0;
         let mut overdue = 0;
-        for action in model.reviews.values().flat_map(|r| &r.actions) {
+        for action in model.reviews().flat_map(|(_, r)| &r.actions) {
             if !action.done {
                 open += 1;
                 if action.overdue {
@@ -573,20 +574,18 @@ impl Renderer<'_> {
                 }
             }
         }
-        let mut recent_adrs = render.newest_decisions(from_url, model.adrs.keys().copied());
+        let mut recent_adrs = render.newest_decisions(from_url, model.adrs().map(|(p, _)| p));
         recent_adrs.truncate(HEALTH_LIST);
         let proposed = model
-            .adrs
-            .iter()
+            .adrs()
             .filter(|(_, a)| a.status == Some(Status::Proposed))
-            .map(|(&p, _)| p);
+            .map(|(p, _)| p);
         let mut proposed_adrs = render.newest_decisions(from_url, proposed);
         proposed_adrs.truncate(HEALTH_LIST);
-        let mut due: Vec<(String, usize)> = model
-            .runbooks
-            .iter()
+        let mut due: Vec<(String, PageId)> = model
+            .runbooks()
             .filter(|(_, r)| matches!(r.review, Review::Overdue | Review::DueSoon))
-            .filter_map(|(&p, r)| Some((r.next_review.as_ref()?.as_str().to_string(), p)))
+            .filter_map(|(p, r)| Some((r.next_review.as_ref()?.as_str().to_string(), p)))
             .collect();
         due.sort();
         let runbooks_due = due
@@ -598,20 +597,22 @@ impl Renderer<'_> {
             })
             .collect();
         let reviews = model
-            .reviews
-            .keys()
-            .copied()
+            .reviews()
+            .map(|(p, _)| p)
             .filter(|&p| model.kind(p) == Kind::Aar);
         let mut recent_reviews = render.newest(from_url, reviews);
         recent_reviews.truncate(HEALTH_LIST);
         let needs_review = model
-            .schedules
-            .values()
-            .any(|s| matches!(s.review, Review::Overdue | Review::DueSoon));
+            .schedules()
+            .any(|(_, s)| matches!(s.review, Review::Overdue | Review::DueSoon));
         Health {
             open_actions: open,
             overdue_actions: overdue,
-            actions_href: (!model.reviews.is_empty()).then(|| relative_href(from_url, ACTIONS_URL)),
+            actions_href: model
+                .reviews()
+                .next()
+                .is_some()
+                .then(|| relative_href(from_url, ACTIONS_URL)),
             recent_adrs,
             proposed_adrs,
             runbooks_due,

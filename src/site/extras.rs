@@ -81,7 +81,7 @@ pub(super) fn write(
     if let Some(sitemap) = sitemap(render) {
         files.push(("sitemap.xml".into(), sitemap.into_bytes()));
     }
-    for (i, page) in site.pages.iter().enumerate() {
+    for (i, page) in site.pages.enumerate() {
         // A refused alias was reported when the front matter was read.
         for output in page.front.aliases.iter().filter_map(|a| alias_file(a).ok()) {
             files.push((

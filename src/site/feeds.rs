@@ -10,6 +10,7 @@ use crate::markdown::escape;
 use crate::templates::view::{ChangeRow, NavLink};
 
 use super::context::Renderer;
+use crate::pages::PageId;
 
 use super::reserved::{CHANGES, CHANGES_URL, DECISIONS, FEEDS_DIR, Feed, available};
 
@@ -35,7 +36,7 @@ struct Entry {
 
 impl Renderer<'_> {
     /// A page's last change: git's time, else its front matter dates.
-    fn updated(&self, page: usize) -> Option<(String, Option<String>)> {
+    fn updated(&self, page: PageId) -> Option<(String, Option<String>)> {
         let p = &self.site.pages[page];
         if let Some(date) = p.front.updated.as_ref().or(p.front.date.as_ref()) {
             return Some((format!("{}T00:00:00Z", date.as_str()), None));
@@ -51,10 +52,9 @@ impl Renderer<'_> {
             return Vec::new();
         };
         // Looked up once for every path of every listed commit.
-        let pages: std::collections::HashMap<&str, usize> = self
+        let pages: std::collections::HashMap<&str, PageId> = self
             .site
             .pages
-            .iter()
             .enumerate()
             .filter(|(_, p)| !p.generated)
             .map(|(i, p)| (p.source_path.as_str(), i))
@@ -108,7 +108,8 @@ impl Renderer<'_> {
             } else if feed == DECISIONS {
                 self.decision_entries()
             } else {
-                (0..site.pages.len())
+                site.pages
+                    .ids()
                     .filter(|&p| site.model.kind(p) == Kind::Aar)
                     .filter_map(|p| self.page_entry(p, self.titles[p].clone()))
                     .collect()
@@ -125,7 +126,7 @@ impl Renderer<'_> {
     }
 
     /// An entry for a page as it is now: dated by its last change.
-    fn page_entry(&self, p: usize, title: String) -> Option<Entry> {
+    fn page_entry(&self, p: PageId, title: String) -> Option<Entry> {
         let (updated, author) = self.updated(p)?;
         let page = &self.site.pages[p];
         Some(Entry {
@@ -144,8 +145,8 @@ impl Renderer<'_> {
     fn decision_entries(&self) -> Vec<Entry> {
         let site = self.site;
         let status = |s: Option<Status>| s.map_or("no status", Status::name);
-        let label = |p: usize| {
-            let number = site.model.adrs.get(&p).and_then(|a| a.number);
+        let label = |p: PageId| {
+            let number = site.model.adr(p).and_then(|a| a.number);
             let number = number.map_or_else(|| "ADR".to_string(), |n| format!("ADR {n:04}"));
             format!("{number}: {}", self.titles[p])
         };
@@ -171,7 +172,7 @@ impl Renderer<'_> {
                 summary: page.front.description.clone().unwrap_or_default(),
             });
         }
-        for (&p, adr) in &site.model.adrs {
+        for (p, adr) in site.model.adrs() {
             if !with_events.contains(&p) {
                 let title = format!("{} ({})", label(p), status(adr.status));
                 entries.extend(self.page_entry(p, title));

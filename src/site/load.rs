@@ -4,6 +4,7 @@
 //! record.
 
 use super::*;
+use crate::pages::{PageId, PageTable};
 
 /// The status of a decision record's text (an older version's, from git),
 /// from its start (all of it when `complete`) and, when that is not enough,
@@ -164,7 +165,7 @@ impl Site {
             );
         }
         diagnostics.extend(loaded.diagnostics);
-        let mut pages = loaded.pages;
+        let mut pages = PageTable::from(loaded.pages);
         let loaded_paths: HashSet<&str> = pages.iter().map(|p| p.source_path.as_str()).collect();
         let drafts: Vec<String> = found
             .pages
@@ -342,9 +343,8 @@ impl Site {
         let Some(history) = &self.history else {
             return;
         };
-        let mut adrs: Vec<usize> = self.model.adrs.keys().copied().collect();
-        adrs.sort_unstable();
-        let versions = |p: usize| {
+        let adrs: Vec<PageId> = self.model.adrs().map(|(p, _)| p).collect();
+        let versions = |p: PageId| {
             history
                 .files
                 .get(&self.pages[p].source_path)
@@ -399,10 +399,7 @@ impl Site {
         };
         let prefix = self.ownership.prefix.as_str();
         let mut found = Vec::new();
-        let mut runbooks: Vec<(&usize, &kinds::runbook::Runbook)> =
-            self.model.runbooks.iter().collect();
-        runbooks.sort_by_key(|(p, _)| **p);
-        for (&p, runbook) in runbooks {
+        for (p, runbook) in self.model.runbooks() {
             let Some(owner) = &runbook.owner else {
                 continue;
             };

@@ -26,6 +26,7 @@ use crate::content::{self, Page};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::kinds::{self, Kind};
 use crate::markdown::{Highlighter, Rendered};
+use crate::pages::{PageId, PageTable};
 use crate::templates;
 use output::Sink;
 pub use render::{Memo, NeedsReload, Update};
@@ -118,7 +119,7 @@ pub struct Site {
     fence: content::walk::Fence,
     pub config: Config,
     pub output_dir: PathBuf,
-    pub pages: Vec<Page>,
+    pub pages: PageTable<Page>,
     pub assets: Vec<String>,
     pub tree: Tree,
     /// Page kinds and the records read from them.
@@ -150,7 +151,7 @@ pub struct Site {
 /// A decision record's status as one commit left it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecisionEvent {
-    pub page: usize,
+    pub page: PageId,
     /// Index in the history's log.
     pub commit: u32,
     pub status: Option<kinds::adr::Status>,
@@ -234,10 +235,9 @@ impl Site {
     pub fn stale(&self) -> Vec<Stale> {
         let mut stale: Vec<Stale> = self
             .model
-            .schedules
-            .iter()
+            .schedules()
             .filter(|(_, s)| s.review == kinds::runbook::Review::Overdue)
-            .map(|(&p, s)| Stale {
+            .map(|(p, s)| Stale {
                 record: "stale",
                 path: self.pages[p].source_path.clone(),
                 due: s

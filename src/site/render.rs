@@ -20,6 +20,7 @@ use crate::diagnostics::Diagnostic;
 use crate::kinds;
 use crate::links::{self, LinkIndex, PageEntry};
 use crate::markdown::{self, Rendered};
+use crate::pages::{PageId, PageTable};
 use crate::search;
 use crate::templates::{self, Templates};
 
@@ -32,24 +33,24 @@ use super::{Counts, Progress, Rendering, Site, aggregates, extras, title_of, wri
 pub struct Memo {
     index: LinkIndex,
     /// Every page's markdown results, HTML taken out.
-    rendered: Vec<Rendered>,
-    titles: Vec<String>,
-    backlinks: Vec<Vec<usize>>,
+    rendered: PageTable<Rendered>,
+    titles: PageTable<String>,
+    backlinks: PageTable<Vec<PageId>>,
     /// Hrefs each page's HTML has corrected ([`links::Checked::fixes`]).
-    fixes: Vec<Vec<(String, String)>>,
+    fixes: PageTable<Vec<(String, String)>>,
     link_diagnostics: Vec<Diagnostic>,
     /// The loaded templates, or `None` when they failed to load.
     templates: Option<Templates>,
     template_diagnostics: Vec<Diagnostic>,
     /// A failed render or write of page `i`.
-    page_errors: Vec<Option<Diagnostic>>,
+    page_errors: PageTable<Option<Diagnostic>>,
     /// Failures writing assets, site files and aggregate pages.
     site_errors: Vec<Diagnostic>,
     search_errors: Vec<Diagnostic>,
     vocabulary: Option<search::Vocabulary>,
-    terms: Vec<Option<search::PageTerms>>,
+    terms: PageTable<Option<search::PageTerms>>,
     /// [`Renderer::fingerprint`] of every page (empty unless kept).
-    fingerprints: Vec<u64>,
+    fingerprints: PageTable<u64>,
 }
 
 impl Memo {
@@ -98,7 +99,7 @@ impl Site {
 
     fn link_index(&self) -> LinkIndex {
         let tree = &self.tree;
-        let entries = self.pages.iter().enumerate().map(|(i, p)| PageEntry {
+        let entries = self.pages.enumerate().map(|(i, p)| PageEntry {
             source_path: (!p.generated).then_some(p.source_path.as_str()),
             section_folder: tree.section_of[i].map(|s| tree.sections[s].folder.as_str()),
             folder: p.folder(),
@@ -118,7 +119,7 @@ impl Site {
         &self,
         index: &LinkIndex,
         vocabulary: Option<&search::Vocabulary>,
-        i: usize,
+        i: PageId,
     ) -> (Rendered, Option<search::PageTerms>) {
         let page = &self.pages[i];
         let options = markdown::Options {
@@ -142,7 +143,7 @@ impl Site {
         (rendered, terms)
     }
 
-    fn title(&self, rendered: &[Rendered], i: usize) -> String {
+    fn title(&self, rendered: &PageTable<Rendered>, i: PageId) -> String {
         title_of(
             &self.pages[i],
             &rendered[i],
@@ -151,16 +152,14 @@ impl Site {
         )
     }
 
-    fn check_links(&self, index: &LinkIndex, rendered: &[Rendered]) -> links::Checked {
-        let anchors: Vec<HashSet<String>> = rendered
-            .par_iter()
-            .map(|r| r.anchors.iter().cloned().collect())
-            .collect();
-        let checked: Vec<links::CheckedPage<'_>> = self
+    fn check_links(&self, index: &LinkIndex, rendered: &PageTable<Rendered>) -> links::Checked {
+        let anchors: PageTable<HashSet<String>> =
+            rendered.par_map(|_, r| r.anchors.iter().cloned().collect());
+        let checked: PageTable<links::CheckedPage<'_>> = self
             .pages
             .iter()
             .zip(rendered)
-            .zip(&anchors)
+            .zip(anchors.iter())
             .map(|((page, r), anchors)| links::CheckedPage {
                 source_path: &page.source_path,
                 source: &page.source,
@@ -182,11 +181,10 @@ impl Site {
         let t = Instant::now();
         let index = self.link_index();
         let vocabulary = self.config.search.then(search::Vocabulary::default);
-        let results: Vec<(Rendered, Option<search::PageTerms>)> = (0..self.pages.len())
-            .into_par_iter()
-            .map(|i| self.markdown(&index, vocabulary.as_ref(), i))
-            .collect();
-        let (mut rendered, terms): (Vec<Rendered>, Vec<Option<search::PageTerms>>) =
+        let results = self
+            .pages
+            .par_map(|i, _| self.markdown(&index, vocabulary.as_ref(), i));
+        let (mut rendered, terms): (PageTable<Rendered>, PageTable<Option<search::PageTerms>>) =
             results.into_iter().unzip();
         // Each page's HTML is consumed by its own template below and freed on
         // the thread that used it, so it does not outlive the page.
@@ -198,7 +196,7 @@ impl Site {
 
         let t = Instant::now();
         let checked = self.check_links(&index, &rendered);
-        for (body, fixes) in bodies.iter_mut().zip(&checked.fixes) {
+        for (body, fixes) in bodies.iter_mut().zip(checked.fixes.iter()) {
             if !fixes.is_empty() {
                 *body = links::apply_fixes(body, fixes);
             }
@@ -215,9 +213,8 @@ impl Site {
                 None
             }
         };
-        let titles: Vec<String> = (0..self.pages.len())
-            .map(|i| self.title(&rendered, i))
-            .collect();
+        let titles: PageTable<String> =
+            self.pages.ids().map(|i| self.title(&rendered, i)).collect();
         let mut memo = Memo {
             index,
             titles,
@@ -226,12 +223,12 @@ impl Site {
             link_diagnostics: checked.diagnostics,
             templates,
             template_diagnostics,
-            page_errors: vec![None; self.pages.len()],
+            page_errors: PageTable::filled(self.pages.len(), None),
             site_errors: Vec::new(),
             search_errors: Vec::new(),
             vocabulary,
             terms,
-            fingerprints: Vec::new(),
+            fingerprints: PageTable::new(),
             rendered,
         };
         let Some(templates) = &memo.templates else {
@@ -251,6 +248,7 @@ impl Site {
             .into_par_iter()
             .enumerate()
             .map(|(i, body)| {
+                let i = PageId::new(i);
                 let error = self.write_page(&render, templates, i, &body, sink, &writing_ns);
                 progress.advance();
                 let fingerprint = if keep {
@@ -261,7 +259,7 @@ impl Site {
                 (error, fingerprint)
             })
             .collect();
-        let (page_errors, fingerprints): (Vec<Option<Diagnostic>>, Vec<u64>) =
+        let (page_errors, fingerprints): (PageTable<Option<Diagnostic>>, PageTable<u64>) =
             results.into_iter().unzip();
         timings.push(("pages", t.elapsed()));
         let threads = u64::try_from(rayon::current_num_threads())
@@ -297,7 +295,7 @@ impl Site {
         if !keep {
             // A build keeps nothing: let the rest go before the caller
             // reports, as the index held the largest part of it.
-            memo.terms = Vec::new();
+            memo.terms = PageTable::new();
         }
         let rendering = Rendering {
             counts: Counts {
@@ -315,7 +313,7 @@ impl Site {
         &self,
         render: &Renderer<'_>,
         templates: &Templates,
-        i: usize,
+        i: PageId,
         body: &str,
         sink: &dyn Sink,
         writing_ns: &AtomicU64,
@@ -341,11 +339,8 @@ impl Site {
         let Some(vocabulary) = &memo.vocabulary else {
             return;
         };
-        let sections: Vec<&[markdown::TextSection]> = memo
-            .rendered
-            .iter()
-            .map(|r| r.sections.as_slice())
-            .collect();
+        let sections: PageTable<&[markdown::TextSection]> =
+            memo.rendered.map(|r| r.sections.as_slice());
         let docs = aggregates::search_documents(self, &memo.titles, &sections);
         let counted: Vec<&search::PageTerms> = memo.terms.iter().flatten().collect();
         let failed = Mutex::new(Vec::new());
@@ -368,7 +363,7 @@ impl Site {
     pub fn apply_edits(
         &mut self,
         memo: &mut Memo,
-        edits: Vec<(usize, Page)>,
+        edits: Vec<(PageId, Page)>,
         sink: &dyn Sink,
     ) -> Result<Update, NeedsReload> {
         let settings = self.kind_settings();
@@ -387,7 +382,7 @@ impl Site {
             model_changed |=
                 kinds::fingerprint(old, settings, team) != kinds::fingerprint(new, settings, team);
         }
-        let changed: Vec<usize> = edits.iter().map(|(i, _)| *i).collect();
+        let changed: Vec<PageId> = edits.iter().map(|(i, _)| *i).collect();
         for (i, page) in edits {
             self.pages[i] = page;
         }
@@ -418,11 +413,11 @@ impl Site {
         &self,
         memo: &mut Memo,
         templates: &Templates,
-        changed: &[usize],
+        changed: &[PageId],
         context_may_change: bool,
         sink: &dyn Sink,
     ) -> Update {
-        let mut bodies: Vec<(usize, String)> = Vec::new();
+        let mut bodies: Vec<(PageId, String)> = Vec::new();
         let mut title_changed = false;
         for &i in changed {
             let (mut rendered, terms) = self.markdown(&memo.index, memo.vocabulary.as_ref(), i);
@@ -438,20 +433,22 @@ impl Site {
         let old_fixes = std::mem::replace(&mut memo.fixes, checked.fixes);
         memo.link_diagnostics = checked.diagnostics;
         // A heading renamed elsewhere can change the href a page must correct.
-        let refixed = (0..self.pages.len()).filter(|&i| old_fixes.get(i) != memo.fixes.get(i));
+        let refixed = self
+            .pages
+            .ids()
+            .filter(|&i| old_fixes.get(i) != memo.fixes.get(i));
         let general = context_may_change || title_changed;
         let render = Renderer::new(self, &memo.rendered, &memo.titles, &memo.backlinks);
         // Which pages' output may differ: the edited ones, and those whose
         // template context moved. An edit that keeps the page's title, front
         // matter and records can only move the backlinks of pages it links to.
-        let mut todo: Vec<usize> = if general {
-            let now: Vec<u64> = (0..self.pages.len())
-                .into_par_iter()
-                .map(|i| render.fingerprint(templates, i))
-                .collect();
+        let mut todo: Vec<PageId> = if general {
+            let now: PageTable<u64> = self.pages.par_map(|i, _| render.fingerprint(templates, i));
             // A memo kept without fingerprints (`render`) moves every page.
-            let moved =
-                (0..self.pages.len()).filter(|&i| memo.fingerprints.get(i) != Some(&now[i]));
+            let moved = self
+                .pages
+                .ids()
+                .filter(|&i| memo.fingerprints.get(i) != Some(&now[i]));
             let list = moved
                 .chain(refixed)
                 .chain(changed.iter().copied())
@@ -459,8 +456,11 @@ impl Site {
             memo.fingerprints = now;
             list
         } else {
-            let moved = (0..self.pages.len()).filter(|&i| old_backlinks[i] != memo.backlinks[i]);
-            let list: Vec<usize> = moved
+            let moved = self
+                .pages
+                .ids()
+                .filter(|&i| old_backlinks[i] != memo.backlinks[i]);
+            let list: Vec<PageId> = moved
                 .chain(refixed)
                 .chain(changed.iter().copied())
                 .collect();
@@ -476,7 +476,7 @@ impl Site {
         // Pages rendered again for their context need their markdown again
         // (HTML is not kept); its results are what the memo already holds.
         let writing_ns = AtomicU64::new(0);
-        let errors: Vec<(usize, Option<Diagnostic>)> = todo
+        let errors: Vec<(PageId, Option<Diagnostic>)> = todo
             .par_iter()
             .map(|&i| {
                 let body = match bodies.iter().find(|(b, _)| *b == i) {

@@ -28,10 +28,10 @@ pub(super) fn available(site: &Site) -> Vec<Feed> {
     if site.history.as_ref().is_some_and(|h| !h.recent.is_empty()) {
         feeds.push(CHANGES);
     }
-    if !site.model.adrs.is_empty() {
+    if site.model.adrs().next().is_some() {
         feeds.push(DECISIONS);
     }
-    if site.model.kinds.contains(&Kind::Aar) {
+    if site.model.pages.iter().any(|e| e.kind == Kind::Aar) {
         feeds.push(REVIEWS);
     }
     feeds

@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::content::{self, FrontMatter, Page};
+use crate::pages::{PageId, PageTable};
 
 /// One folder of the handbook.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -12,10 +13,10 @@ pub struct Section {
     /// Folder path relative to the root (`""` for the root).
     pub folder: String,
     /// The page that represents the folder.
-    pub page: usize,
+    pub page: PageId,
     pub parent: Option<usize>,
     /// Pages directly in the folder, in display order (the section page excluded).
-    pub pages: Vec<usize>,
+    pub pages: Vec<PageId>,
     /// Sub-folders, in display order.
     pub subsections: Vec<usize>,
 }
@@ -26,9 +27,9 @@ pub struct Tree {
     pub sections: Vec<Section>,
     /// For each page: the section it is listed in (for a section's own page, the
     /// parent section; the root page is in the root section).
-    pub parent_of: Vec<usize>,
+    pub parent_of: PageTable<usize>,
     /// For each page: the section it is the page of, if any.
-    pub section_of: Vec<Option<usize>>,
+    pub section_of: PageTable<Option<usize>>,
 }
 
 impl Tree {
@@ -46,7 +47,7 @@ impl Tree {
 
 /// Builds the tree, appending a generated page to `pages` for every folder
 /// that has no page of its own. `pages` must be sorted by source path.
-pub fn build(pages: &mut Vec<Page>) -> Tree {
+pub fn build(pages: &mut PageTable<Page>) -> Tree {
     let mut folders: BTreeSet<String> = BTreeSet::new();
     folders.insert(String::new());
     for page in pages.iter() {
@@ -61,14 +62,13 @@ pub fn build(pages: &mut Vec<Page>) -> Tree {
         }
     }
     // A folder's page: its index file, else a page whose URL is the folder's URL.
-    let mut page_of_folder: HashMap<String, usize> = HashMap::new();
-    for (i, page) in pages.iter().enumerate() {
+    let mut page_of_folder: HashMap<String, PageId> = HashMap::new();
+    for (i, page) in pages.enumerate() {
         if page.is_section_index {
             page_of_folder.insert(page.folder().to_string(), i);
         }
     }
-    let by_url: HashMap<&str, usize> = pages
-        .iter()
+    let by_url: HashMap<&str, PageId> = pages
         .enumerate()
         .filter(|(_, p)| !p.is_section_index)
         .map(|(i, p)| (p.url.as_str(), i))
@@ -87,8 +87,8 @@ pub fn build(pages: &mut Vec<Page>) -> Tree {
     }
     for folder in &folders {
         if !page_of_folder.contains_key(folder) {
-            page_of_folder.insert(folder.clone(), pages.len());
-            pages.push(generated_page(folder));
+            let id = pages.push(generated_page(folder));
+            page_of_folder.insert(folder.clone(), id);
         }
     }
 
@@ -107,12 +107,12 @@ pub fn build(pages: &mut Vec<Page>) -> Tree {
             subsections: Vec::new(),
         })
         .collect();
-    let mut section_of = vec![None; pages.len()];
+    let mut section_of = PageTable::filled(pages.len(), None);
     for (s, section) in sections.iter().enumerate() {
         section_of[section.page] = Some(s);
     }
-    let mut parent_of = vec![0; pages.len()];
-    for (i, page) in pages.iter().enumerate() {
+    let mut parent_of = PageTable::filled(pages.len(), 0);
+    for (i, page) in pages.enumerate() {
         parent_of[i] = match section_of[i] {
             Some(s) => sections[s].parent.unwrap_or(s),
             None => index_of.get(page.folder()).copied().unwrap_or(0),

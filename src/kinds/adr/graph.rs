@@ -6,7 +6,7 @@ use super::*;
 /// A record as the cross-checks see it.
 #[derive(Debug)]
 pub struct Record<'a> {
-    pub page: usize,
+    pub page: PageId,
     pub path: &'a str,
     pub folder: &'a str,
     pub source: &'a str,
@@ -16,11 +16,11 @@ pub struct Record<'a> {
 /// The supersede graph between records, by page index.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Graph {
-    pub supersedes: HashMap<usize, Vec<usize>>,
-    pub superseded_by: HashMap<usize, Vec<usize>>,
+    pub supersedes: HashMap<PageId, Vec<PageId>>,
+    pub superseded_by: HashMap<PageId, Vec<PageId>>,
     /// "Amends" relations, which leave both records standing.
-    pub amends: HashMap<usize, Vec<usize>>,
-    pub amended_by: HashMap<usize, Vec<usize>>,
+    pub amends: HashMap<PageId, Vec<PageId>>,
+    pub amended_by: HashMap<PageId, Vec<PageId>>,
 }
 
 /// Checks records against each other: numbers unique per folder, supersede
@@ -110,7 +110,7 @@ pub fn check(records: &[Record<'_>]) -> (Graph, Vec<Diagnostic>) {
         list.sort_unstable();
         list.dedup();
     }
-    let by_page: HashMap<usize, &Record<'_>> = records.iter().map(|r| (r.page, r)).collect();
+    let by_page: HashMap<PageId, &Record<'_>> = records.iter().map(|r| (r.page, r)).collect();
     let mut targets: Vec<_> = graph.superseded_by.iter().collect();
     targets.sort();
     for (target, by) in targets {
@@ -150,10 +150,10 @@ pub fn check(records: &[Record<'_>]) -> (Graph, Vec<Diagnostic>) {
 }
 
 /// One error per supersede cycle, reported at its lowest-numbered page.
-pub(super) fn cycles(graph: &Graph, by_page: &HashMap<usize, &Record<'_>>) -> Vec<Diagnostic> {
+pub(super) fn cycles(graph: &Graph, by_page: &HashMap<PageId, &Record<'_>>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let mut state: HashMap<usize, u8> = HashMap::new(); // 1 = on the path, 2 = done
-    let mut starts: Vec<usize> = graph.supersedes.keys().copied().collect();
+    let mut state: HashMap<PageId, u8> = HashMap::new(); // 1 = on the path, 2 = done
+    let mut starts: Vec<PageId> = graph.supersedes.keys().copied().collect();
     starts.sort_unstable();
     for start in starts {
         let mut path = Vec::new();
@@ -162,7 +162,7 @@ pub(super) fn cycles(graph: &Graph, by_page: &HashMap<usize, &Record<'_>>) -> Ve
             graph,
             &mut state,
             &mut path,
-            &mut |cycle: &[usize]| {
+            &mut |cycle: &[PageId]| {
                 let names: Vec<String> = cycle
                     .iter()
                     .chain(cycle.first())
@@ -186,11 +186,11 @@ pub(super) fn cycles(graph: &Graph, by_page: &HashMap<usize, &Record<'_>>) -> Ve
 }
 
 pub(super) fn visit(
-    node: usize,
+    node: PageId,
     graph: &Graph,
-    state: &mut HashMap<usize, u8>,
-    path: &mut Vec<usize>,
-    found: &mut dyn FnMut(&[usize]),
+    state: &mut HashMap<PageId, u8>,
+    path: &mut Vec<PageId>,
+    found: &mut dyn FnMut(&[PageId]),
 ) {
     match state.get(&node) {
         Some(2) => return,

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::content::{Date, Page};
 use crate::diagnostics::Diagnostic;
 use crate::fields::{Entry, Extractor, Value};
+use crate::pages::PageId;
 use crate::paths::normalize;
 
 mod graph;
