@@ -519,6 +519,33 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// A number or a string, as text (`99.9`, `"5 min"`).
+    pub fn scalar(&mut self, entry: &Entry) -> Option<String> {
+        match &entry.node.value {
+            Value::String(s) => Some(s.clone()),
+            Value::Integer(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            _ => {
+                self.wrong_type(entry, "a number or a string");
+                None
+            }
+        }
+    }
+
+    /// Reports a `key` this `what` (a table starting at `at`) must have and
+    /// left empty.
+    pub fn require(&mut self, value: &str, what: &str, key: &str, at: usize) {
+        if value.is_empty() {
+            let d = Diagnostic::error(
+                crate::diagnostics::Code::MissingField,
+                self.path,
+                format!("this {what} has no `{key}`"),
+            )
+            .at_in(self.source, self.index(), at..at);
+            self.diagnostics.push(d);
+        }
+    }
+
     /// Reports `entry` as an unknown key, suggesting the closest of `known`.
     pub fn unknown_key(&mut self, entry: &Entry, context: &str, known: &[&str]) {
         let mut d = Diagnostic::error(

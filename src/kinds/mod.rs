@@ -6,11 +6,13 @@
 //! with `[kinds]` in `handbook.toml`). This module reads pages; it does not render.
 
 pub mod adr;
+pub mod channels;
 pub mod charter;
 pub mod people;
 pub mod review;
 pub mod roles;
 pub mod runbook;
+pub mod schedule;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -91,7 +93,7 @@ pub enum Record {
     /// An after-action review or a retrospective (the page's kind says which).
     Review(review::Review),
     Charter(charter::Charter),
-    Channels(Vec<charter::Channel>),
+    Channels(Vec<channels::Channel>),
 }
 
 /// The model of one page: its kind, its kind's record, and what any page
@@ -106,7 +108,7 @@ pub struct Entry {
     pub rapid: Option<roles::Rapid>,
     /// The review schedule: every runbook's, and any page's with
     /// `review_every`.
-    pub schedule: Option<runbook::Schedule>,
+    pub schedule: Option<schedule::Schedule>,
 }
 
 impl Entry {
@@ -161,16 +163,16 @@ impl Model {
     records!(runbook, runbooks, Runbook, runbook::Runbook);
     records!(review, reviews, Review, review::Review);
     records!(charter, charters, Charter, charter::Charter);
-    records!(channels, channel_guides, Channels, Vec<charter::Channel>);
+    records!(channels, channel_guides, Channels, Vec<channels::Channel>);
 
     /// Every page with a review schedule, in page order.
-    pub fn schedules(&self) -> impl Iterator<Item = (PageId, &runbook::Schedule)> {
+    pub fn schedules(&self) -> impl Iterator<Item = (PageId, &schedule::Schedule)> {
         self.pages
             .enumerate()
             .filter_map(|(p, e)| Some((p, e.schedule.as_ref()?)))
     }
 
-    pub fn schedule(&self, page: PageId) -> Option<&runbook::Schedule> {
+    pub fn schedule(&self, page: PageId) -> Option<&schedule::Schedule> {
         self.pages.get(page)?.schedule.as_ref()
     }
 
@@ -180,6 +182,29 @@ impl Model {
 
     pub fn rapid(&self, page: PageId) -> Option<&roles::Rapid> {
         self.pages.get(page)?.rapid.as_ref()
+    }
+}
+
+/// A record with the page it came from, as the checks across pages see it.
+#[derive(Debug)]
+pub struct OnPage<'a, T> {
+    pub page: PageId,
+    pub path: &'a str,
+    pub folder: &'a str,
+    pub source: &'a str,
+    pub record: &'a T,
+}
+
+impl<'a, T> OnPage<'a, T> {
+    fn new(pages: &'a PageTable<Page>, (page, record): (PageId, &'a T)) -> Self {
+        let p = &pages[page];
+        OnPage {
+            page,
+            path: &p.source_path,
+            folder: p.folder(),
+            source: &p.source,
+            record,
+        }
     }
 }
 
@@ -267,7 +292,7 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
             };
             let (runbook, more) = runbook::parse(page, runbook_settings);
             c.diagnostics.extend(more);
-            c.entry.schedule = Some(runbook::Schedule {
+            c.entry.schedule = Some(schedule::Schedule {
                 last_reviewed: runbook.last_reviewed.clone(),
                 from_git: runbook.last_reviewed.is_some()
                     && page.front.extra_fields.get("last_reviewed").is_none(),
@@ -295,12 +320,12 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
             c.entry.record = Record::Review(review);
         }
         Kind::Charter => {
-            let (charter, more) = charter::parse_charter(page);
+            let (charter, more) = charter::parse(page);
             c.diagnostics.extend(more);
             c.entry.record = Record::Charter(charter);
         }
         Kind::Channels => {
-            let (channels, more) = charter::parse_channels(page);
+            let (channels, more) = channels::parse(page);
             c.diagnostics.extend(more);
             c.entry.record = Record::Channels(channels);
         }
@@ -309,7 +334,7 @@ fn classify(page: &Page, settings: Settings<'_>, team: Option<&people::Team>) ->
     let fields = &page.front.extra_fields;
     let mut x = crate::fields::Extractor::new(&page.source_path, &page.source);
     if kind != Kind::Runbook {
-        c.entry.schedule = runbook::schedule(page, &mut x, None, settings.today, last_change);
+        c.entry.schedule = schedule::schedule(page, &mut x, None, settings.today, last_change);
     }
     if let Some(entry) = fields.get("raci") {
         c.entry.raci = Some(roles::raci(&mut x, entry, &mut mentions));
@@ -366,27 +391,11 @@ pub fn build(
         pages: entries,
         ..Model::default()
     };
-    let records: Vec<adr::Record<'_>> = model
-        .adrs()
-        .map(|(p, a)| adr::Record {
-            page: p,
-            path: &pages[p].source_path,
-            folder: pages[p].folder(),
-            source: &pages[p].source,
-            adr: a,
-        })
-        .collect();
+    let records: Vec<adr::Record<'_>> = model.adrs().map(|r| OnPage::new(pages, r)).collect();
     let (graph, more) = adr::check(&records);
     diagnostics.extend(more);
-    let runbooks: Vec<runbook::Record<'_>> = model
-        .runbooks()
-        .map(|(p, r)| runbook::Record {
-            page: p,
-            path: &pages[p].source_path,
-            source: &pages[p].source,
-            runbook: r,
-        })
-        .collect();
+    let runbooks: Vec<runbook::Record<'_>> =
+        model.runbooks().map(|r| OnPage::new(pages, r)).collect();
     let (alerts, more) = runbook::alerts(&runbooks);
     diagnostics.extend(more);
     drop(records);

@@ -4,7 +4,7 @@
 //! Each is bounded by what it lists, not by the size of every page.
 
 use crate::diagnostics::Diagnostic;
-use crate::kinds::runbook::Review;
+use crate::kinds::schedule::Review;
 use crate::links::relative_href;
 use crate::pages::{PageId, PageTable};
 use crate::templates::Templates;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use crate::diagnostics::Diagnostic;
 use crate::kinds::Kind;
 use crate::kinds::adr::Status;
-use crate::kinds::runbook::Review;
+use crate::kinds::schedule::Review;
 use crate::links::relative_href;
 use crate::markdown::Rendered;
 use crate::pages::{PageId, PageTable};

@@ -1,66 +1,9 @@
 //! Loading a site: the configuration, the walk, reading pages and the git history
 //! alongside, the team, CODEOWNERS, the kinds model and the checks that need the
-//! whole site; and the decision history from every committed version of each
-//! record.
+//! whole site.
 
 use super::*;
-use crate::pages::{PageId, PageTable};
-
-/// The status of a decision record's text (an older version's, from git),
-/// from its start (all of it when `complete`) and, when that is not enough,
-/// `all` of it. A status in the front matter wins over the body, so versions
-/// with the same front matter as one whose front matter had a status have
-/// that status: `known` keeps those by front matter, and most versions
-/// (edits to the body) are never parsed, or even read past their start.
-pub(super) fn status_of(
-    start: &[u8],
-    complete: bool,
-    all: &mut dyn FnMut() -> Option<Vec<u8>>,
-    known: &mut HashMap<Vec<u8>, Option<kinds::adr::Status>>,
-    settings: &kinds::adr::Settings,
-) -> Option<kinds::adr::Status> {
-    // Where the front matter is, when it closes within the bytes there are
-    // (a line cut at the end of a partial start is left out, so it cannot
-    // pass for a closing fence) and they are UTF-8.
-    let front = |bytes: &[u8]| -> Option<std::ops::Range<usize>> {
-        let skip = if bytes.starts_with("\u{feff}".as_bytes()) {
-            3
-        } else {
-            0
-        };
-        let text = std::str::from_utf8(&bytes[skip..]).ok()?;
-        let split = content::frontmatter::split("decision.md", text).ok()?;
-        split
-            .format
-            .is_some()
-            .then_some(skip..skip + split.body_start)
-    };
-    let lines = match complete {
-        true => start,
-        false => &start[..memchr::memrchr(b'\n', start).map_or(0, |at| at + 1)],
-    };
-    if let Some(status) = front(lines).and_then(|f| known.get(&lines[f])) {
-        return *status;
-    }
-    let whole;
-    let bytes = match complete {
-        true => start,
-        false => {
-            whole = all()?;
-            &whole
-        }
-    };
-    let text = String::from_utf8_lossy(bytes);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let (page, _) = content::page_from_source("decision.md", text.to_string(), false).ok()?;
-    let status = kinds::adr::parse(&page, settings).0.status;
-    if page.front.extra_fields.get("status").is_some()
-        && let Some(front) = front(bytes)
-    {
-        known.insert(bytes[front].to_vec(), status);
-    }
-    status
-}
+use crate::pages::PageTable;
 
 impl Site {
     /// Loads everything the build needs; content problems are kept as
@@ -223,7 +166,7 @@ impl Site {
             history,
             ownership,
             decisions: Vec::new(),
-            statuses: HashMap::new(),
+            statuses: kinds::adr::history::Statuses::default(),
             timings,
         };
         site.kind_diagnostics.extend(site.codeowner_diagnostics());
@@ -334,62 +277,21 @@ impl Site {
         self.update_decisions();
     }
 
-    /// Works out [`Site::decisions`] from the history: every committed
-    /// version of each decision record is read (once; the statuses are
-    /// kept) for its status, and a record's first version and each change
-    /// of status make an event.
+    /// Works out [`Site::decisions`] from the history (see
+    /// [`kinds::adr::history`]).
     pub(super) fn update_decisions(&mut self) {
-        self.decisions.clear();
-        let Some(history) = &self.history else {
-            return;
+        self.decisions = match &self.history {
+            Some(history) => kinds::adr::history::events(
+                &self.root,
+                history,
+                self.model
+                    .adrs()
+                    .map(|(p, _)| (p, self.pages[p].source_path.as_str())),
+                &mut self.statuses,
+                &self.config.adr,
+            ),
+            None => Vec::new(),
         };
-        let adrs: Vec<PageId> = self.model.adrs().map(|(p, _)| p).collect();
-        let versions = |p: PageId| {
-            history
-                .files
-                .get(&self.pages[p].source_path)
-                .map_or(&[][..], |f| f.versions.as_slice())
-        };
-        let mut wanted: Vec<gix::ObjectId> = Vec::new();
-        let mut seen = HashSet::new();
-        for &p in &adrs {
-            for (_, blob) in versions(p) {
-                if !self.statuses.contains_key(blob) && seen.insert(*blob) {
-                    wanted.push(*blob);
-                }
-            }
-        }
-        if !wanted.is_empty() {
-            // Unreadable versions make no events; the feed then has the
-            // record's current state.
-            let settings = &self.config.adr;
-            let read = crate::git::read_blobs(&self.root, &wanted, || {
-                let mut known = HashMap::new();
-                move |start: &[u8], complete: bool, all: &mut dyn FnMut() -> Option<Vec<u8>>| {
-                    status_of(start, complete, all, &mut known, settings)
-                }
-            });
-            if let Ok(read) = read {
-                self.statuses.extend(read);
-            }
-        }
-        for &p in &adrs {
-            let mut last: Option<Option<kinds::adr::Status>> = None;
-            for &(commit, blob) in versions(p).iter().rev() {
-                let Some(&status) = self.statuses.get(&blob) else {
-                    continue;
-                };
-                if last != Some(status) {
-                    self.decisions.push(DecisionEvent {
-                        page: p,
-                        commit,
-                        status,
-                        previous: last,
-                    });
-                }
-                last = Some(status);
-            }
-        }
     }
 
     /// A warning for each runbook whose `owner` CODEOWNERS disagrees with.

@@ -26,7 +26,7 @@ use crate::content::{self, Page};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::kinds::{self, Kind};
 use crate::markdown::{Highlighter, Rendered};
-use crate::pages::{PageId, PageTable};
+use crate::pages::PageTable;
 use crate::templates;
 use output::Sink;
 pub use render::{Memo, NeedsReload, Update};
@@ -141,22 +141,11 @@ pub struct Site {
     ownership: crate::codeowners::Ownership,
     /// Each decision record's status as the commits left it (rebuilt with
     /// the model).
-    pub decisions: Vec<DecisionEvent>,
+    pub decisions: Vec<kinds::adr::history::Event>,
     /// The status read from each committed version of a decision record,
     /// by blob id (kept, so rebuilding the model reads only new versions).
-    statuses: HashMap<gix::ObjectId, Option<kinds::adr::Status>>,
+    statuses: kinds::adr::history::Statuses,
     pub timings: Vec<(&'static str, Duration)>,
-}
-
-/// A decision record's status as one commit left it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecisionEvent {
-    pub page: PageId,
-    /// Index in the history's log.
-    pub commit: u32,
-    pub status: Option<kinds::adr::Status>,
-    /// The status before; `None` when the commit recorded the decision.
-    pub previous: Option<Option<kinds::adr::Status>>,
 }
 
 /// What [`Site::render`] did and found.
@@ -236,7 +225,7 @@ impl Site {
         let mut stale: Vec<Stale> = self
             .model
             .schedules()
-            .filter(|(_, s)| s.review == kinds::runbook::Review::Overdue)
+            .filter(|(_, s)| s.review == kinds::schedule::Review::Overdue)
             .map(|(p, s)| Stale {
                 record: "stale",
                 path: self.pages[p].source_path.clone(),
@@ -315,92 +304,4 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
         written,
         timings: site.timings,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::load::status_of;
-    use super::*;
-    use kinds::adr::Status;
-
-    /// The status of a whole text.
-    fn status(text: &str, known: &mut HashMap<Vec<u8>, Option<Status>>) -> Option<Status> {
-        status_of(
-            text.as_bytes(),
-            true,
-            &mut || None,
-            known,
-            &Default::default(),
-        )
-    }
-
-    #[test]
-    fn an_older_version_status_comes_from_front_matter_then_body() {
-        let mut known = HashMap::new();
-        let toml = "+++\ntitle = \"Queues\"\nstatus = \"proposed\"\n+++\nWe queue.\n";
-        assert_eq!(status(toml, &mut known), Some(Status::Proposed));
-        assert_eq!(
-            known.len(),
-            1,
-            "a front-matter status is kept by its front matter"
-        );
-        // The same front matter with another body (even one naming a status):
-        // front matter wins, so the kept status is right.
-        let edited = "+++\ntitle = \"Queues\"\nstatus = \"proposed\"\n+++\n* Status: accepted\n";
-        assert_eq!(status(edited, &mut known), Some(Status::Proposed));
-        // Statuses in the body are read every time, never kept.
-        let madr = |s: &str| format!("+++\ntitle = \"Queues\"\n+++\n* Status: {s}\n");
-        assert_eq!(
-            status(&madr("accepted"), &mut known),
-            Some(Status::Accepted)
-        );
-        assert_eq!(
-            status(&madr("rejected"), &mut known),
-            Some(Status::Rejected)
-        );
-        assert_eq!(known.len(), 1);
-        // A byte-order mark hides nothing; a different front matter is parsed.
-        let bom = "\u{feff}+++\ntitle = \"Queues\"\nstatus = \"accepted\"\n+++\nWe queue.\n";
-        assert_eq!(status(bom, &mut known), Some(Status::Accepted));
-        assert_eq!(status("no front matter, no status\n", &mut known), None);
-    }
-
-    #[test]
-    fn the_start_of_a_version_is_enough_when_its_front_matter_is_known() {
-        let mut known = HashMap::new();
-        let text = "+++\ntitle = \"Queues\"\nstatus = \"proposed\"\n+++\nWe queue, and more.\n";
-        assert_eq!(status(text, &mut known), Some(Status::Proposed));
-        let mut asked = 0;
-        let mut all = || {
-            asked += 1;
-            Some(text.as_bytes().to_vec())
-        };
-        // Cut in the body: the known front matter answers.
-        let cut = &text.as_bytes()[..text.len() - 5];
-        assert_eq!(
-            status_of(cut, false, &mut all, &mut known, &Default::default()),
-            Some(Status::Proposed)
-        );
-        // Cut inside the closing fence: not enough, so all of it is read.
-        let fence = text.find("+++\nWe").expect("fence") + 2;
-        let cut = &text.as_bytes()[..fence];
-        assert_eq!(
-            status_of(cut, false, &mut all, &mut known, &Default::default()),
-            Some(Status::Proposed)
-        );
-        assert_eq!(asked, 1);
-        // An unknown front matter is parsed from all of it.
-        let other = "+++\ntitle = \"Queues\"\nstatus = \"accepted\"\n+++\nWe queue.\n";
-        let mut all = || Some(other.as_bytes().to_vec());
-        assert_eq!(
-            status_of(
-                &other.as_bytes()[..40],
-                false,
-                &mut all,
-                &mut known,
-                &Default::default()
-            ),
-            Some(Status::Accepted)
-        );
-    }
 }

@@ -207,7 +207,7 @@ pub struct PageView<'a> {
     /// On the charter: purpose, mission and metrics.
     pub charter: Option<&'a crate::kinds::charter::Charter>,
     /// On the channel guide.
-    pub channels: Option<&'a [crate::kinds::charter::Channel]>,
+    pub channels: Option<&'a [crate::kinds::channels::Channel]>,
     /// A page's `[[raci]]` rows as an activities × people matrix.
     pub raci: Option<RaciMatrix>,
     /// A decision's `[rapid]` roles.
@@ -217,7 +217,7 @@ pub struct PageView<'a> {
     /// A page's review schedule (`review_every`), on pages other than
     /// runbooks (theirs is in `runbook`): `last_reviewed`, `from_git`,
     /// `review_every`, `next_review`, `review` (`current`, `due-soon`, `overdue`).
-    pub review_schedule: Option<&'a crate::kinds::runbook::Schedule>,
+    pub review_schedule: Option<&'a crate::kinds::schedule::Schedule>,
     /// Where to edit the page's source and browse its commits on the forge.
     pub edit_url: Option<String>,
     pub history_url: Option<String>,

@@ -3,15 +3,8 @@
 
 use super::*;
 
-/// A record as the cross-checks see it.
-#[derive(Debug)]
-pub struct Record<'a> {
-    pub page: PageId,
-    pub path: &'a str,
-    pub folder: &'a str,
-    pub source: &'a str,
-    pub adr: &'a Adr,
-}
+/// A decision record with its page, as the cross-checks see it.
+pub type Record<'a> = super::super::OnPage<'a, Adr>;
 
 /// The supersede graph between records, by page index.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -30,7 +23,9 @@ pub fn check(records: &[Record<'_>]) -> (Graph, Vec<Diagnostic>) {
     let mut by_number: HashMap<(&str, u32), &Record<'_>> = HashMap::new();
     let by_path: HashMap<&str, &Record<'_>> = records.iter().map(|r| (r.path, r)).collect();
     for record in records {
-        let Some(n) = record.adr.number else { continue };
+        let Some(n) = record.record.number else {
+            continue;
+        };
         match by_number.get(&(record.folder, n)) {
             Some(first) => diagnostics.push(
                 Diagnostic::error(
@@ -60,10 +55,10 @@ pub fn check(records: &[Record<'_>]) -> (Graph, Vec<Diagnostic>) {
     for record in records {
         // (references, this record is the "from" side, into supersedes?)
         let relations = [
-            (&record.adr.supersedes, true, true),
-            (&record.adr.superseded_by, false, true),
-            (&record.adr.amends, true, false),
-            (&record.adr.amended_by, false, false),
+            (&record.record.supersedes, true, true),
+            (&record.record.superseded_by, false, true),
+            (&record.record.amends, true, false),
+            (&record.record.amended_by, false, false),
         ];
         for (references, forward, supersede) in relations {
             for reference in references {
@@ -118,8 +113,8 @@ pub fn check(records: &[Record<'_>]) -> (Graph, Vec<Diagnostic>) {
         else {
             continue;
         };
-        if t.adr.status != Some(Status::Superseded) {
-            let status = t.adr.status.map_or("unknown", Status::name);
+        if t.record.status != Some(Status::Superseded) {
+            let status = t.record.status.map_or("unknown", Status::name);
             let mut d = Diagnostic::warning(
                 crate::diagnostics::Code::SupersededStatus,
                 t.path,
@@ -129,7 +124,7 @@ pub fn check(records: &[Record<'_>]) -> (Graph, Vec<Diagnostic>) {
                 ),
             )
             .with_help("set its status to superseded");
-            if let Some(span) = t.adr.status_span.clone() {
+            if let Some(span) = t.record.status_span.clone() {
                 d = d.at(t.source, span);
             }
             diagnostics.push(d);
@@ -168,7 +163,7 @@ pub(super) fn cycles(graph: &Graph, by_page: &HashMap<PageId, &Record<'_>>) -> V
                     .chain(cycle.first())
                     .filter_map(|p| by_page.get(p))
                     .map(|r| {
-                        r.adr
+                        r.record
                             .number
                             .map_or_else(|| r.path.to_string(), |n| n.to_string())
                     })

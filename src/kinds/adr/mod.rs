@@ -14,6 +14,7 @@ use crate::pages::PageId;
 use crate::paths::normalize;
 
 mod graph;
+pub mod history;
 mod import;
 
 pub use graph::{Graph, Record, check};

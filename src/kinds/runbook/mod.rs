@@ -1,0 +1,266 @@
+//! Runbooks: which service they cover, who owns them, which alerts point at
+//! them, and whether their review is overdue.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::people::{Mention, mentions};
+use crate::content::{Date, Page};
+use crate::diagnostics::Diagnostic;
+use crate::fields::{self, Extractor};
+use crate::pages::PageId;
+
+mod import;
+use import::fill_from_repository;
+pub use import::{AlertFromFile, Import, looks_like_alert};
+
+use super::schedule::{Review, schedule};
+
+/// A dashboard a runbook points to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Dashboard {
+    pub url: String,
+    /// False when the URL could run script: it is shown as text.
+    pub linked: bool,
+}
+
+/// The default review interval when neither the runbook nor `[runbooks]` sets one.
+pub const DEFAULT_REVIEW_EVERY: &str = "180d";
+
+/// The fields every runbook should have.
+pub const FIELDS: &[&str] = &["service", "owner"];
+
+/// One runbook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Runbook {
+    pub service: Option<String>,
+    pub owner: Option<String>,
+    pub alerts: Vec<String>,
+    pub last_reviewed: Option<Date>,
+    /// As written (`90d`, `6 months`), or the default.
+    pub review_every: String,
+    pub next_review: Option<Date>,
+    pub review: Review,
+    pub severity: Option<String>,
+    pub dashboards: Vec<Dashboard>,
+    /// Where each fact not written in front matter came from: `service` →
+    /// "the folder runbooks/billing/", `owner` → "CODEOWNERS line 4", ...
+    pub origins: BTreeMap<&'static str, String>,
+}
+
+/// What the runbook checks need from outside the page.
+#[derive(Clone, Debug)]
+pub struct Settings<'a> {
+    pub today: jiff::civil::Date,
+    pub review_every: &'a str,
+    /// When the page last changed in git, if the handbook is in a repository.
+    pub last_change: Option<jiff::civil::Date>,
+    pub import: &'a Import,
+    /// The folder the page's kind comes from (`runbooks`), if a folder rule
+    /// made it a runbook: a runbook in a folder below it is for that service.
+    pub kind_folder: Option<&'a str>,
+    /// Who the repository says owns the page (CODEOWNERS, OWNERS), and where it says so.
+    pub owner: Option<(String, String)>,
+    /// The team, for listing who could own a runbook whose `owner` is empty.
+    pub team: Option<&'a super::people::Team>,
+}
+
+/// Reads the runbook in `page` and checks its own fields.
+/// The `dashboards` URLs; one that could run script is shown as text (a
+/// warning at its item).
+fn dashboards(x: &mut Extractor<'_>, entry: &fields::Entry) -> Vec<Dashboard> {
+    let urls = x.string_list(entry).unwrap_or_default();
+    let items: &[fields::Node] = match &entry.node.value {
+        fields::Value::Array(items) => items,
+        _ => &[],
+    };
+    urls.into_iter()
+        .zip(items)
+        .map(|(url, item)| {
+            let linked = !crate::markdown::is_script_url(&url, false);
+            if !linked {
+                x.report(
+                    Diagnostic::warning(
+                        crate::diagnostics::Code::UnsafeUrl,
+                        x.path,
+                        "this dashboard URL could run script, so it is shown as text",
+                    )
+                    .with_help("use an https:// address"),
+                    item.span.clone(),
+                );
+            }
+            Dashboard { url, linked }
+        })
+        .collect()
+}
+
+pub fn parse(page: &Page, settings: Settings<'_>) -> (Runbook, Vec<Diagnostic>) {
+    let path = page.source_path.as_str();
+    let source = page.source.as_str();
+    let mut x = Extractor::new(path, source);
+    let fields = &page.front.extra_fields;
+    let get = |key: &str| fields.get(key);
+    let mut runbook = Runbook {
+        service: get("service")
+            .and_then(|e| x.string(e))
+            .filter(|s| !s.trim().is_empty()),
+        owner: get("owner")
+            .and_then(|e| x.string(e))
+            .filter(|s| !s.trim().is_empty()),
+        alerts: get("alerts")
+            .and_then(|e| x.string_list(e))
+            .unwrap_or_default(),
+        last_reviewed: None,
+        review_every: settings.review_every.to_string(),
+        next_review: None,
+        review: Review::Unknown,
+        severity: get("severity").and_then(|e| x.string(e)),
+        dashboards: get("dashboards")
+            .map(|e| dashboards(&mut x, e))
+            .unwrap_or_default(),
+        origins: BTreeMap::new(),
+    };
+    fill_from_repository(page, &settings, &mut runbook);
+    for (key, value, help) in [
+        (
+            "service",
+            &runbook.service,
+            format!(
+                "name the service it is for, e.g. {}",
+                field_example(source, "service", "billing")
+            ),
+        ),
+        (
+            "owner",
+            &runbook.owner,
+            format!(
+                "name who keeps it current, e.g. {}",
+                field_example(source, "owner", "dana")
+            ),
+        ),
+    ] {
+        if value.is_some() {
+            continue;
+        }
+        let required = settings.import.require.iter().any(|r| r == key);
+        let severity = if required {
+            Diagnostic::error
+        } else {
+            Diagnostic::warning
+        };
+        if let Some(entry) = get(key) {
+            // Written, but empty (`owner = ""`): said at its line.
+            if matches!(&entry.node.value, fields::Value::String(text) if text.trim().is_empty()) {
+                let help = match (key, settings.team) {
+                    ("owner", Some(team)) if !team.people.is_empty() => {
+                        let handles: Vec<&str> = team
+                            .people
+                            .iter()
+                            .take(12)
+                            .map(|p| p.handle.as_str())
+                            .collect();
+                        let more = if team.people.len() > 12 { ", …" } else { "" };
+                        format!("name who keeps it current: {}{more}", handles.join(", "))
+                    }
+                    _ => help.clone(),
+                };
+                let d = severity(
+                    crate::diagnostics::Code::EmptyField,
+                    path,
+                    format!("`{key}` is empty"),
+                )
+                .at_in(source, x.index(), entry.node.span.clone())
+                .with_help(help);
+                x.diagnostics.push(d);
+            }
+            continue;
+        }
+        let d = severity(
+            crate::diagnostics::Code::MissingField,
+            path,
+            format!("this runbook has no `{key}`"),
+        );
+        let help = if required {
+            help.to_string()
+        } else {
+            format!("{help}; `[runbooks] require = [\"{key}\"]` makes this an error")
+        };
+        x.diagnostics
+            .push(d.at(source, 0..page.body_start.min(3)).with_help(help));
+    }
+    let schedule = schedule(
+        page,
+        &mut x,
+        Some(settings.review_every),
+        settings.today,
+        settings.last_change,
+    );
+    if let Some(schedule) = schedule {
+        runbook.last_reviewed = schedule.last_reviewed;
+        runbook.review_every = schedule.review_every;
+        runbook.next_review = schedule.next_review;
+        runbook.review = schedule.review;
+    }
+    (runbook, x.diagnostics)
+}
+
+/// `key: value` written the way the file's own front matter is (YAML in a
+/// `---` block, TOML in `+++`, a new `+++` block when there is none).
+fn field_example(source: &str, key: &str, value: &str) -> String {
+    if source.starts_with("---") {
+        format!("`{key}: {value}` in its front matter")
+    } else if source.starts_with("+++") {
+        format!("`{key} = \"{value}\"` in its front matter")
+    } else {
+        format!("a front matter block at the top: `+++`, `{key} = \"{value}\"`, `+++`")
+    }
+}
+
+impl Runbook {
+    /// Where the runbook names people (an owner filled in from CODEOWNERS
+    /// is not written in the page, so it is not a mention).
+    pub fn mentions(&self, source: &str) -> Vec<Mention> {
+        if self.origins.contains_key("owner") {
+            return Vec::new();
+        }
+        mentions(source, 0, self.owner.as_slice(), "owner")
+    }
+}
+
+/// A runbook with its page, as the cross-checks see it.
+pub type Record<'a> = super::OnPage<'a, Runbook>;
+
+/// Alert name → the runbooks that claim it, by page; a second claim is a warning.
+pub fn alerts(records: &[Record<'_>]) -> (BTreeMap<String, PageId>, Vec<Diagnostic>) {
+    let mut owners: BTreeMap<String, &Record<'_>> = BTreeMap::new();
+    let mut diagnostics = Vec::new();
+    for record in records {
+        for alert in &record.record.alerts {
+            match owners.get(alert) {
+                Some(first) => {
+                    let at = record.source.find(alert.as_str()).unwrap_or(0);
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            crate::diagnostics::Code::DuplicateAlert,
+                            record.path,
+                            format!("alert \"{alert}\" is also claimed by `{}`", first.path),
+                        )
+                        .at(record.source, at..at + alert.len())
+                        .with_help("an alert should lead to one runbook; link the other from it"),
+                    );
+                }
+                None => {
+                    owners.insert(alert.clone(), record);
+                }
+            }
+        }
+    }
+    (
+        owners
+            .into_iter()
+            .map(|(alert, r)| (alert, r.page))
+            .collect(),
+        diagnostics,
+    )
+}
