@@ -3,7 +3,7 @@
 
 usage: python3 benches/same_output.py OLD_BINARY NEW_BINARY [--pages 10000] [--gen PATH]
 
-Builds the example handbook and a synthetic corpus of --pages pages (made with
+Builds the example handbook, every fixture with a handbook.toml, and a synthetic corpus of --pages pages (made with
 ../shared/bench/gen_corpus.py, or --gen) with each binary, into separate output
 folders, with the same SOURCE_DATE_EPOCH, and compares the two trees file by file.
 Prints the first differences and exits 1 when the trees differ. A refactor that
@@ -67,6 +67,13 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         ok = compare("example-handbook", args.old, args.new,
                      os.path.join(ROOT, "example-handbook"), scratch)
+        # The fixtures with a handbook.toml: imported formats, other tools' docs.
+        fixtures = os.path.join(ROOT, "tests", "fixtures")
+        for dirpath, dirs, names in sorted(os.walk(fixtures)):
+            dirs.sort()
+            if "handbook.toml" in names:
+                label = os.path.relpath(dirpath, fixtures).replace(os.sep, "-")
+                ok &= compare(label, args.old, args.new, dirpath, scratch)
         corpus = os.path.join(scratch, "corpus")
         subprocess.run([sys.executable, args.gen, str(args.pages), corpus],
                        check=True, stdout=subprocess.DEVNULL)
