@@ -22,6 +22,23 @@ pub enum Review {
     Unknown,
 }
 
+impl Review {
+    /// `current`, `due-soon`, `overdue` or `unknown`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Review::Current => "current",
+            Review::DueSoon => "due-soon",
+            Review::Overdue => "overdue",
+            Review::Unknown => "unknown",
+        }
+    }
+
+    /// Overdue, or due within 30 days.
+    pub fn is_due(self) -> bool {
+        matches!(self, Review::Overdue | Review::DueSoon)
+    }
+}
+
 /// When a page is to be reviewed: any page with `review_every` has one, and
 /// every runbook (with the configured default interval).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -4,18 +4,19 @@
 //! Each is bounded by what it lists, not by the size of every page.
 
 use crate::diagnostics::Diagnostic;
-use crate::kinds::schedule::Review;
 use crate::links::relative_href;
 use crate::pages::{PageId, PageTable};
 use crate::templates::Templates;
-use crate::templates::view::{
-    ActionRow, Aggregates, NavView, PageContext, PageView, PersonRow, PersonView, ReviewRow,
-};
 
 use super::context::Renderer;
 use super::output::Sink;
+use super::views::{
+    self, Aggregates, NavView, PageContext, PageView, PersonRow, PersonView, ReviewRow, Slots,
+};
 
-use super::reserved::{ACTIONS_URL, CHANGES_URL, FEEDS_DIR, PEOPLE_URL, REVIEWS_URL, SEARCH_URL};
+use super::reserved::{
+    ACTIONS_URL, CHANGES_URL, FEEDS_DIR, PEOPLE_URL, REVIEWS_URL, SEARCH_URL, person_url,
+};
 
 /// A page view for a page that has no source file.
 pub(super) fn synthetic_page<'a>(
@@ -40,11 +41,7 @@ pub(super) fn synthetic_page<'a>(
         toc: &[],
         backlinks: Vec::new(),
         extra,
-        adr: None,
-        runbook: None,
-        review: None,
-        charter: None,
-        channels: None,
+        record: Slots::new(),
         raci: None,
         rapid: None,
         history: None,
@@ -52,11 +49,6 @@ pub(super) fn synthetic_page<'a>(
         edit_url: None,
         history_url: None,
     }
-}
-
-/// The URL of a person's page.
-pub(super) fn person_url(handle: &str) -> String {
-    format!("{PEOPLE_URL}{}/", crate::content::slugify(handle))
 }
 
 /// The output files this module writes, for the duplicate-output check.
@@ -105,13 +97,8 @@ pub(super) fn search_documents<'a>(
         .map(|(i, page)| {
             let kind = model.kind(i).name();
             let mut facets = vec![("kind", kind.to_string())];
-            if let Some(status) = model.adr(i).and_then(|a| a.status) {
-                facets.push(("status", status.name().to_string()));
-            }
-            if let Some(r) = model.runbook(i) {
-                facets.extend(r.service.clone().map(|s| ("service", s)));
-                facets.extend(r.owner.clone().map(|o| ("owner", o)));
-            }
+            let entry = &model.pages[i];
+            views::of(entry.kind).facets(entry, &mut facets);
             facets.extend(page.front.tags.iter().map(|t| ("tag", t.clone())));
             crate::search::Document {
                 url: &page.url,
@@ -126,45 +113,6 @@ pub(super) fn search_documents<'a>(
 }
 
 impl Renderer<'_> {
-    /// Every action item, open ones first (overdue first among them), then by
-    /// due date, owner and source.
-    fn action_rows(
-        &self,
-        from_url: &str,
-        keep: &dyn Fn(&crate::kinds::review::Action) -> bool,
-    ) -> Vec<ActionRow> {
-        let model = &self.site.model;
-        let mut rows = Vec::new();
-        for (p, review) in model.reviews() {
-            for action in review.actions.iter().filter(|a| keep(a)) {
-                let owner_href = action.owner.as_deref().and_then(|o| {
-                    let person = model.team.as_ref()?.find(o)?;
-                    Some(relative_href(from_url, &person_url(&person.handle)))
-                });
-                rows.push(ActionRow {
-                    what: action.what.clone(),
-                    owner: action.owner.clone(),
-                    owner_href,
-                    due: action.due.as_ref().map(|d| d.as_str().to_string()),
-                    done: action.done,
-                    overdue: action.overdue,
-                    ticket: action.ticket.clone(),
-                    source: self.link(from_url, p, false),
-                });
-            }
-        }
-        rows.sort_by(|a, b| {
-            (a.done, !a.overdue, a.due.is_none(), &a.due, &a.owner).cmp(&(
-                b.done,
-                !b.overdue,
-                b.due.is_none(),
-                &b.due,
-                &b.owner,
-            ))
-        });
-        rows
-    }
-
     fn aggregate_page(
         &self,
         templates: &Templates,
@@ -179,12 +127,12 @@ impl Renderer<'_> {
             site: self.site_view(&|to| relative_href(url, to), url),
             page: synthetic_page(title, url, template.trim_end_matches(".html"), &extra),
             nav: NavView {
-                breadcrumbs: vec![self.link(url, home, false)],
+                breadcrumbs: vec![self.cx.link(url, home, false)],
                 ..NavView::default()
             },
             aggregates,
         };
-        templates.render(template, &context)
+        templates.render(template, "", &context)
     }
 }
 
@@ -194,7 +142,7 @@ impl Renderer<'_> {
         let model = &self.site.model;
         let mut due: Vec<(&str, PageId)> = model
             .schedules()
-            .filter(|(_, s)| matches!(s.review, Review::Overdue | Review::DueSoon))
+            .filter(|(_, s)| s.review.is_due())
             .map(|(p, s)| (s.next_review.as_ref().map_or("", |d| d.as_str()), p))
             .collect();
         due.sort_unstable();
@@ -205,8 +153,11 @@ impl Renderer<'_> {
                     title: self.titles[p].clone(),
                     href: relative_href(from_url, &self.site.pages[p].url),
                     kind: model.kind(p).name(),
-                    owner: model.runbook(p).and_then(|r| r.owner.clone()),
-                    review: if schedule.review == Review::Overdue {
+                    owner: {
+                        let entry = &model.pages[p];
+                        views::of(entry.kind).owner(entry).map(str::to_string)
+                    },
+                    review: if schedule.review == crate::kinds::schedule::Review::Overdue {
                         "overdue"
                     } else {
                         "due-soon"
@@ -273,11 +224,9 @@ pub(super) fn write(
         ));
     }
     if model.reviews().next().is_some() {
-        let actions = render.action_rows(ACTIONS_URL, &|_| true);
-        let aggregates = Aggregates {
-            actions,
-            ..Aggregates::default()
-        };
+        let mut aggregates = Aggregates::default();
+        let actions = views::action_rows(&render.cx, ACTIONS_URL, &|_| true);
+        aggregates.kinds.insert("actions", views::slot(actions));
         pages.push((
             ACTIONS_URL.into(),
             render.aggregate_page(
@@ -293,16 +242,19 @@ pub(super) fn write(
         let people = team
             .people
             .iter()
-            .map(|p| PersonRow {
-                handle: p.handle.clone(),
-                name: p.name.clone(),
-                role: p.role.clone(),
-                href: relative_href(PEOPLE_URL, &person_url(&p.handle)),
-                open_actions: model
-                    .reviews()
-                    .flat_map(|(_, r)| &r.actions)
-                    .filter(|a| !a.done && a.owner.as_deref().and_then(|o| team.find(o)) == Some(p))
-                    .count(),
+            .map(|p| {
+                let is_them = |name: &str| team.find(name) == Some(p);
+                let mut row = PersonRow {
+                    handle: p.handle.clone(),
+                    name: p.name.clone(),
+                    role: p.role.clone(),
+                    href: relative_href(PEOPLE_URL, &person_url(&p.handle)),
+                    kinds: Slots::new(),
+                };
+                views::fill(&mut row.kinds, |v, slots| {
+                    v.person_row(model, &is_them, slots)
+                });
+                row
             })
             .collect();
         let aggregates = Aggregates {
@@ -316,35 +268,24 @@ pub(super) fn write(
         for person in &team.people {
             let url = person_url(&person.handle);
             let is_them = |name: &str| team.find(name) == Some(person);
-            let owns = model
-                .runbooks()
-                .filter(|(_, r)| r.owner.as_deref().is_some_and(is_them))
-                .map(|(p, _)| p);
-            let decided = model
-                .adrs()
-                .filter(|(_, a)| a.deciders.iter().any(|d| is_them(d)))
-                .map(|(p, _)| p);
-            let took_part = model.reviews().filter(|(_, r)| {
-                r.participants.iter().any(|n| is_them(n))
-                    || r.facilitator.as_deref().is_some_and(is_them)
-            });
-            let view = PersonView {
+            let mut view = PersonView {
                 handle: person.handle.clone(),
                 name: person.name.clone(),
                 role: person.role.clone(),
                 contact: person.contact.clone(),
-                owns: render.newest(&url, owns),
-                decided: render.newest(&url, decided),
-                reviews: render.newest(&url, took_part.map(|(p, _)| p)),
+                kinds: Slots::new(),
             };
-            let actions = render.action_rows(&url, &|a| {
-                !a.done && a.owner.as_deref().is_some_and(is_them)
-            });
-            let aggregates = Aggregates {
-                actions,
-                person: Some(view),
-                ..Aggregates::default()
-            };
+            let mut aggregates = Aggregates::default();
+            for v in views::ALL {
+                v.person(
+                    &render.cx,
+                    &url,
+                    &is_them,
+                    &mut view.kinds,
+                    &mut aggregates.kinds,
+                );
+            }
+            aggregates.person = Some(view);
             let page =
                 render.aggregate_page(templates, "person.html", &person.name, &url, aggregates);
             pages.push((url, page));

@@ -4,24 +4,17 @@
 //! page carries its breadcrumbs, a window of siblings and prev/next, never the
 //! whole tree.
 
-use std::collections::BTreeMap;
-
 use crate::diagnostics::Diagnostic;
-use crate::kinds::Kind;
-use crate::kinds::adr::Status;
-use crate::kinds::schedule::Review;
 use crate::links::relative_href;
 use crate::markdown::Rendered;
 use crate::pages::{PageId, PageTable};
-use crate::templates::view::{
-    AdrRow, AdrView, Aggregates, AlertRow, AuthorView, ChildView, FeedLink, Health, HistoryView,
-    NavLink, NavView, PageContext, PageView, RaciMatrix, RunbookRow, RunbookView, ServiceGroup,
-    SiteView,
-};
 use crate::templates::{self, Templates};
 
 use super::Site;
-use super::reserved::{ACTIONS_URL, REVIEWS_URL};
+use super::views::{
+    self, Aggregates, AuthorView, Cx, FeedLink, Health, HistoryView, NavView, PageContext,
+    PageView, RaciMatrix, SiteView, Slots,
+};
 
 /// A commit time as an RFC 3339 UTC timestamp and as a date.
 fn timestamp(seconds: i64) -> (String, String) {
@@ -60,39 +53,14 @@ pub(super) fn ago(date: &str, today: jiff::civil::Date) -> String {
 /// How many neighbours on each side a page's section window shows.
 const SIBLING_WINDOW: usize = 6;
 
-/// A record's status as shown: its name, the author's words, or "unknown".
-fn status_label(adr: &crate::kinds::adr::Adr) -> String {
-    match (adr.status, &adr.status_text) {
-        (Some(status), _) => status.name().to_string(),
-        (None, Some(words)) => words.clone(),
-        (None, None) => "unknown".to_string(),
-    }
-}
-
-/// A record's status for styling and filtering: its name, `other` or `unknown`.
-fn status_group(adr: &crate::kinds::adr::Adr) -> &'static str {
-    match (adr.status, &adr.status_text) {
-        (Some(status), _) => status.name(),
-        (None, Some(_)) => "other",
-        (None, None) => "unknown",
-    }
-}
-
-fn review_name(review: Review) -> &'static str {
-    match review {
-        Review::Current => "current",
-        Review::DueSoon => "due-soon",
-        Review::Overdue => "overdue",
-        Review::Unknown => "unknown",
-    }
-}
-
 /// What the per-page template stage shares.
 pub(super) struct Renderer<'a> {
     pub(super) site: &'a Site,
     pub(super) rendered: &'a PageTable<Rendered>,
     pub(super) titles: &'a PageTable<String>,
     pub(super) backlinks: &'a PageTable<Vec<PageId>>,
+    /// What the kinds' views read.
+    pub(super) cx: Cx<'a>,
     /// The site's feeds, worked out once for every page's header.
     feeds: Vec<super::reserved::Feed>,
 }
@@ -106,6 +74,12 @@ impl<'a> Renderer<'a> {
     ) -> Self {
         Renderer {
             feeds: super::reserved::available(site),
+            cx: Cx {
+                pages: &site.pages,
+                model: &site.model,
+                titles,
+                history: site.history.as_ref(),
+            },
             site,
             rendered,
             titles,
@@ -115,14 +89,6 @@ impl<'a> Renderer<'a> {
 }
 
 impl Renderer<'_> {
-    pub(super) fn link(&self, from_url: &str, to: PageId, current: bool) -> NavLink {
-        NavLink {
-            title: self.titles[to].clone(),
-            href: relative_href(from_url, &self.site.pages[to].url),
-            current,
-        }
-    }
-
     pub(super) fn template_for(&self, templates: &Templates, i: PageId) -> String {
         let tree = &self.site.tree;
         if tree.section_of[i] == Some(0) {
@@ -153,7 +119,7 @@ impl Renderer<'_> {
             .map(|&s| {
                 let page = self.site.tree.sections[s].page;
                 let url = &self.site.pages[page].url;
-                NavLink {
+                views::NavLink {
                     title: self.titles[page].clone(),
                     href: href(url),
                     current: !url.is_empty() && current_url.starts_with(url.as_str()),
@@ -167,13 +133,11 @@ impl Renderer<'_> {
             root: href(""),
             theme: href(&format!("{}/", templates::THEME_DIR)),
             sections,
-            actions_href: self
-                .site
-                .model
-                .reviews()
-                .next()
-                .is_some()
-                .then(|| href(super::reserved::ACTIONS_URL)),
+            kinds: {
+                let mut slots = Slots::new();
+                views::fill(&mut slots, |v, slots| v.site(&self.site.model, href, slots));
+                slots
+            },
             people_href: self
                 .site
                 .model
@@ -205,7 +169,12 @@ impl Renderer<'_> {
         i: PageId,
         content: &str,
     ) -> Result<String, Diagnostic> {
-        templates.render(&self.template_for(templates, i), &self.context(i, content))
+        let source_path = self.site.pages[i].source_path.as_str();
+        templates.render(
+            &self.template_for(templates, i),
+            source_path,
+            &self.context(i, content),
+        )
     }
 
     /// A hash of everything page `i`'s output depends on besides its own
@@ -259,19 +228,18 @@ impl Renderer<'_> {
             updated: page.front.updated.as_ref().map(|d| d.as_str()),
             tags: &page.front.tags,
             kind: self.site.model.kind(i).name(),
-            adr: self.adr_view(i),
-            runbook: self.runbook_view(i),
-            review: self.site.model.review(i),
-            charter: self.site.model.charter(i),
-            channels: self.site.model.channels(i).map(Vec::as_slice),
+            record: {
+                let mut slots = Slots::new();
+                views::fill(&mut slots, |v, slots| v.page(&self.cx, i, slots));
+                slots
+            },
             raci: self.site.model.raci(i).map(RaciMatrix::new),
             rapid: self.site.model.rapid(i),
             history: self.history_view(i),
-            review_schedule: self
-                .site
-                .model
-                .schedule(i)
-                .filter(|_| self.site.model.runbook(i).is_none()),
+            review_schedule: self.site.model.schedule(i).filter(|_| {
+                let entry = &self.site.model.pages[i];
+                !views::of(entry.kind).shows_schedule(entry)
+            }),
             edit_url: links.as_ref().and_then(|l| l.edit.clone()),
             history_url: links.and_then(|l| l.history),
             draft: page.front.draft,
@@ -287,7 +255,7 @@ impl Renderer<'_> {
             toc: &rendered.toc,
             backlinks: self.backlinks[i]
                 .iter()
-                .map(|&b| self.link(&page.url, b, false))
+                .map(|&b| self.cx.link(&page.url, b, false))
                 .collect(),
             extra: &page.front.extra,
         }
@@ -327,141 +295,6 @@ impl Renderer<'_> {
         })
     }
 
-    pub(super) fn adr_view(&self, i: PageId) -> Option<AdrView> {
-        let adr = self.site.model.adr(i)?;
-        let url = &self.site.pages[i].url;
-        let graph = &self.site.model.adr_graph;
-        let links = |pages: Option<&Vec<PageId>>| -> Vec<NavLink> {
-            pages
-                .into_iter()
-                .flatten()
-                .map(|&p| self.link(url, p, false))
-                .collect()
-        };
-        Some(AdrView {
-            number: adr.number,
-            label: adr
-                .number
-                .map_or_else(|| "ADR".to_string(), |n| format!("ADR {n:04}")),
-            status: adr.status.map(Status::name),
-            status_label: status_label(adr),
-            status_group: status_group(adr),
-            date: adr.date.as_ref().map(|d| d.as_str().to_string()),
-            deciders: adr.deciders.clone(),
-            consulted: adr.consulted.clone(),
-            informed: adr.informed.clone(),
-            supersedes: links(graph.supersedes.get(&i)),
-            superseded_by: links(graph.superseded_by.get(&i)),
-            amends: links(graph.amends.get(&i)),
-            amended_by: links(graph.amended_by.get(&i)),
-        })
-    }
-
-    pub(super) fn runbook_view(&self, i: PageId) -> Option<RunbookView> {
-        let r = self.site.model.runbook(i)?;
-        let team = self.site.model.team.as_ref();
-        Some(RunbookView {
-            service: r.service.clone(),
-            owner: r.owner.clone(),
-            owner_name: r.owner.as_deref().map(|o| {
-                team.and_then(|t| t.find(o))
-                    .map_or_else(|| o.to_string(), |p| p.name.clone())
-            }),
-            alerts: r.alerts.clone(),
-            severity: r.severity.clone(),
-            dashboards: r
-                .dashboards
-                .iter()
-                .map(|d| crate::templates::view::DashboardView {
-                    href: d.linked.then(|| d.url.clone()),
-                    text: d.url.clone(),
-                })
-                .collect(),
-            last_reviewed: r.last_reviewed.as_ref().map(|d| d.as_str().to_string()),
-            review_every: r.review_every.clone(),
-            next_review: r.next_review.as_ref().map(|d| d.as_str().to_string()),
-            review: review_name(r.review),
-            origins: r.origins.clone(),
-        })
-    }
-
-    /// A runbook folder's index: its runbooks by service, and their alerts.
-    pub(super) fn runbook_index(
-        &self,
-        from_url: &str,
-        pages: &[PageId],
-    ) -> (Vec<ServiceGroup>, Vec<AlertRow>) {
-        let mut groups: BTreeMap<String, Vec<RunbookRow>> = BTreeMap::new();
-        let mut alerts = Vec::new();
-        for &p in pages {
-            let Some(r) = self.site.model.runbook(p) else {
-                continue;
-            };
-            let href = relative_href(from_url, &self.site.pages[p].url);
-            groups
-                .entry(r.service.clone().unwrap_or_else(|| "(no service)".into()))
-                .or_default()
-                .push(RunbookRow {
-                    title: self.titles[p].clone(),
-                    href: href.clone(),
-                    owner: r.owner.clone(),
-                    review: review_name(r.review),
-                    next_review: r.next_review.as_ref().map(|d| d.as_str().to_string()),
-                });
-            for alert in &r.alerts {
-                if self.site.model.alerts.get(alert) == Some(&p) {
-                    alerts.push(AlertRow {
-                        alert: alert.clone(),
-                        title: self.titles[p].clone(),
-                        href: href.clone(),
-                    });
-                }
-            }
-        }
-        alerts.sort_by(|a, b| a.alert.cmp(&b.alert));
-        let groups = groups
-            .into_iter()
-            .map(|(service, runbooks)| ServiceGroup { service, runbooks })
-            .collect();
-        (groups, alerts)
-    }
-
-    /// The decision log of a folder: one row per ADR among `pages`.
-    pub(super) fn adr_log(&self, from_url: &str, pages: &[PageId]) -> Vec<AdrRow> {
-        let mut rows: Vec<(Option<u32>, PageId)> = pages
-            .iter()
-            .filter_map(|&p| self.site.model.adr(p).map(|a| (a.number, p)))
-            .collect();
-        rows.sort_by_key(|&(n, p)| (n.is_none(), n, p));
-        rows.into_iter()
-            .filter_map(|(_, p)| {
-                let adr = self.site.model.adr(p)?;
-                Some(AdrRow {
-                    number: adr.number,
-                    number_text: adr.number.map(|n| n.to_string()),
-                    title: self.titles[p].clone(),
-                    href: relative_href(from_url, &self.site.pages[p].url),
-                    status: adr.status.map(Status::name),
-                    status_label: status_label(adr),
-                    status_group: status_group(adr),
-                    date: adr.date.as_ref().map(|d| d.as_str().to_string()),
-                    deciders: adr.deciders.clone(),
-                })
-            })
-            .collect()
-    }
-
-    pub(super) fn child(&self, from_url: &str, i: PageId) -> ChildView {
-        let page = &self.site.pages[i];
-        ChildView {
-            title: self.titles[i].clone(),
-            href: relative_href(from_url, &page.url),
-            description: page.front.description.clone(),
-            date: page.front.date.as_ref().map(|d| d.as_str().to_string()),
-            kind: self.site.model.kind(i).name().to_string(),
-        }
-    }
-
     /// Bounded navigation for page `i`: breadcrumbs, a window of siblings,
     /// prev/next, and (for section pages) the section's listing.
     pub(super) fn nav(&self, i: PageId) -> NavView {
@@ -475,25 +308,29 @@ impl Renderer<'_> {
         }
         nav.breadcrumbs = chain
             .iter()
-            .map(|&s| self.link(url, tree.sections[s].page, false))
+            .map(|&s| self.cx.link(url, tree.sections[s].page, false))
             .collect();
         nav.section = nav.breadcrumbs.last().cloned();
-        if let Some(s) = tree.section_of[i] {
-            let section = &tree.sections[s];
-            nav.adr_log = self.adr_log(url, &section.pages);
-            (nav.runbook_index, nav.alerts) = self.runbook_index(url, &section.pages);
+        let section = tree.section_of[i].map(|s| &tree.sections[s]);
+        views::fill(&mut nav.listings, |v, slots| {
+            v.listing(&self.cx, i, section.map(|s| s.pages.as_slice()), slots);
+        });
+        if let Some(section) = section {
             // Records listed in a log or index are not listed again as plain pages.
             let model = &self.site.model;
             nav.children = section
                 .pages
                 .iter()
-                .filter(|&&c| model.adr(c).is_none() && model.runbook(c).is_none())
-                .map(|&c| self.child(url, c))
+                .filter(|&&c| {
+                    let entry = &model.pages[c];
+                    !views::of(entry.kind).lists(entry)
+                })
+                .map(|&c| self.cx.child(url, c))
                 .collect();
             nav.subsections = section
                 .subsections
                 .iter()
-                .map(|&c| self.child(url, tree.sections[c].page))
+                .map(|&c| self.cx.child(url, tree.sections[c].page))
                 .collect();
         } else {
             let list = &tree.sections[parent].pages;
@@ -502,122 +339,35 @@ impl Renderer<'_> {
                 let to = (pos + SIBLING_WINDOW + 1).min(list.len());
                 nav.siblings = list[from..to]
                     .iter()
-                    .map(|&p| self.link(url, p, p == i))
+                    .map(|&p| self.cx.link(url, p, p == i))
                     .collect();
                 nav.more_before = from;
                 nav.more_after = list.len() - to;
-                nav.prev = pos.checked_sub(1).map(|p| self.link(url, list[p], false));
-                nav.next = list.get(pos + 1).map(|&p| self.link(url, p, false));
+                nav.prev = pos
+                    .checked_sub(1)
+                    .map(|p| self.cx.link(url, list[p], false));
+                nav.next = list.get(pos + 1).map(|&p| self.cx.link(url, p, false));
             }
         }
         nav
     }
 }
 
-/// How many entries each list on the home page shows.
-const HEALTH_LIST: usize = 5;
-
 impl Renderer<'_> {
-    /// Pages of `kind` as listing entries, newest first.
-    pub(super) fn newest(
-        &self,
-        from_url: &str,
-        pages: impl Iterator<Item = PageId>,
-    ) -> Vec<ChildView> {
-        let mut list: Vec<PageId> = pages.collect();
-        list.sort_by(|&a, &b| {
-            let date = |p: PageId| self.site.pages[p].front.date.clone();
-            date(b).cmp(&date(a)).then(a.cmp(&b))
-        });
-        list.into_iter().map(|p| self.child(from_url, p)).collect()
-    }
-
-    /// Decision records, newest first: by the decision's date, else when
-    /// git first saw the file, else by number (imported collections often
-    /// date only some records).
-    pub(super) fn newest_decisions(
-        &self,
-        from_url: &str,
-        pages: impl Iterator<Item = PageId>,
-    ) -> Vec<ChildView> {
-        let model = &self.site.model;
-        let key = |p: PageId| {
-            let adr = model.adr(p);
-            let date = adr.and_then(|a| a.date.clone());
-            let created = self
-                .site
-                .history
-                .as_ref()
-                .and_then(|h| h.files.get(&self.site.pages[p].source_path))
-                .map(|f| f.created);
-            (date, created, adr.and_then(|a| a.number))
-        };
-        let mut list: Vec<(PageId, _)> = pages.map(|p| (p, key(p))).collect();
-        list.sort_by(|(a, ka), (b, kb)| kb.cmp(ka).then(a.cmp(b)));
-        list.into_iter()
-            .map(|(p, _)| self.child(from_url, p))
-            .collect()
-    }
-
-    /// The home page's summary: open and overdue actions, recent and proposed
-    /// decisions, runbooks due for review, recent reviews.
+    /// The home page's summary: what each kind summarises, and whether any
+    /// page needs review.
     pub(super) fn health(&self, from_url: &str) -> Health {
-        let render = self;
-        let model = &render.site.model;
-        let mut open = 0;
-        let mut overdue = 0;
-        for action in model.reviews().flat_map(|(_, r)| &r.actions) {
-            if !action.done {
-                open += 1;
-                if action.overdue {
-                    overdue += 1;
-                }
-            }
-        }
-        let mut recent_adrs = render.newest_decisions(from_url, model.adrs().map(|(p, _)| p));
-        recent_adrs.truncate(HEALTH_LIST);
-        let proposed = model
-            .adrs()
-            .filter(|(_, a)| a.status == Some(Status::Proposed))
-            .map(|(p, _)| p);
-        let mut proposed_adrs = render.newest_decisions(from_url, proposed);
-        proposed_adrs.truncate(HEALTH_LIST);
-        let mut due: Vec<(String, PageId)> = model
-            .runbooks()
-            .filter(|(_, r)| matches!(r.review, Review::Overdue | Review::DueSoon))
-            .filter_map(|(p, r)| Some((r.next_review.as_ref()?.as_str().to_string(), p)))
-            .collect();
-        due.sort();
-        let runbooks_due = due
-            .into_iter()
-            .take(HEALTH_LIST)
-            .map(|(date, p)| ChildView {
-                date: Some(date),
-                ..render.child(from_url, p)
-            })
-            .collect();
-        let reviews = model
-            .reviews()
-            .map(|(p, _)| p)
-            .filter(|&p| model.kind(p) == Kind::Aar);
-        let mut recent_reviews = render.newest(from_url, reviews);
-        recent_reviews.truncate(HEALTH_LIST);
-        let needs_review = model
-            .schedules()
-            .any(|(_, s)| matches!(s.review, Review::Overdue | Review::DueSoon));
-        Health {
-            open_actions: open,
-            overdue_actions: overdue,
-            actions_href: model
-                .reviews()
-                .next()
-                .is_some()
-                .then(|| relative_href(from_url, ACTIONS_URL)),
-            recent_adrs,
-            proposed_adrs,
-            runbooks_due,
-            recent_reviews,
-            needs_review_href: needs_review.then(|| relative_href(from_url, REVIEWS_URL)),
-        }
+        let model = &self.site.model;
+        let mut health = Health {
+            needs_review_href: model
+                .schedules()
+                .any(|(_, s)| s.review.is_due())
+                .then(|| relative_href(from_url, super::reserved::REVIEWS_URL)),
+            ..Health::default()
+        };
+        views::fill(&mut health.kinds, |v, slots| {
+            v.home(&self.cx, from_url, slots)
+        });
+        health
     }
 }

@@ -1,11 +1,11 @@
 //! Site-wide files beyond the pages: theme assets, the highlighting stylesheet,
 //! `404.html`, `sitemap.xml` and redirect pages for `aliases`.
 
+use super::views::{NavView, PageContext};
 use crate::confine::alias_file;
 use crate::diagnostics::Diagnostic;
 use crate::links::relative_href;
 use crate::markdown::escape;
-use crate::templates::view::{NavView, PageContext};
 use crate::templates::{self, Templates};
 
 use super::context::Renderer;
@@ -141,7 +141,7 @@ fn not_found_page(render: &Renderer<'_>, templates: &Templates) -> Result<String
         nav: NavView::default(),
         aggregates: Default::default(),
     };
-    templates.render("404.html", &context)
+    templates.render("404.html", "", &context)
 }
 
 /// `alerts.json`: alert name → runbook URL, so an alerting system can set each

@@ -3,11 +3,11 @@
 //! reviews. Every date comes from the content or the history, never the
 //! clock, so feeds are as reproducible as pages.
 
+use super::views::{ChangeRow, NavLink};
 use crate::kinds::Kind;
 use crate::kinds::adr::Status;
 use crate::links::relative_href;
 use crate::markdown::escape;
-use crate::templates::view::{ChangeRow, NavLink};
 
 use super::context::Renderer;
 use crate::pages::PageId;

@@ -15,6 +15,7 @@ pub mod output;
 mod render;
 mod reserved;
 pub mod sections;
+pub mod views;
 
 use std::collections::{HashMap, HashSet};
 use std::io;

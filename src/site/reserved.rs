@@ -15,6 +15,11 @@ pub(super) const REVIEWS_URL: &str = "needs-review/";
 pub(super) const CHANGES_URL: &str = "changes/";
 pub(super) const FEEDS_DIR: &str = "feeds/";
 
+/// The URL of a person's page.
+pub(super) fn person_url(handle: &str) -> String {
+    format!("{PEOPLE_URL}{}/", crate::content::slugify(handle))
+}
+
 /// A feed the site offers: (title, file under `feeds/`).
 pub(super) type Feed = (&'static str, &'static str);
 

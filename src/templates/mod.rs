@@ -1,10 +1,9 @@
 //! Tera setup: the embedded default theme, theme folders, a handbook's own
-//! template overrides, and rendering a [`view::PageContext`] to HTML.
+//! template overrides, and rendering a page's context to HTML.
 //!
-//! Templates see only the typed view models in [`view`]; every URL in them is
-//! already relative to the page being rendered, so templates never build URLs.
-
-pub mod view;
+//! Templates see only the view models of [`crate::site::views`]; every URL in
+//! them is already relative to the page being rendered, so templates never
+//! build URLs.
 
 use std::path::Path;
 
@@ -201,16 +200,18 @@ impl Templates {
         self.tera.contains_template(name)
     }
 
-    /// Renders `template` for one page; a failure is a diagnostic on that page.
+    /// Renders `template` with `context` for the page from `source_path`
+    /// (empty for generated pages); a failure is a diagnostic on that page.
     pub fn render(
         &self,
         template: &str,
-        context: &view::PageContext<'_>,
+        source_path: &str,
+        context: &impl serde::Serialize,
     ) -> Result<String, Diagnostic> {
         let fail = |e: &dyn std::fmt::Display| {
             Diagnostic::error(
                 crate::diagnostics::Code::TemplateError,
-                context.page.source_path.clone().unwrap_or_default(),
+                source_path,
                 format!(
                     "rendering `{template}` failed: {}",
                     first_line(&e.to_string())

@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use super::Slots;
 use crate::markdown::TocEntry;
 
 /// Everything a template is rendered with.
@@ -23,8 +24,10 @@ pub struct PageContext<'a> {
 /// the home page's health summary.
 #[derive(Debug, Default, Serialize)]
 pub struct Aggregates {
-    /// Action items (the tracker lists all; a person page lists theirs).
-    pub actions: Vec<ActionRow>,
+    /// What the page kinds list on generated pages (`actions`: the tracker
+    /// lists all action items, a person page theirs).
+    #[serde(flatten)]
+    pub kinds: Slots,
     pub person: Option<PersonView>,
     pub people: Vec<PersonRow>,
     /// On the home page.
@@ -51,20 +54,6 @@ pub struct ReviewRow {
     pub review_every: String,
 }
 
-/// One action item, with where it came from.
-#[derive(Clone, Debug, Serialize)]
-pub struct ActionRow {
-    pub what: String,
-    pub owner: Option<String>,
-    /// The owner's person page, when `team.toml` knows them.
-    pub owner_href: Option<String>,
-    pub due: Option<String>,
-    pub done: bool,
-    pub overdue: bool,
-    pub ticket: Option<String>,
-    pub source: NavLink,
-}
-
 /// A person's page.
 #[derive(Debug, Serialize)]
 pub struct PersonView {
@@ -72,12 +61,10 @@ pub struct PersonView {
     pub name: String,
     pub role: Option<String>,
     pub contact: Option<String>,
-    /// Runbooks they own.
-    pub owns: Vec<ChildView>,
-    /// ADRs they decided.
-    pub decided: Vec<ChildView>,
-    /// Reviews they took part in.
-    pub reviews: Vec<ChildView>,
+    /// What the page kinds say they do: `owns` (runbooks), `decided`
+    /// (ADRs), `reviews` (reviews they took part in).
+    #[serde(flatten)]
+    pub kinds: Slots,
 }
 
 /// A row of the people index.
@@ -87,21 +74,18 @@ pub struct PersonRow {
     pub name: String,
     pub role: Option<String>,
     pub href: String,
-    pub open_actions: usize,
+    /// What the page kinds count for them (`open_actions`).
+    #[serde(flatten)]
+    pub kinds: Slots,
 }
 
 /// The home page's summary of what needs attention.
 #[derive(Debug, Default, Serialize)]
 pub struct Health {
-    pub open_actions: usize,
-    pub overdue_actions: usize,
-    /// The action tracker.
-    pub actions_href: Option<String>,
-    pub recent_adrs: Vec<ChildView>,
-    pub proposed_adrs: Vec<ChildView>,
-    /// Runbooks overdue or due within 30 days; `date` is the review date.
-    pub runbooks_due: Vec<ChildView>,
-    pub recent_reviews: Vec<ChildView>,
+    /// What each page kind summarises (`open_actions`, `recent_adrs`,
+    /// `runbooks_due`, …; see the kinds' views).
+    #[serde(flatten)]
+    pub kinds: Slots,
     /// The needs-review page, when any page is overdue or due soon.
     pub needs_review_href: Option<String>,
 }
@@ -109,11 +93,7 @@ pub struct Health {
 impl Health {
     /// True when the handbook has nothing for the summary to show.
     pub fn is_empty(&self) -> bool {
-        self.actions_href.is_none()
-            && self.needs_review_href.is_none()
-            && self.recent_adrs.is_empty()
-            && self.runbooks_due.is_empty()
-            && self.recent_reviews.is_empty()
+        self.needs_review_href.is_none() && self.kinds.values().all(super::is_blank)
     }
 }
 
@@ -130,8 +110,11 @@ pub struct SiteView<'a> {
     pub theme: String,
     /// Top-level sections, for the header navigation.
     pub sections: Vec<NavLink>,
-    /// The action tracker and the people index, when the handbook has them.
-    pub actions_href: Option<String>,
+    /// Pages the page kinds add to the header (`actions_href`: the action
+    /// tracker).
+    #[serde(flatten)]
+    pub kinds: Slots,
+    /// The people index, when the handbook has a team.
     pub people_href: Option<String>,
     /// The search page, when search is enabled; the index lives beside it.
     pub search_href: Option<String>,
@@ -198,24 +181,18 @@ pub struct PageView<'a> {
     pub backlinks: Vec<NavLink>,
     /// Front-matter keys the tool does not know, as written.
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
-    /// The decision record, on ADR pages.
-    pub adr: Option<AdrView>,
-    /// The runbook's facts, on runbook pages.
-    pub runbook: Option<RunbookView>,
-    /// On after-action reviews and retrospectives.
-    pub review: Option<&'a crate::kinds::review::Review>,
-    /// On the charter: purpose, mission and metrics.
-    pub charter: Option<&'a crate::kinds::charter::Charter>,
-    /// On the channel guide.
-    pub channels: Option<&'a [crate::kinds::channels::Channel]>,
+    /// The page's record, under its kind's name (`adr`, `runbook`,
+    /// `review`, `charter`, `channels`; `null` on other pages).
+    #[serde(flatten)]
+    pub record: Slots,
     /// A page's `[[raci]]` rows as an activities × people matrix.
     pub raci: Option<RaciMatrix>,
     /// A decision's `[rapid]` roles.
     pub rapid: Option<&'a crate::kinds::roles::Rapid>,
     /// What the repository's history says about the page (when it is in one).
     pub history: Option<HistoryView>,
-    /// A page's review schedule (`review_every`), on pages other than
-    /// runbooks (theirs is in `runbook`): `last_reviewed`, `from_git`,
+    /// A page's review schedule (`review_every`), on pages whose record does
+    /// not show it (a runbook's is in `runbook`): `last_reviewed`, `from_git`,
     /// `review_every`, `next_review`, `review` (`current`, `due-soon`, `overdue`).
     pub review_schedule: Option<&'a crate::kinds::schedule::Schedule>,
     /// Where to edit the page's source and browse its commits on the forge.
@@ -306,100 +283,6 @@ impl RaciMatrix {
     }
 }
 
-/// A dashboard link; `href` is `None` when the URL could run script (shown
-/// as text).
-#[derive(Debug, Serialize)]
-pub struct DashboardView {
-    pub href: Option<String>,
-    pub text: String,
-}
-
-/// A runbook's facts, as shown on its page and in indexes.
-#[derive(Debug, Serialize)]
-pub struct RunbookView {
-    pub service: Option<String>,
-    /// The owner's handle as written, and their name (from `team.toml` when it
-    /// knows them, else as written).
-    pub owner: Option<String>,
-    pub owner_name: Option<String>,
-    pub alerts: Vec<String>,
-    pub severity: Option<String>,
-    pub dashboards: Vec<DashboardView>,
-    pub last_reviewed: Option<String>,
-    pub review_every: String,
-    pub next_review: Option<String>,
-    /// `current`, `due-soon`, `overdue` or `unknown`.
-    pub review: &'static str,
-    /// Where facts not written in the page came from (`service` → "the
-    /// folder runbooks/billing/", `owner` → "CODEOWNERS line 4", `alerts`).
-    pub origins: std::collections::BTreeMap<&'static str, String>,
-}
-
-/// Runbooks of one service, in a runbook folder's index.
-#[derive(Debug, Serialize)]
-pub struct ServiceGroup {
-    pub service: String,
-    pub runbooks: Vec<RunbookRow>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct RunbookRow {
-    pub title: String,
-    pub href: String,
-    pub owner: Option<String>,
-    pub review: &'static str,
-    pub next_review: Option<String>,
-}
-
-/// An alert and the runbook that handles it.
-#[derive(Debug, Serialize)]
-pub struct AlertRow {
-    pub alert: String,
-    pub title: String,
-    pub href: String,
-}
-
-/// An architecture decision record, as shown on its page.
-#[derive(Debug, Serialize)]
-pub struct AdrView {
-    pub number: Option<u32>,
-    /// `ADR 0007`.
-    pub label: String,
-    /// `proposed`, `accepted`, `rejected`, `deprecated` or `superseded`.
-    pub status: Option<&'static str>,
-    /// The status as shown: its name, the author's words for a status the
-    /// tool does not know ("on hold"), or "unknown".
-    pub status_label: String,
-    /// For styling and filtering: the status name, `other` or `unknown`.
-    pub status_group: &'static str,
-    pub date: Option<String>,
-    pub deciders: Vec<String>,
-    pub consulted: Vec<String>,
-    pub informed: Vec<String>,
-    /// The records this one replaces, and the records that replace it.
-    pub supersedes: Vec<NavLink>,
-    pub superseded_by: Vec<NavLink>,
-    /// Records this one amends, and records that amend it.
-    pub amends: Vec<NavLink>,
-    pub amended_by: Vec<NavLink>,
-}
-
-/// One row of a folder's decision log.
-#[derive(Debug, Serialize)]
-pub struct AdrRow {
-    pub number: Option<u32>,
-    /// The number as text (`0` is a number too, which templates' truth tests miss).
-    pub number_text: Option<String>,
-    pub title: String,
-    pub href: String,
-    pub status: Option<&'static str>,
-    /// As in [`AdrView`].
-    pub status_label: String,
-    pub status_group: &'static str,
-    pub date: Option<String>,
-    pub deciders: Vec<String>,
-}
-
 /// Where the page sits in the handbook.
 #[derive(Debug, Default, Serialize)]
 pub struct NavView {
@@ -415,12 +298,10 @@ pub struct NavView {
     /// For section pages: their sub-sections and pages.
     pub subsections: Vec<ChildView>,
     pub children: Vec<ChildView>,
-    /// For a folder of ADRs: its decision log, by number.
-    pub adr_log: Vec<AdrRow>,
-    /// For a folder of runbooks: its runbooks grouped by service, and the alerts
-    /// they handle.
-    pub runbook_index: Vec<ServiceGroup>,
-    pub alerts: Vec<AlertRow>,
+    /// The page kinds' listings of a section (`adr_log`, `runbook_index`,
+    /// `alerts`); empty on other pages.
+    #[serde(flatten)]
+    pub listings: Slots,
 
     pub prev: Option<NavLink>,
     pub next: Option<NavLink>,

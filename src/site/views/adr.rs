@@ -1,0 +1,211 @@
+//! How decision records are shown: the record on its page (`page.adr`), a
+//! folder's decision log (`nav.adr_log`), recent and proposed decisions on
+//! the home page, what a person decided, and the status search filter.
+
+use serde::Serialize;
+
+use super::model::{ChildView, NavLink};
+use super::{Cx, HOME_LIST, KindView, Slots, slot};
+use crate::kinds::adr::{Adr, Status};
+use crate::kinds::{Entry, Record};
+use crate::pages::PageId;
+
+/// An architecture decision record, as shown on its page.
+#[derive(Debug, Serialize)]
+pub struct AdrView {
+    pub number: Option<u32>,
+    /// `ADR 0007`.
+    pub label: String,
+    /// `proposed`, `accepted`, `rejected`, `deprecated` or `superseded`.
+    pub status: Option<&'static str>,
+    /// The status as shown: its name, the author's words for a status the
+    /// tool does not know ("on hold"), or "unknown".
+    pub status_label: String,
+    /// For styling and filtering: the status name, `other` or `unknown`.
+    pub status_group: &'static str,
+    pub date: Option<String>,
+    pub deciders: Vec<String>,
+    pub consulted: Vec<String>,
+    pub informed: Vec<String>,
+    /// The records this one replaces, and the records that replace it.
+    pub supersedes: Vec<NavLink>,
+    pub superseded_by: Vec<NavLink>,
+    /// Records this one amends, and records that amend it.
+    pub amends: Vec<NavLink>,
+    pub amended_by: Vec<NavLink>,
+}
+
+/// One row of a folder's decision log.
+#[derive(Debug, Serialize)]
+pub struct AdrRow {
+    pub number: Option<u32>,
+    /// The number as text (`0` is a number too, which templates' truth tests miss).
+    pub number_text: Option<String>,
+    pub title: String,
+    pub href: String,
+    pub status: Option<&'static str>,
+    /// As in [`AdrView`].
+    pub status_label: String,
+    pub status_group: &'static str,
+    pub date: Option<String>,
+    pub deciders: Vec<String>,
+}
+
+/// A record's status as shown: its name, the author's words, or "unknown".
+fn status_label(adr: &Adr) -> String {
+    match (adr.status, &adr.status_text) {
+        (Some(status), _) => status.name().to_string(),
+        (None, Some(words)) => words.clone(),
+        (None, None) => "unknown".to_string(),
+    }
+}
+
+/// A record's status for styling and filtering: its name, `other` or `unknown`.
+fn status_group(adr: &Adr) -> &'static str {
+    match (adr.status, &adr.status_text) {
+        (Some(status), _) => status.name(),
+        (None, Some(_)) => "other",
+        (None, None) => "unknown",
+    }
+}
+
+fn adr_of(entry: &Entry) -> Option<&Adr> {
+    match &entry.record {
+        Record::Adr(adr) => Some(adr),
+        _ => None,
+    }
+}
+
+fn page_view(cx: &Cx<'_>, i: PageId) -> Option<AdrView> {
+    let adr = cx.model.adr(i)?;
+    let url = &cx.pages[i].url;
+    let graph = &cx.model.adr_graph;
+    let links = |pages: Option<&Vec<PageId>>| -> Vec<NavLink> {
+        pages
+            .into_iter()
+            .flatten()
+            .map(|&p| cx.link(url, p, false))
+            .collect()
+    };
+    Some(AdrView {
+        number: adr.number,
+        label: adr
+            .number
+            .map_or_else(|| "ADR".to_string(), |n| format!("ADR {n:04}")),
+        status: adr.status.map(Status::name),
+        status_label: status_label(adr),
+        status_group: status_group(adr),
+        date: adr.date.as_ref().map(|d| d.as_str().to_string()),
+        deciders: adr.deciders.clone(),
+        consulted: adr.consulted.clone(),
+        informed: adr.informed.clone(),
+        supersedes: links(graph.supersedes.get(&i)),
+        superseded_by: links(graph.superseded_by.get(&i)),
+        amends: links(graph.amends.get(&i)),
+        amended_by: links(graph.amended_by.get(&i)),
+    })
+}
+
+/// The decision log of a folder: one row per ADR among `pages`.
+fn log(cx: &Cx<'_>, from_url: &str, pages: &[PageId]) -> Vec<AdrRow> {
+    let mut rows: Vec<(Option<u32>, PageId)> = pages
+        .iter()
+        .filter_map(|&p| cx.model.adr(p).map(|a| (a.number, p)))
+        .collect();
+    rows.sort_by_key(|&(n, p)| (n.is_none(), n, p));
+    rows.into_iter()
+        .filter_map(|(_, p)| {
+            let adr = cx.model.adr(p)?;
+            Some(AdrRow {
+                number: adr.number,
+                number_text: adr.number.map(|n| n.to_string()),
+                title: cx.titles[p].clone(),
+                href: crate::links::relative_href(from_url, &cx.pages[p].url),
+                status: adr.status.map(Status::name),
+                status_label: status_label(adr),
+                status_group: status_group(adr),
+                date: adr.date.as_ref().map(|d| d.as_str().to_string()),
+                deciders: adr.deciders.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Decision records, newest first: by the decision's date, else when git
+/// first saw the file, else by number (imported collections often date only
+/// some records).
+fn newest(cx: &Cx<'_>, from_url: &str, pages: impl Iterator<Item = PageId>) -> Vec<ChildView> {
+    let key = |p: PageId| {
+        let adr = cx.model.adr(p);
+        let date = adr.and_then(|a| a.date.clone());
+        let created = cx
+            .history
+            .and_then(|h| h.files.get(&cx.pages[p].source_path))
+            .map(|f| f.created);
+        (date, created, adr.and_then(|a| a.number))
+    };
+    let mut list: Vec<(PageId, _)> = pages.map(|p| (p, key(p))).collect();
+    list.sort_by(|(a, ka), (b, kb)| kb.cmp(ka).then(a.cmp(b)));
+    list.into_iter()
+        .map(|(p, _)| cx.child(from_url, p))
+        .collect()
+}
+
+/// The ADR views (see the module docs).
+pub(super) struct Adrs;
+
+impl KindView for Adrs {
+    /// `page.adr`: an [`AdrView`].
+    fn page(&self, cx: &Cx<'_>, id: PageId, slots: &mut Slots) {
+        slots.insert("adr", slot(page_view(cx, id)));
+    }
+
+    /// `nav.adr_log`: [`AdrRow`]s by number.
+    fn listing(&self, cx: &Cx<'_>, id: PageId, section: Option<&[PageId]>, slots: &mut Slots) {
+        let rows = section.map_or_else(Vec::new, |pages| log(cx, &cx.pages[id].url, pages));
+        slots.insert("adr_log", slot(rows));
+    }
+
+    fn lists(&self, entry: &Entry) -> bool {
+        adr_of(entry).is_some()
+    }
+
+    /// `recent_adrs`, `proposed_adrs`: the newest few.
+    fn home(&self, cx: &Cx<'_>, from_url: &str, slots: &mut Slots) {
+        let model = cx.model;
+        let mut recent = newest(cx, from_url, model.adrs().map(|(p, _)| p));
+        recent.truncate(HOME_LIST);
+        let proposed = model
+            .adrs()
+            .filter(|(_, a)| a.status == Some(Status::Proposed))
+            .map(|(p, _)| p);
+        let mut proposed = newest(cx, from_url, proposed);
+        proposed.truncate(HOME_LIST);
+        slots.insert("recent_adrs", slot(recent));
+        slots.insert("proposed_adrs", slot(proposed));
+    }
+
+    /// `person.decided`: records they are a decider of.
+    fn person(
+        &self,
+        cx: &Cx<'_>,
+        url: &str,
+        is_them: &dyn Fn(&str) -> bool,
+        person: &mut Slots,
+        _aggregates: &mut Slots,
+    ) {
+        let decided = cx
+            .model
+            .adrs()
+            .filter(|(_, a)| a.deciders.iter().any(|d| is_them(d)))
+            .map(|(p, _)| p);
+        person.insert("decided", slot(cx.newest(url, decided)));
+    }
+
+    /// `status`.
+    fn facets(&self, entry: &Entry, facets: &mut Vec<(&'static str, String)>) {
+        if let Some(status) = adr_of(entry).and_then(|a| a.status) {
+            facets.push(("status", status.name().to_string()));
+        }
+    }
+}

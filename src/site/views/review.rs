@@ -1,0 +1,152 @@
+//! How after-action reviews and retrospectives are shown: the review on its
+//! page (`page.review`), their action items (the tracker, a person's open
+//! actions and counts, the home page's open and overdue counts), recent
+//! reviews on the home page, and the reviews a person took part in.
+
+use serde::Serialize;
+
+use super::model::NavLink;
+use super::{Cx, HOME_LIST, KindView, Slots, slot};
+use crate::kinds::review::{Action, Review};
+use crate::kinds::{Kind, Model};
+use crate::links::relative_href;
+use crate::pages::PageId;
+
+use super::super::reserved::{ACTIONS_URL, person_url};
+
+/// One action item, with where it came from.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionRow {
+    pub what: String,
+    pub owner: Option<String>,
+    /// The owner's person page, when `team.toml` knows them.
+    pub owner_href: Option<String>,
+    pub due: Option<String>,
+    pub done: bool,
+    pub overdue: bool,
+    pub ticket: Option<String>,
+    pub source: NavLink,
+}
+
+/// Every action item `keep` keeps, for the page at `from_url`: open ones
+/// first (overdue first among them), then by due date, owner and source.
+pub(in crate::site) fn action_rows(
+    cx: &Cx<'_>,
+    from_url: &str,
+    keep: &dyn Fn(&Action) -> bool,
+) -> Vec<ActionRow> {
+    let model = cx.model;
+    let mut rows = Vec::new();
+    for (p, review) in model.reviews() {
+        for action in review.actions.iter().filter(|a| keep(a)) {
+            let owner_href = action.owner.as_deref().and_then(|o| {
+                let person = model.team.as_ref()?.find(o)?;
+                Some(relative_href(from_url, &person_url(&person.handle)))
+            });
+            rows.push(ActionRow {
+                what: action.what.clone(),
+                owner: action.owner.clone(),
+                owner_href,
+                due: action.due.as_ref().map(|d| d.as_str().to_string()),
+                done: action.done,
+                overdue: action.overdue,
+                ticket: action.ticket.clone(),
+                source: cx.link(from_url, p, false),
+            });
+        }
+    }
+    rows.sort_by(|a, b| {
+        (a.done, !a.overdue, a.due.is_none(), &a.due, &a.owner).cmp(&(
+            b.done,
+            !b.overdue,
+            b.due.is_none(),
+            &b.due,
+            &b.owner,
+        ))
+    });
+    rows
+}
+
+fn actions(model: &Model) -> impl Iterator<Item = &Action> {
+    model.reviews().flat_map(|(_, r)| &r.actions)
+}
+
+/// The review views (see the module docs).
+pub(super) struct Reviews;
+
+impl KindView for Reviews {
+    /// `page.review`: the [`Review`] as read (its questions, timeline,
+    /// actions).
+    fn page(&self, cx: &Cx<'_>, id: PageId, slots: &mut Slots) {
+        let review: Option<&Review> = cx.model.review(id);
+        slots.insert("review", slot(review));
+    }
+
+    /// `site.actions_href`: the action tracker, when there are reviews.
+    fn site(&self, model: &Model, href: &dyn Fn(&str) -> String, slots: &mut Slots) {
+        let tracker = model.reviews().next().is_some().then(|| href(ACTIONS_URL));
+        slots.insert("actions_href", slot(tracker));
+    }
+
+    /// `open_actions`, `overdue_actions`, `actions_href` (the tracker),
+    /// `recent_reviews` (after-action reviews, newest first).
+    fn home(&self, cx: &Cx<'_>, from_url: &str, slots: &mut Slots) {
+        let model = cx.model;
+        let mut open = 0;
+        let mut overdue = 0;
+        for action in actions(model).filter(|a| !a.done) {
+            open += 1;
+            if action.overdue {
+                overdue += 1;
+            }
+        }
+        let reviews = model
+            .reviews()
+            .map(|(p, _)| p)
+            .filter(|&p| model.kind(p) == Kind::Aar);
+        let mut recent = cx.newest(from_url, reviews);
+        recent.truncate(HOME_LIST);
+        let tracker = model
+            .reviews()
+            .next()
+            .is_some()
+            .then(|| relative_href(from_url, ACTIONS_URL));
+        slots.insert("open_actions", slot(open));
+        slots.insert("overdue_actions", slot(overdue));
+        slots.insert("actions_href", slot(tracker));
+        slots.insert("recent_reviews", slot(recent));
+    }
+
+    /// `person.reviews` (reviews they took part in or facilitated) and
+    /// `aggregates.actions` (their open action items).
+    fn person(
+        &self,
+        cx: &Cx<'_>,
+        url: &str,
+        is_them: &dyn Fn(&str) -> bool,
+        person: &mut Slots,
+        aggregates: &mut Slots,
+    ) {
+        let took_part = cx
+            .model
+            .reviews()
+            .filter(|(_, r)| {
+                r.participants.iter().any(|n| is_them(n))
+                    || r.facilitator.as_deref().is_some_and(is_them)
+            })
+            .map(|(p, _)| p);
+        person.insert("reviews", slot(cx.newest(url, took_part)));
+        let open = action_rows(cx, url, &|a| {
+            !a.done && a.owner.as_deref().is_some_and(is_them)
+        });
+        aggregates.insert("actions", slot(open));
+    }
+
+    /// `open_actions`: how many open action items they own.
+    fn person_row(&self, model: &Model, is_them: &dyn Fn(&str) -> bool, slots: &mut Slots) {
+        let open = actions(model)
+            .filter(|a| !a.done && a.owner.as_deref().is_some_and(is_them))
+            .count();
+        slots.insert("open_actions", slot(open));
+    }
+}
