@@ -104,10 +104,18 @@ fn top_level_modules_have_no_dependency_cycles() {
 #[test]
 fn sibling_modules_have_no_dependency_cycles() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    for folder in std::fs::read_dir(&src).expect("src").flatten() {
-        if !folder.path().is_dir() {
-            continue;
+    // Every folder module, nested ones (`site/views/`) included.
+    let mut folders = Vec::new();
+    let mut todo = vec![src.clone()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).expect("folder").flatten() {
+            if entry.path().is_dir() {
+                todo.push(entry.path());
+                folders.push(entry);
+            }
         }
+    }
+    for folder in folders {
         let siblings: BTreeSet<String> = std::fs::read_dir(folder.path())
             .expect("folder")
             .flatten()
