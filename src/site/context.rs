@@ -71,9 +71,10 @@ impl<'a> Renderer<'a> {
         rendered: &'a PageTable<Rendered>,
         titles: &'a PageTable<String>,
         backlinks: &'a PageTable<Vec<PageId>>,
+        feeds: Vec<super::reserved::Feed>,
     ) -> Self {
         Renderer {
-            feeds: super::reserved::available(site),
+            feeds,
             cx: Cx {
                 pages: &site.pages,
                 model: &site.model,

@@ -349,11 +349,7 @@ impl Site {
         };
         // Files the tool writes itself are claimed first, so a clash is reported
         // on the handbook's own file, where it can be fixed.
-        for file in self
-            .generated_files()
-            .into_iter()
-            .chain(aggregates::outputs(self))
-        {
+        for file in generated::files(self) {
             claim(file.to_string(), format!("<generated {file}>"), "");
         }
         let page_help = "rename one of them, or give the page a `slug` in front matter";
@@ -379,19 +375,6 @@ impl Site {
             claim(asset.clone(), asset.clone(), "rename or move the file");
         }
         diagnostics
-    }
-
-    pub(super) fn generated_files(&self) -> Vec<String> {
-        let mut files: Vec<String> = templates::DEFAULT_STATIC
-            .iter()
-            .map(|(name, _)| format!("{}/{name}", templates::THEME_DIR))
-            .collect();
-        files.push(format!("{}/syntax.css", templates::THEME_DIR));
-        files.push("404.html".into());
-        files.push("alerts.json".into());
-
-        files.push("sitemap.xml".into());
-        files
     }
 }
 /// A warning for each `[kinds]` folder that no page's folder matches (a

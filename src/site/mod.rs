@@ -6,10 +6,8 @@
 //! stage collects diagnostics and the pipeline keeps going, so one run reports
 //! every problem. Nothing here prints or reads the clock except for timings.
 
-mod aggregates;
 mod context;
-mod extras;
-mod feeds;
+mod generated;
 mod load;
 pub mod output;
 mod render;
@@ -28,7 +26,6 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::kinds::{self, Kind};
 use crate::markdown::{Highlighter, Rendered};
 use crate::pages::PageTable;
-use crate::templates;
 use output::Sink;
 pub use render::{Memo, NeedsReload, Update};
 use sections::Tree;

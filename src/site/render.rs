@@ -26,7 +26,8 @@ use crate::templates::{self, Templates};
 
 use super::context::Renderer;
 use super::output::Sink;
-use super::{Counts, Progress, Rendering, Site, aggregates, extras, title_of, write_error};
+use super::views;
+use super::{Counts, Progress, Rendering, Site, generated, title_of, write_error};
 
 /// What a render keeps for the next edit (see the module docs).
 #[derive(Debug)]
@@ -105,11 +106,8 @@ impl Site {
             folder: p.folder(),
             url: &p.url,
         });
-        let generated = aggregates::outputs(self)
-            .into_iter()
-            .filter_map(|file| file.strip_suffix("index.html").map(str::to_string));
         LinkIndex::new(entries, &self.assets, self.drafts.iter().cloned())
-            .with_generated(generated)
+            .with_generated(generated::folder_pages(self))
             .with_repository(self.repository())
     }
 
@@ -240,7 +238,13 @@ impl Site {
             };
             return (rendering, memo);
         };
-        let render = Renderer::new(self, &memo.rendered, &memo.titles, &memo.backlinks);
+        let render = Renderer::new(
+            self,
+            &memo.rendered,
+            &memo.titles,
+            &memo.backlinks,
+            generated::feeds(self),
+        );
         progress.start(self.pages.len());
         // Thread time spent in the sink, to tell rendering from file-system cost.
         let writing_ns = AtomicU64::new(0);
@@ -278,8 +282,7 @@ impl Site {
                     .map(|e| write_error(a, &e))
             })
             .collect();
-        site_errors.extend(extras::write(&render, templates, sink));
-        site_errors.extend(aggregates::write(&render, templates, sink));
+        site_errors.extend(generated::write(&render, templates, sink));
         timings.push(("assets and site files", t.elapsed()));
         memo.page_errors = page_errors;
         memo.site_errors = site_errors;
@@ -341,7 +344,7 @@ impl Site {
         };
         let sections: PageTable<&[markdown::TextSection]> =
             memo.rendered.map(|r| r.sections.as_slice());
-        let docs = aggregates::search_documents(self, &memo.titles, &sections);
+        let docs = search_documents(self, &memo.titles, &sections);
         let counted: Vec<&search::PageTerms> = memo.terms.iter().flatten().collect();
         let failed = Mutex::new(Vec::new());
         search::write(vocabulary, &docs, &counted, &|path, bytes| {
@@ -387,11 +390,11 @@ impl Site {
             self.pages[i] = page;
         }
         if model_changed {
-            let outputs = aggregates::outputs(self);
+            let outputs = generated::files(self);
             self.rebuild_model();
             // The tracker and people pages exist only while there are
             // reviews and a team: a change there is a change of structure.
-            if aggregates::outputs(self) != outputs {
+            if generated::files(self) != outputs {
                 return Err(NeedsReload::Structure("generated pages".into()));
             }
         }
@@ -438,7 +441,13 @@ impl Site {
             .ids()
             .filter(|&i| old_fixes.get(i) != memo.fixes.get(i));
         let general = context_may_change || title_changed;
-        let render = Renderer::new(self, &memo.rendered, &memo.titles, &memo.backlinks);
+        let render = Renderer::new(
+            self,
+            &memo.rendered,
+            &memo.titles,
+            &memo.backlinks,
+            generated::feeds(self),
+        );
         // Which pages' output may differ: the edited ones, and those whose
         // template context moved. An edit that keeps the page's title, front
         // matter and records can only move the backlinks of pages it links to.
@@ -505,8 +514,7 @@ impl Site {
                 .filter(|d| self.assets.contains(&d.path))
                 .cloned()
                 .collect();
-            site_errors.extend(extras::write(&render, templates, sink));
-            site_errors.extend(aggregates::write(&render, templates, sink));
+            site_errors.extend(generated::write(&render, templates, sink));
             memo.site_errors = site_errors;
         }
         Update {
@@ -514,6 +522,37 @@ impl Site {
             search_stale: memo.vocabulary.is_some(),
         }
     }
+}
+
+/// What the search index is built from: every page written from a source (the
+/// pages whose terms were counted), with its excerpts and filter values (kind,
+/// ADR status, runbook service and owner, tags). Takes the excerpts on their own so
+/// the rendered HTML can be freed before the index is built.
+fn search_documents<'a>(
+    site: &'a Site,
+    titles: &'a PageTable<String>,
+    sections: &PageTable<&'a [crate::markdown::TextSection]>,
+) -> Vec<crate::search::Document<'a>> {
+    let model = &site.model;
+    site.pages
+        .enumerate()
+        .filter(|(_, page)| !page.generated)
+        .map(|(i, page)| {
+            let kind = model.kind(i).name();
+            let mut facets = vec![("kind", kind.to_string())];
+            let entry = &model.pages[i];
+            views::of(entry.kind).facets(entry, &mut facets);
+            facets.extend(page.front.tags.iter().map(|t| ("tag", t.clone())));
+            crate::search::Document {
+                url: &page.url,
+                title: &titles[i],
+                kind,
+                date: page.front.date.as_ref().map(|d| d.as_str()),
+                facets,
+                sections: sections.get(i).copied().unwrap_or_default(),
+            }
+        })
+        .collect()
 }
 
 /// True when `new` is the same page as `old` as far as the site's structure

@@ -3,8 +3,6 @@
 //! changes and feeds, and which feeds a site has. Pages, aggregates, feeds
 //! and the duplicate-URL check read them from here.
 
-use crate::kinds::Kind;
-
 use super::Site;
 
 pub(super) const ACTIONS_URL: &str = "actions/";
@@ -25,22 +23,7 @@ pub(super) type Feed = (&'static str, &'static str);
 
 pub(super) const CHANGES: Feed = ("Recent changes", "changes.xml");
 pub(super) const DECISIONS: Feed = ("Decisions", "decisions.xml");
-const REVIEWS: Feed = ("After-action reviews", "reviews.xml");
-
-/// The feeds this site has (worked out once per render, not per page).
-pub(super) fn available(site: &Site) -> Vec<Feed> {
-    let mut feeds = Vec::new();
-    if site.history.as_ref().is_some_and(|h| !h.recent.is_empty()) {
-        feeds.push(CHANGES);
-    }
-    if site.model.adrs().next().is_some() {
-        feeds.push(DECISIONS);
-    }
-    if site.model.pages.iter().any(|e| e.kind == Kind::Aar) {
-        feeds.push(REVIEWS);
-    }
-    feeds
-}
+pub(super) const REVIEWS: Feed = ("After-action reviews", "reviews.xml");
 
 /// Whether the recent-changes page is written.
 pub(super) fn has_changes(site: &Site) -> bool {

@@ -1,10 +1,11 @@
 //! How decision records are shown: the record on its page (`page.adr`), a
 //! folder's decision log (`nav.adr_log`), recent and proposed decisions on
-//! the home page, what a person decided, and the status search filter.
+//! the home page, what a person decided, the status search filter, and the
+//! decisions feed's entries.
 
 use serde::Serialize;
 
-use super::model::{ChildView, NavLink};
+use super::model::{ChildView, FeedEntry, NavLink};
 use super::{Cx, HOME_LIST, KindView, Slots, slot};
 use crate::kinds::adr::{Adr, Status};
 use crate::kinds::{Entry, Record};
@@ -149,6 +150,50 @@ fn newest(cx: &Cx<'_>, from_url: &str, pages: impl Iterator<Item = PageId>) -> V
     list.into_iter()
         .map(|(p, _)| cx.child(from_url, p))
         .collect()
+}
+
+/// The decisions feed: an entry when a record was committed and one each
+/// time a commit changed its status; a record with no committed versions
+/// has one entry, as it is now.
+pub(in crate::site) fn feed_entries(
+    cx: &Cx<'_>,
+    events: &[crate::kinds::adr::history::Event],
+) -> Vec<FeedEntry> {
+    let status = |s: Option<Status>| s.map_or("no status", Status::name);
+    let label = |p: PageId| {
+        let number = cx.model.adr(p).and_then(|a| a.number);
+        let number = number.map_or_else(|| "ADR".to_string(), |n| format!("ADR {n:04}"));
+        format!("{number}: {}", cx.titles[p])
+    };
+    let mut entries = Vec::new();
+    let mut with_events = std::collections::HashSet::new();
+    let log = cx.history.map_or(&[][..], |h| h.log.as_slice());
+    for event in events {
+        let Some(commit) = log.get(event.commit as usize) else {
+            continue;
+        };
+        with_events.insert(event.page);
+        let what = match event.previous {
+            None => format!("recorded, {}", status(event.status)),
+            Some(before) => format!("{} → {}", status(before), status(event.status)),
+        };
+        let page = &cx.pages[event.page];
+        entries.push(FeedEntry {
+            title: format!("{} ({what})", label(event.page)),
+            url: page.url.clone(),
+            fragment: Some(format!("c-{}", commit.id)),
+            updated: super::cx::rfc3339(commit.time),
+            author: Some(commit.author.clone()),
+            summary: page.front.description.clone().unwrap_or_default(),
+        });
+    }
+    for (p, adr) in cx.model.adrs() {
+        if !with_events.contains(&p) {
+            let title = format!("{} ({})", label(p), status(adr.status));
+            entries.extend(cx.page_entry(p, title));
+        }
+    }
+    entries
 }
 
 /// The ADR views (see the module docs).

@@ -2,7 +2,7 @@
 //! model, borrowed for one render, and the links and listing entries made
 //! from them (every href relative to the page being rendered).
 
-use super::model::{ChildView, NavLink};
+use super::model::{ChildView, FeedEntry, NavLink};
 use crate::content::Page;
 use crate::kinds::Model;
 use crate::links::relative_href;
@@ -49,4 +49,37 @@ impl Cx<'_> {
         });
         list.into_iter().map(|p| self.child(from_url, p)).collect()
     }
+
+    /// A page's last change: git's time, else its front matter dates.
+    fn updated(&self, page: PageId) -> Option<(String, Option<String>)> {
+        let p = &self.pages[page];
+        if let Some(date) = p.front.updated.as_ref().or(p.front.date.as_ref()) {
+            return Some((format!("{}T00:00:00Z", date.as_str()), None));
+        }
+        let file = self.history?.files.get(&p.source_path)?;
+        Some((rfc3339(file.updated), Some(file.updated_by.clone())))
+    }
+
+    /// An entry for a page as it is now: dated by its last change.
+    pub fn page_entry(&self, p: PageId, title: String) -> Option<FeedEntry> {
+        let (updated, author) = self.updated(p)?;
+        let page = &self.pages[p];
+        Some(FeedEntry {
+            title,
+            url: page.url.clone(),
+            fragment: None,
+            updated,
+            author,
+            summary: page.front.description.clone().unwrap_or_default(),
+        })
+    }
+}
+
+/// An RFC 3339 time from seconds since the epoch.
+pub(in crate::site) fn rfc3339(seconds: i64) -> String {
+    let time = jiff::Timestamp::from_second(seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    jiff::tz::Offset::UTC
+        .to_datetime(time)
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }

@@ -25,9 +25,10 @@ use std::collections::BTreeMap;
 use crate::kinds::{Entry, Kind, Model};
 use crate::pages::PageId;
 
-pub(super) use cx::Cx;
+pub(super) use adr::feed_entries as adr_feed_entries;
+pub(super) use cx::{Cx, rfc3339};
 pub use model::*;
-pub(super) use review::action_rows;
+pub(super) use review::{action_rows, feed_entries as review_feed_entries};
 
 /// How many entries each list on the home page shows.
 pub(in crate::site) const HOME_LIST: usize = 5;

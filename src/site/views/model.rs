@@ -316,3 +316,17 @@ pub struct ChildView {
     pub date: Option<String>,
     pub kind: String,
 }
+
+/// One entry of an Atom feed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeedEntry {
+    pub title: String,
+    /// Site URL of the page it is about.
+    pub url: String,
+    /// Told apart from other entries about the same page by this fragment.
+    pub fragment: Option<String>,
+    /// RFC 3339.
+    pub updated: String,
+    pub author: Option<String>,
+    pub summary: String,
+}

@@ -1,7 +1,8 @@
 //! How after-action reviews and retrospectives are shown: the review on its
 //! page (`page.review`), their action items (the tracker, a person's open
 //! actions and counts, the home page's open and overdue counts), recent
-//! reviews on the home page, and the reviews a person took part in.
+//! reviews on the home page, the reviews a person took part in, and the
+//! reviews feed's entries.
 
 use serde::Serialize;
 
@@ -69,6 +70,16 @@ pub(in crate::site) fn action_rows(
 
 fn actions(model: &Model) -> impl Iterator<Item = &Action> {
     model.reviews().flat_map(|(_, r)| &r.actions)
+}
+
+/// The after-action reviews feed: each review as it is now, dated by its
+/// last change.
+pub(in crate::site) fn feed_entries(cx: &Cx<'_>) -> Vec<super::FeedEntry> {
+    cx.pages
+        .ids()
+        .filter(|&p| cx.model.kind(p) == Kind::Aar)
+        .filter_map(|p| cx.page_entry(p, cx.titles[p].clone()))
+        .collect()
 }
 
 /// The review views (see the module docs).

@@ -1,0 +1,139 @@
+//! Every page and file the tool writes besides the handbook's own pages, one
+//! [`Generated`] implementation each, listed once in [`ALL`]: the output
+//! marker and theme files, `404.html`, `alerts.json`, the feeds,
+//! `sitemap.xml`, alias redirects, the search page, recent changes,
+//! needs-review, the action tracker and the people pages. Each declares the
+//! files it writes for a site; the duplicate-output check, the link index
+//! (a generated folder page is a link target), feed discovery (the header's
+//! feed links) and the live preview's structure check all read those
+//! declarations, so a generated page is added in one place. Their URLs are
+//! in [`super::reserved`].
+//!
+//! The search index's own files vary with the index and are written by
+//! [`super::Site::write_search`], after a live preview has reloaded.
+
+mod feeds;
+mod files;
+mod pages;
+
+use crate::diagnostics::Diagnostic;
+use crate::templates::Templates;
+
+use super::Site;
+use super::context::Renderer;
+use super::output::Sink;
+use super::reserved::Feed;
+use super::views::{PageView, Slots};
+
+/// One generated page or file (see the module docs).
+pub(super) trait Generated: Sync {
+    /// The files it writes for `site`, relative to the output folder. A
+    /// file it writes only under some settings is declared all the same
+    /// when its name must stay free (`sitemap.xml` without `base_url`).
+    fn files(&self, site: &Site) -> Vec<String>;
+
+    /// The feed it is, when the site has it.
+    fn feed(&self, _site: &Site) -> Option<Feed> {
+        None
+    }
+
+    /// Renders its files: each path with its bytes, or a problem met.
+    fn render(&self, render: &Renderer<'_>, templates: &Templates) -> Vec<Made>;
+}
+
+/// What a [`Generated`] made: a file (its path and bytes), or a problem.
+pub(super) type Made = Result<(String, Vec<u8>), Diagnostic>;
+
+/// Every generated output, in the order they are written (a theme's own
+/// static files after the built-in ones, so they override them).
+pub(super) const ALL: [&dyn Generated; 14] = [
+    &files::Marker,
+    &files::Theme,
+    &files::NotFound,
+    &files::Alerts,
+    &feeds::CHANGES,
+    &feeds::DECISIONS,
+    &feeds::REVIEWS,
+    &files::Sitemap,
+    &files::Aliases,
+    &pages::Search,
+    &pages::Changes,
+    &pages::NeedsReview,
+    &pages::Actions,
+    &pages::People,
+];
+
+/// Every file the generated outputs declare for `site`.
+pub(super) fn files(site: &Site) -> Vec<String> {
+    ALL.iter().flat_map(|g| g.files(site)).collect()
+}
+
+/// The generated folder pages (`actions/`, `people/ana/`): what links may
+/// point at.
+pub(super) fn folder_pages(site: &Site) -> Vec<String> {
+    files(site)
+        .into_iter()
+        .filter_map(|file| file.strip_suffix("index.html").map(str::to_string))
+        .collect()
+}
+
+/// The feeds `site` has, in header order.
+pub(super) fn feeds(site: &Site) -> Vec<Feed> {
+    ALL.iter().filter_map(|g| g.feed(site)).collect()
+}
+
+/// Renders every generated output and writes it to `sink`; returns the
+/// problems met.
+pub(super) fn write(
+    render: &Renderer<'_>,
+    templates: &Templates,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for generated in ALL {
+        for made in generated.render(render, templates) {
+            match made {
+                Ok((path, bytes)) => {
+                    if let Err(e) = sink.write(&path, &bytes) {
+                        diagnostics.push(super::write_error(&path, &e));
+                    }
+                }
+                Err(d) => diagnostics.push(d),
+            }
+        }
+    }
+    diagnostics
+}
+
+/// A page view for a page that has no source file.
+fn synthetic_page<'a>(
+    title: &'a str,
+    url: &'a str,
+    kind: &'a str,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+) -> PageView<'a> {
+    PageView {
+        title,
+        title_id: None,
+        description: None,
+        date: None,
+        updated: None,
+        tags: &[],
+        kind,
+        draft: false,
+        url,
+        permalink: None,
+        source_path: None,
+        content: "",
+        toc: &[],
+        backlinks: Vec::new(),
+        extra,
+        record: Slots::new(),
+        raci: None,
+        rapid: None,
+        history: None,
+        review_schedule: None,
+        edit_url: None,
+        history_url: None,
+    }
+}
