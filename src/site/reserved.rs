@@ -1,7 +1,7 @@
 //! Every URL the tool itself generates (outside the pages' own), in one
 //! place: the action tracker, people pages, search, needs-review, recent
-//! changes and feeds, and which feeds a site has. Pages, aggregates, feeds
-//! and the duplicate-URL check read them from here.
+//! changes and the feeds. The generated outputs and the views that link to
+//! them read them from here.
 
 use super::Site;
 
