@@ -270,6 +270,7 @@ impl Session {
 
     /// Renders every page again with the templates as they are now.
     fn rerender(&mut self) -> usize {
+        self.site.reload_templates();
         let sink = MemorySink::default();
         let (_, memo) = self.site.render_keeping(&sink);
         self.memo = memo;

@@ -61,6 +61,8 @@ pub(super) struct Renderer<'a> {
     pub(super) backlinks: &'a PageTable<Vec<PageId>>,
     /// What the kinds' views read.
     pub(super) cx: Cx<'a>,
+    /// The site's templates.
+    pub(super) templates: &'a Templates,
     /// The site's feeds, worked out once for every page's header.
     feeds: Vec<super::reserved::Feed>,
 }
@@ -71,10 +73,12 @@ impl<'a> Renderer<'a> {
         rendered: &'a PageTable<Rendered>,
         titles: &'a PageTable<String>,
         backlinks: &'a PageTable<Vec<PageId>>,
+        templates: &'a Templates,
         feeds: Vec<super::reserved::Feed>,
     ) -> Self {
         Renderer {
             feeds,
+            templates,
             cx: Cx {
                 pages: &site.pages,
                 model: &site.model,
@@ -90,7 +94,7 @@ impl<'a> Renderer<'a> {
 }
 
 impl Renderer<'_> {
-    pub(super) fn template_for(&self, templates: &Templates, i: PageId) -> String {
+    pub(super) fn template_for(&self, i: PageId) -> String {
         let tree = &self.site.tree;
         if tree.section_of[i] == Some(0) {
             return "index.html".into();
@@ -99,7 +103,7 @@ impl Renderer<'_> {
             return "section.html".into();
         }
         let name = format!("{}.html", self.site.model.kind(i).name());
-        if templates.has(&name) {
+        if self.templates.has(&name) {
             name
         } else {
             "page.html".into()
@@ -164,15 +168,10 @@ impl Renderer<'_> {
     }
 
     /// Renders page `i` with `content` (its markdown as HTML).
-    pub(super) fn page(
-        &self,
-        templates: &Templates,
-        i: PageId,
-        content: &str,
-    ) -> Result<String, Diagnostic> {
+    pub(super) fn page(&self, i: PageId, content: &str) -> Result<String, Diagnostic> {
         let source_path = self.site.pages[i].source_path.as_str();
-        templates.render(
-            &self.template_for(templates, i),
+        self.templates.render(
+            &self.template_for(i),
             source_path,
             &self.context(i, content),
         )
@@ -182,7 +181,7 @@ impl Renderer<'_> {
     /// markdown: the template's name and the context without `content`. Two
     /// renders with the same fingerprint and the same markdown are the same
     /// bytes, which is how a live preview finds the pages a change touched.
-    pub(super) fn fingerprint(&self, templates: &Templates, i: PageId) -> u64 {
+    pub(super) fn fingerprint(&self, i: PageId) -> u64 {
         use std::hash::Hasher as _;
         struct HashWriter(std::hash::DefaultHasher);
         impl std::io::Write for HashWriter {
@@ -195,7 +194,7 @@ impl Renderer<'_> {
             }
         }
         let mut hasher = HashWriter(std::hash::DefaultHasher::new());
-        hasher.0.write(self.template_for(templates, i).as_bytes());
+        hasher.0.write(self.template_for(i).as_bytes());
         // Serialising into a hasher cannot fail; a context that could not be
         // serialised fails its render, which is re-tried on every change.
         let _ = serde_json::to_writer(&mut hasher, &self.context(i, ""));

@@ -167,8 +167,13 @@ impl Site {
             ownership,
             decisions: Vec::new(),
             statuses: kinds::adr::history::Statuses::default(),
+            templates: None,
+            template_diagnostics: Vec::new(),
             timings,
         };
+        let t = Instant::now();
+        site.reload_templates();
+        site.timings.push(("templates", t.elapsed()));
         site.kind_diagnostics.extend(site.codeowner_diagnostics());
         let t = Instant::now();
         site.update_decisions();
@@ -275,6 +280,22 @@ impl Site {
         self.kind_diagnostics = diagnostics;
         self.kind_diagnostics.extend(self.codeowner_diagnostics());
         self.update_decisions();
+    }
+
+    /// Loads the templates again (the default theme, the configured theme
+    /// folder, the handbook's overrides); a failure leaves none, with its
+    /// diagnostics, and the render then writes no pages.
+    pub fn reload_templates(&mut self) {
+        let (sources, mut diagnostics) =
+            templates::sources(&self.root, self.config.theme.as_deref());
+        self.templates = match templates::Templates::load(&sources) {
+            Ok(t) => Some(t),
+            Err(errors) => {
+                diagnostics.extend(errors);
+                None
+            }
+        };
+        self.template_diagnostics = diagnostics;
     }
 
     /// Works out [`Site::decisions`] from the history (see

@@ -26,6 +26,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::kinds::{self, Kind};
 use crate::markdown::{Highlighter, Rendered};
 use crate::pages::PageTable;
+use crate::templates;
 use output::Sink;
 pub use render::{Memo, NeedsReload, Update};
 use sections::Tree;
@@ -143,6 +144,10 @@ pub struct Site {
     /// The status read from each committed version of a decision record,
     /// by blob id (kept, so rebuilding the model reads only new versions).
     statuses: kinds::adr::history::Statuses,
+    /// The templates, loaded with the site; `None` when they failed to
+    /// load, with `template_diagnostics` saying why.
+    templates: Option<templates::Templates>,
+    template_diagnostics: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 

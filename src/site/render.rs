@@ -22,7 +22,7 @@ use crate::links::{self, LinkIndex, PageEntry};
 use crate::markdown::{self, Rendered};
 use crate::pages::{PageId, PageTable};
 use crate::search;
-use crate::templates::{self, Templates};
+use crate::templates::Templates;
 
 use super::context::Renderer;
 use super::output::Sink;
@@ -40,8 +40,7 @@ pub struct Memo {
     /// Hrefs each page's HTML has corrected ([`links::Checked::fixes`]).
     fixes: PageTable<Vec<(String, String)>>,
     link_diagnostics: Vec<Diagnostic>,
-    /// The loaded templates, or `None` when they failed to load.
-    templates: Option<Templates>,
+    /// Why the templates did not load (they are the site's).
     template_diagnostics: Vec<Diagnostic>,
     /// A failed render or write of page `i`.
     page_errors: PageTable<Option<Diagnostic>>,
@@ -202,15 +201,6 @@ impl Site {
         timings.push(("links", t.elapsed()));
 
         let t = Instant::now();
-        let (sources, mut template_diagnostics) =
-            templates::sources(&self.root, self.config.theme.as_deref());
-        let templates = match Templates::load(&sources) {
-            Ok(t) => Some(t),
-            Err(errors) => {
-                template_diagnostics.extend(errors);
-                None
-            }
-        };
         let titles: PageTable<String> =
             self.pages.ids().map(|i| self.title(&rendered, i)).collect();
         let mut memo = Memo {
@@ -219,8 +209,7 @@ impl Site {
             backlinks: checked.backlinks,
             fixes: checked.fixes,
             link_diagnostics: checked.diagnostics,
-            templates,
-            template_diagnostics,
+            template_diagnostics: self.template_diagnostics.clone(),
             page_errors: PageTable::filled(self.pages.len(), None),
             site_errors: Vec::new(),
             search_errors: Vec::new(),
@@ -229,7 +218,7 @@ impl Site {
             fingerprints: PageTable::new(),
             rendered,
         };
-        let Some(templates) = &memo.templates else {
+        let Some(templates) = &self.templates else {
             // Without templates there is nothing to render pages with.
             let rendering = Rendering {
                 counts: Counts::default(),
@@ -243,6 +232,7 @@ impl Site {
             &memo.rendered,
             &memo.titles,
             &memo.backlinks,
+            templates,
             generated::feeds(self),
         );
         progress.start(self.pages.len());
@@ -253,13 +243,9 @@ impl Site {
             .enumerate()
             .map(|(i, body)| {
                 let i = PageId::new(i);
-                let error = self.write_page(&render, templates, i, &body, sink, &writing_ns);
+                let error = self.write_page(&render, i, &body, sink, &writing_ns);
                 progress.advance();
-                let fingerprint = if keep {
-                    render.fingerprint(templates, i)
-                } else {
-                    0
-                };
+                let fingerprint = if keep { render.fingerprint(i) } else { 0 };
                 (error, fingerprint)
             })
             .collect();
@@ -282,7 +268,7 @@ impl Site {
                     .map(|e| write_error(a, &e))
             })
             .collect();
-        site_errors.extend(generated::write(&render, templates, sink));
+        site_errors.extend(generated::write(&render, sink));
         timings.push(("assets and site files", t.elapsed()));
         memo.page_errors = page_errors;
         memo.site_errors = site_errors;
@@ -315,7 +301,6 @@ impl Site {
     fn write_page(
         &self,
         render: &Renderer<'_>,
-        templates: &Templates,
         i: PageId,
         body: &str,
         sink: &dyn Sink,
@@ -323,7 +308,7 @@ impl Site {
     ) -> Option<Diagnostic> {
         let url = &self.pages[i].url;
         render
-            .page(templates, i, body)
+            .page(i, body)
             .and_then(|html| {
                 let started = Instant::now();
                 let written = sink
@@ -398,18 +383,16 @@ impl Site {
                 return Err(NeedsReload::Structure("generated pages".into()));
             }
         }
-        let Some(templates) = memo.templates.take() else {
+        let Some(templates) = &self.templates else {
             return Err(NeedsReload::Structure("templates".into()));
         };
-        let result = self.apply_with(
+        Ok(self.apply_with(
             memo,
-            &templates,
+            templates,
             &changed,
             model_changed || front_changed,
             sink,
-        );
-        memo.templates = Some(templates);
-        Ok(result)
+        ))
     }
 
     fn apply_with(
@@ -446,13 +429,14 @@ impl Site {
             &memo.rendered,
             &memo.titles,
             &memo.backlinks,
+            templates,
             generated::feeds(self),
         );
         // Which pages' output may differ: the edited ones, and those whose
         // template context moved. An edit that keeps the page's title, front
         // matter and records can only move the backlinks of pages it links to.
         let mut todo: Vec<PageId> = if general {
-            let now: PageTable<u64> = self.pages.par_map(|i, _| render.fingerprint(templates, i));
+            let now: PageTable<u64> = self.pages.par_map(|i, _| render.fingerprint(i));
             // A memo kept without fingerprints (`render`) moves every page.
             let moved = self
                 .pages
@@ -475,7 +459,7 @@ impl Site {
                 .collect();
             for &i in &list {
                 if let Some(slot) = memo.fingerprints.get_mut(i) {
-                    *slot = render.fingerprint(templates, i);
+                    *slot = render.fingerprint(i);
                 }
             }
             list
@@ -496,10 +480,7 @@ impl Site {
                     Some(fixes) if !fixes.is_empty() => links::apply_fixes(&body, fixes),
                     _ => body,
                 };
-                (
-                    i,
-                    self.write_page(&render, templates, i, &body, sink, &writing_ns),
-                )
+                (i, self.write_page(&render, i, &body, sink, &writing_ns))
             })
             .collect();
         for (i, error) in errors {
@@ -514,7 +495,7 @@ impl Site {
                 .filter(|d| self.assets.contains(&d.path))
                 .cloned()
                 .collect();
-            site_errors.extend(generated::write(&render, templates, sink));
+            site_errors.extend(generated::write(&render, sink));
             memo.site_errors = site_errors;
         }
         Update {

@@ -6,7 +6,6 @@
 use crate::kinds::Kind;
 use crate::links::relative_href;
 use crate::markdown::escape;
-use crate::templates::Templates;
 
 use super::super::Site;
 use super::super::context::Renderer;
@@ -69,7 +68,7 @@ impl Generated for Atom {
         (self.has)(site).then_some(self.feed)
     }
 
-    fn render(&self, render: &Renderer<'_>, _templates: &Templates) -> Vec<Made> {
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
         if !(self.has)(render.site) {
             return Vec::new();
         }

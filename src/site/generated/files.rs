@@ -6,7 +6,7 @@ use crate::confine::alias_file;
 use crate::diagnostics::Diagnostic;
 use crate::links::relative_href;
 use crate::markdown::escape;
-use crate::templates::{self, Templates};
+use crate::templates;
 
 use super::super::Site;
 use super::super::context::Renderer;
@@ -22,7 +22,7 @@ impl Generated for Marker {
         Vec::new()
     }
 
-    fn render(&self, _render: &Renderer<'_>, _templates: &Templates) -> Vec<Made> {
+    fn render(&self, _render: &Renderer<'_>) -> Vec<Made> {
         vec![Ok((
             crate::content::walk::OUTPUT_MARKER.into(),
             super::super::output::MARKER_TEXT.to_vec(),
@@ -45,7 +45,7 @@ impl Generated for Theme {
         files
     }
 
-    fn render(&self, render: &Renderer<'_>, _templates: &Templates) -> Vec<Made> {
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
         let site = render.site;
         let mut made: Vec<Made> = templates::DEFAULT_STATIC
             .iter()
@@ -112,8 +112,8 @@ impl Generated for NotFound {
         vec!["404.html".into()]
     }
 
-    fn render(&self, render: &Renderer<'_>, templates: &Templates) -> Vec<Made> {
-        vec![not_found_page(render, templates).map(|html| ("404.html".into(), html.into_bytes()))]
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
+        vec![not_found_page(render).map(|html| ("404.html".into(), html.into_bytes()))]
     }
 }
 
@@ -125,7 +125,7 @@ impl Generated for Alerts {
         vec!["alerts.json".into()]
     }
 
-    fn render(&self, render: &Renderer<'_>, _templates: &Templates) -> Vec<Made> {
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
         vec![Ok(("alerts.json".into(), alerts_json(render).into_bytes()))]
     }
 }
@@ -138,7 +138,7 @@ impl Generated for Sitemap {
         vec!["sitemap.xml".into()]
     }
 
-    fn render(&self, render: &Renderer<'_>, _templates: &Templates) -> Vec<Made> {
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
         sitemap(render)
             .map(|xml| Ok(("sitemap.xml".into(), xml.into_bytes())))
             .into_iter()
@@ -155,7 +155,7 @@ impl Generated for Aliases {
         Vec::new()
     }
 
-    fn render(&self, render: &Renderer<'_>, _templates: &Templates) -> Vec<Made> {
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
         let site = render.site;
         let mut made = Vec::new();
         for (i, page) in site.pages.enumerate() {
@@ -195,7 +195,7 @@ fn redirect_page(output: &str, target_url: &str, title: &str, site: &Site) -> St
 /// The 404 page is served at any depth, so its links are absolute paths taken
 /// from `base_url` (or `/` when none is set).
 #[allow(clippy::string_slice)] // `i` is where `find('/')` found an ASCII slash
-fn not_found_page(render: &Renderer<'_>, templates: &Templates) -> Result<String, Diagnostic> {
+fn not_found_page(render: &Renderer<'_>) -> Result<String, Diagnostic> {
     let site = render.site;
     let root = site
         .config
@@ -212,7 +212,7 @@ fn not_found_page(render: &Renderer<'_>, templates: &Templates) -> Result<String
         nav: NavView::default(),
         aggregates: Default::default(),
     };
-    templates.render("404.html", "", &context)
+    render.templates.render("404.html", "", &context)
 }
 
 /// `alerts.json`: alert name → runbook URL, so an alerting system can set each

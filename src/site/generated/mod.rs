@@ -17,7 +17,6 @@ mod files;
 mod pages;
 
 use crate::diagnostics::Diagnostic;
-use crate::templates::Templates;
 
 use super::Site;
 use super::context::Renderer;
@@ -38,7 +37,7 @@ pub(super) trait Generated: Sync {
     }
 
     /// Renders its files: each path with its bytes, or a problem met.
-    fn render(&self, render: &Renderer<'_>, templates: &Templates) -> Vec<Made>;
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made>;
 }
 
 /// What a [`Generated`] made: a file (its path and bytes), or a problem.
@@ -84,14 +83,10 @@ pub(super) fn feeds(site: &Site) -> Vec<Feed> {
 
 /// Renders every generated output and writes it to `sink`; returns the
 /// problems met.
-pub(super) fn write(
-    render: &Renderer<'_>,
-    templates: &Templates,
-    sink: &dyn Sink,
-) -> Vec<Diagnostic> {
+pub(super) fn write(render: &Renderer<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for generated in ALL {
-        for made in generated.render(render, templates) {
+        for made in generated.render(render) {
             match made {
                 Ok((path, bytes)) => {
                     if let Err(e) = sink.write(&path, &bytes) {

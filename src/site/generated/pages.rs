@@ -6,7 +6,6 @@
 
 use crate::links::relative_href;
 use crate::pages::PageId;
-use crate::templates::Templates;
 
 use super::super::Site;
 use super::super::context::Renderer;
@@ -22,7 +21,6 @@ use super::{Generated, Made, synthetic_page};
 /// The page at `url` (a folder), rendered with `template`.
 fn page(
     render: &Renderer<'_>,
-    templates: &Templates,
     template: &str,
     title: &str,
     url: &str,
@@ -39,7 +37,7 @@ fn page(
         },
         aggregates,
     };
-    let html = templates.render(template, "", &context)?;
+    let html = render.templates.render(template, "", &context)?;
     Ok((format!("{url}index.html"), html.into_bytes()))
 }
 
@@ -65,14 +63,13 @@ impl Generated for Search {
         files
     }
 
-    fn render(&self, render: &Renderer<'_>, templates: &Templates) -> Vec<Made> {
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
         if !render.site.config.search {
             return Vec::new();
         }
         let aggregates = Aggregates::default();
         vec![page(
             render,
-            templates,
             "search.html",
             "Search",
             SEARCH_URL,
@@ -89,7 +86,7 @@ impl Generated for Changes {
         folder_page(CHANGES_URL, reserved::has_changes(site))
     }
 
-    fn render(&self, render: &Renderer<'_>, templates: &Templates) -> Vec<Made> {
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
         if !reserved::has_changes(render.site) {
             return Vec::new();
         }
@@ -100,7 +97,6 @@ impl Generated for Changes {
         };
         vec![page(
             render,
-            templates,
             "changes.html",
             "Recent changes",
             url,
@@ -117,7 +113,7 @@ impl Generated for NeedsReview {
         folder_page(REVIEWS_URL, site.model.schedules().next().is_some())
     }
 
-    fn render(&self, render: &Renderer<'_>, templates: &Templates) -> Vec<Made> {
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
         if render.site.model.schedules().next().is_none() {
             return Vec::new();
         }
@@ -128,7 +124,6 @@ impl Generated for NeedsReview {
         let title = "Needs review";
         vec![page(
             render,
-            templates,
             "needs-review.html",
             title,
             REVIEWS_URL,
@@ -145,7 +140,7 @@ impl Generated for Actions {
         folder_page(ACTIONS_URL, site.model.reviews().next().is_some())
     }
 
-    fn render(&self, render: &Renderer<'_>, templates: &Templates) -> Vec<Made> {
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
         if render.site.model.reviews().next().is_none() {
             return Vec::new();
         }
@@ -154,7 +149,6 @@ impl Generated for Actions {
         aggregates.kinds.insert("actions", views::slot(actions));
         vec![page(
             render,
-            templates,
             "actions.html",
             "Actions",
             ACTIONS_URL,
@@ -180,7 +174,7 @@ impl Generated for People {
         files
     }
 
-    fn render(&self, render: &Renderer<'_>, templates: &Templates) -> Vec<Made> {
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
         let model = &render.site.model;
         let Some(team) = &model.team else {
             return Vec::new();
@@ -210,7 +204,6 @@ impl Generated for People {
         };
         made.push(page(
             render,
-            templates,
             "people.html",
             "People",
             PEOPLE_URL,
@@ -237,14 +230,7 @@ impl Generated for People {
                 );
             }
             aggregates.person = Some(view);
-            made.push(page(
-                render,
-                templates,
-                "person.html",
-                &person.name,
-                &url,
-                aggregates,
-            ));
+            made.push(page(render, "person.html", &person.name, &url, aggregates));
         }
         made
     }
