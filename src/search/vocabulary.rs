@@ -1,5 +1,6 @@
 //! The vocabulary: stems and surface forms with ids, shared by every page's count,
-//! with a per-thread cache of words already seen.
+//! with a per-thread cache of words already seen (owned by the vocabulary, so
+//! two vocabularies never share one).
 
 use super::*;
 
@@ -9,10 +10,25 @@ use super::*;
 /// word, not once per occurrence. A live preview keeps one for as long as it
 /// runs: ids only ever grow, and what the index lists is decided by the pages
 /// it is written from, never by what the dictionary once saw.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Vocabulary {
-    pub(super) generation: u64,
     pub(super) inner: std::sync::Mutex<Dictionary>,
+    /// Each thread's cache of words already seen, and its stemmer.
+    caches: thread_local::ThreadLocal<std::cell::RefCell<ThreadCache>>,
+}
+
+/// One thread's words as written → ids, and its stemmer.
+struct ThreadCache {
+    ids: HashMap<String, WordIds>,
+    stemmer: Stemmer,
+}
+
+impl std::fmt::Debug for ThreadCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ThreadCache")
+            .field("words", &self.ids.len())
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -30,23 +46,6 @@ pub(super) struct Dictionary {
 pub(super) struct WordIds {
     pub(super) stem: u32,
     pub(super) form: Option<u32>,
-}
-
-pub(super) static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-thread_local! {
-    /// (vocabulary generation, word as written → ids, stemmer)
-    static CACHE: std::cell::RefCell<(u64, HashMap<String, WordIds>, Option<Stemmer>)> =
-        std::cell::RefCell::new((u64::MAX, HashMap::default(), None));
-}
-
-impl Default for Vocabulary {
-    fn default() -> Self {
-        Vocabulary {
-            generation: GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            inner: std::sync::Mutex::new(Dictionary::default()),
-        }
-    }
 }
 
 impl Vocabulary {
@@ -100,14 +99,18 @@ impl Vocabulary {
     /// Counts the terms of one page (title, then each section's heading and
     /// text). Safe to call from many threads at once.
     pub fn count(&self, title: &str, sections: &[TextSection]) -> PageTerms {
-        CACHE.with(|cell| {
+        let cell = self.caches.get_or(|| {
+            std::cell::RefCell::new(ThreadCache {
+                ids: HashMap::default(),
+                stemmer: Stemmer::create(Algorithm::English),
+            })
+        });
+        {
             let mut guard = cell.borrow_mut();
-            let (generation, cache, stemmer) = &mut *guard;
-            if *generation != self.generation {
-                *generation = self.generation;
-                cache.clear();
-            }
-            let stemmer = stemmer.get_or_insert_with(|| Stemmer::create(Algorithm::English));
+            let ThreadCache {
+                ids: cache,
+                stemmer,
+            } = &mut *guard;
             // Occurrences are first summed per word as written, so the shared
             // dictionary is consulted once per distinct word of the page.
             let mut seen: HashMap<&str, (f32, u16)> =
@@ -150,6 +153,6 @@ impl Vocabulary {
             forms.sort_unstable();
             forms.dedup();
             PageTerms::pack(&terms, &forms, length)
-        })
+        }
     }
 }
