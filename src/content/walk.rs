@@ -1,15 +1,16 @@
 //! Finding the handbook's files: which are pages, which are assets, which are skipped.
 //!
-//! The walk is sorted, so the same tree always yields the same lists. It skips
-//! hidden entries, editor scratch files (swap files, backups), the output folder, `themes/` and `templates/` at the root,
-//! `target/` and `node_modules/` anywhere, folders holding an earlier build's
-//! output, `exclude` globs and whatever the handbook's `.gitignore` files ignore. It reads no file contents.
+//! The walk (`ignore`'s `WalkBuilder`, sorted, so the same tree always yields
+//! the same lists) skips what the handbook's `.gitignore` files ignore, folders
+//! holding an earlier build's output, symbolic links out of the [`Fence`], and
+//! what [`Filter`] skips by path: hidden entries, editor scratch files (swap
+//! files, backups), the output folder, `themes/` and `templates/` at the root,
+//! `target/` and `node_modules/` anywhere and `exclude` globs. The live
+//! preview's planner applies the same `Filter`. It reads no file contents.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use ignore::gitignore::Gitignore;
 
 use crate::diagnostics::Diagnostic;
 
@@ -110,84 +111,164 @@ impl Fence {
     }
 }
 
+/// The rules for what the site never reads, by path alone (shared by the
+/// walk and the live preview's planner): hidden names, editor scratch files,
+/// `target/` and `node_modules/` anywhere, `themes/` and `templates/` at the
+/// root, the output folder, and `exclude` globs. `.gitignore` files and
+/// folders holding an earlier build's output are the walk's to apply (they
+/// need the file system).
+#[derive(Clone, Debug)]
+pub struct Filter {
+    excluded: GlobSet,
+    /// The output folder relative to the handbook, when it is inside it.
+    output_dir: Option<String>,
+}
+
+impl Filter {
+    /// The filter of the handbook at `root` building into `output_dir`.
+    pub fn new(root: &Path, output_dir: &Path, exclude: &[String]) -> Filter {
+        Filter {
+            excluded: exclude_set(exclude),
+            output_dir: output_dir
+                .strip_prefix(root)
+                .ok()
+                .and_then(|rel| utf8_relative(Path::new(""), rel))
+                .filter(|rel| !rel.is_empty()),
+        }
+    }
+
+    /// True when the walk skips `rel` (a `/`-separated path relative to the
+    /// handbook, at `depth` 1 for an entry of the root) and, for a folder,
+    /// everything in it.
+    pub fn skips(&self, rel: &str, is_dir: bool) -> bool {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let at_root = !rel.contains('/');
+        name.starts_with('.')
+            || (!is_dir && is_scratch(name))
+            || (is_dir && matches!(name, "target" | "node_modules"))
+            || (is_dir && at_root && matches!(name, "themes" | "templates"))
+            || self.output_dir.as_deref() == Some(rel)
+            || self.excluded.is_match(rel)
+    }
+
+    /// True when the walk never reaches the file `rel`: it, or a folder
+    /// above it, is skipped (see [`Filter::skips`]).
+    #[allow(clippy::string_slice)] // cut at a `/`, which is ASCII
+    pub fn excludes(&self, rel: &str) -> bool {
+        rel.match_indices('/')
+            .any(|(i, _)| self.skips(&rel[..i], true))
+            || self.skips(rel, false)
+    }
+}
+
 pub fn walk(root: &Path, output_dir: &Path, exclude: &[String], fence: &Fence) -> Found {
-    let excluded = exclude_set(exclude);
+    let filter = Filter::new(root, output_dir, exclude);
     let mut found = Found::default();
-    let mut ignores: HashMap<PathBuf, Gitignore> = HashMap::new();
-    let output_dir = output_dir.to_path_buf();
-    let mut entries = walkdir::WalkDir::new(root)
+    // What the filter finds to report (it runs inside the walk).
+    let reported = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .standard_filters(false)
+        .git_ignore(true)
+        .require_git(false)
+        .parents(false)
         .follow_links(true)
-        .sort_by_file_name()
-        .into_iter();
-    while let Some(entry) = entries.next() {
+        .sort_by_file_name(|a, b| a.cmp(b));
+    {
+        let root = root.to_path_buf();
+        let output_dir = output_dir.to_path_buf();
+        let fence = fence.clone();
+        let reported = reported.clone();
+        builder.filter_entry(move |entry| {
+            let report = |d: Diagnostic| {
+                reported
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .push(d);
+            };
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            let Some(rel) = utf8_relative(&root, entry.path()) else {
+                report(
+                    Diagnostic::warning(
+                        crate::diagnostics::Code::NonUtf8Name,
+                        escaped(&root, entry.path()),
+                        "skipped: this name is not valid UTF-8, so it cannot be a URL",
+                    )
+                    .with_help(
+                        "rename it using UTF-8 (most tools do this when you retype the name)",
+                    ),
+                );
+                return false;
+            };
+            if entry.path_is_symlink()
+                && let Err(target) = fence.admits(entry.path())
+            {
+                report(fence.warning(&rel, &target));
+                return false;
+            }
+            !(filter.skips(&rel, is_dir)
+                || entry.path() == output_dir
+                || (is_dir && entry.path().join(OUTPUT_MARKER).exists()))
+        });
+    }
+    for entry in builder.build() {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let path = err.path().map(|p| relative(root, p)).unwrap_or_default();
+                let path = error_path(&err)
+                    .map(|p| relative(root, p))
+                    .unwrap_or_default();
                 found.diagnostics.push(Diagnostic::error(
                     crate::diagnostics::Code::UnreadableFile,
                     path,
-                    format!("cannot read this path: {err}"),
+                    format!("cannot read this path: {}", error_text(&err)),
                 ));
                 continue;
             }
         };
-        if entry.depth() == 0 {
-            load_gitignore(entry.path(), &mut ignores);
+        if entry.depth() == 0 || entry.file_type().is_some_and(|t| t.is_dir()) {
             continue;
         }
-        let is_dir = entry.file_type().is_dir();
         let Some(rel) = utf8_relative(root, entry.path()) else {
-            found.diagnostics.push(
-                Diagnostic::warning(
-                    crate::diagnostics::Code::NonUtf8Name,
-                    escaped(root, entry.path()),
-                    "skipped: this name is not valid UTF-8, so it cannot be a URL",
-                )
-                .with_help("rename it using UTF-8 (most tools do this when you retype the name)"),
-            );
-            if is_dir {
-                entries.skip_current_dir();
-            }
             continue;
         };
-        if entry.path_is_symlink()
-            && let Err(target) = fence.admits(entry.path())
-        {
-            found.diagnostics.push(fence.warning(&rel, &target));
-            if is_dir {
-                entries.skip_current_dir();
-            }
-            continue;
-        }
-        if skipped(&rel, entry.depth(), is_dir)
-            || entry.path() == output_dir
-            || (is_dir && entry.path().join(OUTPUT_MARKER).exists())
-            || excluded.is_match(&rel)
-            || gitignored(entry.path(), is_dir, &ignores)
-        {
-            if is_dir {
-                entries.skip_current_dir();
-            }
-            continue;
-        }
-        if is_dir {
-            load_gitignore(entry.path(), &mut ignores);
-        } else if rel.ends_with(".md") {
+        if rel.ends_with(".md") {
             found.pages.push(rel);
         } else if !(entry.depth() == 1 && ROOT_CONFIG_FILES.contains(&rel.as_str())) {
             found.assets.push(rel);
         }
     }
+    let reported = std::mem::take(
+        &mut *reported
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()),
+    );
+    found.diagnostics.extend(reported);
     found
 }
 
-fn skipped(rel: &str, depth: usize, is_dir: bool) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    name.starts_with('.')
-        || (!is_dir && is_scratch(name))
-        || (is_dir && matches!(name, "target" | "node_modules"))
-        || (is_dir && depth == 1 && matches!(name, "themes" | "templates"))
+/// The path an error of the walk is about.
+fn error_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::Partial(errs) => errs.first().and_then(error_path),
+        _ => None,
+    }
+}
+
+/// An error of the walk without the path it is about (the diagnostic names
+/// the path).
+fn error_text(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => error_text(err),
+        other => other.to_string(),
+    }
 }
 
 /// Files editors write beside the real one while saving: vim's swap files
@@ -218,34 +299,6 @@ fn exclude_set(patterns: &[String]) -> GlobSet {
         }
     }
     builder.build().unwrap_or_else(|_| GlobSet::empty())
-}
-
-fn load_gitignore(dir: &Path, ignores: &mut HashMap<PathBuf, Gitignore>) {
-    let file = dir.join(".gitignore");
-    if file.is_file() {
-        // A malformed line is skipped by `ignore`; git itself tolerates them too.
-        let (matcher, _) = Gitignore::new(&file);
-        ignores.insert(dir.to_path_buf(), matcher);
-    }
-}
-
-/// True when the nearest `.gitignore` that has an opinion ignores `path`.
-fn gitignored(path: &Path, is_dir: bool, ignores: &HashMap<PathBuf, Gitignore>) -> bool {
-    if ignores.is_empty() {
-        return false;
-    }
-    for dir in path.ancestors().skip(1) {
-        if let Some(matcher) = ignores.get(dir) {
-            let m = matcher.matched(path, is_dir);
-            if m.is_ignore() {
-                return true;
-            }
-            if m.is_whitelist() {
-                return false;
-            }
-        }
-    }
-    false
 }
 
 /// `path` relative to `root` with `/` separators, when every name is UTF-8.

@@ -46,12 +46,10 @@ pub struct Known {
     /// Page source paths → page index.
     pub pages: HashMap<String, PageId>,
     pub assets: HashSet<String>,
-    /// The output folder relative to the handbook, if it is inside it.
-    pub output_dir: Option<String>,
+    /// What the walk skips by path (the walk's own rules, so the two agree);
+    /// `None` before the site is known.
+    pub filter: Option<crate::content::walk::Filter>,
 }
-
-/// Folders the build never reads, wherever they are.
-const SKIPPED_FOLDERS: &[&str] = &["target", "node_modules"];
 
 /// Classifies one changed path (relative to the handbook, `/`-separated).
 pub fn classify(rel: &str, known: &Known) -> Change {
@@ -63,20 +61,15 @@ pub fn classify(rel: &str, known: &Known) -> Change {
     if name == ".gitignore" || rel == "handbook.toml" || rel == "team.toml" {
         return Change::Config;
     }
-    if let Some(out) = &known.output_dir
-        && (rel == out || rel.starts_with(&format!("{out}/")))
-    {
-        return Change::Ignored;
-    }
-    let folders = rel.split('/').rev().skip(1);
-    if rel.split('/').any(|part| part.starts_with('.'))
-        || folders.clone().any(|f| SKIPPED_FOLDERS.contains(&f))
-        || crate::content::walk::is_scratch(name)
-    {
-        return Change::Ignored;
-    }
-    if rel.starts_with("templates/") || rel.starts_with("themes/") {
+    // Theme files are read by the templates, not the walk (which skips
+    // these folders); hidden files and scratch files there are not.
+    let hidden_or_scratch =
+        rel.split('/').any(|part| part.starts_with('.')) || crate::content::walk::is_scratch(name);
+    if (rel.starts_with("templates/") || rel.starts_with("themes/")) && !hidden_or_scratch {
         return Change::Theme;
+    }
+    if hidden_or_scratch || known.filter.as_ref().is_some_and(|f| f.excludes(rel)) {
+        return Change::Ignored;
     }
     if let Some(&i) = known.pages.get(rel) {
         return Change::Page(i);
@@ -126,7 +119,11 @@ mod tests {
                 .map(|(p, i)| (p.to_string(), PageId::new(i)))
                 .collect(),
             assets: ["img/arch.png".to_string()].into_iter().collect(),
-            output_dir: Some("public".into()),
+            filter: Some(crate::content::walk::Filter::new(
+                std::path::Path::new("/hb"),
+                std::path::Path::new("/hb/public"),
+                &["drafts/**".to_string()],
+            )),
         }
     }
 
@@ -149,7 +146,7 @@ mod tests {
     }
 
     #[test]
-    fn ignores_output_hidden_skipped_and_editor_scratch_files() {
+    fn ignores_output_hidden_skipped_excluded_and_editor_scratch_files() {
         let k = known();
         for path in [
             "public/index.html",
@@ -164,6 +161,7 @@ mod tests {
             "runbooks/db.md.tmp",
             "node_modules/x/readme.md",
             "tools/target/debug/x",
+            "drafts/old.md",
             "",
         ] {
             assert_eq!(classify(path, &k), Change::Ignored, "{path}");

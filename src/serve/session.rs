@@ -305,15 +305,14 @@ impl Session {
             .filter(|(_, p)| !p.generated)
             .map(|(i, p)| (p.source_path.clone(), i))
             .collect();
-        let output_dir = site
-            .output_dir
-            .strip_prefix(&site.root)
-            .ok()
-            .map(|rel| content::walk::relative(Path::new(""), rel));
         self.known = Known {
             pages,
             assets: site.assets.iter().cloned().collect(),
-            output_dir,
+            filter: Some(content::walk::Filter::new(
+                &site.root,
+                &site.output_dir,
+                &site.config.exclude,
+            )),
         };
     }
 
