@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
-use crate::fields::{self, Extractor, Table};
+use crate::fields::{self, Extractor, Field, Table, keys_of};
 use crate::kinds::{FolderKinds, Kind};
 
 pub const CONFIG_FILE: &str = "handbook.toml";
@@ -103,25 +103,66 @@ impl Default for Config {
     }
 }
 
-const TOP_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "base_url",
-    "output_dir",
-    "repo_url",
-    "branch",
-    "theme",
-    "exclude",
-    "markdown",
-    "links",
-    "kinds",
-    "runbooks",
-    "adr",
-    "search",
-    "git",
+/// Every key of `handbook.toml`, as README.md's reference table documents
+/// it (`tests/integration/reference_docs.rs` compares the two).
+pub const SCHEMA: &[Field] = &[
+    Field::new("", &["title"], "string").default("`\"Handbook\"`"),
+    Field::new("", &["description"], "string").default("—"),
+    Field::new("", &["base_url"], "string").default("—"),
+    Field::new("", &["output_dir"], "string").default("`\"public\"`"),
+    Field::new("", &["repo_url", "branch"], "string").default("—"),
+    Field::new("", &["theme"], "string").default("embedded default"),
+    Field::new("", &["exclude"], "array of globs").default("`[]`"),
+    Field::new("markdown", &["smart_punctuation"], "bool").default("`true`"),
+    Field::new("markdown", &["highlight"], "bool").default("`true`"),
+    Field::new(
+        "markdown",
+        &["raw_html"],
+        "`\"allow\"`, `\"escape\"` or `\"sanitize\"`",
+    )
+    .default("`\"allow\"`"),
+    Field::new("links", &["broken"], "`\"error\"` or `\"warn\"`").default("`\"error\"`"),
+    Field::new("kinds", &[], "folder = kind").default("built-in folder names"),
+    Field::new("runbooks", &["review_every"], "duration").default("`\"180d\"`"),
+    Field::new(
+        "runbooks",
+        &["require"],
+        "list of `\"owner\"`, `\"service\"`",
+    )
+    .default("`[]`"),
+    Field::new("runbooks", &["service_from_folder"], "bool").default("`true`"),
+    Field::new(
+        "runbooks",
+        &["alert_from_file"],
+        "`\"auto\"`, `\"always\"`, `\"never\"`",
+    )
+    .default("`\"auto\"`"),
+    Field::new("adr", &["date_order"], "`\"dmy\"` or `\"mdy\"`").default("—"),
+    Field::new("adr", &["statuses"], "table of word = status").default("`{}`"),
+    Field::new("adr", &["not_records"], "list of file names (`*` wildcard)")
+        .default("`[\"*template*.md\"]`"),
+    Field::new("search", &["enabled"], "bool").default("`true`"),
+    Field::new("git", &["history"], "bool").default("`true`"),
+    Field::new("git", &["cache"], "bool").default("`true`"),
+    Field::new(
+        "git",
+        &["forge"],
+        "`\"github\"`, `\"gitlab\"`, `\"gitea\"`, `\"forgejo\"`, `\"bitbucket\"`",
+    )
+    .default("from the host of `repo_url`"),
+    Field::new("git", &["edit_url", "history_url"], "string").default("—"),
 ];
-const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "highlight", "raw_html"];
-const LINKS_KEYS: &[&str] = &["broken"];
+
+/// The top-level keys: plain keys, then each table, in schema order.
+fn top_keys() -> Vec<&'static str> {
+    let mut keys = keys_of(SCHEMA, "");
+    for field in SCHEMA.iter().filter(|f| !f.table.is_empty()) {
+        if !keys.contains(&field.table) {
+            keys.push(field.table);
+        }
+    }
+    keys
+}
 
 /// The outcome of loading the configuration: a usable config (defaults filled in
 /// where a key was wrong) plus every problem found.
@@ -246,7 +287,7 @@ pub fn parse(source: &str) -> Loaded {
                         if field.key == "enabled" {
                             config.search = x.boolean(field).unwrap_or(true);
                         } else {
-                            x.unknown_key(field, "[search]", &["enabled"]);
+                            x.unknown_key(field, "[search]", &keys_of(SCHEMA, "search"));
                         }
                     }
                 }
@@ -266,7 +307,7 @@ pub fn parse(source: &str) -> Loaded {
                     adr_options(&mut x, t, &mut config);
                 }
             }
-            _ => x.unknown_key(entry, CONFIG_FILE, TOP_KEYS),
+            _ => x.unknown_key(entry, CONFIG_FILE, &top_keys()),
         }
     }
     for pattern in &config.exclude {
@@ -336,7 +377,7 @@ fn markdown_options(x: &mut Extractor<'_>, table: &Table) -> MarkdownConfig {
                     None => {}
                 }
             }
-            _ => x.unknown_key(entry, "[markdown]", MARKDOWN_KEYS),
+            _ => x.unknown_key(entry, "[markdown]", &keys_of(SCHEMA, "markdown")),
         }
     }
     options
@@ -361,13 +402,11 @@ fn links_options(x: &mut Extractor<'_>, table: &Table) -> BrokenLinks {
                 }
                 None => {}
             },
-            _ => x.unknown_key(entry, "[links]", LINKS_KEYS),
+            _ => x.unknown_key(entry, "[links]", &keys_of(SCHEMA, "links")),
         }
     }
     broken
 }
-
-const GIT_KEYS: &[&str] = &["history", "cache", "forge", "edit_url", "history_url"];
 
 fn git_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
     for field in &table.entries {
@@ -401,20 +440,13 @@ fn git_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
             }
             "edit_url" => config.edit_url = url(x, field),
             "history_url" => config.history_url = url(x, field),
-            _ => x.unknown_key(field, "[git]", GIT_KEYS),
+            _ => x.unknown_key(field, "[git]", &keys_of(SCHEMA, "git")),
         }
     }
 }
 
-const RUNBOOK_KEYS: &[&str] = &[
-    "review_every",
-    "require",
-    "service_from_folder",
-    "alert_from_file",
-];
-
 fn runbook_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
-    use crate::kinds::runbook::{AlertFromFile, FIELDS};
+    use crate::kinds::runbook::{AlertFromFile, EXPECTED as FIELDS};
     for entry in &table.entries {
         match entry.key.as_str() {
             "review_every" => {
@@ -481,12 +513,10 @@ fn runbook_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                     }
                 }
             }
-            _ => x.unknown_key(entry, "[runbooks]", RUNBOOK_KEYS),
+            _ => x.unknown_key(entry, "[runbooks]", &keys_of(SCHEMA, "runbooks")),
         }
     }
 }
-
-const ADR_KEYS: &[&str] = &["date_order", "statuses", "not_records"];
 
 fn adr_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
     use crate::kinds::adr::{DateOrder, Status, status_key};
@@ -539,7 +569,7 @@ fn adr_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                     config.kinds.not_records = patterns;
                 }
             }
-            _ => x.unknown_key(entry, "[adr]", ADR_KEYS),
+            _ => x.unknown_key(entry, "[adr]", &keys_of(SCHEMA, "adr")),
         }
     }
 }

@@ -350,6 +350,60 @@ impl Date {
     }
 }
 
+/// One row of a schema: keys of one table that share a type and a
+/// meaning, as the reference tables in README.md document them (a test
+/// compares the two, so the docs cannot drift from what is read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// The table the keys are in (`"git"` for `[git] cache`); `""` at the top.
+    pub table: &'static str,
+    /// The keys, as documented.
+    pub keys: &'static [&'static str],
+    /// Other spellings accepted for the first key, not documented.
+    pub also: &'static [&'static str],
+    /// The type, in the words of the reference table.
+    pub ty: &'static str,
+    /// The default, as the reference table shows it (`""`: none).
+    pub default: &'static str,
+}
+
+impl Field {
+    /// A row with no undocumented spellings and no default.
+    pub const fn new(
+        table: &'static str,
+        keys: &'static [&'static str],
+        ty: &'static str,
+    ) -> Field {
+        Field {
+            table,
+            keys,
+            also: &[],
+            ty,
+            default: "",
+        }
+    }
+
+    /// This row with `default`.
+    pub const fn default(self, default: &'static str) -> Field {
+        Field { default, ..self }
+    }
+
+    /// This row with undocumented spellings of its first key.
+    pub const fn also(self, also: &'static [&'static str]) -> Field {
+        Field { also, ..self }
+    }
+}
+
+/// The keys `schema` declares in `table`, in order, other spellings after
+/// their key: what an unknown key is compared with.
+pub fn keys_of(schema: &[Field], table: &str) -> Vec<&'static str> {
+    schema
+        .iter()
+        .filter(|f| f.table == table)
+        .flat_map(|f| f.keys.iter().chain(f.also).copied())
+        .collect()
+}
+
 /// Collects diagnostics while extracting typed values from one file's table.
 ///
 /// Every accessor reports a wrong type at the value's span and returns `None`, so

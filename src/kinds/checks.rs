@@ -64,7 +64,7 @@ pub(super) fn fill_in(page: &Page, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Front-matter keys every page has (read by `content::frontmatter`).
-pub(super) const COMMON_FIELDS: &[&str] = &[
+pub const COMMON_FIELDS: &[&str] = &[
     "title",
     "description",
     "date",
@@ -78,33 +78,17 @@ pub(super) const COMMON_FIELDS: &[&str] = &[
 ];
 
 /// Keys any page may carry: a review schedule, RACI and RAPID.
-pub(super) const ANY_PAGE_FIELDS: &[&str] = &["review_every", "last_reviewed", "raci", "rapid"];
+pub const ANY_PAGE_FIELDS: &[&str] = &["review_every", "last_reviewed", "raci", "rapid"];
 
-/// The front-matter keys a kind reads.
-pub(super) fn kind_fields(kind: Kind) -> &'static [&'static str] {
+/// The front-matter schema of a kind's record.
+pub fn schema(kind: Kind) -> &'static [crate::fields::Field] {
     match kind {
         Kind::Page => &[],
-        Kind::Adr => &[
-            "status",
-            "deciders",
-            "decision-makers",
-            "decision_makers",
-            "consulted",
-            "informed",
-            "supersedes",
-        ],
-        Kind::Runbook => &["service", "owner", "alerts", "severity", "dashboards"],
-        Kind::Aar | Kind::Retro => &[
-            "type",
-            "severity",
-            "services",
-            "participants",
-            "facilitator",
-            "timeline",
-            "actions",
-        ],
-        Kind::Charter => &["purpose", "mission", "metrics"],
-        Kind::Channels => &["channels"],
+        Kind::Adr => adr::FIELDS,
+        Kind::Runbook => runbook::FIELDS,
+        Kind::Aar | Kind::Retro => review::FIELDS,
+        Kind::Charter => charter::FIELDS,
+        Kind::Channels => channels::FIELDS,
     }
 }
 
@@ -118,8 +102,9 @@ pub(super) fn misspelt_fields(
     kind: Kind,
 ) -> Vec<&'static str> {
     let mut meant = Vec::new();
+    let fields = crate::fields::keys_of(schema(kind), "");
     let known = || {
-        kind_fields(kind)
+        fields
             .iter()
             .chain(ANY_PAGE_FIELDS)
             .chain(COMMON_FIELDS)

@@ -27,6 +27,7 @@ mod checks;
 mod folders;
 
 use checks::*;
+pub use checks::{ANY_PAGE_FIELDS, COMMON_FIELDS, schema};
 pub use folders::{FolderKinds, infer};
 
 /// What a page is, as far as the handbook is concerned.

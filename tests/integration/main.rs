@@ -14,6 +14,7 @@ mod git_property;
 mod kinds;
 mod links;
 mod module_graph;
+mod reference_docs;
 mod safety;
 mod scaffold;
 mod search;

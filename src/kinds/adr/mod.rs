@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::content::{Date, Page};
 use crate::diagnostics::Diagnostic;
-use crate::fields::{Entry, Extractor, Value};
+use crate::fields::{Entry, Extractor, Field, Value};
 use crate::pages::PageId;
 use crate::paths::normalize;
 
@@ -21,6 +21,19 @@ pub use graph::{Graph, Record, check};
 pub(crate) use import::file_number;
 use import::*;
 pub use import::{DateReading, read_date, title_parts};
+
+/// A decision record's front-matter fields, as README.md documents them.
+pub const FIELDS: &[Field] = &[
+    Field::new("", &["status"], "string"),
+    Field::new("", &["date"], "date"),
+    Field::new(
+        "",
+        &["deciders", "consulted", "informed"],
+        "list or comma-separated string",
+    )
+    .also(&["decision-makers", "decision_makers"]),
+    Field::new("", &["supersedes"], "list of numbers or paths"),
+];
 
 /// Where a decision stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -7,7 +7,17 @@ use serde::Serialize;
 
 use crate::content::Page;
 use crate::diagnostics::Diagnostic;
-use crate::fields::Extractor;
+use crate::fields::{Extractor, Field, keys_of};
+
+/// The channel guide's front-matter fields.
+pub const FIELDS: &[Field] = &[
+    Field::new("", &["channels"], "array of tables"),
+    Field::new(
+        "channels",
+        &["scenario", "tool", "rationale", "response_time"],
+        "",
+    ),
+];
 
 /// One row of the channel guide.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -39,11 +49,7 @@ pub fn parse(page: &Page) -> (Vec<Channel>, Vec<Diagnostic>) {
                 "tool" => channel.tool = x.string(field).unwrap_or_default(),
                 "rationale" => channel.rationale = x.string(field),
                 "response_time" => channel.response_time = x.string(field),
-                _ => x.unknown_key(
-                    field,
-                    "[[channels]]",
-                    &["scenario", "tool", "rationale", "response_time"],
-                ),
+                _ => x.unknown_key(field, "[[channels]]", &keys_of(FIELDS, "channels")),
             }
         }
         x.require(&channel.scenario, "channel", "scenario", span.start);

@@ -4,7 +4,15 @@ use serde::Serialize;
 
 use crate::content::Page;
 use crate::diagnostics::Diagnostic;
-use crate::fields::Extractor;
+use crate::fields::{Extractor, Field, keys_of};
+
+/// The charter's front-matter fields.
+pub const FIELDS: &[Field] = &[
+    Field::new("", &["purpose"], "string"),
+    Field::new("", &["mission"], "string"),
+    Field::new("", &["metrics"], "array of tables"),
+    Field::new("metrics", &["name", "target", "current", "unit"], ""),
+];
 
 /// A key performance indicator of the charter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -45,9 +53,7 @@ pub fn parse(page: &Page) -> (Charter, Vec<Diagnostic>) {
                     "target" => metric.target = x.scalar(field),
                     "current" => metric.current = x.scalar(field),
                     "unit" => metric.unit = x.string(field),
-                    _ => {
-                        x.unknown_key(field, "[[metrics]]", &["name", "target", "current", "unit"])
-                    }
+                    _ => x.unknown_key(field, "[[metrics]]", &keys_of(FIELDS, "metrics")),
                 }
             }
             x.require(&metric.name, "metric", "name", span.start);

@@ -10,7 +10,20 @@ mod body;
 use super::people::{Mention, mentions};
 use crate::content::{Date, Page};
 use crate::diagnostics::Diagnostic;
-use crate::fields::{Entry, Extractor, Value};
+use crate::fields::{Entry, Extractor, Field, Value, keys_of};
+
+/// The front-matter fields of an after-action review or a retrospective.
+pub const FIELDS: &[Field] = &[
+    Field::new("", &["type"], "`\"incident\"` or `\"project\"`"),
+    Field::new("", &["severity"], "string"),
+    Field::new("", &["services"], "list of strings"),
+    Field::new("", &["participants"], "list of names"),
+    Field::new("", &["facilitator"], "name"),
+    Field::new("", &["timeline"], "array of tables"),
+    Field::new("", &["actions"], "array of tables"),
+    Field::new("timeline", &["at", "event"], ""),
+    Field::new("actions", &["what", "owner", "due", "done", "ticket"], ""),
+];
 
 /// One action item from an AAR or a retro.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -399,11 +412,7 @@ fn actions(x: &mut Extractor<'_>, entry: &Entry, today: jiff::civil::Date) -> Ve
                 "due" => action.due = x.date(field),
                 "done" => action.done = x.boolean(field).unwrap_or(false),
                 "ticket" => action.ticket = x.string(field),
-                _ => x.unknown_key(
-                    field,
-                    "[[actions]]",
-                    &["what", "owner", "due", "done", "ticket"],
-                ),
+                _ => x.unknown_key(field, "[[actions]]", &keys_of(FIELDS, "actions")),
             }
         }
         if action.what.is_empty() {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::people::{Mention, mentions};
 use crate::content::{Date, Page};
 use crate::diagnostics::Diagnostic;
-use crate::fields::{self, Extractor};
+use crate::fields::{self, Extractor, Field};
 use crate::pages::PageId;
 
 mod import;
@@ -28,8 +28,20 @@ pub struct Dashboard {
 /// The default review interval when neither the runbook nor `[runbooks]` sets one.
 pub const DEFAULT_REVIEW_EVERY: &str = "180d";
 
-/// The fields every runbook should have.
-pub const FIELDS: &[&str] = &["service", "owner"];
+/// The fields every runbook should have (`[runbooks] require` may make
+/// their absence an error).
+pub const EXPECTED: &[&str] = &["service", "owner"];
+
+/// A runbook's front-matter fields, as README.md documents them.
+pub const FIELDS: &[Field] = &[
+    Field::new("", &["service"], "string, expected"),
+    Field::new("", &["owner"], "string, expected"),
+    Field::new("", &["alerts"], "list of strings"),
+    Field::new("", &["last_reviewed"], "date"),
+    Field::new("", &["review_every"], "duration"),
+    Field::new("", &["severity"], "string"),
+    Field::new("", &["dashboards"], "list of URLs"),
+];
 
 /// One runbook.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
