@@ -94,15 +94,17 @@ impl<'a> Renderer<'a> {
 }
 
 impl Renderer<'_> {
+    /// The template page `i` renders with: `index.html` for the home page,
+    /// `section.html` for a folder's page, `KIND.html` for a page of a kind
+    /// (each the default theme's `page.html` unless overridden, see
+    /// [`templates::sources`]), else `page.html`.
     pub(super) fn template_for(&self, i: PageId) -> String {
         let tree = &self.site.tree;
-        if tree.section_of[i] == Some(0) {
-            return "index.html".into();
-        }
-        if tree.section_of[i].is_some() {
-            return "section.html".into();
-        }
-        let name = format!("{}.html", self.site.model.kind(i).name());
+        let name = match tree.section_of[i] {
+            Some(0) => "index.html".to_string(),
+            Some(_) => "section.html".to_string(),
+            None => format!("{}.html", self.site.model.kind(i).name()),
+        };
         if self.templates.has(&name) {
             name
         } else {

@@ -20,20 +20,12 @@ macro_rules! embed {
 const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
     "base.html",
     "page.html",
-    "section.html",
-    "index.html",
     "404.html",
-    "adr.html",
-    "runbook.html",
-    "aar.html",
-    "retro.html",
     "actions.html",
     "needs-review.html",
     "changes.html",
     "people.html",
     "person.html",
-    "charter.html",
-    "channels.html",
     "search.html",
     "partials/article.html",
     "partials/sidebar.html",
@@ -148,6 +140,28 @@ pub fn sources(root: &Path, theme: Option<&str>) -> (Sources, Vec<Diagnostic>) {
                     format!("cannot read this template: {e}"),
                 )),
             }
+        }
+    }
+    // The home page, folder pages and each kind's pages have templates of
+    // their own name; the default theme lays them all out as `page.html`
+    // does, so a name the handbook and its theme leave out gets the default
+    // theme's `page.html` (an override of `page.html` changes plain pages
+    // only, as it always has).
+    let default_page = DEFAULT_TEMPLATES
+        .iter()
+        .find(|(name, _)| *name == "page.html")
+        .map_or("", |(_, text)| text);
+    let kinds = crate::kinds::Kind::ALL
+        .into_iter()
+        .filter(|k| *k != crate::kinds::Kind::Page)
+        .map(|k| format!("{}.html", k.name()));
+    for name in ["index.html".to_string(), "section.html".to_string()]
+        .into_iter()
+        .chain(kinds)
+    {
+        if !templates.iter().any(|(n, _, _)| *n == name) {
+            let origin = "<default theme>/page.html".to_string();
+            templates.push((name, default_page.to_string(), origin));
         }
     }
     (Sources { templates }, diagnostics)
