@@ -1,7 +1,7 @@
 //! How the handbook is shown: the view models templates see (the documented
 //! template API, [`model`]) and, one file per page kind, what each kind
-//! adds to them. A kind's views file implements [`KindView`]; the renderer
-//! calls every view in [`ALL`] and never names a kind itself, so a kind's
+//! adds to them. A kind's views file implements `KindView`; the renderer
+//! calls every view in `ALL` and never names a kind itself, so a kind's
 //! presentation (its record on its page, its section listing, its part of
 //! the home page, of person pages and of the search filters) lives in one
 //! file.
