@@ -46,8 +46,55 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
 );
 
 /// The default theme's static files, written under `theme/` in the output.
-pub const DEFAULT_STATIC: &[(&str, &str)] =
+/// `style.css` is written with its dark palette once; see [`default_static`].
+const DEFAULT_STATIC_SOURCES: &[(&str, &str)] =
     embed!("static": "style.css", "theme.js", "handbook.js", "search.js");
+
+/// The default theme's static files as written into the output. The
+/// stylesheet declares its dark palette once, for a system in dark mode
+/// (the block after `:root:not([data-theme=light]) {`); the reader's own
+/// choice of dark (`:root[data-theme=dark]`, whose body is the line
+/// `/* the dark palette above */`) gets the same declarations.
+pub fn default_static() -> &'static [(&'static str, String)] {
+    static FILES: std::sync::LazyLock<Vec<(&'static str, String)>> =
+        std::sync::LazyLock::new(|| {
+            DEFAULT_STATIC_SOURCES
+                .iter()
+                .map(|&(name, text)| {
+                    let text = if name == "style.css" {
+                        with_dark_palette(text)
+                    } else {
+                        text.to_string()
+                    };
+                    (name, text)
+                })
+                .collect()
+        });
+    &FILES
+}
+
+/// `css` with the line `  /* the dark palette above */` replaced by the
+/// declarations of the system-dark block, one level less indented.
+fn with_dark_palette(css: &str) -> String {
+    let palette: Vec<&str> = css
+        .lines()
+        .skip_while(|l| l.trim() != ":root:not([data-theme=light]) {")
+        .skip(1)
+        .take_while(|l| l.trim() != "}")
+        .collect();
+    let mut out = String::with_capacity(css.len() + 512);
+    for line in css.split_inclusive('\n') {
+        if line.trim() == "/* the dark palette above */" {
+            for declaration in &palette {
+                out.push_str(declaration.strip_prefix("  ").unwrap_or(declaration));
+                out.push('\n');
+            }
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
 
 /// Output folder for theme files (stylesheets, scripts).
 pub const THEME_DIR: &str = "theme";
@@ -240,4 +287,31 @@ impl Templates {
 
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dark_palette_is_written_once_and_applied_to_both_dark_modes() {
+        let source = DEFAULT_STATIC_SOURCES
+            .iter()
+            .find(|(name, _)| *name == "style.css")
+            .map_or("", |(_, text)| text);
+        assert_eq!(source.matches("--bg: #15191e").count(), 1);
+        let css = &default_static()
+            .iter()
+            .find(|(name, _)| *name == "style.css")
+            .map_or(String::new(), |(_, text)| text.clone());
+        assert_eq!(css.matches("--bg: #15191e").count(), 2);
+        assert!(!css.contains("the dark palette above"));
+        let chosen = css
+            .split(":root[data-theme=dark] {\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n}").next())
+            .unwrap_or_default();
+        assert!(chosen.starts_with("  --bg: #15191e;"), "{chosen}");
+        assert!(chosen.ends_with("  color-scheme: dark;"), "{chosen}");
+    }
 }

@@ -37,7 +37,7 @@ pub(super) struct Theme;
 impl Generated for Theme {
     /// The built-in files (a theme folder's own are its to name).
     fn files(&self, _site: &Site) -> Vec<String> {
-        let mut files: Vec<String> = templates::DEFAULT_STATIC
+        let mut files: Vec<String> = templates::default_static()
             .iter()
             .map(|(name, _)| format!("{}/{name}", templates::THEME_DIR))
             .collect();
@@ -47,7 +47,7 @@ impl Generated for Theme {
 
     fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
         let site = render.site;
-        let mut made: Vec<Made> = templates::DEFAULT_STATIC
+        let mut made: Vec<Made> = templates::default_static()
             .iter()
             .map(|(name, text)| {
                 Ok((
