@@ -98,15 +98,15 @@ impl Session {
     }
 
     pub fn pages(&self) -> usize {
-        self.site.pages.len()
+        self.site.loaded.pages.len()
     }
 
     pub fn root(&self) -> &Path {
-        &self.site.root
+        &self.site.loaded.root
     }
 
     pub fn output_dir(&self) -> &Path {
-        &self.site.output_dir
+        &self.site.loaded.output_dir
     }
 
     /// The repository's git folder, when the handbook is in one.
@@ -117,6 +117,7 @@ impl Session {
     /// Output files of pages whose source has changes not committed yet.
     pub fn uncommitted(&self) -> BTreeSet<String> {
         self.site
+            .loaded
             .pages
             .iter()
             .filter(|p| self.uncommitted.contains(&p.source_path))
@@ -126,14 +127,15 @@ impl Session {
 
     /// Reads where `HEAD` is and what it holds, and which pages differ.
     fn read_git(&mut self) {
-        if !self.site.config.git_history {
+        if !self.site.loaded.config.git_history {
             return;
         }
-        self.git_dir = crate::git::git_dir(&self.site.root);
-        self.head = crate::git::head(&self.site.root);
-        self.head_blobs = crate::git::head_blobs(&self.site.root).unwrap_or_default();
+        self.git_dir = crate::git::git_dir(&self.site.loaded.root);
+        self.head = crate::git::head(&self.site.loaded.root);
+        self.head_blobs = crate::git::head_blobs(&self.site.loaded.root).unwrap_or_default();
         let all: Vec<String> = self
             .site
+            .loaded
             .pages
             .iter()
             .filter(|p| !p.generated)
@@ -149,7 +151,7 @@ impl Session {
             return;
         }
         use rayon::prelude::*;
-        let root = &self.site.root;
+        let root = &self.site.loaded.root;
         let blobs = &self.head_blobs;
         let differs: Vec<(String, bool)> = paths
             .par_iter()
@@ -176,7 +178,7 @@ impl Session {
     /// relative to the handbook).
     pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Outcome, Fatal> {
         let started = Instant::now();
-        let root = self.site.root.clone();
+        let root = self.site.loaded.root.clone();
         // Changes in the git folder matter only when `HEAD` moved (a commit,
         // a checkout): then the history is read again and every page
         // rendered with it.
@@ -195,7 +197,7 @@ impl Session {
         let edited: Vec<String> = match &plan {
             Plan::Edits { pages, .. } => pages
                 .iter()
-                .filter_map(|&i| self.site.pages.get(i).map(|p| p.source_path.clone()))
+                .filter_map(|&i| self.site.loaded.pages.get(i).map(|p| p.source_path.clone()))
                 .collect(),
             _ => Vec::new(),
         };
@@ -223,7 +225,7 @@ impl Session {
             work,
             pages,
             elapsed: started.elapsed(),
-            search_stale: work == Work::Edit && self.site.config.search,
+            search_stale: work == Work::Edit && self.site.loaded.config.search,
         })
     }
 
@@ -245,9 +247,12 @@ impl Session {
     fn edit(&mut self, pages: &[PageId], assets: &[String]) -> Option<usize> {
         let mut edits = Vec::new();
         for &i in pages {
-            let old = self.site.pages.get(i)?;
-            let (page, diagnostics) =
-                content::load_page(&self.site.root, &old.source_path, old.is_section_index);
+            let old = self.site.loaded.pages.get(i)?;
+            let (page, diagnostics) = content::load_page(
+                &self.site.loaded.root,
+                &old.source_path,
+                old.is_section_index,
+            );
             let mut page = page?;
             if page.front.draft && !self.options.drafts {
                 return None;
@@ -258,7 +263,10 @@ impl Session {
         let sink = MemorySink::over(std::mem::take(&mut self.files));
         for asset in assets {
             // A failed copy is reported the way a build reports it: reload.
-            if sink.copy(&self.site.root.join(asset), asset).is_err() {
+            if sink
+                .copy(&self.site.loaded.root.join(asset), asset)
+                .is_err()
+            {
                 self.files = sink.into_files();
                 return None;
             }
@@ -270,12 +278,12 @@ impl Session {
 
     /// Renders every page again with the templates as they are now.
     fn rerender(&mut self) -> usize {
-        self.site.reload_templates();
+        self.site.loaded.reload_templates();
         let sink = MemorySink::default();
         let (_, memo) = self.site.render_keeping(&sink);
         self.memo = memo;
         self.files = sink.into_files();
-        self.site.pages.len()
+        self.site.loaded.pages.len()
     }
 
     /// Loads and renders everything again. Files that did not change keep
@@ -292,7 +300,7 @@ impl Session {
             .collect();
         self.site = site;
         self.memo = memo;
-        Ok(self.site.pages.len())
+        Ok(self.site.loaded.pages.len())
     }
 
     /// Recomputes what the planner knows and the sorted diagnostics.
@@ -300,6 +308,7 @@ impl Session {
         self.collect_diagnostics();
         let site = &self.site;
         let pages: HashMap<String, PageId> = site
+            .loaded
             .pages
             .enumerate()
             .filter(|(_, p)| !p.generated)
@@ -307,11 +316,11 @@ impl Session {
             .collect();
         self.known = Known {
             pages,
-            assets: site.assets.iter().cloned().collect(),
+            assets: site.loaded.assets.iter().cloned().collect(),
             filter: Some(content::walk::Filter::new(
-                &site.root,
-                &site.output_dir,
-                &site.config.exclude,
+                &site.loaded.root,
+                &site.loaded.output_dir,
+                &site.loaded.config.exclude,
             )),
         };
     }

@@ -80,10 +80,10 @@ impl<'a> Renderer<'a> {
             feeds,
             templates,
             cx: Cx {
-                pages: &site.pages,
-                model: &site.model,
+                pages: &site.loaded.pages,
+                model: &site.model.kinds,
                 titles,
-                history: site.history.as_ref(),
+                history: site.loaded.history.as_ref(),
             },
             site,
             rendered,
@@ -99,11 +99,11 @@ impl Renderer<'_> {
     /// (each the default theme's `page.html` unless overridden, see
     /// [`templates::sources`]), else `page.html`.
     pub(super) fn template_for(&self, i: PageId) -> String {
-        let tree = &self.site.tree;
+        let tree = &self.site.loaded.tree;
         let name = match tree.section_of[i] {
             Some(0) => "index.html".to_string(),
             Some(_) => "section.html".to_string(),
-            None => format!("{}.html", self.site.model.kind(i).name()),
+            None => format!("{}.html", self.site.model.kinds.kind(i).name()),
         };
         if self.templates.has(&name) {
             name
@@ -119,13 +119,13 @@ impl Renderer<'_> {
         href: &dyn Fn(&str) -> String,
         current_url: &str,
     ) -> SiteView<'_> {
-        let config = &self.site.config;
-        let sections = self.site.tree.sections[0]
+        let config = &self.site.loaded.config;
+        let sections = self.site.loaded.tree.sections[0]
             .subsections
             .iter()
             .map(|&s| {
-                let page = self.site.tree.sections[s].page;
-                let url = &self.site.pages[page].url;
+                let page = self.site.loaded.tree.sections[s].page;
+                let url = &self.site.loaded.pages[page].url;
                 views::NavLink {
                     title: self.titles[page].clone(),
                     href: href(url),
@@ -142,17 +142,21 @@ impl Renderer<'_> {
             sections,
             kinds: {
                 let mut slots = Slots::new();
-                views::fill(&mut slots, |v, slots| v.site(&self.site.model, href, slots));
+                views::fill(&mut slots, |v, slots| {
+                    v.site(&self.site.model.kinds, href, slots)
+                });
                 slots
             },
             people_href: self
                 .site
                 .model
+                .kinds
                 .team
                 .is_some()
                 .then(|| href(super::reserved::PEOPLE_URL)),
             search_href: self
                 .site
+                .loaded
                 .config
                 .search
                 .then(|| href(super::reserved::SEARCH_URL)),
@@ -171,7 +175,7 @@ impl Renderer<'_> {
 
     /// Renders page `i` with `content` (its markdown as HTML).
     pub(super) fn page(&self, i: PageId, content: &str) -> Result<String, Diagnostic> {
-        let source_path = self.site.pages[i].source_path.as_str();
+        let source_path = self.site.loaded.pages[i].source_path.as_str();
         self.templates.render(
             &self.template_for(i),
             source_path,
@@ -204,13 +208,13 @@ impl Renderer<'_> {
     }
 
     pub(super) fn context<'s>(&'s self, i: PageId, content: &'s str) -> PageContext<'s> {
-        let url = self.site.pages[i].url.as_str();
+        let url = self.site.loaded.pages[i].url.as_str();
         PageContext {
             site: self.site_view(&|to| relative_href(url, to), url),
             page: self.page_view(i, content),
             nav: self.nav(i),
             aggregates: Aggregates {
-                health: (self.site.tree.section_of[i] == Some(0))
+                health: (self.site.loaded.tree.section_of[i] == Some(0))
                     .then(|| self.health(url))
                     .filter(|h| !h.is_empty()),
                 ..Aggregates::default()
@@ -219,7 +223,7 @@ impl Renderer<'_> {
     }
 
     pub(super) fn page_view<'s>(&'s self, i: PageId, content: &'s str) -> PageView<'s> {
-        let page = &self.site.pages[i];
+        let page = &self.site.loaded.pages[i];
         let links = (!page.generated).then(|| self.site.source_links(&page.source_path));
         let rendered = &self.rendered[i];
         PageView {
@@ -229,17 +233,17 @@ impl Renderer<'_> {
             date: page.front.date.as_ref().map(|d| d.as_str()),
             updated: page.front.updated.as_ref().map(|d| d.as_str()),
             tags: &page.front.tags,
-            kind: self.site.model.kind(i).name(),
+            kind: self.site.model.kinds.kind(i).name(),
             record: {
                 let mut slots = Slots::new();
                 views::fill(&mut slots, |v, slots| v.page(&self.cx, i, slots));
                 slots
             },
-            raci: self.site.model.raci(i).map(RaciMatrix::new),
-            rapid: self.site.model.rapid(i),
+            raci: self.site.model.kinds.raci(i).map(RaciMatrix::new),
+            rapid: self.site.model.kinds.rapid(i),
             history: self.history_view(i),
-            review_schedule: self.site.model.schedule(i).filter(|_| {
-                let entry = &self.site.model.pages[i];
+            review_schedule: self.site.model.kinds.schedule(i).filter(|_| {
+                let entry = &self.site.model.kinds.pages[i];
                 !views::of(entry.kind).shows_schedule(entry)
             }),
             edit_url: links.as_ref().and_then(|l| l.edit.clone()),
@@ -248,6 +252,7 @@ impl Renderer<'_> {
             url: &page.url,
             permalink: self
                 .site
+                .loaded
                 .config
                 .base_url
                 .as_ref()
@@ -265,8 +270,14 @@ impl Renderer<'_> {
 
     /// Git's facts about page `i`; front matter `updated` and `date` win.
     pub(super) fn history_view(&self, i: PageId) -> Option<HistoryView> {
-        let page = &self.site.pages[i];
-        let file = self.site.history.as_ref()?.files.get(&page.source_path)?;
+        let page = &self.site.loaded.pages[i];
+        let file = self
+            .site
+            .loaded
+            .history
+            .as_ref()?
+            .files
+            .get(&page.source_path)?;
         let (updated, updated_date, updated_by) = match &page.front.updated {
             Some(date) => (date.as_str().to_string(), date.as_str().to_string(), None),
             None => {
@@ -279,7 +290,7 @@ impl Renderer<'_> {
             None => timestamp(file.created),
         };
         Some(HistoryView {
-            updated_ago: ago(&updated_date, self.site.today),
+            updated_ago: ago(&updated_date, self.site.loaded.today),
             updated,
             updated_date,
             updated_by,
@@ -300,8 +311,8 @@ impl Renderer<'_> {
     /// Bounded navigation for page `i`: breadcrumbs, a window of siblings,
     /// prev/next, and (for section pages) the section's listing.
     pub(super) fn nav(&self, i: PageId) -> NavView {
-        let tree = &self.site.tree;
-        let url = self.site.pages[i].url.as_str();
+        let tree = &self.site.loaded.tree;
+        let url = self.site.loaded.pages[i].url.as_str();
         let parent = tree.parent_of[i];
         let mut nav = NavView::default();
         let mut chain = tree.chain(parent);
@@ -319,7 +330,7 @@ impl Renderer<'_> {
         });
         if let Some(section) = section {
             // Records listed in a log or index are not listed again as plain pages.
-            let model = &self.site.model;
+            let model = &self.site.model.kinds;
             nav.children = section
                 .pages
                 .iter()
@@ -359,7 +370,7 @@ impl Renderer<'_> {
     /// The home page's summary: what each kind summarises, and whether any
     /// page needs review.
     pub(super) fn health(&self, from_url: &str) -> Health {
-        let model = &self.site.model;
+        let model = &self.site.model.kinds;
         let mut health = Health {
             needs_review_href: model
                 .schedules()

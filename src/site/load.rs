@@ -122,7 +122,6 @@ impl Site {
         }
 
         let tree = sections::build(&mut pages);
-        let t = Instant::now();
         let (team, team_diagnostics) = kinds::people::Team::load(&root, &fence);
         diagnostics.extend(team_diagnostics);
         let today = options.today.unwrap_or_else(|| today(None));
@@ -138,19 +137,7 @@ impl Site {
                 ownership.add_owners_file(folder, &text);
             }
         }
-        let settings = kinds::Settings {
-            folders: &config.kinds,
-            today,
-            review_every: &config.review_every,
-            history: history.as_ref(),
-            runbooks: &config.runbooks,
-            adr: &config.adr,
-            owners: Some(&ownership),
-        };
-        let (model, kind_diagnostics) = kinds::build(&pages, settings, team);
-        timings.push(("kinds", t.elapsed()));
-        let mut site = Site {
-            model,
+        let mut loaded = Loaded {
             root,
             fence,
             config,
@@ -161,27 +148,24 @@ impl Site {
             drafts,
             highlighter,
             today,
-            general_diagnostics: Vec::new(),
-            kind_diagnostics,
+            diagnostics: Vec::new(),
             history,
             ownership,
-            decisions: Vec::new(),
-            statuses: kinds::adr::history::Statuses::default(),
             templates: None,
             template_diagnostics: Vec::new(),
             timings,
         };
         let t = Instant::now();
-        site.reload_templates();
-        site.timings.push(("templates", t.elapsed()));
-        site.kind_diagnostics.extend(site.codeowner_diagnostics());
+        loaded.reload_templates();
+        loaded.timings.push(("templates", t.elapsed()));
         let t = Instant::now();
-        site.update_decisions();
-        if site.history.is_some() {
-            site.timings.push(("decision history", t.elapsed()));
-        }
+        let model = Modelled::build(&loaded, team, kinds::adr::history::Statuses::default());
+        loaded
+            .timings
+            .push(("kinds and decision history", t.elapsed()));
+        let mut site = Site { loaded, model };
         diagnostics.extend(site.check_outputs());
-        site.general_diagnostics = diagnostics;
+        site.loaded.diagnostics = diagnostics;
         Ok(site)
     }
 
@@ -190,9 +174,10 @@ impl Site {
     /// handbook, outside one).
     pub(super) fn checked_output(&self, from_config: bool) -> Result<PathBuf, Fatal> {
         let root = self
+            .loaded
             .root
             .canonicalize()
-            .unwrap_or_else(|_| self.root.clone());
+            .unwrap_or_else(|_| self.loaded.root.clone());
         let fence = from_config.then(|| {
             crate::git::open(&root)
                 .and_then(|repo| repo.workdir().and_then(|w| w.canonicalize().ok()))
@@ -203,19 +188,20 @@ impl Site {
             root: &root,
             fence: fence.as_deref(),
         };
-        output::check_target(&self.output_dir, rules).map_err(|reason| Fatal::UnsafeOutput {
-            dir: self.output_dir.clone(),
+        output::check_target(&self.loaded.output_dir, rules).map_err(|reason| Fatal::UnsafeOutput {
+            dir: self.loaded.output_dir.clone(),
             reason,
         })
     }
 
     /// Everything loading found wrong, in no particular order.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        let pages = self.pages.iter().flat_map(|p| p.diagnostics.iter());
-        self.general_diagnostics
+        let pages = self.loaded.pages.iter().flat_map(|p| p.diagnostics.iter());
+        self.loaded
+            .diagnostics
             .iter()
             .chain(pages)
-            .chain(&self.kind_diagnostics)
+            .chain(&self.model.diagnostics)
             .cloned()
             .collect()
     }
@@ -223,11 +209,11 @@ impl Site {
     /// How the forge's URLs are made.
     pub(super) fn forge_settings(&self) -> crate::forge::Settings {
         crate::forge::Settings {
-            repo_url: self.config.repo_url.clone(),
-            branch: self.config.branch.clone(),
-            forge: self.config.forge,
-            edit_url: self.config.edit_url.clone(),
-            history_url: self.config.history_url.clone(),
+            repo_url: self.loaded.config.repo_url.clone(),
+            branch: self.loaded.config.branch.clone(),
+            forge: self.loaded.config.forge,
+            edit_url: self.loaded.config.edit_url.clone(),
+            history_url: self.loaded.config.history_url.clone(),
         }
     }
 
@@ -235,9 +221,9 @@ impl Site {
     /// where the handbook sits in it, and what exists there (read through
     /// the fence, never from `.git`).
     pub(super) fn repository(&self) -> crate::links::Repository {
-        let dir = self.fence.dir().to_path_buf();
-        let prefix = repo_prefix(&self.root, &self.fence);
-        let fence = self.fence.clone();
+        let dir = self.loaded.fence.dir().to_path_buf();
+        let prefix = repo_prefix(&self.loaded.root, &self.loaded.fence);
+        let fence = self.loaded.fence.clone();
         crate::links::Repository {
             prefix,
             lookup: Box::new(move |path: &str| {
@@ -255,10 +241,24 @@ impl Site {
     /// Edit and history links of a file (path relative to the handbook).
     pub fn source_links(&self, path: &str) -> crate::forge::Links {
         let settings = self.forge_settings();
-        let prefix = self.history.as_ref().map_or("", |h| h.prefix.as_str());
+        let prefix = self
+            .loaded
+            .history
+            .as_ref()
+            .map_or("", |h| h.prefix.as_str());
         crate::forge::links(&settings, &format!("{prefix}{path}"))
     }
 
+    /// Runs the model stage again on the pages as they are now (the team
+    /// and the statuses already read from old versions are kept).
+    pub(super) fn rebuild_model(&mut self) {
+        let team = self.model.kinds.team.take();
+        let statuses = std::mem::take(&mut self.model.statuses);
+        self.model = Modelled::build(&self.loaded, team, statuses);
+    }
+}
+
+impl Loaded {
     /// What reading page kinds needs from the site.
     pub(super) fn kind_settings(&self) -> kinds::Settings<'_> {
         kinds::Settings {
@@ -270,16 +270,6 @@ impl Site {
             adr: &self.config.adr,
             owners: Some(&self.ownership),
         }
-    }
-
-    /// Re-reads the page kinds and their records from the pages as they are now.
-    pub(super) fn rebuild_model(&mut self) {
-        let team = self.model.team.take();
-        let (model, diagnostics) = kinds::build(&self.pages, self.kind_settings(), team);
-        self.model = model;
-        self.kind_diagnostics = diagnostics;
-        self.kind_diagnostics.extend(self.codeowner_diagnostics());
-        self.update_decisions();
     }
 
     /// Loads the templates again (the default theme, the configured theme
@@ -297,58 +287,9 @@ impl Site {
         };
         self.template_diagnostics = diagnostics;
     }
+}
 
-    /// Works out [`Site::decisions`] from the history (see
-    /// [`kinds::adr::history`]).
-    pub(super) fn update_decisions(&mut self) {
-        self.decisions = match &self.history {
-            Some(history) => kinds::adr::history::events(
-                &self.root,
-                history,
-                self.model
-                    .adrs()
-                    .map(|(p, _)| (p, self.pages[p].source_path.as_str())),
-                &mut self.statuses,
-                &self.config.adr,
-            ),
-            None => Vec::new(),
-        };
-    }
-
-    /// A warning for each runbook whose `owner` CODEOWNERS disagrees with.
-    pub(super) fn codeowner_diagnostics(&self) -> Vec<Diagnostic> {
-        let Some(codeowners) = &self.ownership.codeowners else {
-            return Vec::new();
-        };
-        let prefix = self.ownership.prefix.as_str();
-        let mut found = Vec::new();
-        for (p, runbook) in self.model.runbooks() {
-            let Some(owner) = &runbook.owner else {
-                continue;
-            };
-            if runbook.origins.contains_key("owner") {
-                // Filled in from the repository: nothing to compare.
-                continue;
-            }
-            let page = &self.pages[p];
-            let span = runbook
-                .mentions(&page.source)
-                .into_iter()
-                .next()
-                .map(|m| m.span);
-            found.extend(crate::codeowners::check(
-                codeowners,
-                &format!("{prefix}{}", page.source_path),
-                &page.source_path,
-                &page.source,
-                owner,
-                span,
-                self.model.team.as_ref(),
-            ));
-        }
-        found
-    }
-
+impl Site {
     /// Every output file must come from one source: two pages with one URL,
     /// an alias on a page, or an asset where the theme writes are errors.
     pub(super) fn check_outputs(&self) -> Vec<Diagnostic> {
@@ -374,7 +315,7 @@ impl Site {
             claim(file.to_string(), format!("<generated {file}>"), "");
         }
         let page_help = "rename one of them, or give the page a `slug` in front matter";
-        for page in &self.pages {
+        for page in &self.loaded.pages {
             let output = format!("{}index.html", page.url);
             if page.generated {
                 let help = "this folder's listing page clashes with a page the tool writes; rename the folder";
@@ -383,7 +324,7 @@ impl Site {
                 claim(output, page.source_path.clone(), page_help);
             }
         }
-        for page in self.pages.iter().filter(|p| !p.generated) {
+        for page in self.loaded.pages.iter().filter(|p| !p.generated) {
             for alias in &page.front.aliases {
                 let Ok(file) = crate::confine::alias_file(alias) else {
                     continue;
@@ -392,12 +333,80 @@ impl Site {
                 claim(file, owner, "change or remove the alias");
             }
         }
-        for asset in &self.assets {
+        for asset in &self.loaded.assets {
             claim(asset.clone(), asset.clone(), "rename or move the file");
         }
         diagnostics
     }
 }
+
+impl Modelled {
+    /// The model stage: classifies every page and reads its record (in
+    /// parallel), checks records against each other and CODEOWNERS, and
+    /// reads each decision record's committed versions for its status
+    /// (those already in `statuses` are not read again).
+    pub(super) fn build(
+        loaded: &Loaded,
+        team: Option<kinds::people::Team>,
+        mut statuses: kinds::adr::history::Statuses,
+    ) -> Modelled {
+        let (kinds, mut diagnostics) = kinds::build(&loaded.pages, loaded.kind_settings(), team);
+        diagnostics.extend(Modelled::codeowner_diagnostics(&kinds, loaded));
+        let decisions = match &loaded.history {
+            Some(history) => kinds::adr::history::events(
+                &loaded.root,
+                history,
+                kinds
+                    .adrs()
+                    .map(|(p, _)| (p, loaded.pages[p].source_path.as_str())),
+                &mut statuses,
+                &loaded.config.adr,
+            ),
+            None => Vec::new(),
+        };
+        Modelled {
+            kinds,
+            diagnostics,
+            decisions,
+            statuses,
+        }
+    }
+
+    /// A warning for each runbook whose `owner` CODEOWNERS disagrees with.
+    fn codeowner_diagnostics(kinds: &kinds::Model, loaded: &Loaded) -> Vec<Diagnostic> {
+        let Some(codeowners) = &loaded.ownership.codeowners else {
+            return Vec::new();
+        };
+        let prefix = loaded.ownership.prefix.as_str();
+        let mut found = Vec::new();
+        for (p, runbook) in kinds.runbooks() {
+            let Some(owner) = &runbook.owner else {
+                continue;
+            };
+            if runbook.origins.contains_key("owner") {
+                // Filled in from the repository: nothing to compare.
+                continue;
+            }
+            let page = &loaded.pages[p];
+            let span = runbook
+                .mentions(&page.source)
+                .into_iter()
+                .next()
+                .map(|m| m.span);
+            found.extend(crate::codeowners::check(
+                codeowners,
+                &format!("{prefix}{}", page.source_path),
+                &page.source_path,
+                &page.source,
+                owner,
+                span,
+                kinds.team.as_ref(),
+            ));
+        }
+        found
+    }
+}
+
 /// A warning for each `[kinds]` folder that no page's folder matches (a
 /// typo, or a folder since renamed), with the closest folder as a hint.
 pub(super) fn unmatched_kind_folders(

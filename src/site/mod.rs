@@ -109,10 +109,20 @@ pub trait Progress: Sync {
 pub struct NoProgress;
 impl Progress for NoProgress {}
 
-/// A loaded handbook: configuration, pages (sorted by source path, generated
-/// section pages last), assets and the section tree.
+/// A loaded and modelled handbook: the load stage's [`Loaded`] and the
+/// model stage's [`Modelled`], each owned, each with its own diagnostics.
+/// The render stage borrows both and hands back a [`Memo`] (what it
+/// learned) and a [`Rendering`] (what it wrote and found).
 #[derive(Debug)]
 pub struct Site {
+    pub loaded: Loaded,
+    pub model: Modelled,
+}
+
+/// The load stage: everything read from the file system and the
+/// repository. Pages are sorted by source path, generated section pages last.
+#[derive(Debug)]
+pub struct Loaded {
     pub root: PathBuf,
     /// What no file may be read from outside of (see [`content::walk::Fence`]).
     fence: content::walk::Fence,
@@ -121,8 +131,6 @@ pub struct Site {
     pub pages: PageTable<Page>,
     pub assets: Vec<String>,
     pub tree: Tree,
-    /// Page kinds and the records read from them.
-    pub model: kinds::Model,
     /// Markdown files not built: drafts, and files that could not be read.
     drafts: Vec<String>,
     highlighter: Highlighter,
@@ -131,24 +139,31 @@ pub struct Site {
     /// What loading found outside any one page's front matter (config, the
     /// walk, unreadable files, `team.toml`, clashing outputs). Each page keeps
     /// its own front-matter diagnostics.
-    general_diagnostics: Vec<Diagnostic>,
-    /// What reading the page kinds found (rebuilt with the model).
-    kind_diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
     /// The repository's history of the handbook, when it is in one.
     pub history: Option<crate::git::History>,
     /// Who the repository says owns what (CODEOWNERS, OWNERS files).
     ownership: crate::codeowners::Ownership,
-    /// Each decision record's status as the commits left it (rebuilt with
-    /// the model).
+    /// The templates; `None` when they failed to load, with
+    /// `template_diagnostics` saying why.
+    templates: Option<templates::Templates>,
+    template_diagnostics: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// The model stage: what the pages are (kinds, records, the ADR graph) and
+/// the decision history, rebuilt whole when a record changes.
+#[derive(Debug)]
+pub struct Modelled {
+    /// Page kinds and the records read from them.
+    pub kinds: kinds::Model,
+    /// What reading the page kinds found.
+    diagnostics: Vec<Diagnostic>,
+    /// Each decision record's status as the commits left it.
     pub decisions: Vec<kinds::adr::history::Event>,
     /// The status read from each committed version of a decision record,
     /// by blob id (kept, so rebuilding the model reads only new versions).
     statuses: kinds::adr::history::Statuses,
-    /// The templates, loaded with the site; `None` when they failed to
-    /// load, with `template_diagnostics` saying why.
-    templates: Option<templates::Templates>,
-    template_diagnostics: Vec<Diagnostic>,
-    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// What [`Site::render`] did and found.
@@ -227,11 +242,12 @@ impl Site {
     pub fn stale(&self) -> Vec<Stale> {
         let mut stale: Vec<Stale> = self
             .model
+            .kinds
             .schedules()
             .filter(|(_, s)| s.review == kinds::schedule::Review::Overdue)
             .map(|(p, s)| Stale {
                 record: "stale",
-                path: self.pages[p].source_path.clone(),
+                path: self.loaded.pages[p].source_path.clone(),
                 due: s
                     .next_review
                     .as_ref()
@@ -263,14 +279,14 @@ pub struct Outcome {
 fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<Outcome, Fatal> {
     let mut site = Site::load(options)?;
     // `check` refuses the same folders, so CI fails before a build would.
-    site.output_dir = site.checked_output(options.output_dir.is_none())?;
+    site.loaded.output_dir = site.checked_output(options.output_dir.is_none())?;
     let mut diagnostics = site.diagnostics();
     let staging = if write {
         Some(
-            output::Staging::new(&site.output_dir).map_err(|error| Fatal::Io {
+            output::Staging::new(&site.loaded.output_dir).map_err(|error| Fatal::Io {
                 context: format!(
                     "cannot create a build folder beside {}",
-                    site.output_dir.display()
+                    site.loaded.output_dir.display()
                 ),
                 error,
             })?,
@@ -285,7 +301,7 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
     };
     let rendering = site.render(sink, progress);
     diagnostics.extend(rendering.diagnostics);
-    site.timings.extend(rendering.timings);
+    site.loaded.timings.extend(rendering.timings);
     let counts = rendering.counts;
     crate::diagnostics::sort(&mut diagnostics);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
@@ -293,18 +309,18 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
     if let Some(staging) = staging.filter(|_| !failed) {
         let t = Instant::now();
         staging.commit().map_err(|error| Fatal::Io {
-            context: format!("cannot replace {}", site.output_dir.display()),
+            context: format!("cannot replace {}", site.loaded.output_dir.display()),
             error,
         })?;
-        site.timings.push(("commit", t.elapsed()));
+        site.loaded.timings.push(("commit", t.elapsed()));
         written = true;
     }
     Ok(Outcome {
         stale: site.stale(),
         diagnostics,
         counts,
-        output_dir: site.output_dir.clone(),
+        output_dir: site.loaded.output_dir.clone(),
         written,
-        timings: site.timings,
+        timings: site.loaded.timings,
     })
 }

@@ -98,16 +98,20 @@ impl Site {
     }
 
     fn link_index(&self) -> LinkIndex {
-        let tree = &self.tree;
-        let entries = self.pages.enumerate().map(|(i, p)| PageEntry {
+        let tree = &self.loaded.tree;
+        let entries = self.loaded.pages.enumerate().map(|(i, p)| PageEntry {
             source_path: (!p.generated).then_some(p.source_path.as_str()),
             section_folder: tree.section_of[i].map(|s| tree.sections[s].folder.as_str()),
             folder: p.folder(),
             url: &p.url,
         });
-        LinkIndex::new(entries, &self.assets, self.drafts.iter().cloned())
-            .with_generated(generated::folder_pages(self))
-            .with_repository(self.repository())
+        LinkIndex::new(
+            entries,
+            &self.loaded.assets,
+            self.loaded.drafts.iter().cloned(),
+        )
+        .with_generated(generated::folder_pages(self))
+        .with_repository(self.repository())
     }
 
     /// Renders page `i`'s markdown, counting its search terms into
@@ -118,19 +122,29 @@ impl Site {
         vocabulary: Option<&search::Vocabulary>,
         i: PageId,
     ) -> (Rendered, Option<search::PageTerms>) {
-        let page = &self.pages[i];
+        let page = &self.loaded.pages[i];
         let options = markdown::Options {
-            smart_punctuation: self.config.markdown.smart_punctuation,
-            highlighter: self.config.markdown.highlight.then_some(&self.highlighter),
-            collect_text: self.config.search,
-            raw_html: self.config.markdown.raw_html,
+            smart_punctuation: self.loaded.config.markdown.smart_punctuation,
+            highlighter: self
+                .loaded
+                .config
+                .markdown
+                .highlight
+                .then_some(&self.loaded.highlighter),
+            collect_text: self.loaded.config.search,
+            raw_html: self.loaded.config.markdown.raw_html,
         };
         let mut rendered = markdown::render(&page.source, page.body_start, options, &|dest| {
             index.rewrite(i, dest)
         });
         // Search terms are counted while the page's text is at hand.
         let terms = vocabulary.filter(|_| !page.generated).map(|v| {
-            let title = title_of(page, &rendered, &self.config, self.model.kind(i));
+            let title = title_of(
+                page,
+                &rendered,
+                &self.loaded.config,
+                self.model.kinds.kind(i),
+            );
             let terms = v.count(&title, &rendered.sections);
             for section in &mut rendered.sections {
                 section.text = search::excerpt(&section.text);
@@ -142,10 +156,10 @@ impl Site {
 
     fn title(&self, rendered: &PageTable<Rendered>, i: PageId) -> String {
         title_of(
-            &self.pages[i],
+            &self.loaded.pages[i],
             &rendered[i],
-            &self.config,
-            self.model.kind(i),
+            &self.loaded.config,
+            self.model.kinds.kind(i),
         )
     }
 
@@ -153,6 +167,7 @@ impl Site {
         let anchors: PageTable<HashSet<String>> =
             rendered.par_map(|_, r| r.anchors.iter().cloned().collect());
         let checked: PageTable<links::CheckedPage<'_>> = self
+            .loaded
             .pages
             .iter()
             .zip(rendered)
@@ -165,7 +180,7 @@ impl Site {
                 anchors,
             })
             .collect();
-        links::check(index, &checked, self.config.broken_links)
+        links::check(index, &checked, self.loaded.config.broken_links)
     }
 
     fn render_all(
@@ -177,8 +192,9 @@ impl Site {
         let mut timings = Vec::new();
         let t = Instant::now();
         let index = self.link_index();
-        let vocabulary = self.config.search.then(search::Vocabulary::default);
+        let vocabulary = self.loaded.config.search.then(search::Vocabulary::default);
         let results = self
+            .loaded
             .pages
             .par_map(|i, _| self.markdown(&index, vocabulary.as_ref(), i));
         let (mut rendered, terms): (PageTable<Rendered>, PageTable<Option<search::PageTerms>>) =
@@ -201,16 +217,20 @@ impl Site {
         timings.push(("links", t.elapsed()));
 
         let t = Instant::now();
-        let titles: PageTable<String> =
-            self.pages.ids().map(|i| self.title(&rendered, i)).collect();
+        let titles: PageTable<String> = self
+            .loaded
+            .pages
+            .ids()
+            .map(|i| self.title(&rendered, i))
+            .collect();
         let mut memo = Memo {
             index,
             titles,
             backlinks: checked.backlinks,
             fixes: checked.fixes,
             link_diagnostics: checked.diagnostics,
-            template_diagnostics: self.template_diagnostics.clone(),
-            page_errors: PageTable::filled(self.pages.len(), None),
+            template_diagnostics: self.loaded.template_diagnostics.clone(),
+            page_errors: PageTable::filled(self.loaded.pages.len(), None),
             site_errors: Vec::new(),
             search_errors: Vec::new(),
             vocabulary,
@@ -218,7 +238,7 @@ impl Site {
             fingerprints: PageTable::new(),
             rendered,
         };
-        let Some(templates) = &self.templates else {
+        let Some(templates) = &self.loaded.templates else {
             // Without templates there is nothing to render pages with.
             let rendering = Rendering {
                 counts: Counts::default(),
@@ -235,7 +255,7 @@ impl Site {
             templates,
             generated::feeds(self),
         );
-        progress.start(self.pages.len());
+        progress.start(self.loaded.pages.len());
         // Thread time spent in the sink, to tell rendering from file-system cost.
         let writing_ns = AtomicU64::new(0);
         let results: Vec<(Option<Diagnostic>, u64)> = bodies
@@ -260,10 +280,11 @@ impl Site {
 
         let t = Instant::now();
         let mut site_errors: Vec<Diagnostic> = self
+            .loaded
             .assets
             .par_iter()
             .filter_map(|a| {
-                sink.copy(&self.root.join(a), a)
+                sink.copy(&self.loaded.root.join(a), a)
                     .err()
                     .map(|e| write_error(a, &e))
             })
@@ -278,7 +299,7 @@ impl Site {
 
         let t = Instant::now();
         self.write_search(&mut memo, sink);
-        if self.config.search {
+        if self.loaded.config.search {
             timings.push(("search index", t.elapsed()));
         }
         if !keep {
@@ -288,8 +309,8 @@ impl Site {
         }
         let rendering = Rendering {
             counts: Counts {
-                pages: self.pages.len(),
-                assets: self.assets.len(),
+                pages: self.loaded.pages.len(),
+                assets: self.loaded.assets.len(),
             },
             diagnostics: memo.diagnostics(),
             timings,
@@ -306,7 +327,7 @@ impl Site {
         sink: &dyn Sink,
         writing_ns: &AtomicU64,
     ) -> Option<Diagnostic> {
-        let url = &self.pages[i].url;
+        let url = &self.loaded.pages[i].url;
         render
             .page(i, body)
             .and_then(|html| {
@@ -354,12 +375,13 @@ impl Site {
         edits: Vec<(PageId, Page)>,
         sink: &dyn Sink,
     ) -> Result<Update, NeedsReload> {
-        let settings = self.kind_settings();
-        let team = self.model.team.as_ref();
+        let settings = self.loaded.kind_settings();
+        let team = self.model.kinds.team.as_ref();
         let mut model_changed = false;
         let mut front_changed = false;
         for (i, new) in &edits {
             let old = self
+                .loaded
                 .pages
                 .get(*i)
                 .ok_or_else(|| NeedsReload::Structure(new.source_path.clone()))?;
@@ -372,7 +394,7 @@ impl Site {
         }
         let changed: Vec<PageId> = edits.iter().map(|(i, _)| *i).collect();
         for (i, page) in edits {
-            self.pages[i] = page;
+            self.loaded.pages[i] = page;
         }
         if model_changed {
             let outputs = generated::files(self);
@@ -383,7 +405,7 @@ impl Site {
                 return Err(NeedsReload::Structure("generated pages".into()));
             }
         }
-        let Some(templates) = &self.templates else {
+        let Some(templates) = &self.loaded.templates else {
             return Err(NeedsReload::Structure("templates".into()));
         };
         Ok(self.apply_with(
@@ -420,6 +442,7 @@ impl Site {
         memo.link_diagnostics = checked.diagnostics;
         // A heading renamed elsewhere can change the href a page must correct.
         let refixed = self
+            .loaded
             .pages
             .ids()
             .filter(|&i| old_fixes.get(i) != memo.fixes.get(i));
@@ -436,9 +459,10 @@ impl Site {
         // template context moved. An edit that keeps the page's title, front
         // matter and records can only move the backlinks of pages it links to.
         let mut todo: Vec<PageId> = if general {
-            let now: PageTable<u64> = self.pages.par_map(|i, _| render.fingerprint(i));
+            let now: PageTable<u64> = self.loaded.pages.par_map(|i, _| render.fingerprint(i));
             // A memo kept without fingerprints (`render`) moves every page.
             let moved = self
+                .loaded
                 .pages
                 .ids()
                 .filter(|&i| memo.fingerprints.get(i) != Some(&now[i]));
@@ -450,6 +474,7 @@ impl Site {
             list
         } else {
             let moved = self
+                .loaded
                 .pages
                 .ids()
                 .filter(|&i| old_backlinks[i] != memo.backlinks[i]);
@@ -492,7 +517,7 @@ impl Site {
             let mut site_errors: Vec<Diagnostic> = memo
                 .site_errors
                 .iter()
-                .filter(|d| self.assets.contains(&d.path))
+                .filter(|d| self.loaded.assets.contains(&d.path))
                 .cloned()
                 .collect();
             site_errors.extend(generated::write(&render, sink));
@@ -514,8 +539,9 @@ fn search_documents<'a>(
     titles: &'a PageTable<String>,
     sections: &PageTable<&'a [crate::markdown::TextSection]>,
 ) -> Vec<crate::search::Document<'a>> {
-    let model = &site.model;
-    site.pages
+    let model = &site.model.kinds;
+    site.loaded
+        .pages
         .enumerate()
         .filter(|(_, page)| !page.generated)
         .map(|(i, page)| {

@@ -27,5 +27,8 @@ pub(super) const REVIEWS: Feed = ("After-action reviews", "reviews.xml");
 
 /// Whether the recent-changes page is written.
 pub(super) fn has_changes(site: &Site) -> bool {
-    site.history.as_ref().is_some_and(|h| !h.recent.is_empty())
+    site.loaded
+        .history
+        .as_ref()
+        .is_some_and(|h| !h.recent.is_empty())
 }

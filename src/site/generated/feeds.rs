@@ -27,6 +27,7 @@ pub(super) const CHANGES: Atom = Atom {
     entries: |render| {
         render
             .site
+            .loaded
             .history
             .iter()
             .flat_map(|h| &h.recent)
@@ -45,14 +46,14 @@ pub(super) const CHANGES: Atom = Atom {
 /// Decision records (see [`views::adr_feed_entries`]).
 pub(super) const DECISIONS: Atom = Atom {
     feed: reserved::DECISIONS,
-    has: |site| site.model.adrs().next().is_some(),
-    entries: |render| views::adr_feed_entries(&render.cx, &render.site.decisions),
+    has: |site| site.model.kinds.adrs().next().is_some(),
+    entries: |render| views::adr_feed_entries(&render.cx, &render.site.model.decisions),
 };
 
 /// After-action reviews, as they are now.
 pub(super) const REVIEWS: Atom = Atom {
     feed: reserved::REVIEWS,
-    has: |site| site.model.pages.iter().any(|e| e.kind == Kind::Aar),
+    has: |site| site.model.kinds.pages.iter().any(|e| e.kind == Kind::Aar),
     entries: |render| views::review_feed_entries(&render.cx),
 };
 
@@ -88,7 +89,7 @@ impl Generated for Atom {
 }
 
 fn atom(site: &Site, (title, file): Feed, entries: &[FeedEntry]) -> String {
-    let base = site.config.base_url.as_deref();
+    let base = site.loaded.config.base_url.as_deref();
     // Without base_url, links are relative to the feed file.
     let href = |url: &str| match base {
         Some(base) => format!("{base}{url}"),
@@ -101,7 +102,7 @@ fn atom(site: &Site, (title, file): Feed, entries: &[FeedEntry]) -> String {
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
          <title>{} — {}</title>\n<id>{}</id>\n<updated>{updated}</updated>\n\
          <link rel=\"self\" href=\"{}\"/>\n<link href=\"{}\"/>\n<generator>handbook</generator>\n",
-        escape(&site.config.title),
+        escape(&site.loaded.config.title),
         escape(title),
         escape(&href(&format!("{FEEDS_DIR}{file}"))),
         escape(&href(&format!("{FEEDS_DIR}{file}"))),

@@ -62,14 +62,15 @@ impl Generated for Theme {
         )));
         // A theme outside the handbook was reported with the templates.
         if let Some(Ok(theme_dir)) = site
+            .loaded
             .config
             .theme
             .as_ref()
-            .map(|theme| templates::theme_dir(&site.root, theme))
+            .map(|theme| templates::theme_dir(&site.loaded.root, theme))
         {
-            let theme = site.config.theme.as_deref().unwrap_or_default();
+            let theme = site.loaded.config.theme.as_deref().unwrap_or_default();
             let dir = theme_dir.join("static");
-            let fence = crate::content::walk::Fence::at(&site.root);
+            let fence = crate::content::walk::Fence::at(&site.loaded.root);
             if let Err(target) = fence.admits(&dir) {
                 made.push(Err(
                     fence.warning(&format!("themes/{theme}/static"), &target)
@@ -158,7 +159,7 @@ impl Generated for Aliases {
     fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
         let site = render.site;
         let mut made = Vec::new();
-        for (i, page) in site.pages.enumerate() {
+        for (i, page) in site.loaded.pages.enumerate() {
             // A refused alias was reported when the front matter was read.
             for output in page.front.aliases.iter().filter_map(|a| alias_file(a).ok()) {
                 let html = redirect_page(&output, &page.url, &render.titles[i], site);
@@ -175,6 +176,7 @@ fn redirect_page(output: &str, target_url: &str, title: &str, site: &Site) -> St
         .map_or(String::new(), |(dir, _)| format!("{dir}/"));
     let href = escape(&relative_href(&folder, target_url));
     let canonical = site
+        .loaded
         .config
         .base_url
         .as_ref()
@@ -198,6 +200,7 @@ fn redirect_page(output: &str, target_url: &str, title: &str, site: &Site) -> St
 fn not_found_page(render: &Renderer<'_>) -> Result<String, Diagnostic> {
     let site = render.site;
     let root = site
+        .loaded
         .config
         .base_url
         .as_deref()
@@ -219,15 +222,16 @@ fn not_found_page(render: &Renderer<'_>) -> Result<String, Diagnostic> {
 /// alert's `runbook_url`. Absolute when `base_url` is set, else root-relative.
 fn alerts_json(render: &Renderer<'_>) -> String {
     let site = render.site;
-    let base = site.config.base_url.as_deref().unwrap_or("/");
+    let base = site.loaded.config.base_url.as_deref().unwrap_or("/");
     let map: serde_json::Map<String, serde_json::Value> = site
         .model
+        .kinds
         .alerts
         .iter()
         .map(|(alert, &page)| {
             (
                 alert.clone(),
-                format!("{base}{}", site.pages[page].url).into(),
+                format!("{base}{}", site.loaded.pages[page].url).into(),
             )
         })
         .collect();
@@ -240,11 +244,13 @@ fn alerts_json(render: &Renderer<'_>) -> String {
 fn sitemap(render: &Renderer<'_>) -> Option<String> {
     let site = render.site;
     let base = site
+        .loaded
         .config
         .base_url
         .as_deref()
         .filter(|b| b.contains("://"))?;
     let mut entries: Vec<(&str, Option<&str>)> = site
+        .loaded
         .pages
         .iter()
         .map(|p| {

@@ -27,7 +27,7 @@ fn page(
     aggregates: Aggregates,
 ) -> Made {
     let extra = serde_json::Map::new();
-    let home = render.site.tree.sections[0].page;
+    let home = render.site.loaded.tree.sections[0].page;
     let context = PageContext {
         site: render.site_view(&|to| relative_href(url, to), url),
         page: synthetic_page(title, url, template.trim_end_matches(".html"), &extra),
@@ -56,15 +56,15 @@ pub(super) struct Search;
 
 impl Generated for Search {
     fn files(&self, site: &Site) -> Vec<String> {
-        let mut files = folder_page(SEARCH_URL, site.config.search);
-        if site.config.search {
+        let mut files = folder_page(SEARCH_URL, site.loaded.config.search);
+        if site.loaded.config.search {
             files.push(format!("{}/manifest.json", crate::search::DIR));
         }
         files
     }
 
     fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
-        if !render.site.config.search {
+        if !render.site.loaded.config.search {
             return Vec::new();
         }
         let aggregates = Aggregates::default();
@@ -110,11 +110,11 @@ pub(super) struct NeedsReview;
 
 impl Generated for NeedsReview {
     fn files(&self, site: &Site) -> Vec<String> {
-        folder_page(REVIEWS_URL, site.model.schedules().next().is_some())
+        folder_page(REVIEWS_URL, site.model.kinds.schedules().next().is_some())
     }
 
     fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
-        if render.site.model.schedules().next().is_none() {
+        if render.site.model.kinds.schedules().next().is_none() {
             return Vec::new();
         }
         let aggregates = Aggregates {
@@ -137,11 +137,11 @@ pub(super) struct Actions;
 
 impl Generated for Actions {
     fn files(&self, site: &Site) -> Vec<String> {
-        folder_page(ACTIONS_URL, site.model.reviews().next().is_some())
+        folder_page(ACTIONS_URL, site.model.kinds.reviews().next().is_some())
     }
 
     fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
-        if render.site.model.reviews().next().is_none() {
+        if render.site.model.kinds.reviews().next().is_none() {
             return Vec::new();
         }
         let mut aggregates = Aggregates::default();
@@ -162,7 +162,7 @@ pub(super) struct People;
 
 impl Generated for People {
     fn files(&self, site: &Site) -> Vec<String> {
-        let Some(team) = &site.model.team else {
+        let Some(team) = &site.model.kinds.team else {
             return Vec::new();
         };
         let mut files = folder_page(PEOPLE_URL, true);
@@ -175,7 +175,7 @@ impl Generated for People {
     }
 
     fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
-        let model = &render.site.model;
+        let model = &render.site.model.kinds;
         let Some(team) = &model.team else {
             return Vec::new();
         };
@@ -238,7 +238,7 @@ impl Generated for People {
 
 /// Pages whose review is overdue or due soon, the soonest due first.
 fn reviews_due(render: &Renderer<'_>, from_url: &str) -> Vec<ReviewRow> {
-    let model = &render.site.model;
+    let model = &render.site.model.kinds;
     let mut due: Vec<(&str, PageId)> = model
         .schedules()
         .filter(|(_, s)| s.review.is_due())
@@ -250,7 +250,7 @@ fn reviews_due(render: &Renderer<'_>, from_url: &str) -> Vec<ReviewRow> {
             let schedule = model.schedule(p)?;
             Some(ReviewRow {
                 title: render.titles[p].clone(),
-                href: relative_href(from_url, &render.site.pages[p].url),
+                href: relative_href(from_url, &render.site.loaded.pages[p].url),
                 kind: model.kind(p).name(),
                 owner: {
                     let entry = &model.pages[p];
@@ -278,12 +278,13 @@ fn reviews_due(render: &Renderer<'_>, from_url: &str) -> Vec<ReviewRow> {
 /// The rows of the recent-changes page: commits with the pages they touched.
 #[allow(clippy::string_slice)] // an RFC 3339 time is ASCII and longer than 10 bytes
 fn changes(render: &Renderer<'_>, from_url: &str) -> Vec<ChangeRow> {
-    let Some(history) = &render.site.history else {
+    let Some(history) = &render.site.loaded.history else {
         return Vec::new();
     };
     // Looked up once for every path of every listed commit.
     let pages: std::collections::HashMap<&str, PageId> = render
         .site
+        .loaded
         .pages
         .enumerate()
         .filter(|(_, p)| !p.generated)
@@ -307,7 +308,7 @@ fn changes(render: &Renderer<'_>, from_url: &str) -> Vec<ChangeRow> {
                     .filter_map(|p| page_of(p))
                     .map(|i| NavLink {
                         title: render.titles[i].clone(),
-                        href: relative_href(from_url, &render.site.pages[i].url),
+                        href: relative_href(from_url, &render.site.loaded.pages[i].url),
                         current: false,
                     })
                     .collect(),
