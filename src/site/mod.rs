@@ -1,5 +1,10 @@
-//! The build pipeline: [`Site::load`] (config, walk, front matter, sections) →
-//! [`Site::render`] (markdown, link graph, templates) → a [`output::Sink`].
+//! The build pipeline, one owned value per stage: [`Site::load`] gives the
+//! load stage's [`Loaded`] (config, walk, front matter, sections, history,
+//! templates) and the model stage's [`Modelled`] (kinds, records, the ADR
+//! graph, decision history); [`Site::render`] borrows both, renders
+//! (markdown, link graph, templates) into a [`output::Sink`] and hands back a
+//! [`Rendering`] (what was emitted and found) and, for a live preview, a
+//! [`Memo`] (what it learned).
 //!
 //! Per-page stages run in parallel with rayon and look other pages up through
 //! maps, so the work per page does not grow with the size of the site. Every
