@@ -55,7 +55,7 @@ pub struct Config {
     /// `[kinds]`: folder → page kind, tried before the built-in folder names.
     pub kinds: FolderKinds,
     /// `[runbooks] review_every`: how often a runbook must be reviewed.
-    pub review_every: String,
+    pub review_every: crate::kinds::schedule::Interval,
     /// `[runbooks] require`, `service_from_folder`, `alert_from_file`.
     pub runbooks: crate::kinds::runbook::Import,
     /// `[adr] date_order`, `statuses`.
@@ -90,7 +90,13 @@ impl Default for Config {
             markdown: MarkdownConfig::default(),
             broken_links: BrokenLinks::default(),
             kinds: FolderKinds::default(),
-            review_every: crate::kinds::runbook::DEFAULT_REVIEW_EVERY.into(),
+            review_every: crate::kinds::schedule::Interval::parse(
+                crate::kinds::runbook::DEFAULT_REVIEW_EVERY,
+            )
+            .unwrap_or(crate::kinds::schedule::Interval {
+                text: crate::kinds::runbook::DEFAULT_REVIEW_EVERY.into(),
+                span: jiff::Span::new().days(180),
+            }),
             runbooks: crate::kinds::runbook::Import::default(),
             adr: crate::kinds::adr::Settings::default(),
             search: true,
@@ -453,8 +459,8 @@ fn runbook_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                 let Some(text) = x.string(entry) else {
                     continue;
                 };
-                if text.parse::<jiff::Span>().is_ok() {
-                    config.review_every = text;
+                if let Some(interval) = crate::kinds::schedule::Interval::parse(&text) {
+                    config.review_every = interval;
                 } else {
                     x.report(
                         Diagnostic::error(

@@ -51,10 +51,11 @@ pub fn kinds(data: &[u8]) {
     let folders = crate::kinds::FolderKinds::default();
     let runbooks = crate::kinds::runbook::Import::default();
     let adr = crate::kinds::adr::Settings::default();
+    let every = crate::config::Config::default().review_every;
     let settings = crate::kinds::Settings {
         folders: &folders,
         today: jiff::civil::date(2026, 11, 20),
-        review_every: "180d",
+        review_every: &every,
         history: None,
         runbooks: &runbooks,
         adr: &adr,

@@ -216,7 +216,7 @@ pub struct Settings<'a> {
     /// "Today", for review dates; passed in so builds are reproducible.
     pub today: jiff::civil::Date,
     /// Default runbook review interval (`[runbooks] review_every`).
-    pub review_every: &'a str,
+    pub review_every: &'a schedule::Interval,
     /// The repository's history: a review schedule without `last_reviewed`
     /// counts from the page's last commit.
     pub history: Option<&'a crate::git::History>,

@@ -39,6 +39,34 @@ impl Review {
     }
 }
 
+/// A review interval as written (`"90d"`, `"6 months"`) and as the span it
+/// means, parsed once where it is read.
+#[derive(Clone, Debug)]
+pub struct Interval {
+    pub text: String,
+    pub span: jiff::Span,
+}
+
+/// Intervals are the same when they are written the same (`"90d"` is not
+/// `"3 months"`: the page shows what was written).
+impl PartialEq for Interval {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Interval {}
+
+impl Interval {
+    /// `text` as an interval, when it is a duration jiff reads.
+    pub fn parse(text: &str) -> Option<Interval> {
+        Some(Interval {
+            span: text.parse().ok()?,
+            text: text.to_string(),
+        })
+    }
+}
+
 /// When a page is to be reviewed: any page with `review_every` has one, and
 /// every runbook (with the configured default interval).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -58,7 +86,7 @@ pub struct Schedule {
 pub fn schedule(
     page: &Page,
     x: &mut Extractor<'_>,
-    default_every: Option<&str>,
+    default_every: Option<&Interval>,
     today: jiff::civil::Date,
     last_change: Option<jiff::civil::Date>,
 ) -> Option<Schedule> {
@@ -69,15 +97,15 @@ pub fn schedule(
     let written = get("review_every").and_then(|e| x.string(e).map(|text| (e, text)));
     let mut review_every = match (&written, default_every) {
         (Some((_, text)), _) => text.clone(),
-        (None, Some(default)) => default.to_string(),
+        (None, Some(default)) => default.text.clone(),
         (None, None) => return None,
     };
-    let mut interval = default_every.and_then(|d| d.parse::<jiff::Span>().ok());
+    let mut interval = default_every.map(|d| d.span);
     if let Some((entry, text)) = written {
-        match text.parse::<jiff::Span>() {
-            Ok(span) => interval = Some(span),
-            Err(_) => {
-                review_every = default_every.unwrap_or_default().to_string();
+        match Interval::parse(&text) {
+            Some(written) => interval = Some(written.span),
+            None => {
+                review_every = default_every.map_or_else(String::new, |d| d.text.clone());
                 x.diagnostics.push(
                     Diagnostic::error(
                         crate::diagnostics::Code::InvalidValue,

@@ -65,7 +65,7 @@ pub struct Runbook {
 #[derive(Clone, Debug)]
 pub struct Settings<'a> {
     pub today: jiff::civil::Date,
-    pub review_every: &'a str,
+    pub review_every: &'a super::schedule::Interval,
     /// When the page last changed in git, if the handbook is in a repository.
     pub last_change: Option<jiff::civil::Date>,
     pub import: &'a Import,
@@ -124,7 +124,7 @@ pub fn parse(page: &Page, settings: Settings<'_>) -> (Runbook, Vec<Diagnostic>) 
             .and_then(|e| x.string_list(e))
             .unwrap_or_default(),
         last_reviewed: None,
-        review_every: settings.review_every.to_string(),
+        review_every: settings.review_every.text.clone(),
         next_review: None,
         review: Review::Unknown,
         severity: get("severity").and_then(|e| x.string(e)),
