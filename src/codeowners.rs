@@ -162,6 +162,19 @@ impl Ownership {
 }
 
 impl crate::kinds::Owners for Ownership {
+    fn disagreement(
+        &self,
+        path: &str,
+        source: &str,
+        owner: &str,
+        span: Option<std::ops::Range<usize>>,
+        team: Option<&Team>,
+    ) -> Option<Diagnostic> {
+        let codeowners = self.codeowners.as_ref()?;
+        let repo_path = format!("{}{path}", self.prefix);
+        check(codeowners, &repo_path, path, source, owner, span, team)
+    }
+
     fn owner_of(&self, path: &str, team: Option<&Team>) -> Option<(String, String)> {
         let handle = |name: &str| {
             let bare = name.trim_start_matches('@');

@@ -234,6 +234,17 @@ pub trait Owners: std::fmt::Debug + Sync {
     /// The owner of the page at `path` (relative to the handbook) and where
     /// that is said, as a `team.toml` handle when the team knows them.
     fn owner_of(&self, path: &str, team: Option<&people::Team>) -> Option<(String, String)>;
+
+    /// A warning when the repository names owners of the page at `path`
+    /// and `owner` (written at `span` of `source`) is not one of them.
+    fn disagreement(
+        &self,
+        path: &str,
+        source: &str,
+        owner: &str,
+        span: Option<Range<usize>>,
+        team: Option<&people::Team>,
+    ) -> Option<Diagnostic>;
 }
 
 /// What one page turned out to be, and the problems found in it.
@@ -399,6 +410,9 @@ pub fn build(
         model.runbooks().map(|r| OnPage::new(pages, r)).collect();
     let (alerts, more) = runbook::alerts(&runbooks);
     diagnostics.extend(more);
+    if let Some(owners) = settings.owners {
+        diagnostics.extend(runbook::ownership(&runbooks, owners, model.team.as_ref()));
+    }
     drop(records);
     drop(runbooks);
     model.adr_graph = graph;

@@ -350,8 +350,7 @@ impl Modelled {
         team: Option<kinds::people::Team>,
         mut statuses: kinds::adr::history::Statuses,
     ) -> Modelled {
-        let (kinds, mut diagnostics) = kinds::build(&loaded.pages, loaded.kind_settings(), team);
-        diagnostics.extend(Modelled::codeowner_diagnostics(&kinds, loaded));
+        let (kinds, diagnostics) = kinds::build(&loaded.pages, loaded.kind_settings(), team);
         let decisions = match &loaded.history {
             Some(history) => kinds::adr::history::events(
                 &loaded.root,
@@ -370,40 +369,6 @@ impl Modelled {
             decisions,
             statuses,
         }
-    }
-
-    /// A warning for each runbook whose `owner` CODEOWNERS disagrees with.
-    fn codeowner_diagnostics(kinds: &kinds::Model, loaded: &Loaded) -> Vec<Diagnostic> {
-        let Some(codeowners) = &loaded.ownership.codeowners else {
-            return Vec::new();
-        };
-        let prefix = loaded.ownership.prefix.as_str();
-        let mut found = Vec::new();
-        for (p, runbook) in kinds.runbooks() {
-            let Some(owner) = &runbook.owner else {
-                continue;
-            };
-            if runbook.origins.contains_key("owner") {
-                // Filled in from the repository: nothing to compare.
-                continue;
-            }
-            let page = &loaded.pages[p];
-            let span = runbook
-                .mentions(&page.source)
-                .into_iter()
-                .next()
-                .map(|m| m.span);
-            found.extend(crate::codeowners::check(
-                codeowners,
-                &format!("{prefix}{}", page.source_path),
-                &page.source_path,
-                &page.source,
-                owner,
-                span,
-                kinds.team.as_ref(),
-            ));
-        }
-        found
     }
 }
 

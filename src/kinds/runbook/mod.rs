@@ -243,6 +243,32 @@ impl Runbook {
 /// A runbook with its page, as the cross-checks see it.
 pub type Record<'a> = super::OnPage<'a, Runbook>;
 
+/// A warning for each runbook whose `owner` the repository's CODEOWNERS
+/// disagrees with (an owner filled in from the repository is not compared).
+pub fn ownership(
+    records: &[Record<'_>],
+    owners: &dyn super::Owners,
+    team: Option<&super::people::Team>,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for record in records {
+        let runbook = record.record;
+        let Some(owner) = &runbook.owner else {
+            continue;
+        };
+        if runbook.origins.contains_key("owner") {
+            continue;
+        }
+        let span = runbook
+            .mentions(record.source)
+            .into_iter()
+            .next()
+            .map(|m| m.span);
+        found.extend(owners.disagreement(record.path, record.source, owner, span, team));
+    }
+    found
+}
+
 /// Alert name → the runbooks that claim it, by page; a second claim is a warning.
 pub fn alerts(records: &[Record<'_>]) -> (BTreeMap<String, PageId>, Vec<Diagnostic>) {
     let mut owners: BTreeMap<String, &Record<'_>> = BTreeMap::new();
