@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Benchmark `handbook build` against Hugo on the shared synthetic corpus.
 
-usage: python3 benches/bench.py [--sizes 1000,10000] [--runs 5] [--gen PATH]
+usage: python3 benches/bench.py [--sizes 1000,10000] [--runs 5] [--gen PATH] [--baseline BINARY]
 
 Generates corpora with ../shared/bench/gen_corpus.py (or --gen), then times a cold
 build of each (fresh process, empty output folder) several times for handbook and,
 when `hugo` is on PATH, for Hugo on the same corpus in the same run. Prints medians,
 the Hugo/handbook ratio, peak RSS (from wait4), handbook's stage timings, and the
-mean per-page HTML size at 100 pages vs the largest size.
+mean per-page HTML size at 100 pages vs the largest size. With --baseline, an
+earlier handbook binary is timed in the same run too (a refactor's "no regression").
 """
 import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -59,6 +60,7 @@ def main():
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--gen", default=os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
+    ap.add_argument("--baseline", help="an earlier handbook binary to time in the same run")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -81,6 +83,11 @@ def main():
             print(f"\n{n} pages, {args.runs} cold builds each:")
             ours, our_rss = bench("handbook", lambda: [BIN, "build", src, "-o", out, "--quiet"], out, args.runs)
             page_sizes[n] = mean_page_size(src, out)
+            if args.baseline:
+                bout = os.path.join(work, f"base{n}")
+                base, base_rss = bench("baseline", lambda: [args.baseline, "build", src, "-o", bout, "--quiet"], bout, args.runs)
+                print(f"  ratio     baseline / handbook = {base / ours:.2f}x time, {base_rss / our_rss:.2f}x peak RSS")
+                shutil.rmtree(bout, ignore_errors=True)
             if hugo:
                 hout = os.path.join(work, f"hugo{n}")
                 theirs, _ = bench("hugo", lambda: [hugo, "--quiet", "-s", os.path.join(corpus, "hugo"), "-d", hout], hout, args.runs)

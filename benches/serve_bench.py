@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `handbook serve`: from saving a file to the reload message.
 
-usage: python3 benches/serve_bench.py [--pages 10000] [--edits 20] [--gen PATH]
+usage: python3 benches/serve_bench.py [--pages 10000] [--edits 20] [--gen PATH] [--bin BINARY]
 
 Generates the shared synthetic corpus, starts `handbook serve` on it (release
 build), listens to the live-reload event stream like an open page does, then
@@ -47,8 +47,11 @@ def main():
     ap.add_argument("--pages", type=int, default=10000)
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--gen", default=os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
+    ap.add_argument("--bin", help="the handbook binary to measure (default: this checkout's release build)")
     args = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    binary = args.bin or BIN
+    if not args.bin:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     work = tempfile.mkdtemp(prefix="handbook-serve-bench-")
     server = None
     try:
@@ -57,7 +60,7 @@ def main():
         log_path = os.path.join(work, "serve.log")
         log = open(log_path, "w")
         started = time.perf_counter()
-        server = subprocess.Popen([BIN, "serve", site, "--port", "0"], stdout=log, stderr=log)
+        server = subprocess.Popen([binary, "serve", site, "--port", "0"], stdout=log, stderr=log)
         port = None
         while port is None:
             time.sleep(0.05)
