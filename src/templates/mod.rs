@@ -36,6 +36,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
     "partials/review-meta.html",
     "partials/review-body.html",
     "partials/action-table.html",
+    "partials/action-due-state.html",
     "partials/health.html",
     "partials/table-filter.html",
     "partials/charter.html",
