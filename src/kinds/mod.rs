@@ -132,6 +132,11 @@ pub struct Model {
     pub adr_graph: adr::Graph,
     /// Alert name → the runbook page that handles it.
     pub alerts: BTreeMap<String, PageId>,
+    /// How many pages of each kind there are, and how many have a review
+    /// schedule: what a page's header and the generated pages ask of the
+    /// whole site, answered without a scan.
+    counts: BTreeMap<Kind, usize>,
+    scheduled: usize,
 }
 
 /// The records of one kind, in page order, with their pages.
@@ -158,6 +163,21 @@ macro_rules! records {
 impl Model {
     pub fn kind(&self, page: PageId) -> Kind {
         self.pages.get(page).map_or(Kind::Page, |e| e.kind)
+    }
+
+    /// How many pages are of `kind`.
+    pub fn count(&self, kind: Kind) -> usize {
+        self.counts.get(&kind).copied().unwrap_or(0)
+    }
+
+    /// True when some page is an after-action review or a retrospective.
+    pub fn has_reviews(&self) -> bool {
+        self.count(Kind::Aar) + self.count(Kind::Retro) > 0
+    }
+
+    /// True when some page has a review schedule.
+    pub fn has_schedules(&self) -> bool {
+        self.scheduled > 0
     }
 
     records!(adr, adrs, Adr, adr::Adr);
@@ -398,8 +418,14 @@ pub fn build(
             c.entry
         })
         .collect();
+    let mut counts = BTreeMap::new();
+    for entry in entries.iter() {
+        *counts.entry(entry.kind).or_insert(0) += 1;
+    }
     let mut model = Model {
         team,
+        scheduled: entries.iter().filter(|e| e.schedule.is_some()).count(),
+        counts,
         pages: entries,
         ..Model::default()
     };

@@ -254,7 +254,7 @@ pub(super) fn check_page(
                             index.closest_path(path).map(|best| {
                                 let folder =
                                     page.source_path.rsplit_once('/').map_or("", |(d, _)| d);
-                                format!("did you mean `{}`?", relative_path(folder, best))
+                                format!("did you mean `{}`?", relative_path(folder, &best))
                             }),
                         ),
                         Unresolved::OutsideRoot => {

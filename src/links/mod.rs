@@ -109,6 +109,10 @@ pub struct LinkIndex {
     repository: Option<Repository>,
     /// For "did you mean": every linkable path, made on the first broken link.
     suggestions: OnceLock<Candidates>,
+    /// The suggestion for each missing path asked about so far: the links
+    /// of a renamed folder's pages mostly name a few missing paths, each
+    /// compared with the site's paths once.
+    suggested: std::sync::Mutex<HashMap<String, Option<String>>>,
 }
 
 /// What the index needs to know about one page.
@@ -305,8 +309,18 @@ impl LinkIndex {
     /// other exactly is slow on a large site with many broken links (a
     /// renamed folder), so the paths sharing the most character pairs with
     /// it are found first and only those are compared exactly.
-    fn closest_path(&self, wanted: &str) -> Option<&str> {
-        self.suggestions
+    fn closest_path(&self, wanted: &str) -> Option<String> {
+        let known = |cache: &HashMap<String, Option<String>>| cache.get(wanted).cloned();
+        let lock = || {
+            self.suggested
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        };
+        if let Some(best) = known(&lock()) {
+            return best;
+        }
+        let best = self
+            .suggestions
             .get_or_init(|| {
                 Candidates::new(
                     self.by_source
@@ -316,6 +330,9 @@ impl LinkIndex {
                 )
             })
             .closest(wanted)
+            .map(str::to_string);
+        lock().insert(wanted.to_string(), best.clone());
+        best
     }
 }
 
@@ -515,11 +532,23 @@ mod tests {
         // A renamed file, and a typo.
         assert_eq!(
             idx.closest_path(&target.replace("decisions/", "decisions/moved-")),
-            Some(target.as_str())
+            Some(target.clone())
         );
         assert_eq!(
             idx.closest_path(&target.replace("choose", "chose")),
-            Some(target.as_str())
+            Some(target.clone())
+        );
+        // Asked again, the answer is remembered.
+        assert_eq!(
+            idx.closest_path(&target.replace("choose", "chose")),
+            Some(target)
+        );
+        assert_eq!(
+            idx.suggested
+                .lock()
+                .map(|cache| cache.len())
+                .unwrap_or_default(),
+            2
         );
     }
 }

@@ -46,14 +46,14 @@ pub(super) const CHANGES: Atom = Atom {
 /// Decision records (see [`views::adr_feed_entries`]).
 pub(super) const DECISIONS: Atom = Atom {
     feed: reserved::DECISIONS,
-    has: |site| site.model.kinds.adrs().next().is_some(),
+    has: |site| site.model.kinds.count(Kind::Adr) > 0,
     entries: |render| views::adr_feed_entries(&render.cx, &render.site.model.decisions),
 };
 
 /// After-action reviews, as they are now.
 pub(super) const REVIEWS: Atom = Atom {
     feed: reserved::REVIEWS,
-    has: |site| site.model.kinds.pages.iter().any(|e| e.kind == Kind::Aar),
+    has: |site| site.model.kinds.count(Kind::Aar) > 0,
     entries: |render| views::review_feed_entries(&render.cx),
 };
 

@@ -110,11 +110,11 @@ pub(super) struct NeedsReview;
 
 impl Generated for NeedsReview {
     fn files(&self, site: &Site) -> Vec<String> {
-        folder_page(REVIEWS_URL, site.model.kinds.schedules().next().is_some())
+        folder_page(REVIEWS_URL, site.model.kinds.has_schedules())
     }
 
     fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
-        if render.site.model.kinds.schedules().next().is_none() {
+        if !render.site.model.kinds.has_schedules() {
             return Vec::new();
         }
         let aggregates = Aggregates {
@@ -137,11 +137,11 @@ pub(super) struct Actions;
 
 impl Generated for Actions {
     fn files(&self, site: &Site) -> Vec<String> {
-        folder_page(ACTIONS_URL, site.model.kinds.reviews().next().is_some())
+        folder_page(ACTIONS_URL, site.model.kinds.has_reviews())
     }
 
     fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
-        if render.site.model.kinds.reviews().next().is_none() {
+        if !render.site.model.kinds.has_reviews() {
             return Vec::new();
         }
         let mut aggregates = Aggregates::default();

@@ -95,7 +95,7 @@ impl KindView for Reviews {
 
     /// `site.actions_href`: the action tracker, when there are reviews.
     fn site(&self, model: &Model, href: &dyn Fn(&str) -> String, slots: &mut Slots) {
-        let tracker = model.reviews().next().is_some().then(|| href(ACTIONS_URL));
+        let tracker = model.has_reviews().then(|| href(ACTIONS_URL));
         slots.insert("actions_href", slot(tracker));
     }
 
@@ -118,9 +118,7 @@ impl KindView for Reviews {
         let mut recent = cx.newest(from_url, reviews);
         recent.truncate(HOME_LIST);
         let tracker = model
-            .reviews()
-            .next()
-            .is_some()
+            .has_reviews()
             .then(|| relative_href(from_url, ACTIONS_URL));
         slots.insert("open_actions", slot(open));
         slots.insert("overdue_actions", slot(overdue));
