@@ -37,6 +37,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
     "partials/review-body.html",
     "partials/action-table.html",
     "partials/action-due-state.html",
+    "partials/dated-list.html",
     "partials/health.html",
     "partials/table-filter.html",
     "partials/charter.html",
