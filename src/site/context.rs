@@ -1,5 +1,6 @@
-//! Template contexts: the typed view models (`templates::view`) a page's
-//! template sees, built from the loaded site and the rendered markdown. Every
+//! Template contexts: the view models (`views::model`, with what each kind's
+//! views add) a page's template sees, built from the loaded site and the
+//! rendered markdown. Every
 //! href is made relative to the page being rendered. Navigation is bounded: a
 //! page carries its breadcrumbs, a window of siblings and prev/next, never the
 //! whole tree.
