@@ -35,7 +35,10 @@
       title.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#fca5a5";
       title.textContent = "The last change did not build. Showing the last good version underneath; fix the file and this goes away.";
       var pre = document.createElement("pre");
-      pre.style.cssText = "margin:0;white-space:pre-wrap";
+      // The page's own `pre` style (a light code background in light
+      // mode) must not reach the overlay's text.
+      pre.style.cssText = "margin:0;padding:0;border:0;border-radius:0;white-space:pre-wrap;" +
+        "background:transparent;color:inherit;font:inherit";
       overlay.appendChild(title);
       overlay.appendChild(pre);
       document.body.appendChild(overlay);

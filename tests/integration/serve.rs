@@ -400,6 +400,34 @@ fn every_way_editors_save_updates_the_page() {
     assert_eq!(rebuilt, 1, "only the fix, nothing after: {lines:?}");
 }
 
+/// `contrast(theme)`: the contrast ratio (WCAG) of the overlay's error text
+/// against the colour it is seen on, with the page in `theme`.
+const OVERLAY_CONTRAST: &str = r#"
+function contrast(theme) {
+  document.documentElement.dataset.theme = theme;
+  var parse = function (c) {
+    var m = c.match(/[\d.]+/g).map(Number);
+    return { r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1 };
+  };
+  var over = function (top, under) {
+    var a = top.a;
+    return { r: top.r * a + under.r * (1 - a), g: top.g * a + under.g * (1 - a),
+             b: top.b * a + under.b * (1 - a), a: 1 };
+  };
+  var lum = function (c) {
+    var f = function (v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+  };
+  var overlay = document.getElementById('handbook-overlay');
+  var pre = overlay.querySelector('pre');
+  var seen = over(parse(getComputedStyle(document.body).backgroundColor), { r: 255, g: 255, b: 255, a: 1 });
+  seen = over(parse(getComputedStyle(overlay).backgroundColor), seen);
+  seen = over(parse(getComputedStyle(pre).backgroundColor), seen);
+  var a = lum(parse(getComputedStyle(pre).color)), b = lum(seen);
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
+"#;
+
 #[test]
 fn an_open_page_reloads_itself_and_shows_errors_until_fixed() {
     let Some(browser) = browser() else { return };
@@ -435,6 +463,15 @@ fn an_open_page_reloads_itself_and_shows_errors_until_fixed() {
             == Some(true),
         "the last good page stays underneath"
     );
+    // The errors are readable whatever the page's theme: at least 4.5:1
+    // against what is behind them, in light and in dark mode.
+    for theme in ["light", "dark"] {
+        let ratio = browser.eval(&format!("{OVERLAY_CONTRAST}; return contrast('{theme}');"));
+        assert!(
+            ratio.as_f64().is_some_and(|r| r >= 4.5),
+            "overlay text contrast in {theme} mode: {ratio}"
+        );
+    }
     rewrite(&site, page, &original);
     browser.wait_for("return document.getElementById('handbook-overlay') === null && !document.body.textContent.includes('freshly added zebra')");
 }
