@@ -50,7 +50,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
 /// The default theme's static files, written under `theme/` in the output.
 /// `style.css` is written with its dark palette once; see [`default_static`].
 const DEFAULT_STATIC_SOURCES: &[(&str, &str)] =
-    embed!("static": "style.css", "theme.js", "handbook.js", "search.js");
+    embed!("static": "style.css", "theme.js", "handbook.js", "search.js", "favicon.svg");
 
 /// The default theme's static files as written into the output. The
 /// stylesheet declares its dark palette once, for a system in dark mode

@@ -81,6 +81,7 @@ fn pages_become_folders_with_index_html() {
             "search/manifest.json",
             "search/s/0.json",
             "sitemap.xml",
+            "theme/favicon.svg",
             "theme/handbook.js",
             "theme/search.js",
             "theme/style.css",
@@ -117,6 +118,30 @@ fn internal_urls_are_relative_so_any_subpath_works() {
             );
             assert!(!text.contains("src=\"/"), "{path} has a root-absolute src");
         }
+    }
+}
+
+#[test]
+fn every_page_has_an_icon_the_build_wrote_so_browsers_ask_for_no_favicon_ico() {
+    let site = small_site();
+    site.build_ok();
+    let public = site.path().join("public");
+    for (path, bytes) in snapshot_tree(&public) {
+        if !path.ends_with(".html") || path == "404.html" {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let href = text
+            .split("<link rel=\"icon\" href=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("{path} has no icon link"));
+        let folder = std::path::Path::new(&path)
+            .parent()
+            .unwrap_or(std::path::Path::new(""));
+        let icon = public.join(folder).join(href);
+        let svg = std::fs::read_to_string(&icon).unwrap_or_default();
+        assert!(svg.starts_with("<svg"), "{path}: {href} is not the icon");
     }
 }
 

@@ -186,9 +186,14 @@ fn redirect_page(output: &str, target_url: &str, title: &str, site: &Site) -> St
                 escape(&format!("{base}{target_url}"))
             )
         });
+    let icon = escape(&relative_href(
+        &folder,
+        &format!("{}/favicon.svg", templates::THEME_DIR),
+    ));
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\
-         {canonical}\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n\
+         {canonical}\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={href}\">\n\
          </head>\n<body>\n<p>This page has moved to <a href=\"{href}\">{title}</a>.</p>\n</body>\n</html>\n",
         title = escape(title),
     )
