@@ -118,3 +118,27 @@ fn action_tracker_filters_to_overdue_actions() {
         .eval("return getComputedStyle(document.querySelector('tr.overdue td')).borderLeftStyle");
     assert_eq!(marked, "solid");
 }
+
+#[test]
+fn a_page_prints_as_a_document_without_edit_links_backlinks_or_footer() {
+    let Some(browser) = browser() else { return };
+    let (_site, server) = serve_built(Fixture::copy_of("example-handbook"));
+    browser.goto(&format!("{}runbooks/database-failover/", server.base));
+    browser.wait_for("return document.readyState === 'complete'");
+    let shown = |css: &str| {
+        browser.eval(&format!(
+            "const e = document.querySelector('{css}'); return e !== null && getComputedStyle(e).display !== 'none'"
+        ))
+    };
+    // On screen the page has all three (the example sets `repo_url`, and
+    // other pages link to this runbook).
+    for css in [".page-source", ".backlinks", ".site-footer"] {
+        assert_eq!(shown(css), true, "{css} on screen");
+    }
+    browser.emulate_media("print");
+    for css in [".page-source", ".backlinks", ".site-footer"] {
+        assert_eq!(shown(css), false, "{css} in print");
+    }
+    assert_eq!(shown("main h1"), true, "the document itself prints");
+    browser.emulate_media("");
+}

@@ -408,6 +408,15 @@ impl Browser {
             .to_string()
     }
 
+    /// Renders the page for `media` (`"print"`, or `""` for the screen), as
+    /// Chromium's print preview does.
+    pub fn emulate_media(&self, media: &str) {
+        self.post(
+            &self.session_path("/goog/cdp/execute"),
+            json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": media}}),
+        );
+    }
+
     /// Runs `script` (a function body) in the page and returns its value.
     pub fn eval(&self, script: &str) -> Value {
         self.post(
