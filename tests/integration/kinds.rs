@@ -677,11 +677,11 @@ fn the_home_page_summarises_what_needs_attention() {
         .unwrap_or_default();
     assert!(health.contains("<strong>2</strong> open actions</a>, <strong class=\"overdue-count\">1</strong> overdue"), "{health}");
     assert!(
-        health.contains("<strong>1</strong> runbooks due for review"),
+        health.contains("<strong>1</strong> runbook due for review"),
         "{health}"
     );
     assert!(
-        health.contains("<strong>1</strong> proposed decisions"),
+        health.contains("<strong>1</strong> proposed decision</li>"),
         "{health}"
     );
     assert!(health.contains("<a href=\"aars/b/\">B</a>"), "{health}");
