@@ -146,6 +146,20 @@ fn every_page_has_an_icon_the_build_wrote_so_browsers_ask_for_no_favicon_ico() {
 }
 
 #[test]
+fn the_footer_names_the_handbook_not_the_source_file() {
+    let site = small_site();
+    site.build_ok();
+    let page = site.read("public/guides/getting-started/index.html");
+    let footer = page
+        .split("<footer class=\"site-footer\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</footer>").next())
+        .unwrap_or_else(|| panic!("no footer: {page}"));
+    assert!(!footer.contains(".md"), "{footer}");
+    assert!(footer.contains("<p>"), "{footer}");
+}
+
+#[test]
 fn base_url_is_used_only_where_absolute_urls_are_required() {
     let site = small_site();
     site.build_ok();
