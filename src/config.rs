@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
-use crate::fields::{self, Extractor, Field, Table, keys_of};
+use crate::fields::{self, Extractor, Field, Table, Value, keys_of};
 use crate::kinds::{FolderKinds, Kind};
 
 pub const CONFIG_FILE: &str = "handbook.toml";
@@ -73,6 +73,40 @@ pub struct Config {
     pub forge: Option<crate::forge::Forge>,
     pub edit_url: Option<String>,
     pub history_url: Option<String>,
+    /// `logo`: an image in the handbook shown before the title in the header.
+    pub logo: Option<String>,
+    /// `[nav] links`: the header's links, in order; empty means the
+    /// top-level sections plus the charter and channel guide.
+    pub nav: Vec<NavItem>,
+    /// `[links] tickets`: a URL with `{id}`, which ticket ids (`HAR-431`)
+    /// in records link to.
+    pub tickets_url: Option<String>,
+    /// `[home] dashboard`: where the home page's at-a-glance cards sit.
+    pub dashboard: Dashboard,
+}
+
+/// One link of the header navigation, as `[nav] links` gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NavItem {
+    /// A path in the handbook as a link from the root page would write it
+    /// (`decisions/`, `charter.md`), or an absolute URL.
+    pub target: String,
+    /// The label; a page's title when not given.
+    pub title: Option<String>,
+    /// Where it was written in `handbook.toml`.
+    pub span: std::ops::Range<usize>,
+}
+
+/// Where the home page shows its at-a-glance dashboard.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dashboard {
+    /// Before the page's text (the default: it is what people come for).
+    #[default]
+    First,
+    /// After the page's text.
+    Last,
+    /// Not at all.
+    Off,
 }
 
 impl Default for Config {
@@ -105,6 +139,10 @@ impl Default for Config {
             forge: None,
             edit_url: None,
             history_url: None,
+            logo: None,
+            nav: Vec::new(),
+            tickets_url: None,
+            dashboard: Dashboard::First,
         }
     }
 }
@@ -119,6 +157,19 @@ pub const SCHEMA: &[Field] = &[
     Field::new("", &["repo_url", "branch"], "string").default("—"),
     Field::new("", &["theme"], "string").default("embedded default"),
     Field::new("", &["exclude"], "array of globs").default("`[]`"),
+    Field::new("", &["logo"], "path of an image").default("—"),
+    Field::new(
+        "nav",
+        &["links"],
+        "list of paths, or `{ title, url }` tables",
+    )
+    .default("top-level sections, charter, channels"),
+    Field::new(
+        "home",
+        &["dashboard"],
+        "`\"first\"`, `\"last\"` or `\"off\"`",
+    )
+    .default("`\"first\"`"),
     Field::new("markdown", &["smart_punctuation"], "bool").default("`true`"),
     Field::new("markdown", &["highlight"], "bool").default("`true`"),
     Field::new(
@@ -128,6 +179,7 @@ pub const SCHEMA: &[Field] = &[
     )
     .default("`\"allow\"`"),
     Field::new("links", &["broken"], "`\"error\"` or `\"warn\"`").default("`\"error\"`"),
+    Field::new("links", &["tickets"], "URL with `{id}`").default("—"),
     Field::new("kinds", &[], "folder = kind").default("built-in folder names"),
     Field::new("runbooks", &["review_every"], "duration").default("`\"180d\"`"),
     Field::new(
@@ -270,6 +322,17 @@ pub fn parse(source: &str) -> Loaded {
             "branch" => config.branch = x.string(entry),
             "theme" => config.theme = x.string(entry),
             "exclude" => config.exclude = x.string_list(entry).unwrap_or_default(),
+            "logo" => config.logo = x.string(entry),
+            "nav" => {
+                if let Some(t) = x.table(entry) {
+                    config.nav = nav_options(&mut x, t);
+                }
+            }
+            "home" => {
+                if let Some(t) = x.table(entry) {
+                    home_options(&mut x, t, &mut config);
+                }
+            }
             "markdown" => {
                 if let Some(t) = x.table(entry) {
                     config.markdown = markdown_options(&mut x, t);
@@ -277,7 +340,7 @@ pub fn parse(source: &str) -> Loaded {
             }
             "links" => {
                 if let Some(t) = x.table(entry) {
-                    config.broken_links = links_options(&mut x, t);
+                    links_options(&mut x, t, &mut config);
                 }
             }
             "kinds" => {
@@ -389,13 +452,31 @@ fn markdown_options(x: &mut Extractor<'_>, table: &Table) -> MarkdownConfig {
     options
 }
 
-fn links_options(x: &mut Extractor<'_>, table: &Table) -> BrokenLinks {
-    let mut broken = BrokenLinks::default();
+fn links_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
     for entry in &table.entries {
         match entry.key.as_str() {
+            "tickets" => {
+                config.tickets_url = url(x, entry);
+                if config
+                    .tickets_url
+                    .as_ref()
+                    .is_some_and(|u| !u.contains("{id}"))
+                {
+                    x.report(
+                        Diagnostic::error(
+                            crate::diagnostics::Code::InvalidValue,
+                            x.path,
+                            "`tickets` must contain `{id}`, where the ticket's id goes",
+                        )
+                        .with_help("e.g. tickets = \"https://tracker.example/browse/{id}\""),
+                        entry.node.span.clone(),
+                    );
+                    config.tickets_url = None;
+                }
+            }
             "broken" => match x.string(entry).as_deref() {
-                Some("error") => broken = BrokenLinks::Error,
-                Some("warn") => broken = BrokenLinks::Warn,
+                Some("error") => config.broken_links = BrokenLinks::Error,
+                Some("warn") => config.broken_links = BrokenLinks::Warn,
                 Some(other) => {
                     x.report(
                         Diagnostic::error(
@@ -411,7 +492,94 @@ fn links_options(x: &mut Extractor<'_>, table: &Table) -> BrokenLinks {
             _ => x.unknown_key(entry, "[links]", &keys_of(SCHEMA, "links")),
         }
     }
-    broken
+}
+
+/// `[nav] links`: each a path string, or a `{ title, url }` / `{ title, path }` table.
+fn nav_options(x: &mut Extractor<'_>, table: &Table) -> Vec<NavItem> {
+    let mut items = Vec::new();
+    for entry in &table.entries {
+        if entry.key != "links" {
+            x.unknown_key(entry, "[nav]", &keys_of(SCHEMA, "nav"));
+            continue;
+        }
+        let Value::Array(list) = &entry.node.value else {
+            x.report(
+                Diagnostic::error(
+                    crate::diagnostics::Code::WrongType,
+                    x.path,
+                    "`links` must be a list of paths or { title, url } tables",
+                )
+                .with_help("e.g. links = [\"decisions/\", \"charter.md\", { title = \"Status\", url = \"https://status.example\" }]"),
+                entry.node.span.clone(),
+            );
+            continue;
+        };
+        for node in list {
+            let item = match &node.value {
+                Value::String(path) => Some(NavItem {
+                    target: path.clone(),
+                    title: None,
+                    span: node.span.clone(),
+                }),
+                Value::Table(t) => {
+                    let text = |key: &str| match t.get(key).map(|e| &e.node.value) {
+                        Some(Value::String(s)) => Some(s.clone()),
+                        _ => None,
+                    };
+                    let target = text("url").or_else(|| text("path"));
+                    let title = text("title");
+                    if target.is_none() || (text("url").is_some() && title.is_none()) {
+                        None
+                    } else {
+                        target.map(|target| NavItem {
+                            target,
+                            title,
+                            span: node.span.clone(),
+                        })
+                    }
+                }
+                _ => None,
+            };
+            match item {
+                Some(item) => items.push(item),
+                None => x.report(
+                    Diagnostic::error(
+                        crate::diagnostics::Code::WrongType,
+                        x.path,
+                        "a `links` item must be a path, or a table with `title` and `url` (or `path`)",
+                    )
+                    .with_help("e.g. { title = \"Status\", url = \"https://status.example\" }"),
+                    node.span.clone(),
+                ),
+            }
+        }
+    }
+    items
+}
+
+fn home_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
+    for entry in &table.entries {
+        if entry.key != "dashboard" {
+            x.unknown_key(entry, "[home]", &keys_of(SCHEMA, "home"));
+            continue;
+        }
+        match x.string(entry).as_deref() {
+            Some("first") => config.dashboard = Dashboard::First,
+            Some("last") => config.dashboard = Dashboard::Last,
+            Some("off") => config.dashboard = Dashboard::Off,
+            Some(other) => x.report(
+                Diagnostic::error(
+                    crate::diagnostics::Code::InvalidValue,
+                    x.path,
+                    format!(
+                        "`dashboard` must be \"first\", \"last\" or \"off\", found \"{other}\""
+                    ),
+                ),
+                entry.node.span.clone(),
+            ),
+            None => {}
+        }
+    }
 }
 
 fn git_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {

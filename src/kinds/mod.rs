@@ -66,6 +66,19 @@ impl Kind {
         }
     }
 
+    /// The kind as a reader sees it named (`ADR`, `After-action review`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Page => "Page",
+            Kind::Adr => "ADR",
+            Kind::Runbook => "Runbook",
+            Kind::Aar => "After-action review",
+            Kind::Retro => "Retro",
+            Kind::Charter => "Charter",
+            Kind::Channels => "Channel guide",
+        }
+    }
+
     pub fn parse(name: &str) -> Option<Kind> {
         Kind::ALL
             .into_iter()

@@ -65,12 +65,17 @@ pub enum Log<'a> {
 /// Builds, serves and watches until the process is stopped.
 pub fn run(options: ServeOptions, log: &(dyn Fn(Log<'_>) + Sync)) -> Result<(), Fatal> {
     let started = std::time::Instant::now();
-    let mut session = Session::start(options.build.clone())?;
     let (listener, taken) = bind(options.bind, options.port)?;
     let address = listener.local_addr().map_err(|error| Fatal::Io {
         context: "cannot read the server's address".into(),
         error,
     })?;
+    // The preview is the site at its own address: canonical links, the
+    // sitemap and the 404 page (which any missing path answers with, so its
+    // links cannot be relative) point at it, not at the published host.
+    let mut build = options.build.clone();
+    build.base_url = Some(format!("http://{address}/"));
+    let mut session = Session::start(build)?;
     let shared = Shared::new(snapshot(&session, None));
 
     let (events, batches) = mpsc::channel();

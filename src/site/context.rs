@@ -12,9 +12,10 @@ use crate::pages::{PageId, PageTable};
 use crate::templates::{self, Templates};
 
 use super::Site;
+use super::navigation::{HeaderLink, Navigator};
 use super::views::{
     self, Aggregates, AuthorView, Cx, FeedLink, Health, HistoryView, NavView, PageContext,
-    PageView, RaciMatrix, SiteView, Slots,
+    PageView, RaciMatrix, RapidView, SiteView, Slots,
 };
 
 /// A commit time as an RFC 3339 UTC timestamp and as a date.
@@ -54,6 +55,21 @@ pub(super) fn ago(date: &str, today: jiff::civil::Date) -> String {
 /// How many neighbours on each side a page's section window shows.
 const SIBLING_WINDOW: usize = 6;
 
+/// What rendering learned about the pages that their templates read.
+#[derive(Debug)]
+pub(super) struct Learned {
+    /// Every page's markdown results, HTML taken out.
+    pub(super) rendered: PageTable<Rendered>,
+    pub(super) titles: PageTable<String>,
+    pub(super) backlinks: PageTable<Vec<PageId>>,
+    /// The header's links.
+    pub(super) header: Vec<HeaderLink>,
+    /// The site's feeds, for every page's header.
+    pub(super) feeds: Vec<super::reserved::Feed>,
+    /// The generated pages the navigation tree lists (site URL, title).
+    pub(super) tree_entries: Vec<(String, &'static str)>,
+}
+
 /// What the per-page template stage shares.
 pub(super) struct Renderer<'a> {
     pub(super) site: &'a Site,
@@ -64,32 +80,36 @@ pub(super) struct Renderer<'a> {
     pub(super) cx: Cx<'a>,
     /// The site's templates.
     pub(super) templates: &'a Templates,
+    /// The header's links and the navigation tree.
+    pub(super) navigator: Navigator<'a>,
     /// The site's feeds, worked out once for every page's header.
-    feeds: Vec<super::reserved::Feed>,
+    feeds: &'a [super::reserved::Feed],
 }
 
 impl<'a> Renderer<'a> {
-    pub(super) fn new(
-        site: &'a Site,
-        rendered: &'a PageTable<Rendered>,
-        titles: &'a PageTable<String>,
-        backlinks: &'a PageTable<Vec<PageId>>,
-        templates: &'a Templates,
-        feeds: Vec<super::reserved::Feed>,
-    ) -> Self {
+    /// What rendering `site`'s pages needs: what `memo` learned of their
+    /// markdown, and `templates`.
+    pub(super) fn new(site: &'a Site, memo: &'a Learned, templates: &'a Templates) -> Self {
         Renderer {
-            feeds,
+            feeds: &memo.feeds,
+            navigator: Navigator {
+                site,
+                titles: &memo.titles,
+                header: &memo.header,
+                generated: &memo.tree_entries,
+            },
             templates,
             cx: Cx {
                 pages: &site.loaded.pages,
                 model: &site.model.kinds,
-                titles,
+                titles: &memo.titles,
                 history: site.loaded.history.as_ref(),
+                tickets_url: site.loaded.config.tickets_url.as_deref(),
             },
             site,
-            rendered,
-            titles,
-            backlinks,
+            rendered: &memo.rendered,
+            titles: &memo.titles,
+            backlinks: &memo.backlinks,
         }
     }
 }
@@ -141,6 +161,9 @@ impl Renderer<'_> {
             root: href(""),
             theme: href(&format!("{}/", templates::THEME_DIR)),
             sections,
+            nav: self.navigator.header(href, current_url),
+            logo: config.logo.as_deref().map(href),
+            nav_data: href("nav.json"),
             kinds: {
                 let mut slots = Slots::new();
                 views::fill(&mut slots, |v, slots| {
@@ -240,8 +263,22 @@ impl Renderer<'_> {
                 views::fill(&mut slots, |v, slots| v.page(&self.cx, i, slots));
                 slots
             },
-            raci: self.site.model.kinds.raci(i).map(RaciMatrix::new),
-            rapid: self.site.model.kinds.rapid(i),
+            raci: self
+                .site
+                .model
+                .kinds
+                .raci(i)
+                .map(|rows| RaciMatrix::new(rows, &|name| self.cx.person(&page.url, name))),
+            rapid: self.site.model.kinds.rapid(i).map(|r| {
+                let people = |list: &[String]| self.cx.people(&page.url, list);
+                RapidView {
+                    recommend: people(&r.recommend),
+                    agree: people(&r.agree),
+                    perform: people(&r.perform),
+                    input: people(&r.input),
+                    decide: people(&r.decide),
+                }
+            }),
             history: self.history_view(i),
             review_schedule: self.site.model.kinds.schedule(i).filter(|_| {
                 let entry = &self.site.model.kinds.pages[i];
@@ -315,7 +352,10 @@ impl Renderer<'_> {
         let tree = &self.site.loaded.tree;
         let url = self.site.loaded.pages[i].url.as_str();
         let parent = tree.parent_of[i];
-        let mut nav = NavView::default();
+        let mut nav = NavView {
+            tree: Some(self.navigator.tree(i)),
+            ..NavView::default()
+        };
         let mut chain = tree.chain(parent);
         if tree.section_of[i] == Some(parent) {
             chain.pop(); // the root page is its own parent section

@@ -141,6 +141,7 @@ impl Site {
             root,
             fence,
             config,
+            config_source: loaded_source,
             output_dir,
             pages,
             assets: found.assets,

@@ -14,6 +14,7 @@
 mod context;
 mod generated;
 mod load;
+mod navigation;
 pub mod output;
 mod render;
 mod reserved;
@@ -132,6 +133,9 @@ pub struct Loaded {
     /// What no file may be read from outside of (see [`content::walk::Fence`]).
     fence: content::walk::Fence,
     pub config: Config,
+    /// The text of `handbook.toml`, for diagnostics about settings found
+    /// wrong later (a `[nav]` link to no page).
+    config_source: String,
     pub output_dir: PathBuf,
     pub pages: PageTable<Page>,
     pub assets: Vec<String>,

@@ -24,7 +24,7 @@ use crate::pages::{PageId, PageTable};
 use crate::search;
 use crate::templates::Templates;
 
-use super::context::Renderer;
+use super::context::{Learned, Renderer};
 use super::output::Sink;
 use super::views;
 use super::{Counts, Progress, Rendering, Site, generated, title_of, write_error};
@@ -33,10 +33,8 @@ use super::{Counts, Progress, Rendering, Site, generated, title_of, write_error}
 #[derive(Debug)]
 pub struct Memo {
     index: LinkIndex,
-    /// Every page's markdown results, HTML taken out.
-    rendered: PageTable<Rendered>,
-    titles: PageTable<String>,
-    backlinks: PageTable<Vec<PageId>>,
+    /// What the templates read of the pages.
+    pub(super) learned: Learned,
     /// Hrefs each page's HTML has corrected ([`links::Checked::fixes`]).
     fixes: PageTable<Vec<(String, String)>>,
     link_diagnostics: Vec<Diagnostic>,
@@ -51,6 +49,8 @@ pub struct Memo {
     terms: PageTable<Option<search::PageTerms>>,
     /// [`Renderer::fingerprint`] of every page (empty unless kept).
     fingerprints: PageTable<u64>,
+    /// What was wrong with `[nav] links`.
+    nav_diagnostics: Vec<Diagnostic>,
 }
 
 impl Memo {
@@ -60,6 +60,7 @@ impl Memo {
         self.link_diagnostics
             .iter()
             .chain(&self.template_diagnostics)
+            .chain(&self.nav_diagnostics)
             .chain(pages)
             .chain(&self.site_errors)
             .chain(&self.search_errors)
@@ -223,10 +224,18 @@ impl Site {
             .ids()
             .map(|i| self.title(&rendered, i))
             .collect();
+        let (header, nav_diagnostics) = super::navigation::header_links(self, &index);
         let mut memo = Memo {
+            nav_diagnostics,
             index,
-            titles,
-            backlinks: checked.backlinks,
+            learned: Learned {
+                titles,
+                backlinks: checked.backlinks,
+                header,
+                rendered,
+                feeds: generated::feeds(self),
+                tree_entries: generated::tree_entries(self),
+            },
             fixes: checked.fixes,
             link_diagnostics: checked.diagnostics,
             template_diagnostics: self.loaded.template_diagnostics.clone(),
@@ -236,7 +245,6 @@ impl Site {
             vocabulary,
             terms,
             fingerprints: PageTable::new(),
-            rendered,
         };
         let Some(templates) = &self.loaded.templates else {
             // Without templates there is nothing to render pages with.
@@ -247,14 +255,7 @@ impl Site {
             };
             return (rendering, memo);
         };
-        let render = Renderer::new(
-            self,
-            &memo.rendered,
-            &memo.titles,
-            &memo.backlinks,
-            templates,
-            generated::feeds(self),
-        );
+        let render = Renderer::new(self, &memo.learned, templates);
         progress.start(self.loaded.pages.len());
         // Thread time spent in the sink, to tell rendering from file-system cost.
         let writing_ns = AtomicU64::new(0);
@@ -349,8 +350,8 @@ impl Site {
             return;
         };
         let sections: PageTable<&[markdown::TextSection]> =
-            memo.rendered.map(|r| r.sections.as_slice());
-        let docs = search_documents(self, &memo.titles, &sections);
+            memo.learned.rendered.map(|r| r.sections.as_slice());
+        let docs = search_documents(self, &memo.learned.titles, &sections);
         let counted: Vec<&search::PageTerms> = memo.terms.iter().flatten().collect();
         let failed = Mutex::new(Vec::new());
         search::write(vocabulary, &docs, &counted, &|path, bytes| {
@@ -430,14 +431,14 @@ impl Site {
         for &i in changed {
             let (mut rendered, terms) = self.markdown(&memo.index, memo.vocabulary.as_ref(), i);
             bodies.push((i, std::mem::take(&mut rendered.html)));
-            memo.rendered[i] = rendered;
+            memo.learned.rendered[i] = rendered;
             memo.terms[i] = terms;
-            let title = self.title(&memo.rendered, i);
-            title_changed |= title != memo.titles[i];
-            memo.titles[i] = title;
+            let title = self.title(&memo.learned.rendered, i);
+            title_changed |= title != memo.learned.titles[i];
+            memo.learned.titles[i] = title;
         }
-        let checked = self.check_links(&memo.index, &memo.rendered);
-        let old_backlinks = std::mem::replace(&mut memo.backlinks, checked.backlinks);
+        let checked = self.check_links(&memo.index, &memo.learned.rendered);
+        let old_backlinks = std::mem::replace(&mut memo.learned.backlinks, checked.backlinks);
         let old_fixes = std::mem::replace(&mut memo.fixes, checked.fixes);
         memo.link_diagnostics = checked.diagnostics;
         // A heading renamed elsewhere can change the href a page must correct.
@@ -447,14 +448,8 @@ impl Site {
             .ids()
             .filter(|&i| old_fixes.get(i) != memo.fixes.get(i));
         let general = context_may_change || title_changed;
-        let render = Renderer::new(
-            self,
-            &memo.rendered,
-            &memo.titles,
-            &memo.backlinks,
-            templates,
-            generated::feeds(self),
-        );
+        memo.learned.feeds = generated::feeds(self);
+        let render = Renderer::new(self, &memo.learned, templates);
         // Which pages' output may differ: the edited ones, and those whose
         // template context moved. An edit that keeps the page's title, front
         // matter and records can only move the backlinks of pages it links to.
@@ -477,7 +472,7 @@ impl Site {
                 .loaded
                 .pages
                 .ids()
-                .filter(|&i| old_backlinks[i] != memo.backlinks[i]);
+                .filter(|&i| old_backlinks[i] != memo.learned.backlinks[i]);
             let list: Vec<PageId> = moved
                 .chain(refixed)
                 .chain(changed.iter().copied())

@@ -72,6 +72,7 @@ fn pages_become_folders_with_index_html() {
             "guides/img/flow.png",
             "guides/index.html",
             "index.html",
+            "nav.json",
             "old/db/index.html",
             "procedures/db/index.html",
             "procedures/index.html",

@@ -337,12 +337,12 @@ fn imported_runbooks_take_service_alert_and_owner_from_the_repository() {
         &[
             "<dd>payments <small class=\"origin\">(from the folder runbooks/payments/)</small></dd>",
             "<code>PaymentQueueBacklog</code> <small class=\"origin\">(from the file name)</small>",
-            "Ines Duarte <small class=\"origin\">(from CODEOWNERS line 3)</small>",
+            "Ines Duarte</a></span> <small class=\"origin\">(from CODEOWNERS line 3)</small>",
         ],
     );
     let page = site.read("docs/public/runbooks/search/indexlagging/index.html");
     assert!(
-        page.contains("tomas <small class=\"origin\">(from runbooks/search/OWNERS)</small>"),
+        page.contains("tomas</span> <small class=\"origin\">(from runbooks/search/OWNERS)</small>"),
         "{page}"
     );
     // Front matter wins over all of it.
@@ -492,7 +492,7 @@ fn runbook_index_groups_by_service_and_alerts_json_points_at_runbooks() {
         .unwrap_or(usize::MAX);
     assert!(billing < payments && payments < usize::MAX, "{index}");
     assert!(
-        index.contains("<td><code>PayErrors</code></td><td><a href=\"pay-errors/\">Steps</a></td>"),
+        index.contains("<td data-label=\"Alert\"><code>PayErrors</code></td><td data-label=\"Runbook\"><a href=\"pay-errors/\">Steps</a></td>"),
         "{index}"
     );
     assert!(
@@ -629,7 +629,7 @@ fn the_action_tracker_lists_open_then_overdue_first_and_links_back() {
         .map(|t| tracker.find(t).unwrap_or(usize::MAX))
         .collect();
     assert!(order[0] < order[1] && order[1] < order[2], "{tracker}");
-    assert!(tracker.contains("<tr class=\"overdue\" data-state=\"overdue\"><td>Late thing</td><td><a href=\"../people/bob/\">bob</a></td>"), "{tracker}");
+    assert!(tracker.contains("<tr class=\"overdue\" data-state=\"overdue\"><td data-label=\"Action\">Late thing</td><td data-label=\"Owner\"><a href=\"../people/bob/\">Bob Lin</a></td>"), "{tracker}");
     assert!(
         tracker.contains("<a href=\"../aars/a/\">A</a>"),
         "{tracker}"
@@ -644,7 +644,9 @@ fn person_pages_show_what_they_own_decided_and_their_open_actions() {
     let site = tracked_site();
     site.build_ok();
     let dana = site.read("public/people/dana/index.html");
-    assert!(dana.contains("<h1>Dana Okafor</h1>"));
+    assert!(dana.contains(
+        "<h1 class=\"person-title\"><span class=\"avatar avatar-large\" aria-hidden=\"true\">DO</span>Dana Okafor</h1>"
+    ));
     let section = |html: &str, id: &str| {
         html.split(&format!("id=\"{id}\""))
             .nth(1)
@@ -663,7 +665,7 @@ fn person_pages_show_what_they_own_decided_and_their_open_actions() {
     let bob = site.read("public/people/bob/index.html");
     assert!(section(&bob, "decided").contains("Use X"));
     let people = site.read("public/people/index.html");
-    assert!(people.contains("<td><a href=\"bob/\">Bob Lin</a> <span class=\"handle\">@bob</span></td><td></td><td>1</td>"), "{people}");
+    assert!(people.contains("<td data-label=\"Name\"><span class=\"person\"><span class=\"avatar\" aria-hidden=\"true\">BL</span><a href=\"bob/\">Bob Lin</a></span> <span class=\"handle\">@bob</span></td><td data-label=\"Role\"></td><td data-label=\"Open actions\">1</td>"), "{people}");
 }
 
 #[test]
@@ -778,10 +780,10 @@ fn charter_channels_raci_and_rapid_render() {
     site.build_ok();
     let charter = site.read("public/charter/index.html");
     assert!(
-        charter.contains("<tr><td>On-time</td><td>99.5 %</td><td>98 %</td></tr>"),
+        charter.contains("<tr><td data-label=\"Metric\">On-time</td><td data-label=\"Target\">99.5 %</td><td data-label=\"Current\">98 %</td></tr>"),
         "{charter}"
     );
-    assert!(charter.contains("<tr><th scope=\"row\">Deploys</th><td class=\"raci-cell\">R</td><td class=\"raci-cell\">R/A</td><td class=\"raci-cell\">I</td></tr>"), "{charter}");
+    assert!(charter.contains("<tr><th scope=\"row\">Deploys</th><td class=\"raci-cell\" data-label=\"ann\">R</td><td class=\"raci-cell\" data-label=\"bo\">R/A</td><td class=\"raci-cell\" data-label=\"cy\">I</td></tr>"), "{charter}");
     insta::assert_snapshot!("charter_page", charter);
     insta::assert_snapshot!("channels_page", site.read("public/channels/index.html"));
     let adr = site.read("public/decisions/0001-x/index.html");
@@ -800,7 +802,7 @@ fn a_retro_page_shows_its_actions() {
     site.build_ok();
     let html = site.read("public/retros/q1/index.html");
     assert!(
-        html.contains("<td>Rotate facilitators</td><td>ann</td>"),
+        html.contains("<td data-label=\"Action\">Rotate facilitators</td><td data-label=\"Owner\">ann</td>"),
         "{html}"
     );
     insta::assert_snapshot!("retro_page", html);
@@ -1064,7 +1066,7 @@ fn patterns_from_public_repositories_read_as_written() {
     site.build_ok();
     let log = site.read("public/decisions/index.html");
     assert!(
-        log.contains("<td>1</td>") && log.contains(">Monorepo</a>"),
+        log.contains("<td data-label=\"No.\">1</td>") && log.contains(">Monorepo</a>"),
         "{log}"
     );
     assert!(log.contains("<time datetime=\"2023-12-23\">"), "{log}");

@@ -7,12 +7,19 @@ const SEARCH_ON: &str = "title = \"Searchable\"\n";
 
 const RESULT_TITLES: &str = "return [...document.querySelectorAll('.search-results .search-hit-title')].map(e => e.textContent)";
 
+/// Opens the header's search dialog with its button.
+fn open_search(browser: &crate::support::Browser) {
+    browser.wait_for("return !document.querySelector('.search-open').hidden");
+    browser.click(".search-open");
+    browser.wait_for("return document.getElementById('search-dialog').open");
+}
+
 #[test]
 fn typing_a_query_shows_the_page_whose_title_matches_first() {
     let Some(browser) = browser() else { return };
     let (_site, server) = serve_built(Fixture::copy_of("example-handbook"));
     browser.goto(&format!("{}how-we-work/", server.base));
-    browser.wait_for("return !document.querySelector('form.site-search').hidden");
+    open_search(&browser);
     browser.send_keys("#site-search-q", "failover");
     browser.wait_for("return document.querySelectorAll('.search-results .search-hit').length > 0");
     let titles = browser.eval(RESULT_TITLES);
@@ -33,7 +40,7 @@ fn slash_focuses_search_arrows_move_and_enter_opens() {
     let Some(browser) = browser() else { return };
     let (_site, server) = serve_built(Fixture::copy_of("example-handbook"));
     browser.goto(&format!("{}charter/", server.base));
-    browser.wait_for("return !document.querySelector('form.site-search').hidden");
+    browser.wait_for("return !document.querySelector('.search-open').hidden");
     browser.send_keys("body", "/");
     assert_eq!(
         browser.eval("return document.activeElement.id"),
@@ -49,14 +56,35 @@ fn slash_focuses_search_arrows_move_and_enter_opens() {
         browser.eval("return document.querySelector('.search-results .active').href"),
         second
     );
+    // The active option is the selected one, for screen readers.
+    assert_eq!(
+        browser
+            .eval(
+                "return [...document.querySelectorAll('.search-results [role=option]')] \
+               .map(o => o.getAttribute('aria-selected')).join()"
+            )
+            .as_str()
+            .map(|s| s.split(',').filter(|v| *v == "true").count()),
+        Some(1)
+    );
+    assert_eq!(
+        browser.eval(
+            "const i = document.getElementById('site-search-q'); \
+             return document.getElementById(i.getAttribute('aria-activedescendant')).href"
+        ),
+        second
+    );
     browser.send_keys("#site-search-q", "\u{E007}");
     let target = second.as_str().unwrap_or_default().to_string();
     browser.wait_for(&format!("return location.href === {target:?}"));
-    browser.send_keys("body", "/");
+    // Ctrl-K opens the dialog too; Escape closes it and gives focus back.
+    browser.wait_for("return !document.querySelector('.search-open').hidden");
+    browser.send_keys("body", "\u{E009}k\u{E009}");
+    browser.wait_for("return document.getElementById('search-dialog').open");
     browser.send_keys("#site-search-q", "kafka\u{E00C}");
     assert_eq!(
-        browser.eval("return document.querySelector('.search-results').hidden"),
-        true,
+        browser.eval("return document.getElementById('search-dialog').open"),
+        false,
         "Escape closes"
     );
 }
@@ -69,14 +97,14 @@ fn the_search_page_filters_by_kind_and_keeps_state_in_the_url() {
     browser.wait_for(
         "return document.querySelectorAll('.search-page-results .search-hit').length > 0",
     );
-    let kinds = "return [...document.querySelectorAll('.search-page-results .kind-badge')].map(e => e.textContent)";
+    let kinds = "return [...document.querySelectorAll('.search-page-results .kind-badge')].map(e => e.dataset.kind)";
     let all = browser.eval(kinds);
     assert!(
         all.as_array().is_some_and(|k| k.iter().any(|x| x != "adr")),
         "{all}"
     );
     browser.eval("const s = document.querySelector('select[data-facet=kind]'); s.value = 'adr'; s.dispatchEvent(new Event('change')); return true");
-    browser.wait_for("return [...document.querySelectorAll('.search-page-results .kind-badge')].every(e => e.textContent === 'adr')");
+    browser.wait_for("return [...document.querySelectorAll('.search-page-results .kind-badge')].every(e => e.dataset.kind === 'adr' && e.textContent === 'ADR')");
     assert!(
         browser.url().ends_with("search/?q=queue&kind=adr"),
         "{}",
@@ -102,7 +130,7 @@ fn titles_cannot_run_script_through_search() {
     assert_eq!(site.run(&["build"]).code, 0);
     let server = StaticServer::start(site.path().join("public"));
     browser.goto(&server.base);
-    browser.wait_for("return !document.querySelector('form.site-search').hidden");
+    open_search(&browser);
     browser.eval("window.__xss = 0; window.alert = () => { window.__xss = 1; }; return true");
     browser.send_keys("#site-search-q", "zebrafish");
     browser.wait_for("return document.querySelectorAll('.search-results .search-hit').length > 0");
@@ -227,7 +255,7 @@ fn search_is_on_by_default_and_can_be_turned_off() {
     assert!(site.exists("public/search/index.html"));
     assert!(
         site.read("public/index.html")
-            .contains("<form class=\"site-search\" role=\"search\" action=\"search/\"")
+            .contains("<form class=\"site-search\" role=\"search\" aria-label=\"Site\" action=\"search/\"")
     );
     let site = site.file(
         "handbook.toml",

@@ -118,6 +118,20 @@ impl Generated for NotFound {
     }
 }
 
+/// `nav.json`, the whole navigation tree (see [`super::super::navigation`]).
+pub(super) struct NavData;
+
+impl Generated for NavData {
+    fn files(&self, _site: &Site) -> Vec<String> {
+        vec!["nav.json".into()]
+    }
+
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
+        let json = super::super::navigation::nav_json(render.site, render.titles);
+        vec![Ok(("nav.json".into(), json.into_bytes()))]
+    }
+}
+
 /// `alerts.json` (see [`alerts_json`]).
 pub(super) struct Alerts;
 

@@ -1,6 +1,6 @@
 //! Every page and file the tool writes besides the handbook's own pages, one
 //! [`Generated`] implementation each, listed once in [`ALL`]: the output
-//! marker and theme files, `404.html`, `alerts.json`, the feeds,
+//! marker and theme files, `404.html`, `alerts.json`, `nav.json`, the feeds,
 //! `sitemap.xml`, alias redirects, the search page, recent changes,
 //! needs-review, the action tracker and the people pages. Each declares the
 //! files it writes for a site; the duplicate-output check, the link index
@@ -45,11 +45,12 @@ pub(super) type Made = Result<(String, Vec<u8>), Diagnostic>;
 
 /// Every generated output, in the order they are written (a theme's own
 /// static files after the built-in ones, so they override them).
-pub(super) const ALL: [&dyn Generated; 14] = [
+pub(super) const ALL: [&dyn Generated; 15] = [
     &files::Marker,
     &files::Theme,
     &files::NotFound,
     &files::Alerts,
+    &files::NavData,
     &feeds::CHANGES,
     &feeds::DECISIONS,
     &feeds::REVIEWS,
@@ -74,6 +75,22 @@ pub(super) fn folder_pages(site: &Site) -> Vec<String> {
         .into_iter()
         .filter_map(|file| file.strip_suffix("index.html").map(str::to_string))
         .collect()
+}
+
+/// The generated pages the tree lists after the handbook's own: (site URL,
+/// title), for those this site has.
+pub(super) fn tree_entries(site: &Site) -> Vec<(String, &'static str)> {
+    let folders = folder_pages(site);
+    [
+        (super::reserved::ACTIONS_URL, "Actions"),
+        (super::reserved::PEOPLE_URL, "People"),
+        (super::reserved::REVIEWS_URL, "Needs review"),
+        (super::reserved::CHANGES_URL, "Recent changes"),
+    ]
+    .into_iter()
+    .filter(|(url, _)| folders.iter().any(|f| f == url))
+    .map(|(url, title)| (url.to_string(), title))
+    .collect()
 }
 
 /// The feeds `site` has, in header order.

@@ -33,6 +33,7 @@ fn page(
         page: synthetic_page(title, url, template.trim_end_matches(".html"), &extra),
         nav: NavView {
             breadcrumbs: vec![render.cx.link(url, home, false)],
+            tree: Some(render.navigator.tree_for_generated(url)),
             ..NavView::default()
         },
         aggregates,
@@ -67,7 +68,21 @@ impl Generated for Search {
         if !render.site.loaded.config.search {
             return Vec::new();
         }
-        let aggregates = Aggregates::default();
+        let model = &render.site.model.kinds;
+        let kinds: serde_json::Map<String, serde_json::Value> = crate::kinds::Kind::ALL
+            .iter()
+            .map(|k| (k.name().to_string(), k.label().into()))
+            .collect();
+        let owners: serde_json::Map<String, serde_json::Value> = model
+            .runbooks()
+            .filter_map(|(_, r)| r.owner.as_deref())
+            .map(|o| (o.to_string(), render.cx.person(SEARCH_URL, o).name.into()))
+            .collect();
+        let labels = serde_json::json!({ "kind": kinds, "owner": owners });
+        let aggregates = Aggregates {
+            search_labels: Some(labels.to_string()),
+            ..Aggregates::default()
+        };
         vec![page(
             render,
             "search.html",
@@ -188,6 +203,7 @@ impl Generated for People {
                 let mut row = PersonRow {
                     handle: p.handle.clone(),
                     name: p.name.clone(),
+                    initials: views::initials(&p.name),
                     role: p.role.clone(),
                     href: relative_href(PEOPLE_URL, &person_url(&p.handle)),
                     kinds: Slots::new(),
@@ -215,6 +231,7 @@ impl Generated for People {
             let mut view = PersonView {
                 handle: person.handle.clone(),
                 name: person.name.clone(),
+                initials: views::initials(&person.name),
                 role: person.role.clone(),
                 contact: person.contact.clone(),
                 kinds: Slots::new(),
@@ -252,6 +269,13 @@ fn reviews_due(render: &Renderer<'_>, from_url: &str) -> Vec<ReviewRow> {
                 title: render.titles[p].clone(),
                 href: relative_href(from_url, &render.site.loaded.pages[p].url),
                 kind: model.kind(p).name(),
+                kind_label: model.kind(p).label(),
+                owner_person: {
+                    let entry = &model.pages[p];
+                    views::of(entry.kind)
+                        .owner(entry)
+                        .map(|o| render.cx.person(from_url, o))
+                },
                 owner: {
                     let entry = &model.pages[p];
                     views::of(entry.kind).owner(entry).map(str::to_string)

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::model::{ChildView, FeedEntry, NavLink};
+use super::model::{ChildView, FeedEntry, NavLink, PersonRef};
 use super::{Cx, HOME_LIST, KindView, Slots, slot};
 use crate::kinds::adr::{Adr, Status};
 use crate::kinds::{Entry, Record};
@@ -25,9 +25,9 @@ pub struct AdrView {
     /// For styling and filtering: the status name, `other` or `unknown`.
     pub status_group: &'static str,
     pub date: Option<String>,
-    pub deciders: Vec<String>,
-    pub consulted: Vec<String>,
-    pub informed: Vec<String>,
+    pub deciders: Vec<PersonRef>,
+    pub consulted: Vec<PersonRef>,
+    pub informed: Vec<PersonRef>,
     /// The records this one replaces, and the records that replace it.
     pub supersedes: Vec<NavLink>,
     pub superseded_by: Vec<NavLink>,
@@ -49,7 +49,7 @@ pub struct AdrRow {
     pub status_label: String,
     pub status_group: &'static str,
     pub date: Option<String>,
-    pub deciders: Vec<String>,
+    pub deciders: Vec<PersonRef>,
 }
 
 /// A record's status as shown: its name, the author's words, or "unknown".
@@ -97,9 +97,9 @@ fn page_view(cx: &Cx<'_>, i: PageId) -> Option<AdrView> {
         status_label: status_label(adr),
         status_group: status_group(adr),
         date: adr.date.as_ref().map(|d| d.as_str().to_string()),
-        deciders: adr.deciders.clone(),
-        consulted: adr.consulted.clone(),
-        informed: adr.informed.clone(),
+        deciders: cx.people(url, &adr.deciders),
+        consulted: cx.people(url, &adr.consulted),
+        informed: cx.people(url, &adr.informed),
         supersedes: links(graph.supersedes.get(&i)),
         superseded_by: links(graph.superseded_by.get(&i)),
         amends: links(graph.amends.get(&i)),
@@ -126,7 +126,7 @@ fn log(cx: &Cx<'_>, from_url: &str, pages: &[PageId]) -> Vec<AdrRow> {
                 status_label: status_label(adr),
                 status_group: status_group(adr),
                 date: adr.date.as_ref().map(|d| d.as_str().to_string()),
-                deciders: adr.deciders.clone(),
+                deciders: cx.people(from_url, &adr.deciders),
             })
         })
         .collect()

@@ -2,7 +2,7 @@
 //! model, borrowed for one render, and the links and listing entries made
 //! from them (every href relative to the page being rendered).
 
-use super::model::{ChildView, FeedEntry, NavLink};
+use super::model::{ChildView, FeedEntry, NavLink, PersonRef};
 use crate::content::Page;
 use crate::kinds::Model;
 use crate::links::relative_href;
@@ -15,6 +15,8 @@ pub(in crate::site) struct Cx<'a> {
     pub model: &'a Model,
     pub titles: &'a PageTable<String>,
     pub history: Option<&'a crate::git::History>,
+    /// `[links] tickets`: a URL with `{id}`.
+    pub tickets_url: Option<&'a str>,
 }
 
 impl Cx<'_> {
@@ -36,7 +38,38 @@ impl Cx<'_> {
             description: page.front.description.clone(),
             date: page.front.date.as_ref().map(|d| d.as_str().to_string()),
             kind: self.model.kind(i).name().to_string(),
+            kind_label: self.model.kind(i).label(),
         }
+    }
+
+    /// `written` (a handle or a name) as a person, from the page at `from_url`.
+    pub fn person(&self, from_url: &str, written: &str) -> PersonRef {
+        let known = self.model.team.as_ref().and_then(|t| t.find(written));
+        let name = known.map_or_else(|| written.trim().to_string(), |p| p.name.clone());
+        PersonRef {
+            initials: initials(&name),
+            href: known
+                .map(|p| relative_href(from_url, &super::super::reserved::person_url(&p.handle))),
+            name,
+        }
+    }
+
+    /// The page of ticket `id` (`HAR-431`), with `[links] tickets`.
+    pub fn ticket_href(&self, id: &str) -> Option<String> {
+        let id = id.trim();
+        let safe = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '#'));
+        let id = id.trim_start_matches('#');
+        self.tickets_url
+            .filter(|_| safe)
+            .map(|url| url.replace("{id}", id))
+    }
+
+    /// Each of `written` as a person (see [`Cx::person`]).
+    pub fn people(&self, from_url: &str, written: &[String]) -> Vec<PersonRef> {
+        written.iter().map(|w| self.person(from_url, w)).collect()
     }
 
     /// `pages` as listing entries, newest first (by front matter `date`,
@@ -73,6 +106,23 @@ impl Cx<'_> {
             summary: page.front.description.clone().unwrap_or_default(),
         })
     }
+}
+
+/// Up to two initials of a name: `Ines Duarte` → `ID`, `kofi` → `K`.
+pub(in crate::site) fn initials(name: &str) -> String {
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_' || c == '.')
+        .filter(|w| w.chars().next().is_some_and(char::is_alphanumeric))
+        .collect();
+    let pick = match words.as_slice() {
+        [] => Vec::new(),
+        [one] => vec![*one],
+        [first, .., last] => vec![*first, *last],
+    };
+    pick.iter()
+        .filter_map(|w| w.chars().next())
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 /// An RFC 3339 time from seconds since the epoch.

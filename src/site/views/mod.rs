@@ -26,7 +26,7 @@ use crate::kinds::{Entry, Kind, Model};
 use crate::pages::PageId;
 
 pub(super) use adr::feed_entries as adr_feed_entries;
-pub(super) use cx::{Cx, rfc3339};
+pub(super) use cx::{Cx, initials, rfc3339};
 pub use model::*;
 pub(super) use review::{action_rows, feed_entries as review_feed_entries};
 

@@ -36,6 +36,9 @@ pub struct Aggregates {
     pub reviews_due: Vec<ReviewRow>,
     /// On the recent-changes page: the latest commits.
     pub changes: Vec<ChangeRow>,
+    /// On the search page: how to show filter values (`kind` → `ADR`,
+    /// an owner's handle → their name), as JSON.
+    pub search_labels: Option<String>,
 }
 
 /// A page with a review schedule, as the needs-review page lists it.
@@ -44,7 +47,9 @@ pub struct ReviewRow {
     pub title: String,
     pub href: String,
     pub kind: &'static str,
+    pub kind_label: &'static str,
     pub owner: Option<String>,
+    pub owner_person: Option<PersonRef>,
     /// `overdue` or `due-soon`.
     pub review: &'static str,
     pub next_review: Option<String>,
@@ -59,6 +64,7 @@ pub struct ReviewRow {
 pub struct PersonView {
     pub handle: String,
     pub name: String,
+    pub initials: String,
     pub role: Option<String>,
     pub contact: Option<String>,
     /// What the page kinds say they do: `owns` (runbooks), `decided`
@@ -72,6 +78,7 @@ pub struct PersonView {
 pub struct PersonRow {
     pub handle: String,
     pub name: String,
+    pub initials: String,
     pub role: Option<String>,
     pub href: String,
     /// What the page kinds count for them (`open_actions`).
@@ -108,8 +115,16 @@ pub struct SiteView<'a> {
     pub root: String,
     /// Href of the theme's static files folder, ending in `/`.
     pub theme: String,
-    /// Top-level sections, for the header navigation.
+    /// Top-level sections.
     pub sections: Vec<NavLink>,
+    /// The header's links (`[nav] links`, or the top-level sections with
+    /// the charter and channel guide).
+    pub nav: Vec<NavLink>,
+    /// Href of the header's logo image, when `logo` is set.
+    pub logo: Option<String>,
+    /// Href of `nav.json`, the whole navigation tree, from which the theme
+    /// opens the branches a page does not carry.
+    pub nav_data: String,
     /// Pages the page kinds add to the header (`actions_href`: the action
     /// tracker).
     #[serde(flatten)]
@@ -143,6 +158,16 @@ pub struct ChangeRow {
     pub pages: Vec<NavLink>,
     /// Other files it changed (assets, configuration), as paths.
     pub files: Vec<String>,
+}
+
+/// A person where a page names them: their name from `team.toml` (else as
+/// written), their person page when the team knows them, and initials for
+/// an avatar.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PersonRef {
+    pub name: String,
+    pub href: Option<String>,
+    pub initials: String,
 }
 
 /// A link in navigation.
@@ -188,7 +213,7 @@ pub struct PageView<'a> {
     /// A page's `[[raci]]` rows as an activities × people matrix.
     pub raci: Option<RaciMatrix>,
     /// A decision's `[rapid]` roles.
-    pub rapid: Option<&'a crate::kinds::roles::Rapid>,
+    pub rapid: Option<RapidView>,
     /// What the repository's history says about the page (when it is in one).
     pub history: Option<HistoryView>,
     /// A page's review schedule (`review_every`), on pages whose record does
@@ -229,8 +254,18 @@ pub struct AuthorView {
 #[derive(Debug, Serialize)]
 pub struct RaciMatrix {
     /// Column headings, in order of first appearance.
-    pub people: Vec<String>,
+    pub people: Vec<PersonRef>,
     pub rows: Vec<RaciMatrixRow>,
+}
+
+/// A page's RAPID roles, each a list of people.
+#[derive(Debug, Serialize)]
+pub struct RapidView {
+    pub recommend: Vec<PersonRef>,
+    pub agree: Vec<PersonRef>,
+    pub perform: Vec<PersonRef>,
+    pub input: Vec<PersonRef>,
+    pub decide: Vec<PersonRef>,
 }
 
 #[derive(Debug, Serialize)]
@@ -241,7 +276,11 @@ pub struct RaciMatrixRow {
 }
 
 impl RaciMatrix {
-    pub fn new(rows: &[crate::kinds::roles::RaciRow]) -> RaciMatrix {
+    /// The matrix of `rows`, each person shown as `person` makes them.
+    pub fn new(
+        rows: &[crate::kinds::roles::RaciRow],
+        person: &dyn Fn(&str) -> PersonRef,
+    ) -> RaciMatrix {
         let mut people: Vec<String> = Vec::new();
         for row in rows {
             for name in row
@@ -279,13 +318,37 @@ impl RaciMatrix {
                     .collect(),
             })
             .collect();
-        RaciMatrix { people, rows }
+        RaciMatrix {
+            people: people.iter().map(|p| person(p)).collect(),
+            rows,
+        }
     }
+}
+
+/// An entry of the navigation tree.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TreeNode {
+    pub title: String,
+    pub href: String,
+    /// The page being rendered.
+    pub current: bool,
+    /// On the way to the page being rendered: its entries are listed.
+    pub open: bool,
+    /// A closed section with entries: its folder, the key of its entries in
+    /// `nav.json`.
+    pub folder: Option<String>,
+    /// The listed entries (of an open section), a window of them.
+    pub children: Vec<TreeNode>,
+    /// How many entries come before / after the window.
+    pub more_before: usize,
+    pub more_after: usize,
 }
 
 /// Where the page sits in the handbook.
 #[derive(Debug, Default, Serialize)]
 pub struct NavView {
+    /// The navigation tree from the root, open down to this page.
+    pub tree: Option<TreeNode>,
     /// From the home page down to the page's section (excluding the page).
     pub breadcrumbs: Vec<NavLink>,
     /// The section the page belongs to.
@@ -315,6 +378,8 @@ pub struct ChildView {
     pub description: Option<String>,
     pub date: Option<String>,
     pub kind: String,
+    /// The kind as readers name it (`ADR`).
+    pub kind_label: &'static str,
 }
 
 /// One entry of an Atom feed.

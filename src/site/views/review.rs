@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::model::NavLink;
+use super::model::{NavLink, PersonRef};
 use super::{Cx, HOME_LIST, KindView, Slots, slot};
 use crate::kinds::review::{Action, Review};
 use crate::kinds::{Kind, Model};
@@ -26,7 +26,27 @@ pub struct ActionRow {
     pub done: bool,
     pub overdue: bool,
     pub ticket: Option<String>,
+    /// The ticket's page, with `[links] tickets`.
+    pub ticket_href: Option<String>,
+    /// The owner as a person.
+    pub owner_person: Option<PersonRef>,
     pub source: NavLink,
+}
+
+/// A review's people, as people.
+#[derive(Debug, Serialize)]
+pub struct ReviewPeople {
+    pub facilitator: Option<PersonRef>,
+    pub participants: Vec<PersonRef>,
+    /// For each of the review's actions, in order.
+    pub actions: Vec<ActionPeople>,
+}
+
+/// An action's owner as a person, and its ticket's link.
+#[derive(Debug, Serialize)]
+pub struct ActionPeople {
+    pub owner: Option<PersonRef>,
+    pub ticket_href: Option<String>,
 }
 
 /// Every action item `keep` keeps, for the page at `from_url`: open ones
@@ -52,6 +72,8 @@ pub(in crate::site) fn action_rows(
                 done: action.done,
                 overdue: action.overdue,
                 ticket: action.ticket.clone(),
+                ticket_href: action.ticket.as_deref().and_then(|t| cx.ticket_href(t)),
+                owner_person: action.owner.as_deref().map(|o| cx.person(from_url, o)),
                 source: cx.link(from_url, p, false),
             });
         }
@@ -88,9 +110,25 @@ pub(super) struct Reviews;
 impl KindView for Reviews {
     /// `page.review`: the [`Review`] as read (its questions, timeline,
     /// actions).
+    /// `review` (the record as read) and `review_people` (its people as
+    /// people, and its tickets' links).
     fn page(&self, cx: &Cx<'_>, id: PageId, slots: &mut Slots) {
         let review: Option<&Review> = cx.model.review(id);
         slots.insert("review", slot(review));
+        let url = &cx.pages[id].url;
+        let people = review.map(|r| ReviewPeople {
+            facilitator: r.facilitator.as_deref().map(|f| cx.person(url, f)),
+            participants: cx.people(url, &r.participants),
+            actions: r
+                .actions
+                .iter()
+                .map(|a| ActionPeople {
+                    owner: a.owner.as_deref().map(|o| cx.person(url, o)),
+                    ticket_href: a.ticket.as_deref().and_then(|t| cx.ticket_href(t)),
+                })
+                .collect(),
+        });
+        slots.insert("review_people", slot(people));
     }
 
     /// `site.actions_href`: the action tracker, when there are reviews.

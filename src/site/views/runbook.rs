@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::model::PersonRef;
 use super::{Cx, HOME_LIST, KindView, Slots, slot};
 use crate::kinds::runbook::Runbook;
 use crate::kinds::{Entry, Record};
@@ -29,6 +30,8 @@ pub struct RunbookView {
     /// knows them, else as written).
     pub owner: Option<String>,
     pub owner_name: Option<String>,
+    /// The owner as a person (name, person page).
+    pub owner_person: Option<PersonRef>,
     pub alerts: Vec<String>,
     pub severity: Option<String>,
     pub dashboards: Vec<DashboardView>,
@@ -54,6 +57,7 @@ pub struct RunbookRow {
     pub title: String,
     pub href: String,
     pub owner: Option<String>,
+    pub owner_person: Option<PersonRef>,
     pub review: &'static str,
     pub next_review: Option<String>,
 }
@@ -83,6 +87,7 @@ fn page_view(cx: &Cx<'_>, i: PageId) -> Option<RunbookView> {
             team.and_then(|t| t.find(o))
                 .map_or_else(|| o.to_string(), |p| p.name.clone())
         }),
+        owner_person: r.owner.as_deref().map(|o| cx.person(&cx.pages[i].url, o)),
         alerts: r.alerts.clone(),
         severity: r.severity.clone(),
         dashboards: r
@@ -117,6 +122,7 @@ fn index(cx: &Cx<'_>, from_url: &str, pages: &[PageId]) -> (Vec<ServiceGroup>, V
                 title: cx.titles[p].clone(),
                 href: href.clone(),
                 owner: r.owner.clone(),
+                owner_person: r.owner.as_deref().map(|o| cx.person(from_url, o)),
                 review: r.review.name(),
                 next_review: r.next_review.as_ref().map(|d| d.as_str().to_string()),
             });

@@ -11,6 +11,9 @@
   var siteRoot = new URL(form.getAttribute("data-root"), location.href);
   var cache = {};
   var manifest = null;
+  // Kinds as readers name them.
+  var KINDS = { page: "Page", adr: "ADR", runbook: "Runbook", aar: "After-action review",
+    retro: "Retro", charter: "Charter", channels: "Channel guide" };
 
   function get(path) {
     if (!cache[path]) {
@@ -149,7 +152,8 @@
     if (id) { link.id = id; link.setAttribute("role", "option"); }
     var head = el("span", "search-hit-head");
     head.appendChild(el("span", "search-hit-title")).appendChild(highlighted(r.title, query));
-    head.appendChild(el("span", "badge kind-badge", r.kind));
+    var kindBadge = head.appendChild(el("span", "badge kind-badge", KINDS[r.kind] || r.kind));
+    kindBadge.setAttribute("data-kind", r.kind);
     if (r.date) head.appendChild(el("time", "search-hit-date", r.date));
     link.appendChild(head);
     var best = r.sections.find(function (s, i) { return (r.bits >> i) & 1 && s[2]; }) || r.sections[0];
@@ -172,18 +176,45 @@
   // For tooling and tests: handbookSearch("query", {kind: "adr"}, 10) -> results.
   window.handbookSearch = search;
 
-  // The header box: results as you type, arrows to move, Enter to open.
+  // The header's search: a dialog (Ctrl/Cmd-K or "/"), results as you type
+  // in a listbox the input controls (the ARIA combobox pattern), arrows to
+  // move, Enter to open.
+  var dialog = form.closest("dialog");
+  var opener = document.querySelector(".search-open");
   var input = form.querySelector("input[type=search]");
   var box = form.querySelector(".search-results");
+  var status = form.querySelector(".search-status");
   var active = -1, seq = 0, timer = null;
-  form.hidden = false;
+  if (opener) opener.hidden = false;
+  if (/Mac|iPhone|iPad/.test(navigator.platform || "")) {
+    document.querySelectorAll(".search-key").forEach(function (k) { k.textContent = "\u2318K"; });
+  }
+
+  function open() {
+    if (dialog && !dialog.open) dialog.showModal();
+    input.focus();
+    input.select();
+  }
+  function shut() {
+    if (dialog && dialog.open) dialog.close();
+  }
+  if (opener) opener.addEventListener("click", open);
+  var closer = form.querySelector(".search-close");
+  if (closer) closer.addEventListener("click", shut);
+  if (dialog) {
+    dialog.addEventListener("click", function (e) { if (e.target === dialog) shut(); });
+    dialog.addEventListener("close", function () { if (opener) opener.focus(); });
+  }
 
   function options() { return box.querySelectorAll("[role=option]"); }
   function setActive(i) {
     var opts = options();
     if (!opts.length) return;
     active = (i + opts.length) % opts.length;
-    opts.forEach(function (o, j) { o.classList.toggle("active", j === active); });
+    opts.forEach(function (o, j) {
+      o.classList.toggle("active", j === active);
+      o.setAttribute("aria-selected", j === active ? "true" : "false");
+    });
     input.setAttribute("aria-activedescendant", opts[active].id);
     opts[active].scrollIntoView({ block: "nearest" });
   }
@@ -193,38 +224,63 @@
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
   }
+  function option(href, cls, id) {
+    var a = el("a", cls);
+    a.href = href;
+    a.id = id;
+    a.setAttribute("role", "option");
+    a.setAttribute("aria-selected", "false");
+    a.tabIndex = -1;
+    return a;
+  }
+  // The dialog's results: each page and each of its matching sections is an
+  // option of the listbox (a listbox holds only options).
+  function fillBox(results, q) {
+    box.textContent = "";
+    var n = 0;
+    results.forEach(function (r) {
+      var item = renderResult(r, q, null);
+      var hit = item.querySelector(".search-hit");
+      var main = option(hit.href, "search-hit", "search-option-" + n++);
+      while (hit.firstChild) main.appendChild(hit.firstChild);
+      box.appendChild(main);
+      item.querySelectorAll(".search-sub").forEach(function (sub) {
+        var o = option(sub.href, "search-hit search-sub", "search-option-" + n++);
+        while (sub.firstChild) o.appendChild(sub.firstChild);
+        box.appendChild(o);
+      });
+    });
+    if (results.total > results.length) {
+      var more = option(form.action + "?q=" + encodeURIComponent(q), "search-hit search-more", "search-option-" + n++);
+      more.textContent = "All " + results.total + " results";
+      box.appendChild(more);
+    }
+  }
   function update() {
     var q = input.value, mine = ++seq;
-    if (!words(q).length) { close(); return; }
+    if (!words(q).length) { close(); status.textContent = ""; return; }
     search(q, {}, 8).then(function (results) {
       if (mine !== seq) return;
-      box.textContent = "";
-      var list = el("ul", "search-list");
-      results.forEach(function (r, i) { list.appendChild(renderResult(r, q, "search-option-" + i)); });
-      box.appendChild(list);
-      if (!results.length) box.appendChild(el("p", "search-empty", "No results"));
-      else if (results.total > results.length) {
-        var more = el("a", "search-more", "All " + results.total + " results");
-        more.href = form.action + "?q=" + encodeURIComponent(q);
-        box.appendChild(more);
-      }
-      box.hidden = false;
+      fillBox(results, q);
+      status.textContent = results.length ? results.total + (results.total === 1 ? " result" : " results") : "No results";
       active = -1;
-      input.setAttribute("aria-expanded", "true");
+      box.hidden = !results.length;
+      input.setAttribute("aria-expanded", results.length ? "true" : "false");
     }).catch(function () { close(); });
   }
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(update, 60); });
   input.addEventListener("keydown", function (e) {
     if (e.key === "ArrowDown") { e.preventDefault(); setActive(active + 1); }
     else if (e.key === "ArrowUp") { e.preventDefault(); setActive(active - 1); }
-    else if (e.key === "Escape") { close(); input.blur(); }
     else if (e.key === "Enter" && active >= 0) { e.preventDefault(); location.href = options()[active].href; }
+    else if (e.key === "Escape") { e.preventDefault(); shut(); }
   });
   document.addEventListener("keydown", function (e) {
     var t = e.target, typing = t && (t.isContentEditable || /^(input|textarea|select)$/i.test(t.tagName));
-    if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); input.focus(); input.select(); }
+    var slash = e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey;
+    var k = (e.key === "k" || e.key === "K") && (e.ctrlKey || e.metaKey) && !e.altKey;
+    if (slash || k) { e.preventDefault(); open(); }
   });
-  document.addEventListener("click", function (e) { if (!form.contains(e.target)) close(); });
 
   // The search page: query and filters in the URL, so a search can be shared.
   var pageForm = document.querySelector("form.search-page");
@@ -247,10 +303,13 @@
       count.textContent = words(q).length ? results.total + " results" : "";
     });
   }
+  var labels = {};
+  try { labels = JSON.parse(pageForm.getAttribute("data-labels") || "{}"); } catch (e) { /* plain values */ }
   loadManifest().then(function (m) {
     selects.forEach(function (s) {
-      (m.facets[s.getAttribute("data-facet")] || []).forEach(function (v) {
-        var o = el("option", null, v);
+      var facet = s.getAttribute("data-facet"), named = labels[facet] || {};
+      (m.facets[facet] || []).forEach(function (v) {
+        var o = el("option", null, named[v] || v);
         o.value = v;
         s.appendChild(o);
       });

@@ -3,6 +3,8 @@
 (function () {
   var KEY = "handbook-theme";
   var root = document.documentElement;
+  // Styles that only make sense with scripts (the navigation drawer) key on this.
+  root.classList.add("js");
   var stored = null;
   try { stored = localStorage.getItem(KEY); } catch (e) { /* storage may be blocked */ }
   if (stored === "light" || stored === "dark") root.setAttribute("data-theme", stored);
