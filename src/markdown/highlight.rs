@@ -75,14 +75,83 @@ fn alias(lang: &str) -> Option<&'static str> {
 
 /// The stylesheet for highlighted code: a light theme, and a dark theme applied
 /// when the OS prefers dark (unless the reader chose light) or the reader chose dark.
+/// The code background of the default theme, light and dark (`--code-bg`).
+const LIGHT_CODE_BG: [u8; 3] = [0xf6, 0xf8, 0xfa];
+const DARK_CODE_BG: [u8; 3] = [0x1c, 0x22, 0x29];
+
+/// WCAG's contrast ratio between two sRGB colours.
+fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let luminance = |c: [u8; 3]| {
+        let channel = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2])
+    };
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// `color` moved toward `toward` until it reads on `background` at 4.5:1
+/// (with a little margin for rounding).
+fn readable_color(color: [u8; 3], background: [u8; 3], toward: [u8; 3]) -> [u8; 3] {
+    let mut c = color;
+    for step in 1..=50 {
+        if contrast(c, background) >= 4.6 {
+            break;
+        }
+        let t = f64::from(step) / 50.0;
+        let mix = |i: usize| {
+            let v = f64::from(color[i]) + (f64::from(toward[i]) - f64::from(color[i])) * t;
+            // In 0..=255 by construction.
+            v.round().clamp(0.0, 255.0) as u8
+        };
+        c = [mix(0), mix(1), mix(2)];
+    }
+    c
+}
+
+/// `css` with every `color: #rrggbb` made readable on `background`.
+fn readable(css: &str, background: [u8; 3], toward: [u8; 3]) -> String {
+    let mut out = String::with_capacity(css.len());
+    for line in css.lines() {
+        let trimmed = line.trim_start();
+        let hex = trimmed
+            .strip_prefix("color: #")
+            .and_then(|rest| rest.get(..6))
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+        match hex.and_then(|h| u32::from_str_radix(h, 16).ok()) {
+            Some(rgb) => {
+                let [_, r, g, b] = rgb.to_be_bytes();
+                let [r, g, b] = readable_color([r, g, b], background, toward);
+                let indent = line.strip_suffix(trimmed).unwrap_or_default();
+                out.push_str(&format!("{indent}color: #{r:02x}{g:02x}{b:02x};"));
+            }
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
 pub fn stylesheet() -> String {
     use two_face::theme::EmbeddedThemeName;
     let themes = two_face::theme::extra();
     let css = |name| {
         syntect::html::css_for_theme_with_class_style(themes.get(name), STYLE).unwrap_or_default()
     };
-    let light = css(EmbeddedThemeName::Github);
-    let dark = css(EmbeddedThemeName::OneHalfDark);
+    // Each theme's colours are made to read on the page's code background
+    // (`--code-bg` in style.css) at WCAG AA (4.5:1).
+    let light = readable(&css(EmbeddedThemeName::Github), LIGHT_CODE_BG, [0, 0, 0]);
+    let dark = readable(
+        &css(EmbeddedThemeName::OneHalfDark),
+        DARK_CODE_BG,
+        [255, 255, 255],
+    );
     let scoped = |prefix: &str, css: &str| -> String {
         css.lines()
             .map(|l| {
@@ -106,6 +175,38 @@ pub fn stylesheet() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_highlight_colour_reads_at_aa_on_the_code_background() {
+        let css = stylesheet();
+        let (light, dark) = css
+            .split_once("@media (prefers-color-scheme: dark)")
+            .expect("a dark block");
+        for (part, bg) in [(light, LIGHT_CODE_BG), (dark, DARK_CODE_BG)] {
+            let mut seen = 0;
+            for line in part.lines() {
+                if let Some(hex) = line
+                    .trim()
+                    .strip_prefix("color: #")
+                    .and_then(|h| h.get(..6))
+                {
+                    let [_, r, g, b] = u32::from_str_radix(hex, 16).expect("hex").to_be_bytes();
+                    let ratio = contrast([r, g, b], bg);
+                    assert!(ratio >= 4.5, "#{hex} is {ratio:.2}:1");
+                    seen += 1;
+                }
+            }
+            assert!(seen > 10, "{seen} colours");
+        }
+        // As the themes come, some colours do not (comments at 2.7:1).
+        assert!(contrast([0x96, 0x98, 0x96], LIGHT_CODE_BG) < 3.0);
+        assert!(
+            contrast(
+                readable_color([0x96, 0x98, 0x96], LIGHT_CODE_BG, [0, 0, 0]),
+                LIGHT_CODE_BG
+            ) >= 4.5
+        );
+    }
 
     #[test]
     fn highlights_languages_handbooks_use() {

@@ -164,6 +164,7 @@ impl Renderer<'_> {
             nav: self.navigator.header(href, current_url),
             logo: config.logo.as_deref().map(href),
             nav_data: href("nav.json"),
+            inline_style: None,
             kinds: {
                 let mut slots = Slots::new();
                 views::fill(&mut slots, |v, slots| {

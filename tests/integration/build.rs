@@ -173,10 +173,11 @@ fn base_url_is_used_only_where_absolute_urls_are_required() {
         "<link rel=\"canonical\" href=\"https://acme.example/handbook/procedures/db/\">"
     ));
     let not_found = site.read("public/404.html");
-    assert!(
-        not_found.contains("href=\"/handbook/theme/style.css\""),
-        "the 404 page is served at any depth"
-    );
+    // The 404 page is served at any depth: its links are absolute, its
+    // stylesheet is in the page.
+    assert!(not_found.contains("<a href=\"/handbook/\">"), "{not_found}");
+    assert!(not_found.contains("<style>\n/* handbook default theme."));
+    assert!(!not_found.contains("theme/style.css"));
     let redirect = site.read("public/old/db/index.html");
     assert!(
         redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=../../procedures/db/\">"),
@@ -531,4 +532,137 @@ fn a_folder_that_clashes_with_generated_pages_is_reported_not_overwritten() {
         diags[0]["message"],
         "`people/` and `<generated people/index.html>` both produce `/people/index.html`"
     );
+}
+
+/// The header's links from a page: (title, href) in order.
+fn header_links(html: &str) -> Vec<(String, String)> {
+    let nav = html
+        .split("<nav class=\"site-nav\"")
+        .nth(1)
+        .and_then(|s| s.split("</nav>").next())
+        .unwrap_or_default();
+    nav.split("<a href=\"")
+        .skip(1)
+        .filter_map(|a| {
+            let (href, rest) = a.split_once('"')?;
+            let title = rest.split_once('>')?.1.split_once("</a>")?.0;
+            Some((title.to_string(), href.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_header_links_the_top_sections_then_the_charter_and_channel_guide() {
+    let site = Fixture::new()
+        .file("index.md", "# Home\n")
+        .file("decisions/0001-x.md", "# 1. X\n")
+        .file(
+            "runbooks/db.md",
+            "+++\nservice = \"db\"\nowner = \"ann\"\n+++\n# DB\n",
+        )
+        .file(
+            "team/charter.md",
+            "+++\nkind = \"charter\"\npurpose = \"Ship\"\n+++\n# Our charter\n",
+        )
+        .file(
+            "team/channels.md",
+            "+++\nkind = \"channels\"\n+++\n# Channels\n",
+        );
+    site.build_ok();
+    let links = header_links(&site.read("public/decisions/0001-x/index.html"));
+    let titles: Vec<&str> = links.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Decisions", "Runbooks", "Team", "Our charter", "Channels"]
+    );
+    assert_eq!(links[3].1, "../../team/charter/");
+}
+
+#[test]
+fn nav_links_set_the_header_and_one_that_names_nothing_is_an_error() {
+    let toml = "title = \"T\"\n[nav]\nlinks = [\"runbooks/\", \"charter.md\", { title = \"On call\", path = \"runbooks/db.md\" }, { title = \"Status\", url = \"https://status.example/\" }, \"actions/\"]\n";
+    let site = Fixture::new()
+        .file("handbook.toml", toml)
+        .file("index.md", "# Home\n")
+        .file("charter.md", "+++\npurpose = \"Ship\"\n+++\n# Charter\n")
+        .file(
+            "runbooks/db.md",
+            "+++\nservice = \"db\"\nowner = \"ann\"\n+++\n# DB\n",
+        )
+        .file(
+            "retros/q1.md",
+            "+++\n[[actions]]\nwhat = \"Fix\"\n+++\n# Q1\n## Start\n## Stop\n## Continue\n",
+        );
+    site.build_ok();
+    let links = header_links(&site.read("public/runbooks/db/index.html"));
+    assert_eq!(
+        links,
+        [
+            ("Runbooks".into(), "../".into()),
+            ("Charter".into(), "../../charter/".into()),
+            ("On call".into(), "./".into()),
+            ("Status".into(), "https://status.example/".into()),
+            ("Actions".into(), "../../actions/".into()),
+        ]
+    );
+    let site = site.file(
+        "handbook.toml",
+        "title = \"T\"\n[nav]\nlinks = [\"runbooks/\", \"runbok/db.md\"]\n",
+    );
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(
+        crate::support::positions(&diags),
+        [("broken-link".into(), "handbook.toml".into(), 3, 23)],
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn a_logo_shows_in_the_header_and_a_missing_one_is_an_error() {
+    let site = Fixture::new()
+        .file("handbook.toml", "title = \"T\"\nlogo = \"img/logo.svg\"\n")
+        .file("index.md", "# Home\n")
+        .file("guides/a.md", "# A\n")
+        .bytes(
+            "img/logo.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        );
+    site.build_ok();
+    assert!(
+        site.read("public/guides/a/index.html")
+            .contains("<img class=\"site-logo\" src=\"../../img/logo.svg\" alt=\"\"")
+    );
+    let site = site.file("handbook.toml", "title = \"T\"\nlogo = \"img/logo.png\"\n");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(diags[0]["code"], "broken-link", "{diags:#?}");
+    assert_eq!(diags[0]["line"], 2);
+    assert_eq!(diags[0]["help"], "did you mean `img/logo.svg`?");
+}
+
+#[test]
+fn nav_json_holds_every_section_for_the_tree_to_open() {
+    let mut site = Fixture::new().file("index.md", "# Home\n");
+    for i in 0..30 {
+        site = site.file(&format!("big/p{i:02}.md"), &format!("# Page {i}\n"));
+    }
+    let site = site
+        .file("big/deep/x.md", "# X\n")
+        .file("other/y.md", "# Y\n");
+    site.build_ok();
+    let nav: serde_json::Value =
+        serde_json::from_str(&site.read("public/nav.json")).expect("nav.json is JSON");
+    let big = nav["big"].as_array().expect("big");
+    assert_eq!(big.len(), 31, "the sub-section and every page");
+    assert_eq!(big[0], serde_json::json!(["Deep", "big/deep/", "big/deep"]));
+    assert_eq!(big[1], serde_json::json!(["Page 0", "big/p00/", null]));
+    assert_eq!(nav[""][0], serde_json::json!(["Big", "big/", "big"]));
+    // A page elsewhere carries the closed branch's folder, not its pages.
+    let y = site.read("public/other/y/index.html");
+    assert!(
+        y.contains("<li class=\"closed\" data-folder=\"big\"><a href=\"../../big/\">Big</a></li>"),
+        "{y}"
+    );
+    assert!(!y.contains("Page 0"));
 }

@@ -665,7 +665,7 @@ fn person_pages_show_what_they_own_decided_and_their_open_actions() {
     let bob = site.read("public/people/bob/index.html");
     assert!(section(&bob, "decided").contains("Use X"));
     let people = site.read("public/people/index.html");
-    assert!(people.contains("<td data-label=\"Name\"><span class=\"person\"><span class=\"avatar\" aria-hidden=\"true\">BL</span><a href=\"bob/\">Bob Lin</a></span> <span class=\"handle\">@bob</span></td><td data-label=\"Role\"></td><td data-label=\"Open actions\">1</td>"), "{people}");
+    assert!(people.contains("<td data-label=\"Name\"><span class=\"person-ref\"><span class=\"avatar\" aria-hidden=\"true\">BL</span><a href=\"bob/\">Bob Lin</a></span> <span class=\"handle\">@bob</span></td><td data-label=\"Role\"></td><td data-label=\"Open actions\">1</td>"), "{people}");
 }
 
 #[test]
@@ -802,7 +802,9 @@ fn a_retro_page_shows_its_actions() {
     site.build_ok();
     let html = site.read("public/retros/q1/index.html");
     assert!(
-        html.contains("<td data-label=\"Action\">Rotate facilitators</td><td data-label=\"Owner\">ann</td>"),
+        html.contains(
+            "<td data-label=\"Action\">Rotate facilitators</td><td data-label=\"Owner\">ann</td>"
+        ),
         "{html}"
     );
     insta::assert_snapshot!("retro_page", html);
@@ -1117,4 +1119,28 @@ fn a_missing_runbook_field_hint_uses_the_files_own_syntax() {
         ],
         "{diags:#?}"
     );
+}
+
+#[test]
+fn ticket_ids_link_to_the_tracker_with_links_tickets() {
+    let retro = "+++\n[[actions]]\nwhat = \"Rotate keys\"\nticket = \"HAR-431\"\n+++\n# Q1\n";
+    let site = Fixture::new()
+        .file(
+            "handbook.toml",
+            "title = \"T\"\n[links]\ntickets = \"https://tracker.example/browse/{id}\"\n",
+        )
+        .file("index.md", "# Home\n")
+        .file("retros/q1.md", retro);
+    site.build_ok();
+    let link = "<a class=\"ticket\" href=\"https://tracker.example/browse/HAR-431\">HAR-431</a>";
+    assert!(site.read("public/retros/q1/index.html").contains(link));
+    assert!(site.read("public/actions/index.html").contains(link));
+    let site = site.file(
+        "handbook.toml",
+        "title = \"T\"\n[links]\ntickets = \"https://tracker.example/browse/\"\n",
+    );
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(diags[0]["code"], "invalid-value", "{diags:#?}");
+    assert_eq!(diags[0]["line"], 3);
 }

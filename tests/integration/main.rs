@@ -22,3 +22,4 @@ mod serve;
 mod serve_property;
 mod snapshots;
 mod support;
+mod theme;

@@ -253,10 +253,9 @@ fn search_is_on_by_default_and_can_be_turned_off() {
     site.build_ok();
     assert!(site.exists("public/search/manifest.json"));
     assert!(site.exists("public/search/index.html"));
-    assert!(
-        site.read("public/index.html")
-            .contains("<form class=\"site-search\" role=\"search\" aria-label=\"Site\" action=\"search/\"")
-    );
+    assert!(site.read("public/index.html").contains(
+        "<form class=\"site-search\" role=\"search\" aria-label=\"Site\" action=\"search/\""
+    ));
     let site = site.file(
         "handbook.toml",
         "title = \"Quiet\"\n[search]\nenabled = false\n",

@@ -213,12 +213,19 @@ pub struct StaticServer {
 
 impl StaticServer {
     pub fn start(root: PathBuf) -> StaticServer {
+        let not_found = root.join("404.html");
+        StaticServer::start_with_404(root, not_found)
+    }
+
+    /// Serves `root`, answering a missing path with the file `not_found`
+    /// (a host's "error page" setting).
+    pub fn start_with_404(root: PathBuf, not_found: PathBuf) -> StaticServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let base = format!("http://{}/", listener.local_addr().expect("addr"));
         let thread = std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let root = root.clone();
-                std::thread::spawn(move || serve_one(stream, &root));
+                let (root, not_found) = (root.clone(), not_found.clone());
+                std::thread::spawn(move || serve_one(stream, &root, &not_found));
             }
         });
         StaticServer {
@@ -228,7 +235,7 @@ impl StaticServer {
     }
 }
 
-fn serve_one(mut stream: TcpStream, root: &Path) {
+fn serve_one(mut stream: TcpStream, root: &Path, not_found: &Path) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
@@ -253,7 +260,7 @@ fn serve_one(mut stream: TcpStream, root: &Path) {
         Ok(body) if !decoded.contains("..") => ("200 OK", body, content_type(&file)),
         _ => (
             "404 Not Found",
-            std::fs::read(root.join("404.html")).unwrap_or_default(),
+            std::fs::read(not_found).unwrap_or_default(),
             "text/html",
         ),
     };
@@ -417,6 +424,27 @@ impl Browser {
         );
     }
 
+    /// Makes the page's viewport `width` × `height` CSS pixels (a phone
+    /// below 600 px wide, with touch), as device emulation does.
+    pub fn viewport(&self, width: u32, height: u32) {
+        self.post(
+            &self.session_path("/goog/cdp/execute"),
+            json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": {
+                "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600
+            }}),
+        );
+    }
+
+    /// Makes the page see `prefers-color-scheme: scheme` (`"light"`, `"dark"`).
+    pub fn color_scheme(&self, scheme: &str) {
+        self.post(
+            &self.session_path("/goog/cdp/execute"),
+            json!({"cmd": "Emulation.setEmulatedMedia", "params": {
+                "features": [{"name": "prefers-color-scheme", "value": scheme}]
+            }}),
+        );
+    }
+
     /// Runs `script` (a function body) in the page and returns its value.
     pub fn eval(&self, script: &str) -> Value {
         self.post(
@@ -464,6 +492,17 @@ impl Browser {
             &self.session_path(&format!("/element/{id}/click")),
             json!({}),
         );
+    }
+
+    /// Runs `script` (an async function body that returns a promise's
+    /// value) in the page and waits for it, up to the driver's timeout.
+    pub fn eval_async(&self, script: &str) -> Value {
+        self.post(
+            &self.session_path("/execute/async"),
+            json!({"script": format!("const done = arguments[arguments.length - 1]; \
+                (async () => {{ {script} }})().then(done, e => done({{error: String(e)}}));"),
+                "args": []}),
+        )
     }
 
     /// Waits until `script` returns true (JavaScript), or panics after 10 s.

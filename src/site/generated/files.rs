@@ -226,7 +226,8 @@ fn not_found_page(render: &Renderer<'_>) -> Result<String, Diagnostic> {
         .and_then(|b| b.split_once("://").map(|(_, rest)| rest))
         .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
         .unwrap_or_else(|| "/".to_string());
-    let site_view = render.site_view(&|to| format!("{root}{to}"), "404.html");
+    let mut site_view = render.site_view(&|to| format!("{root}{to}"), "404.html");
+    site_view.inline_style = Some(stylesheet(site));
     let extra = serde_json::Map::new();
     let context = PageContext {
         site: site_view,
@@ -235,6 +236,29 @@ fn not_found_page(render: &Renderer<'_>) -> Result<String, Diagnostic> {
         aggregates: Default::default(),
     };
     render.templates.render("404.html", "", &context)
+}
+
+/// The site's `style.css`: a theme folder's own, else the default theme's.
+fn stylesheet(site: &Site) -> String {
+    let own = site
+        .loaded
+        .config
+        .theme
+        .as_ref()
+        .and_then(|theme| templates::theme_dir(&site.loaded.root, theme).ok())
+        .map(|dir| dir.join("static").join("style.css"))
+        .and_then(|path| {
+            crate::content::walk::Fence::at(&site.loaded.root)
+                .read_to_string(&path)
+                .ok()
+        });
+    own.unwrap_or_else(|| {
+        templates::default_static()
+            .iter()
+            .find(|(name, _)| *name == "style.css")
+            .map(|(_, text)| text.clone())
+            .unwrap_or_default()
+    })
 }
 
 /// `alerts.json`: alert name → runbook URL, so an alerting system can set each

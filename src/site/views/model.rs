@@ -115,6 +115,9 @@ pub struct SiteView<'a> {
     pub root: String,
     /// Href of the theme's static files folder, ending in `/`.
     pub theme: String,
+    /// The stylesheet itself, for a page that must look right at any URL
+    /// (the 404 page, which a host answers any missing path with).
+    pub inline_style: Option<String>,
     /// Top-level sections.
     pub sections: Vec<NavLink>,
     /// The header's links (`[nav] links`, or the top-level sections with

@@ -62,10 +62,10 @@
     apply();
   }
 
-  // A table wider than the page scrolls in its own box; keyboard users
+  // A table or code block wider than the page scrolls in its own box; keyboard users
   // scroll it once it can take focus.
   function markScrollable() {
-    document.querySelectorAll("main table").forEach(function (t) {
+    document.querySelectorAll("main table, main pre").forEach(function (t) {
       if (t.scrollWidth > t.clientWidth + 1) t.tabIndex = 0;
       else t.removeAttribute("tabindex");
     });

@@ -1,0 +1,254 @@
+//! The default theme as people see it, in headless Chromium: every page
+//! type of the example handbook at phone widths (nothing scrolls sideways),
+//! the navigation drawer and tree, the 404 page wherever it is served, and
+//! axe-core's accessibility rules in light and dark.
+
+use std::path::PathBuf;
+
+use crate::support::{Browser, Fixture, StaticServer, browser, git_command};
+
+/// One page of each type the example handbook has, by URL.
+const PAGE_TYPES: &[(&str, &str)] = &[
+    ("home", ""),
+    ("section", "how-we-work/"),
+    ("page", "how-we-work/code-review/"),
+    ("ADR log", "decisions/"),
+    ("ADR", "decisions/0006-move-status-fan-out-to-kafka/"),
+    ("runbook index", "runbooks/"),
+    ("runbook", "runbooks/database-failover/"),
+    ("AAR", "aars/2026-03-09-replica-promotion-by-hand/"),
+    ("retro", "retros/2026-q3/"),
+    ("actions", "actions/"),
+    ("people", "people/"),
+    ("person", "people/ines/"),
+    ("charter", "charter/"),
+    ("channels", "channels/"),
+    ("needs review", "needs-review/"),
+    ("recent changes", "changes/"),
+    ("search", "search/?q=failover"),
+    ("404", "no-such-page/"),
+];
+
+/// The example handbook committed to git (so it has recent changes), built
+/// and served at the root.
+fn example() -> (Fixture, StaticServer) {
+    let site = Fixture::copy_of("example-handbook");
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &["commit", "-q", "-m", "Start the handbook"],
+    ] {
+        let out = git_command(site.path(), "Ines Duarte", "2026-11-20T09:00:00Z", args);
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
+    let run = site.run(&["build", "-o", "public"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.exists("public/changes/index.html"));
+    let server = StaticServer::start(site.path().join("public"));
+    (site, server)
+}
+
+fn open(browser: &Browser, url: &str) {
+    browser.goto(url);
+    browser.wait_for("return document.readyState === 'complete'");
+}
+
+#[test]
+fn no_page_type_scrolls_sideways_on_a_phone() {
+    let Some(browser) = browser() else { return };
+    let (_site, server) = example();
+    for width in [360, 390] {
+        browser.viewport(width, 800);
+        for (name, path) in PAGE_TYPES {
+            open(&browser, &format!("{}{path}", server.base));
+            // On a phone a page wider than the screen widens the layout
+            // viewport: both must stay at the screen's width.
+            let (scroll, inner) = (
+                browser.eval("return document.documentElement.scrollWidth"),
+                browser.eval("return window.innerWidth"),
+            );
+            let wide = browser.eval(&format!(
+                "return [...document.querySelectorAll('body *')] \
+                   .filter(e => !e.parentElement.closest('pre, table') && e.getBoundingClientRect().right > {width} + 0.5) \
+                   .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
+            ));
+            assert!(
+                scroll.as_u64() <= Some(u64::from(width))
+                    && inner.as_u64() == Some(u64::from(width)),
+                "the {name} page ({path}) is {scroll} px wide at {width} px: {wide}"
+            );
+            // The header keeps to one row: menu, title, search, theme.
+            let header = browser.eval(
+                "return document.querySelector('.site-header').getBoundingClientRect().height",
+            );
+            assert!(
+                header.as_f64().unwrap_or(999.0) <= 64.0,
+                "the {name} page's header is {header} px tall at {width} px"
+            );
+        }
+        // Search results are on screen: the dialog fills it.
+        open(&browser, &server.base);
+        browser.click(".search-open");
+        browser.send_keys("#site-search-q", "replica");
+        browser.wait_for(
+            "return document.querySelectorAll('.search-results [role=option]').length > 0",
+        );
+        let inside = browser.eval(
+            "const r = document.querySelector('.search-results').getBoundingClientRect(); \
+             return r.left >= 0 && r.right <= innerWidth && r.top >= 0",
+        );
+        assert_eq!(inside, true, "search results on screen at {width} px");
+    }
+}
+
+#[test]
+fn the_menu_opens_the_tree_as_a_drawer_and_branches_open_from_nav_json() {
+    let Some(browser) = browser() else { return };
+    let (_site, server) = example();
+    browser.viewport(390, 800);
+    open(
+        &browser,
+        &format!("{}runbooks/database-failover/", server.base),
+    );
+    let shown = "(() => { const t = document.getElementById('site-tree'); \
+                 const r = t.getBoundingClientRect(); \
+                 return r.right > 0 && r.left >= 0 && getComputedStyle(t).visibility === 'visible'; })()";
+    let visible = format!("return {shown}");
+    assert_eq!(browser.eval(&visible), false, "the drawer starts closed");
+    browser.click(".nav-toggle");
+    browser.wait_for(&visible);
+    assert_eq!(
+        browser.eval("return document.querySelector('.nav-toggle').getAttribute('aria-expanded')"),
+        "true"
+    );
+    // The current page is marked in the tree, inside its open section.
+    assert_eq!(
+        browser.eval(
+            "return document.querySelector('#site-tree li.open [aria-current=page]').textContent"
+        ),
+        "Shipment database failover"
+    );
+    // A closed branch lists its pages from nav.json when opened.
+    browser.click("#site-tree li[data-folder=decisions] .tree-toggle");
+    browser.wait_for(
+        "return document.querySelectorAll('#site-tree li[data-folder=decisions] li').length === 7",
+    );
+    let first = browser
+        .eval("return document.querySelector('#site-tree li[data-folder=decisions] li a').getAttribute('href')");
+    assert_eq!(first, "../../decisions/0001-record-architecture-decisions/");
+    browser.send_keys("body", "\u{E00C}");
+    browser.wait_for(&format!("return !{shown}"));
+
+    // On a wide screen the tree is beside the page and the menu is gone.
+    browser.viewport(1366, 900);
+    open(
+        &browser,
+        &format!("{}runbooks/database-failover/", server.base),
+    );
+    assert_eq!(browser.eval(&visible), true);
+    assert_eq!(
+        browser.eval("return getComputedStyle(document.querySelector('.nav-toggle')).display"),
+        "none"
+    );
+    // "On this page" sits to the right of the text and follows the reader.
+    let right = browser.eval(
+        "return document.querySelector('.page > .toc').getBoundingClientRect().left > \
+         document.querySelector('.content').getBoundingClientRect().right",
+    );
+    assert_eq!(right, true);
+    browser.eval("document.getElementById('check-that-it-worked').scrollIntoView(); return true");
+    browser.wait_for("const a = document.querySelector('.toc a.active'); return !!a && a.getAttribute('href') === '#check-that-it-worked'");
+}
+
+#[test]
+fn the_404_page_is_styled_at_the_root_under_a_sub_path_and_in_serve() {
+    let Some(browser) = browser() else { return };
+    let styled =
+        "return getComputedStyle(document.querySelector('.site-header')).display === 'flex'";
+    let site = Fixture::copy_of("example-handbook");
+    let run = site.run(&["build", "-o", "www/handbook"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A host that serves the site under its base_url's path…
+    let www: PathBuf = site.path().join("www");
+    let server = StaticServer::start_with_404(www.clone(), www.join("handbook/404.html"));
+    open(&browser, &format!("{}handbook/no/such/page/", server.base));
+    assert_eq!(browser.eval(styled), true, "under the base_url's path");
+    assert_eq!(
+        browser.eval("return document.querySelector('main a').getAttribute('href')"),
+        "/handbook/"
+    );
+    // …and one that serves the same files at its root.
+    let root = StaticServer::start(www.join("handbook"));
+    open(&browser, &format!("{}deep/missing/page", root.base));
+    assert_eq!(browser.eval(styled), true, "at a host's root");
+}
+
+/// axe-core, installed by `.ci/run` (`npm ci` in `tests/browser`).
+fn axe_source() -> Option<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(e) => {
+            let message = format!(
+                "axe-core not found at {}: run `npm ci` in tests/browser ({e})",
+                path.display()
+            );
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{message} (it is required under CI=true)");
+            }
+            eprintln!("\n!!!!!!!! SKIPPING ACCESSIBILITY TEST !!!!!!!!\n!!! {message}\n");
+            None
+        }
+    }
+}
+
+#[test]
+fn every_page_type_passes_axe_in_light_and_dark() {
+    let Some(axe) = axe_source() else { return };
+    let Some(browser) = browser() else { return };
+    let (_site, server) = example();
+    let mut failures = Vec::new();
+    for scheme in ["light", "dark"] {
+        browser.color_scheme(scheme);
+        for (name, path) in PAGE_TYPES {
+            open(&browser, &format!("{}{path}", server.base));
+            if path.starts_with("search/") {
+                browser.wait_for(
+                    "return document.querySelectorAll('.search-page-results .search-hit').length > 0",
+                );
+            }
+            if name == &"home" {
+                // The search dialog, open with results, as well.
+                browser.click(".search-open");
+                browser.send_keys("#site-search-q", "replica");
+                browser.wait_for(
+                    "return document.querySelectorAll('.search-results [role=option]').length > 0",
+                );
+                browser.send_keys("#site-search-q", "\u{E015}");
+                browser.wait_for(
+                    "return document.querySelectorAll('.search-results [aria-selected=true]').length === 1",
+                );
+            }
+            browser.eval(&format!("{axe}\nreturn true;"));
+            let result = browser.eval_async(
+                "const r = await axe.run(document, { runOnly: { type: 'tag', values: \
+                   ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }); \
+                 return r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));",
+            );
+            let violations = result.as_array().cloned().unwrap_or_default();
+            assert!(result.is_array(), "axe failed on {path}: {result}");
+            for v in violations {
+                failures.push(format!(
+                    "{scheme} {name} ({path}): {}",
+                    v.as_str().unwrap_or("?")
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "axe violations:\n{}",
+        failures.join("\n")
+    );
+}
