@@ -137,7 +137,8 @@ pub fn render(
     // held: a 10 MB table is millions of them.
     let mut events: VecDeque<Event<'_>> = VecDeque::new();
     let mut heading: Option<HeadingBuffer<'_>> = None;
-    let mut code: Option<(Option<String>, String)> = None;
+    // A fenced block being read: its info string's language and title, and its text.
+    let mut code: Option<(Option<String>, Option<String>, String)> = None;
     let mut first_event = true;
     // Whether each open link and image was refused (its tags left out).
     let mut open_links: Vec<bool> = Vec::new();
@@ -231,15 +232,17 @@ pub fn render(
                 }
                 other => other,
             };
-            if let Some((_, text)) = &mut code {
+            if let Some((_, _, text)) = &mut code {
                 match event {
                     Event::Text(t) => text.push_str(&t),
                     Event::End(TagEnd::CodeBlock) => {
-                        if let Some((lang, text)) = code.take() {
+                        if let Some((lang, title, text)) = code.take() {
                             state.text(&text);
                             state.space();
                             events.push_back(Event::Html(
-                                state.code_block(lang.as_deref(), &text).into(),
+                                state
+                                    .code_block(lang.as_deref(), title.as_deref(), &text)
+                                    .into(),
                             ));
                         }
                     }
@@ -286,13 +289,14 @@ pub fn render(
                     });
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
-                    let lang = match kind {
+                    let (lang, title) = match kind {
                         CodeBlockKind::Fenced(info) => {
-                            info.split_whitespace().next().map(str::to_string)
+                            let lang = info.split_whitespace().next().map(str::to_string);
+                            (lang, state::code_title(&info))
                         }
-                        CodeBlockKind::Indented => None,
+                        CodeBlockKind::Indented => (None, None),
                     };
-                    code = Some((lang, String::new()));
+                    code = Some((lang, title, String::new()));
                 }
                 Event::Start(Tag::BlockQuote(Some(kind))) => {
                     let (class, label) = alert(kind);

@@ -213,7 +213,20 @@ impl State<'_> {
         ));
     }
 
-    pub(super) fn code_block(&self, lang: Option<&str>, text: &str) -> String {
+    /// A code block: highlighted when its language is known, under its
+    /// title when the info string gives one (` ```sh title="promote.sh" `).
+    pub(super) fn code_block(&self, lang: Option<&str>, title: Option<&str>, text: &str) -> String {
+        let block = self.plain_code_block(lang, text);
+        match title {
+            Some(title) if lang != Some("mermaid") => format!(
+                "<figure class=\"code-block\"><figcaption class=\"code-title\">{}</figcaption>\n{block}</figure>\n",
+                escape(title)
+            ),
+            _ => block,
+        }
+    }
+
+    fn plain_code_block(&self, lang: Option<&str>, text: &str) -> String {
         match lang {
             Some("mermaid") => format!("<pre class=\"mermaid\">{}</pre>\n", escape(text)),
             Some(lang) => self
@@ -230,6 +243,17 @@ impl State<'_> {
             None => format!("<pre class=\"code\"><code>{}</code></pre>\n", escape(text)),
         }
     }
+}
+
+/// The `title="…"` (or `title=word`) of a fenced block's info string.
+pub(super) fn code_title(info: &str) -> Option<String> {
+    let (_, rest) = info.split_once("title=")?;
+    let title = match rest.strip_prefix('"') {
+        Some(quoted) => quoted.split_once('"').map_or(quoted, |(t, _)| t),
+        None => rest.split_whitespace().next().unwrap_or_default(),
+    };
+    let title = title.trim();
+    (!title.is_empty()).then(|| title.to_string())
 }
 
 /// `text` as the author wrote it, when smart punctuation made it: a

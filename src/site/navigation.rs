@@ -282,37 +282,47 @@ impl Navigator<'_> {
             title: self.titles[page].clone(),
             href: crate::links::relative_href(from, &self.site.loaded.pages[page].url),
             current: Some(page) == i,
+            number: record_number(self.site, page),
             folder,
             ..TreeNode::default()
         }
     }
 }
 
+/// A decision record's number as the tree shows it (`0007`).
+fn record_number(site: &Site, page: PageId) -> Option<String> {
+    site.model
+        .kinds
+        .adr(page)?
+        .number
+        .map(|n| format!("{n:04}"))
+}
+
 /// `nav.json`: for every section folder, its entries in order as
-/// `[title, site URL, folder]` (the folder only for a sub-section with
+/// `[title, site URL, folder, number]` (the folder only for a sub-section with
 /// entries of its own), which the theme's tree opens closed branches from.
 pub(super) fn nav_json(site: &Site, titles: &PageTable<String>) -> String {
     let tree = &site.loaded.tree;
     let pages = &site.loaded.pages;
     let mut map = serde_json::Map::new();
     for section in &tree.sections {
-        let entries: Vec<serde_json::Value> =
-            section
-                .subsections
-                .iter()
-                .map(|&c| {
-                    let sub = &tree.sections[c];
-                    let has_entries = !sub.pages.is_empty() || !sub.subsections.is_empty();
-                    serde_json::json!([
-                        titles[sub.page],
-                        pages[sub.page].url,
-                        if has_entries { Some(&sub.folder) } else { None }
-                    ])
-                })
-                .chain(section.pages.iter().map(|&p| {
-                    serde_json::json!([titles[p], pages[p].url, serde_json::Value::Null])
-                }))
-                .collect();
+        let entries: Vec<serde_json::Value> = section
+            .subsections
+            .iter()
+            .map(|&c| {
+                let sub = &tree.sections[c];
+                let has_entries = !sub.pages.is_empty() || !sub.subsections.is_empty();
+                serde_json::json!([
+                    titles[sub.page],
+                    pages[sub.page].url,
+                    if has_entries { Some(&sub.folder) } else { None }
+                ])
+            })
+            .chain(section.pages.iter().map(|&p| {
+                let number = record_number(site, p);
+                serde_json::json!([titles[p], pages[p].url, serde_json::Value::Null, number])
+            }))
+            .collect();
         map.insert(section.folder.clone(), entries.into());
     }
     serde_json::Value::Object(map).to_string()

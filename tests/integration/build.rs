@@ -656,7 +656,10 @@ fn nav_json_holds_every_section_for_the_tree_to_open() {
     let big = nav["big"].as_array().expect("big");
     assert_eq!(big.len(), 31, "the sub-section and every page");
     assert_eq!(big[0], serde_json::json!(["Deep", "big/deep/", "big/deep"]));
-    assert_eq!(big[1], serde_json::json!(["Page 0", "big/p00/", null]));
+    assert_eq!(
+        big[1],
+        serde_json::json!(["Page 0", "big/p00/", null, null])
+    );
     assert_eq!(nav[""][0], serde_json::json!(["Big", "big/", "big"]));
     // A page elsewhere carries the closed branch's folder, not its pages.
     let y = site.read("public/other/y/index.html");

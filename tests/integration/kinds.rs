@@ -25,7 +25,7 @@ fn existing_adr_collections_build_without_edits() {
     let first = site.read("public/nygard/docs/adr/0001-record-architecture-decisions/index.html");
     assert!(
         first.contains(
-            "<h1 id=\"1-record-architecture-decisions\">Record architecture decisions</h1>"
+            "<h1 id=\"1-record-architecture-decisions\"><span class=\"record-number\">ADR 0001</span> Record architecture decisions</h1>"
         ),
         "{first}"
     );

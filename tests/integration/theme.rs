@@ -252,3 +252,57 @@ fn every_page_type_passes_axe_in_light_and_dark() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn code_blocks_have_a_title_a_language_and_a_copy_button() {
+    let Some(browser) = browser() else { return };
+    let site = Fixture::new()
+        .file("index.md", "# Home\n\n```sh title=\"promote.sh\"\npg_ctl promote -D /data\n```\n\n```sql\nSELECT 1;\n```\n");
+    site.build_ok();
+    let html = site.read("public/index.html");
+    assert!(
+        html.contains(
+            "<figure class=\"code-block\"><figcaption class=\"code-title\">promote.sh</figcaption>"
+        ),
+        "{html}"
+    );
+    let server = StaticServer::start(site.path().join("public"));
+    open(&browser, &server.base);
+    assert_eq!(
+        browser.eval(
+            "return [...document.querySelectorAll('.code-lang')].map(l => l.textContent).join()"
+        ),
+        "Shell,SQL"
+    );
+    // The button copies the block's text, as typed.
+    browser.eval(
+        "window.__copied = null; navigator.clipboard.writeText = t => { window.__copied = t; return Promise.resolve(); }; return true",
+    );
+    browser.click(".code-copy");
+    browser.wait_for("return window.__copied === 'pg_ctl promote -D /data'");
+    assert_eq!(
+        browser.eval("return document.querySelector('.code-copy').textContent"),
+        "Copied"
+    );
+}
+
+#[test]
+fn an_adr_shows_its_number_in_its_title_and_its_date_once() {
+    let site = Fixture::new().file("index.md", "# Home\n").file(
+        "decisions/0007-use-kafka.md",
+        "+++\nstatus = \"accepted\"\ndate = 2024-05-06\n+++\n# 7. Use Kafka\n",
+    );
+    site.build_ok();
+    let page = site.read("public/decisions/0007-use-kafka/index.html");
+    assert!(
+        page.contains("<title>ADR 0007: Use Kafka · Fixture Handbook</title>"),
+        "{page}"
+    );
+    assert!(page.contains("<span class=\"record-number\">ADR 0007</span> Use Kafka</h1>"));
+    assert_eq!(
+        page.matches("<time datetime=\"2024-05-06\">").count(),
+        1,
+        "{page}"
+    );
+    assert!(page.contains("<span class=\"tree-number\">0007</span> Use Kafka"));
+}

@@ -337,6 +337,8 @@ pub struct TreeNode {
     pub current: bool,
     /// On the way to the page being rendered: its entries are listed.
     pub open: bool,
+    /// A numbered record's number (`0007`), shown before its title.
+    pub number: Option<String>,
     /// A closed section with entries: its folder, the key of its entries in
     /// `nav.json`.
     pub folder: Option<String>,

@@ -105,7 +105,14 @@
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = root + e[1];
-      a.textContent = e[0];
+      if (e[3]) {
+        var number = document.createElement("span");
+        number.className = "tree-number";
+        number.textContent = e[3];
+        a.appendChild(number);
+        a.appendChild(document.createTextNode(" "));
+      }
+      a.appendChild(document.createTextNode(e[0]));
       li.appendChild(a);
       if (e[2] !== null) {
         li.className = "closed";
@@ -201,5 +208,59 @@
     }
     setUpDrawer();
     setUpToc();
+  });
+})();
+
+// Code blocks: the language as a label and a button that copies the code
+// (what a 3 a.m. runbook step needs). Without JavaScript the code is there
+// to select.
+(function () {
+  "use strict";
+  var LANGS = { sh: "Shell", bash: "Shell", shell: "Shell", console: "Console", sql: "SQL", yaml: "YAML",
+    yml: "YAML", toml: "TOML", json: "JSON", python: "Python", py: "Python", go: "Go", rust: "Rust",
+    js: "JavaScript", javascript: "JavaScript", ts: "TypeScript", hcl: "HCL", terraform: "Terraform",
+    promql: "PromQL", diff: "Diff", text: "Text" };
+
+  function addTools(pre) {
+    var code = pre.querySelector("code");
+    if (!code) return;
+    var bar = document.createElement("div");
+    bar.className = "code-tools";
+    var lang = pre.getAttribute("data-lang") || (code.className.match(/language-(\S+)/) || [])[1];
+    if (lang) {
+      var label = document.createElement("span");
+      label.className = "code-lang";
+      label.textContent = LANGS[lang.toLowerCase()] || lang;
+      bar.appendChild(label);
+    }
+    if (navigator.clipboard && window.isSecureContext !== false) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "code-copy";
+      button.textContent = "Copy";
+      button.setAttribute("aria-label", "Copy the code" + (lang ? " (" + (LANGS[lang.toLowerCase()] || lang) + ")" : ""));
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(code.innerText.replace(/\n$/, "")).then(function () {
+          button.textContent = "Copied";
+          setTimeout(function () { button.textContent = "Copy"; }, 1500);
+        }, function () { button.textContent = "Select and copy"; });
+      });
+      bar.appendChild(button);
+    }
+    if (bar.childNodes.length) pre.before(bar);
+    pre.parentNode.classList.add("has-code-tools");
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("main pre.code").forEach(function (pre) {
+      var wrap = pre.parentNode;
+      if (!wrap.classList.contains("code-block")) {
+        wrap = document.createElement("div");
+        wrap.className = "code-block";
+        pre.before(wrap);
+        wrap.appendChild(pre);
+      }
+      addTools(pre);
+    });
   });
 })();
