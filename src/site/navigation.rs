@@ -235,31 +235,39 @@ impl Navigator<'_> {
         let mut node = self.entry(Item::Section(s), i, from);
         node.open = true;
         node.folder = None;
-        let items: Vec<Item> = section
+        // Sub-sections first, then pages; the window is found without
+        // listing the section.
+        let subs = section.subsections.len();
+        let len = subs + section.pages.len();
+        let item = |k: usize| match section.subsections.get(k) {
+            Some(&c) => Item::Section(c),
+            None => Item::Page(section.pages[k - subs]),
+        };
+        let focus = section
             .subsections
             .iter()
-            .map(|&c| Item::Section(c))
-            .chain(section.pages.iter().map(|&p| Item::Page(p)))
-            .collect();
-        let focus = items
-            .iter()
-            .position(|&item| match item {
-                Item::Section(c) => open.contains(&c),
-                Item::Page(p) => Some(p) == i,
+            .position(|c| open.contains(c))
+            .or_else(|| {
+                let page = i?;
+                section
+                    .pages
+                    .iter()
+                    .position(|&p| p == page)
+                    .map(|k| subs + k)
             })
             .unwrap_or(0);
-        let (start, end) = if items.len() <= 2 * window + 1 {
-            (0, items.len())
+        let (start, end) = if len <= 2 * window + 1 {
+            (0, len)
         } else {
             let start = focus.saturating_sub(window);
-            let end = (start + 2 * window + 1).min(items.len());
+            let end = (start + 2 * window + 1).min(len);
             (end.saturating_sub(2 * window + 1), end)
         };
         node.more_before = start;
-        node.more_after = items.len() - end;
-        node.children = items[start..end]
-            .iter()
-            .map(|&item| match item {
+        node.more_after = len - end;
+        node.children = (start..end)
+            .map(item)
+            .map(|item| match item {
                 Item::Section(c) if open.contains(&c) => self.level(c, open, i, from, LEVEL_WINDOW),
                 item => self.entry(item, i, from),
             })
