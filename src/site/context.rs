@@ -165,6 +165,10 @@ impl Renderer<'_> {
             logo: config.logo.as_deref().map(href),
             nav_data: href("nav.json"),
             inline_style: None,
+            dashboard: match config.dashboard {
+                crate::config::Dashboard::Last => "last",
+                _ => "first",
+            },
             kinds: {
                 let mut slots = Slots::new();
                 views::fill(&mut slots, |v, slots| {
@@ -239,7 +243,8 @@ impl Renderer<'_> {
             page: self.page_view(i, content),
             nav: self.nav(i),
             aggregates: Aggregates {
-                health: (self.site.loaded.tree.section_of[i] == Some(0))
+                health: (self.site.loaded.tree.section_of[i] == Some(0)
+                    && self.site.loaded.config.dashboard != crate::config::Dashboard::Off)
                     .then(|| self.health(url))
                     .filter(|h| !h.is_empty()),
                 ..Aggregates::default()

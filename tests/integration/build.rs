@@ -669,3 +669,33 @@ fn nav_json_holds_every_section_for_the_tree_to_open() {
     );
     assert!(!y.contains("Page 0"));
 }
+
+#[test]
+fn the_home_dashboard_comes_first_unless_home_dashboard_says_otherwise() {
+    let review = "+++\n[[actions]]\nwhat = \"Fix\"\n+++\n# Q1\n## Start\n## Stop\n## Continue\n";
+    let site = Fixture::new()
+        .file("index.md", "# Home\n\nWelcome text.\n")
+        .file("retros/q1.md", review);
+    site.build_ok();
+    let order = |html: &str| {
+        (
+            html.find("<section class=\"health\""),
+            html.find("Welcome text."),
+        )
+    };
+    let (dashboard, text) = order(&site.read("public/index.html"));
+    assert!(dashboard.is_some() && dashboard < text, "first by default");
+    let site = site.file(
+        "handbook.toml",
+        "title = \"T\"\n[home]\ndashboard = \"last\"\n",
+    );
+    site.build_ok();
+    let (dashboard, text) = order(&site.read("public/index.html"));
+    assert!(dashboard.is_some() && dashboard > text, "last");
+    let site = site.file(
+        "handbook.toml",
+        "title = \"T\"\n[home]\ndashboard = \"off\"\n",
+    );
+    site.build_ok();
+    assert_eq!(order(&site.read("public/index.html")).0, None, "off");
+}

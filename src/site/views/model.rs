@@ -123,6 +123,8 @@ pub struct SiteView<'a> {
     /// The header's links (`[nav] links`, or the top-level sections with
     /// the charter and channel guide).
     pub nav: Vec<NavLink>,
+    /// Where the home page's dashboard sits: `first` or `last`.
+    pub dashboard: &'static str,
     /// Href of the header's logo image, when `logo` is set.
     pub logo: Option<String>,
     /// Href of `nav.json`, the whole navigation tree, from which the theme
