@@ -677,13 +677,15 @@ fn the_home_page_summarises_what_needs_attention() {
         .split("<section class=\"health\"")
         .nth(1)
         .unwrap_or_default();
-    assert!(health.contains("<strong>2</strong> open actions</a>, <strong class=\"overdue-count\">1</strong> overdue"), "{health}");
+    assert!(health.contains("<a href=\"actions/\"><strong>2</strong> open actions</a><span class=\"card-note\"><span class=\"overdue-count\">1</span> overdue</span>"), "{health}");
     assert!(
         health.contains("<strong>1</strong> runbook due for review"),
         "{health}"
     );
     assert!(
-        health.contains("<strong>1</strong> proposed decision</li>"),
+        health.contains(
+            "<a href=\"#proposed-decisions\"><strong>1</strong> proposed decision</a></li>"
+        ),
         "{health}"
     );
     assert!(health.contains("<a href=\"aars/b/\">B</a>"), "{health}");
