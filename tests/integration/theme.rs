@@ -209,8 +209,11 @@ fn every_page_type_passes_axe_in_light_and_dark() {
     let Some(browser) = browser() else { return };
     let (_site, server) = example();
     let mut failures = Vec::new();
-    for scheme in ["light", "dark"] {
+    // Light and dark on a wide screen, and light on a phone (where the
+    // header's buttons lose their text labels).
+    for (scheme, width) in [("light", 1366), ("dark", 1366), ("light", 390)] {
         browser.color_scheme(scheme);
+        browser.viewport(width, 900);
         for (name, path) in PAGE_TYPES {
             open(&browser, &format!("{}{path}", server.base));
             if path.starts_with("search/") {
