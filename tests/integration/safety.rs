@@ -678,3 +678,37 @@ fn init_never_appends_to_a_gitignore_that_leads_outside_the_repository() {
     assert_eq!(outer.read("elsewhere.txt"), "someone else's file\n");
     assert!(outer.exists("repo/docs/handbook.toml"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_theme_stylesheet_linked_out_of_the_repository_is_not_inlined_into_the_404_page() {
+    let world = World::new("title = \"Ops\"\ntheme = \"mine\"\n")
+        .file("themes/mine/templates/.keep", "")
+        .symlink(
+            "themes/mine/static/style.css",
+            &Path::new("../../../../..").join("secret.txt"),
+        )
+        .git_init();
+    let link = world.handbook().join("themes/mine/static/style.css");
+    assert!(
+        std::fs::read_to_string(&link).is_ok_and(|t| t.contains("hunter2")),
+        "the link leads to the secret"
+    );
+    let run = world.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let public = world.handbook().join("public");
+    let not_found = std::fs::read_to_string(public.join("404.html")).expect("404.html");
+    assert!(!not_found.contains("hunter2"), "the secret was inlined");
+    // The default stylesheet stands in.
+    assert!(not_found.contains("/* handbook default theme."));
+    for file in walkdir::WalkDir::new(&public).into_iter().flatten() {
+        if file.file_type().is_file() {
+            let bytes = std::fs::read(file.path()).expect("read");
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("hunter2"),
+                "{} holds the secret",
+                file.path().display()
+            );
+        }
+    }
+}
