@@ -72,11 +72,29 @@ pub(super) fn header_links(site: &Site, index: &LinkIndex) -> (Vec<HeaderLink>, 
     let mut links = Vec::new();
     let mut diagnostics = logo_diagnostics(site);
     for item in &loaded.config.nav {
-        if item.target.contains("://") {
-            links.push(HeaderLink {
-                title: item.title.clone(),
-                target: HeaderTarget::External(item.target.clone()),
-            });
+        if item.target.contains(':') {
+            // A link out: the web only (a `javascript:` or `data:` URL in a
+            // pull request must not reach every page's header).
+            let lower = item.target.to_ascii_lowercase();
+            if lower.starts_with("https://") || lower.starts_with("http://") {
+                links.push(HeaderLink {
+                    title: item.title.clone(),
+                    target: HeaderTarget::External(item.target.clone()),
+                });
+            } else {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::UnsafeUrl,
+                        crate::config::CONFIG_FILE,
+                        format!(
+                            "`[nav] links` may link out only to http(s) URLs, not `{}`",
+                            item.target
+                        ),
+                    )
+                    .at(&loaded.config_source, item.span.clone())
+                    .with_help("write the address as https://…"),
+                );
+            }
             continue;
         }
         let path = item.target.trim_start_matches('/');

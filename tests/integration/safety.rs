@@ -712,3 +712,25 @@ fn a_theme_stylesheet_linked_out_of_the_repository_is_not_inlined_into_the_404_p
         }
     }
 }
+
+#[test]
+fn a_nav_link_out_must_be_a_web_address() {
+    for url in [
+        "javascript:alert(document.cookie)",
+        "JavaScript://%0aalert(1)",
+        "data:text/html,<script>alert(1)</script>",
+    ] {
+        let toml =
+            format!("title = \"T\"\n[nav]\nlinks = [{{ title = \"Status\", url = \"{url}\" }}]\n");
+        let site = Fixture::new()
+            .file("handbook.toml", &toml)
+            .file("index.md", "# Home\n");
+        let (code, diags) = site.check_json();
+        assert_eq!(code, 1, "{url}");
+        assert_eq!(diags[0]["code"], "unsafe-url", "{diags:#?}");
+        assert_eq!(diags[0]["line"], 3);
+        let run = site.run(&["build"]);
+        assert_eq!(run.code, 1);
+        assert!(!site.exists("public/index.html"), "nothing is published");
+    }
+}
