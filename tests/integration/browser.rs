@@ -86,7 +86,12 @@ fn decision_log_filters_by_status_and_sorts_by_column() {
         "1 shown"
     );
     browser.eval("const s = document.getElementById('adr-status-filter'); s.value = ''; s.dispatchEvent(new Event('change')); return true");
+    // Sortable headers say so before they are used, and then which way.
+    let marks = "return [...document.querySelectorAll('#adr-log-table .sort-button')] \
+                 .map(b => getComputedStyle(b, '::after').content).join()";
+    assert_eq!(browser.eval(marks), "\" ↕\",\" ↕\",\" ↕\",\" ↕\"");
     browser.click("#adr-log-table th:nth-child(1) .sort-button");
+    assert_eq!(browser.eval(marks), "\" ▲\",\" ↕\",\" ↕\",\" ↕\"");
     browser.click("#adr-log-table th:nth-child(1) .sort-button");
     assert_eq!(
         browser.eval(visible),
