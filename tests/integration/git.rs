@@ -259,7 +259,7 @@ fn a_review_without_a_date_counts_from_the_last_commit() {
     assert!(page.contains("2026-11-01</time> (last commit)"), "{page}");
     assert!(
         site.read("public/index.html")
-            .contains("href=\"needs-review/\">Pages that need review</a>")
+            .contains("<a href=\"needs-review/\"><strong>Review</strong> pages that need it</a>")
     );
 }
 
