@@ -72,65 +72,60 @@ pub(super) fn header_links(site: &Site, index: &LinkIndex) -> (Vec<HeaderLink>, 
     let mut links = Vec::new();
     let mut diagnostics = logo_diagnostics(site);
     for item in &loaded.config.nav {
-        if item.target.contains(':') {
-            // A link out: the web only (a `javascript:` or `data:` URL in a
-            // pull request must not reach every page's header).
-            let lower = item.target.to_ascii_lowercase();
-            if lower.starts_with("https://") || lower.starts_with("http://") {
-                links.push(HeaderLink {
-                    title: item.title.clone(),
-                    target: HeaderTarget::External(item.target.clone()),
-                });
-            } else {
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::UnsafeUrl,
-                        crate::config::CONFIG_FILE,
-                        format!(
-                            "`[nav] links` may link out only to http(s) URLs, not `{}`",
-                            item.target
-                        ),
-                    )
-                    .at(&loaded.config_source, item.span.clone())
-                    .with_help("write the address as https://…"),
-                );
-            }
-            continue;
-        }
-        let path = item.target.trim_start_matches('/');
-        let target = match index.resolve(root, path) {
-            Ok(resolved) => match resolved.target {
-                Target::Page(p) => Some(HeaderTarget::Page(p)),
-                Target::Generated(_) => Some(HeaderTarget::Generated(
-                    index.url_of(resolved.target).to_string(),
-                )),
-                Target::Asset(_) | Target::Repository { .. } => None,
-            },
-            Err(_) => None,
-        };
-        match target {
-            Some(target) => links.push(HeaderLink {
+        match resolve(item, root, index) {
+            Ok(target) => links.push(HeaderLink {
                 title: item.title.clone(),
                 target,
             }),
-            None => diagnostics.push(
-                Diagnostic::error(
-                    Code::BrokenLink,
-                    crate::config::CONFIG_FILE,
-                    format!(
-                        "`[nav] links` names `{}`, which is no page of the handbook",
-                        item.target
-                    ),
-                )
-                .at(&loaded.config_source, item.span.clone())
-                .with_help(
-                    "give a page's path from the handbook root (`charter.md`), a folder \
-                     (`decisions/`), or { title = \"…\", url = \"https://…\" } for a link out",
-                ),
+            Err((code, message, help)) => diagnostics.push(
+                Diagnostic::error(code, crate::config::CONFIG_FILE, message)
+                    .at(&loaded.config_source, item.span.clone())
+                    .with_help(help),
             ),
         }
     }
     (links, diagnostics)
+}
+
+/// Where one `[nav] links` item goes, or why it goes nowhere (its code,
+/// message and hint).
+fn resolve(
+    item: &crate::config::NavItem,
+    root: PageId,
+    index: &LinkIndex,
+) -> Result<HeaderTarget, (Code, String, &'static str)> {
+    if item.target.contains(':') {
+        // A link out: the web only (a `javascript:` or `data:` URL in a
+        // pull request must not reach every page's header).
+        let lower = item.target.to_ascii_lowercase();
+        if lower.starts_with("https://") || lower.starts_with("http://") {
+            return Ok(HeaderTarget::External(item.target.clone()));
+        }
+        return Err((
+            Code::UnsafeUrl,
+            format!(
+                "`[nav] links` may link out only to http(s) URLs, not `{}`",
+                item.target
+            ),
+            "write the address as https://…",
+        ));
+    }
+    let resolved = index.resolve(root, item.target.trim_start_matches('/'));
+    match resolved.map(|r| r.target) {
+        Ok(Target::Page(p)) => Ok(HeaderTarget::Page(p)),
+        Ok(target @ Target::Generated(_)) => {
+            Ok(HeaderTarget::Generated(index.url_of(target).to_string()))
+        }
+        _ => Err((
+            Code::BrokenLink,
+            format!(
+                "`[nav] links` names `{}`, which is no page of the handbook",
+                item.target
+            ),
+            "give a page's path from the handbook root (`charter.md`), a folder \
+             (`decisions/`), or { title = \"…\", url = \"https://…\" } for a link out",
+        )),
+    }
 }
 
 /// An error when `logo` names no file of the handbook.
