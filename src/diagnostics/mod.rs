@@ -65,6 +65,7 @@ codes! {
     FrontMatterIgnored => "front-matter-ignored",
     GitHistory => "git-history",
     InvalidAlias => "invalid-alias",
+    InvalidDiagram => "invalid-diagram",
     InvalidGlob => "invalid-glob",
     InvalidSlug => "invalid-slug",
     InvalidToml => "invalid-toml",

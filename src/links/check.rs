@@ -11,6 +11,9 @@ pub struct CheckedPage<'a> {
     pub links: &'a [Link],
     /// Links rendered as text because their URL could run script.
     pub refused: &'a [Link],
+    /// Problems with its blocks (a diagram, lines to mark), reported here
+    /// with the page's other findings.
+    pub problems: &'a [crate::markdown::Problem],
     pub anchors: &'a HashSet<String>,
 }
 
@@ -155,6 +158,13 @@ pub(super) fn check_page(
             )
             .at_in(page.source, lines(), link.span.clone())
             .with_help("link to an https:// page instead"),
+        );
+    }
+    for problem in page.problems {
+        diagnostics.push(
+            Diagnostic::warning(problem.code, page.source_path, problem.message.clone())
+                .at_in(page.source, lines(), problem.span.clone())
+                .with_help(problem.help.clone()),
         );
     }
     {

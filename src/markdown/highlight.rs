@@ -38,6 +38,16 @@ impl Highlighter {
 
     /// Highlighted `<pre>` block, or `None` when `lang` is not a known grammar.
     pub fn highlight(&self, code: &str, lang: &str) -> Option<String> {
+        let spans = self.highlight_spans(code, lang)?;
+        let lang = super::escape(lang);
+        Some(format!(
+            "<pre class=\"code highlight\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{spans}</code></pre>\n"
+        ))
+    }
+
+    /// The highlighted code alone (escaped text and `<span>`s), or `None`
+    /// when `lang` is not a known grammar.
+    pub fn highlight_spans(&self, code: &str, lang: &str) -> Option<String> {
         let syntaxes = self.syntaxes();
         let syntax = syntaxes
             .find_syntax_by_token(lang)
@@ -50,11 +60,7 @@ impl Highlighter {
                 .parse_html_for_line_which_includes_newline(line)
                 .ok()?;
         }
-        let lang = super::escape(lang);
-        Some(format!(
-            "<pre class=\"code highlight\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{}</code></pre>\n",
-            generator.finalize()
-        ))
+        Some(generator.finalize())
     }
 }
 
@@ -76,8 +82,15 @@ fn alias(lang: &str) -> Option<&'static str> {
 /// The stylesheet for highlighted code: a light theme, and a dark theme applied
 /// when the OS prefers dark (unless the reader chose light) or the reader chose dark.
 /// The code background of the default theme, light and dark (`--code-bg`).
+#[cfg(test)]
 const LIGHT_CODE_BG: [u8; 3] = [0xf6, 0xf8, 0xfa];
+#[cfg(test)]
 const DARK_CODE_BG: [u8; 3] = [0x1c, 0x22, 0x29];
+/// The background of a marked line (`--line-mark` in style.css), a little
+/// further from the text than the code background: colours that read here
+/// read on both.
+const LIGHT_LINE_MARK: [u8; 3] = [0xe6, 0xee, 0xf8];
+const DARK_LINE_MARK: [u8; 3] = [0x25, 0x30, 0x3c];
 
 /// WCAG's contrast ratio between two sRGB colours.
 fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
@@ -145,11 +158,11 @@ pub fn stylesheet() -> String {
         syntect::html::css_for_theme_with_class_style(themes.get(name), STYLE).unwrap_or_default()
     };
     // Each theme's colours are made to read on the page's code background
-    // (`--code-bg` in style.css) at WCAG AA (4.5:1).
-    let light = readable(&css(EmbeddedThemeName::Github), LIGHT_CODE_BG, [0, 0, 0]);
+    // (`--code-bg` in style.css) and on a marked line at WCAG AA (4.5:1).
+    let light = readable(&css(EmbeddedThemeName::Github), LIGHT_LINE_MARK, [0, 0, 0]);
     let dark = readable(
         &css(EmbeddedThemeName::OneHalfDark),
-        DARK_CODE_BG,
+        DARK_LINE_MARK,
         [255, 255, 255],
     );
     let scoped = |prefix: &str, css: &str| -> String {
@@ -177,12 +190,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_highlight_colour_reads_at_aa_on_the_code_background() {
+    fn every_highlight_colour_reads_at_aa_on_the_code_background_and_a_marked_line() {
         let css = stylesheet();
         let (light, dark) = css
             .split_once("@media (prefers-color-scheme: dark)")
             .expect("a dark block");
-        for (part, bg) in [(light, LIGHT_CODE_BG), (dark, DARK_CODE_BG)] {
+        for (part, bg) in [
+            (light, LIGHT_CODE_BG),
+            (light, LIGHT_LINE_MARK),
+            (dark, DARK_CODE_BG),
+            (dark, DARK_LINE_MARK),
+        ] {
             let mut seen = 0;
             for line in part.lines() {
                 if let Some(hex) = line

@@ -6,6 +6,8 @@
 //! needs to know the site; it does not decide whether a link is broken (that is
 //! `links`' job, done once every page's anchors are known).
 
+#[cfg(feature = "diagrams")]
+mod diagram;
 mod highlight;
 pub mod html;
 pub mod slug;
@@ -82,9 +84,22 @@ pub struct Rendered {
     /// Links and images whose URL could run script (`javascript:`,
     /// `vbscript:`, `data:` but for images): rendered as their text.
     pub refused: Vec<Link>,
+    /// What is wrong with a block (a diagram that cannot be drawn, lines to
+    /// mark that are not in the block), for the author to hear about.
+    pub problems: Vec<Problem>,
     /// The page's plain text, split at headings, for the search index. The first
     /// section holds the text before any heading (`id` is `None`).
     pub sections: Vec<TextSection>,
+}
+
+/// Something wrong with a block of the page; the page still renders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub code: crate::diagnostics::Code,
+    /// Where it is written in the file.
+    pub span: Range<usize>,
+    pub message: String,
+    pub help: String,
 }
 
 /// Plain text under one heading.
@@ -132,13 +147,14 @@ pub fn render(
         options,
         out: Rendered::default(),
         slugs: slug::Slugger::default(),
+        diagrams: 0,
     };
     // Events are handed to the HTML writer as they are made, never all
     // held: a 10 MB table is millions of them.
     let mut events: VecDeque<Event<'_>> = VecDeque::new();
     let mut heading: Option<HeadingBuffer<'_>> = None;
-    // A fenced block being read: its info string's language and title, and its text.
-    let mut code: Option<(Option<String>, Option<String>, String)> = None;
+    // A fenced block being read.
+    let mut code: Option<CodeBuffer> = None;
     let mut first_event = true;
     // Whether each open link and image was refused (its tags left out).
     let mut open_links: Vec<bool> = Vec::new();
@@ -232,18 +248,14 @@ pub fn render(
                 }
                 other => other,
             };
-            if let Some((_, _, text)) = &mut code {
+            if let Some(block) = &mut code {
                 match event {
-                    Event::Text(t) => text.push_str(&t),
+                    Event::Text(t) => block.text.push_str(&t),
                     Event::End(TagEnd::CodeBlock) => {
-                        if let Some((lang, title, text)) = code.take() {
-                            state.text(&text);
+                        if let Some(block) = code.take() {
+                            state.text(&block.text);
                             state.space();
-                            events.push_back(Event::Html(
-                                state
-                                    .code_block(lang.as_deref(), title.as_deref(), &text)
-                                    .into(),
-                            ));
+                            events.push_back(Event::Html(state.code_block(block).into()));
                         }
                     }
                     _ => {}
@@ -289,14 +301,19 @@ pub fn render(
                     });
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
-                    let (lang, title) = match kind {
-                        CodeBlockKind::Fenced(info) => {
-                            let lang = info.split_whitespace().next().map(str::to_string);
-                            (lang, state::code_title(&info))
-                        }
-                        CodeBlockKind::Indented => (None, None),
+                    let info = match kind {
+                        CodeBlockKind::Fenced(info) => info.to_string(),
+                        CodeBlockKind::Indented => String::new(),
                     };
-                    code = Some((lang, title, String::new()));
+                    // The fence's first line, where a problem with the block is shown.
+                    let first_line = body
+                        .get(range.clone())
+                        .and_then(|b| b.find('\n'))
+                        .map_or(range.end, |n| range.start + n);
+                    code = Some(CodeBuffer::new(
+                        &info,
+                        body_start + range.start..body_start + first_line,
+                    ));
                 }
                 Event::Start(Tag::BlockQuote(Some(kind))) => {
                     let (class, label) = alert(kind);
@@ -382,14 +399,15 @@ pub fn escape(text: &str) -> String {
 mod tests {
     use super::*;
 
+    const OPTIONS: Options<'static> = Options {
+        smart_punctuation: true,
+        highlighter: None,
+        collect_text: true,
+        raw_html: RawHtml::Allow,
+    };
+
     fn md(text: &str) -> Rendered {
-        let options = Options {
-            smart_punctuation: true,
-            highlighter: None,
-            collect_text: true,
-            raw_html: RawHtml::Allow,
-        };
-        render(text, 0, options, &|dest: &str| {
+        render(text, 0, OPTIONS, &|dest: &str| {
             Some(format!("REWRITTEN:{dest}"))
         })
     }
@@ -462,12 +480,125 @@ mod tests {
     }
 
     #[test]
-    fn mermaid_blocks_are_left_for_the_browser() {
-        let r = md("```mermaid\ngraph TD; A-->B\n```\n");
+    fn mermaid_blocks_are_drawn_for_light_and_dark_with_their_source_kept() {
+        let r = md(
+            "```mermaid title=\"Deploy\"\ngraph TD; A-->B\n```\n\n```mermaid\ngraph TD; C-->D\n```\n",
+        );
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        let html = &r.html;
+        assert!(html.starts_with("<figure class=\"diagram\">\n<figcaption class=\"diagram-title\">Deploy</figcaption>\n<div class=\"diagram-light\"><svg id=\"diagram-1-light\""));
+        for id in ["diagram-1-dark", "diagram-2-light", "diagram-2-dark"] {
+            assert!(html.contains(&format!("<svg id=\"{id}\"")), "{id}");
+        }
+        assert!(html.contains("<details class=\"diagram-source\"><summary>Diagram source</summary>\n<pre class=\"code\"><code class=\"language-mermaid\">graph TD; A--&gt;B\n</code></pre>"));
+    }
+
+    #[test]
+    fn a_diagram_that_cannot_be_drawn_shows_as_source_and_says_where() {
+        let source = "Intro.\n\n```mermaid\nflowchart TD\n  A -->\n```\n";
+        let r = md(source);
         assert_eq!(
             r.html,
-            "<pre class=\"mermaid\">graph TD; A--&gt;B\n</pre>\n"
+            "<p>Intro.</p>\n<pre class=\"code\"><code class=\"language-mermaid\">flowchart TD\n  A --&gt;\n</code></pre>\n"
         );
+        let [problem] = r.problems.as_slice() else {
+            panic!("{:?}", r.problems);
+        };
+        assert_eq!(problem.code, crate::diagnostics::Code::InvalidDiagram);
+        assert_eq!(&source[problem.span.clone()], "```mermaid");
+        assert!(
+            problem
+                .message
+                .starts_with("this Mermaid diagram cannot be drawn: ")
+        );
+    }
+
+    #[test]
+    fn named_lines_are_marked_in_plain_and_highlighted_code() {
+        let plain = md("```text {1,3-4}\na\nb\nc\nd\ne\n```\n");
+        assert_eq!(
+            plain.html,
+            "<pre class=\"code\"><code class=\"language-text\"><mark class=\"code-line\">a\n</mark>b\n<mark class=\"code-line\">c\n</mark><mark class=\"code-line\">d\n</mark>e\n</code></pre>\n"
+        );
+        let zola = md("```text hl_lines=\"2\"\na\nb\n```\n");
+        assert!(
+            zola.html
+                .contains("a\n<mark class=\"code-line\">b\n</mark>"),
+            "{}",
+            zola.html
+        );
+        let h = Highlighter::default();
+        let options = Options {
+            highlighter: Some(&h),
+            ..OPTIONS
+        };
+        // A multi-line string: its span is open across the marked line's edges.
+        let code = "x = \"\"\"one\ntwo\nthree\"\"\"\ny = 1\n";
+        let source = format!("```python {{2}}\n{code}```\n");
+        let r = render(&source, 0, options, &|_| None);
+        let inner = r
+            .html
+            .split_once("<code class=\"language-python\">")
+            .expect("as written")
+            .1;
+        let inner = inner.strip_suffix("</code></pre>\n").expect("as written");
+        assert!(inner.contains("<mark class=\"code-line\">"), "{inner}");
+        assert_eq!(
+            inner.matches("<span").count(),
+            inner.matches("</span>").count(),
+            "{inner}"
+        );
+        // Nested correctly: no span closes across the mark.
+        let marked = inner
+            .split_once("<mark class=\"code-line\">")
+            .expect("as written")
+            .1;
+        let marked = marked.split_once("</mark>").expect("as written").0;
+        assert_eq!(
+            marked.matches("<span").count(),
+            marked.matches("</span>").count(),
+            "{marked}"
+        );
+        assert!(marked.contains("two"), "{marked}");
+        let text: String = strip_tags(inner);
+        assert_eq!(text, code.replace('"', "&quot;"));
+    }
+
+    fn strip_tags(html: &str) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn lines_to_mark_that_are_not_in_the_block_are_reported() {
+        let source = "```sh {2,9,x}\nls\npwd\n```\n";
+        let r = md(source);
+        assert!(
+            r.html
+                .contains("ls\n<mark class=\"code-line\">pwd\n</mark>"),
+            "{}",
+            r.html
+        );
+        let [problem] = r.problems.as_slice() else {
+            panic!("{:?}", r.problems);
+        };
+        assert_eq!(problem.code, crate::diagnostics::Code::InvalidValue);
+        assert_eq!(
+            problem.message,
+            "lines to mark `9, x` are not lines of this 2-line block"
+        );
+        assert_eq!(&source[problem.span.clone()], "```sh {2,9,x}");
+        // An attribute list in braces is not a list of lines.
+        assert!(md("```sh {.wide}\nls\n```\n").problems.is_empty());
     }
 
     #[test]

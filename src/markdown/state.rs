@@ -2,12 +2,43 @@
 //! heading and HTML-block buffers, and how links, raw HTML, headings and code
 //! blocks are turned into output.
 
+use std::ops::RangeInclusive;
+
 use super::*;
 
 pub(super) struct State<'o> {
     pub(super) options: Options<'o>,
     pub(super) out: Rendered,
     pub(super) slugs: slug::Slugger,
+    /// Diagrams drawn so far (each one's SVG ids are numbered).
+    pub(super) diagrams: usize,
+}
+
+/// A fenced (or indented) code block being read.
+pub(super) struct CodeBuffer {
+    pub(super) lang: Option<String>,
+    pub(super) title: Option<String>,
+    /// The lines to mark, as written: `{2,4-5}` or `hl_lines="2 4-5"`.
+    pub(super) marks: Option<String>,
+    /// The fence's first line, in the file.
+    pub(super) span: Range<usize>,
+    pub(super) text: String,
+}
+
+impl CodeBuffer {
+    pub(super) fn new(info: &str, span: Range<usize>) -> Self {
+        let first = info.split_whitespace().next().unwrap_or_default();
+        // `js{1,3}` is written too: the language ends where the braces start.
+        let lang = first.split('{').next().unwrap_or_default();
+        let lang = (!lang.is_empty() && !lang.contains('=')).then(|| lang.to_string());
+        Self {
+            lang,
+            title: attribute(info, "title"),
+            marks: line_marks_spec(info),
+            span,
+            text: String::new(),
+        }
+    }
 }
 
 /// The lines of an HTML block, and where each starts in the body.
@@ -213,47 +244,282 @@ impl State<'_> {
         ));
     }
 
-    /// A code block: highlighted when its language is known, under its
-    /// title when the info string gives one (` ```sh title="promote.sh" `).
-    pub(super) fn code_block(&self, lang: Option<&str>, title: Option<&str>, text: &str) -> String {
-        let block = self.plain_code_block(lang, text);
-        match title {
-            Some(title) if lang != Some("mermaid") => format!(
-                "<figure class=\"code-block\"><figcaption class=\"code-title\">{}</figcaption>\n{block}</figure>\n",
+    /// A code block: highlighted when its language is known, with the
+    /// lines the info string names marked (` ```sh {2,4-5} `), under its
+    /// title when it gives one (` ```sh title="promote.sh" `). A
+    /// ` ```mermaid ` block is drawn as a diagram when it can be.
+    pub(super) fn code_block(&mut self, block: CodeBuffer) -> String {
+        if block.lang.as_deref() == Some("mermaid")
+            && let Some(figure) = self.diagram(&block)
+        {
+            return figure;
+        }
+        let marks = match &block.marks {
+            Some(spec) => self.line_marks(spec, &block),
+            None => Vec::new(),
+        };
+        let html = self.plain_code_block(block.lang.as_deref(), &block.text, &marks);
+        match &block.title {
+            Some(title) => format!(
+                "<figure class=\"code-block\"><figcaption class=\"code-title\">{}</figcaption>\n{html}</figure>\n",
                 escape(title)
             ),
-            _ => block,
+            None => html,
         }
     }
 
-    fn plain_code_block(&self, lang: Option<&str>, text: &str) -> String {
-        match lang {
-            Some("mermaid") => format!("<pre class=\"mermaid\">{}</pre>\n", escape(text)),
-            Some(lang) => self
-                .options
-                .highlighter
-                .and_then(|h| h.highlight(text, lang))
-                .unwrap_or_else(|| {
+    fn plain_code_block(
+        &self,
+        lang: Option<&str>,
+        text: &str,
+        marks: &[RangeInclusive<usize>],
+    ) -> String {
+        let highlighted = lang.and_then(|lang| {
+            let h = self.options.highlighter?.highlight_spans(text, lang)?;
+            Some((lang, h))
+        });
+        let (open, inner) = match (lang, highlighted) {
+            (_, Some((lang, inner))) => {
+                let lang = escape(lang);
+                (
                     format!(
-                        "<pre class=\"code\"><code class=\"language-{}\">{}</code></pre>\n",
-                        escape(lang),
-                        escape(text)
-                    )
-                }),
-            None => format!("<pre class=\"code\"><code>{}</code></pre>\n", escape(text)),
+                        "<pre class=\"code highlight\" data-lang=\"{lang}\"><code class=\"language-{lang}\">"
+                    ),
+                    inner,
+                )
+            }
+            #[cfg(not(feature = "diagrams"))]
+            (Some("mermaid"), None) => {
+                return format!("<pre class=\"mermaid\">{}</pre>\n", escape(text));
+            }
+            (Some(lang), None) => (
+                format!(
+                    "<pre class=\"code\"><code class=\"language-{}\">",
+                    escape(lang)
+                ),
+                escape(text),
+            ),
+            (None, None) => ("<pre class=\"code\"><code>".to_string(), escape(text)),
+        };
+        let inner = if marks.is_empty() {
+            inner
+        } else {
+            mark_lines(&inner, marks)
+        };
+        format!("{open}{inner}</code></pre>\n")
+    }
+
+    /// The line ranges `spec` names; what is not a line of the block is
+    /// reported and left out.
+    fn line_marks(&mut self, spec: &str, block: &CodeBuffer) -> Vec<RangeInclusive<usize>> {
+        let lines = block.text.lines().count();
+        let mut marks = Vec::new();
+        let mut wrong = Vec::new();
+        for part in spec.split(|c: char| c == ',' || c.is_whitespace()) {
+            let part = part.trim();
+            if part.is_empty() {
+                continue;
+            }
+            let range = match part.split_once('-') {
+                Some((a, b)) => a
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .zip(b.trim().parse::<usize>().ok()),
+                None => part.parse::<usize>().ok().map(|n| (n, n)),
+            };
+            match range {
+                Some((a, b)) if 1 <= a && a <= b && b <= lines => marks.push(a..=b),
+                _ => wrong.push(part.to_string()),
+            }
         }
+        if !wrong.is_empty() {
+            self.out.problems.push(Problem {
+                code: crate::diagnostics::Code::InvalidValue,
+                span: block.span.clone(),
+                message: format!(
+                    "lines to mark `{}` are not lines of this {lines}-line block",
+                    wrong.join(", ")
+                ),
+                help: format!("name lines from 1 to {lines}, as `{{2,4-5}}`"),
+            });
+        }
+        marks
+    }
+
+    /// A ` ```mermaid ` block drawn as SVG for light and dark, its source
+    /// kept under it; `None` (reported) when it cannot be drawn, so it
+    /// shows as source.
+    #[cfg(feature = "diagrams")]
+    fn diagram(&mut self, block: &CodeBuffer) -> Option<String> {
+        self.diagrams += 1;
+        let id = format!("diagram-{}", self.diagrams);
+        let drawn = match diagram::draw(&block.text, &id) {
+            Ok(drawn) => drawn,
+            Err(refused) => {
+                let (code, message, help) = match refused {
+                    diagram::Refused::Invalid(why) => (
+                        crate::diagnostics::Code::InvalidDiagram,
+                        format!("this Mermaid diagram cannot be drawn: {why}"),
+                        "the block is shown as source until it reads as a Mermaid diagram".to_string(),
+                    ),
+                    diagram::Refused::Unsafe(what) => (
+                        crate::diagnostics::Code::UnsafeUrl,
+                        format!("this Mermaid diagram would put {what} in the page"),
+                        "it is shown as source; a diagram's labels and links cannot run script or load from elsewhere".to_string(),
+                    ),
+                };
+                self.out.problems.push(Problem {
+                    code,
+                    span: block.span.clone(),
+                    message,
+                    help,
+                });
+                return None;
+            }
+        };
+        let caption = block
+            .title
+            .as_ref()
+            .map(|t| {
+                format!(
+                    "<figcaption class=\"diagram-title\">{}</figcaption>\n",
+                    escape(t)
+                )
+            })
+            .unwrap_or_default();
+        Some(format!(
+            "<figure class=\"diagram\">\n{caption}<div class=\"diagram-light\">{}</div>\n<div class=\"diagram-dark\">{}</div>\n<details class=\"diagram-source\"><summary>Diagram source</summary>\n<pre class=\"code\"><code class=\"language-mermaid\">{}</code></pre>\n</details>\n</figure>\n",
+            drawn.light,
+            drawn.dark,
+            escape(&block.text)
+        ))
+    }
+
+    #[cfg(not(feature = "diagrams"))]
+    fn diagram(&mut self, _block: &CodeBuffer) -> Option<String> {
+        None
     }
 }
 
-/// The `title="…"` (or `title=word`) of a fenced block's info string.
-pub(super) fn code_title(info: &str) -> Option<String> {
-    let (_, rest) = info.split_once("title=")?;
-    let title = match rest.strip_prefix('"') {
+/// The value of `name="…"` (or `name=word`) in a fenced block's info string.
+fn attribute(info: &str, name: &str) -> Option<String> {
+    let (_, rest) = info.split_once(&format!("{name}="))?;
+    let value = match rest.strip_prefix('"') {
         Some(quoted) => quoted.split_once('"').map_or(quoted, |(t, _)| t),
         None => rest.split_whitespace().next().unwrap_or_default(),
     };
-    let title = title.trim();
-    (!title.is_empty()).then(|| title.to_string())
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// The lines to mark as the info string writes them: `{2,4-5}` (as
+/// Docusaurus and VitePress read it) or `hl_lines="2 4-5"` (Zola, MkDocs).
+fn line_marks_spec(info: &str) -> Option<String> {
+    if let Some(spec) = attribute(info, "hl_lines") {
+        return Some(spec);
+    }
+    let (_, rest) = info.split_once('{')?;
+    let (spec, _) = rest.split_once('}')?;
+    // `{.class #id}` attribute lists are not lines; `{2,x}` is, written wrong.
+    spec.trim_start()
+        .starts_with(|c: char| c.is_ascii_digit())
+        .then(|| spec.to_string())
+}
+
+/// `inner` (escaped code, perhaps with syntect's `<span>`s) with the lines
+/// in `marks` each wrapped in `<mark class="code-line">`. Spans open across
+/// a marked line's edge are closed before it and opened again inside, so
+/// the markup stays nested.
+fn mark_lines(inner: &str, marks: &[RangeInclusive<usize>]) -> String {
+    let marked = |line: usize| marks.iter().any(|m| m.contains(&line));
+    let mut out = String::with_capacity(inner.len() + 64 * marks.len());
+    let mut open: Vec<&str> = Vec::new();
+    let mut line = 1;
+    let mut at_line_start = true;
+    let mut in_mark = false;
+    // Spans closed at the end of a marked line and not yet opened again.
+    let mut closed = false;
+    let close_all = |out: &mut String, open: &[&str]| {
+        for _ in open {
+            out.push_str("</span>");
+        }
+    };
+    let start_line =
+        |out: &mut String, open: &[&str], line: usize, in_mark: &mut bool, closed: &mut bool| {
+            if marked(line) {
+                if !*closed {
+                    close_all(out, open);
+                }
+                out.push_str("<mark class=\"code-line\">");
+                *in_mark = true;
+                *closed = true;
+            }
+            if *closed {
+                open.iter().for_each(|tag| out.push_str(tag));
+                *closed = false;
+            }
+        };
+    let mut rest = inner;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("</span>") {
+            if !closed {
+                out.push_str("</span>");
+            }
+            open.pop();
+            rest = after;
+            continue;
+        }
+        if rest.starts_with("<span") {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let (tag, after) = rest.split_at(end);
+            if at_line_start {
+                start_line(&mut out, &open, line, &mut in_mark, &mut closed);
+                at_line_start = false;
+            }
+            out.push_str(tag);
+            open.push(tag);
+            rest = after;
+            continue;
+        }
+        // Text up to the next tag or the end of the line.
+        let end = rest.find(['<', '\n']).map_or(rest.len(), |i| {
+            if rest.as_bytes().get(i) == Some(&b'\n') {
+                i + 1
+            } else {
+                i.max(1)
+            }
+        });
+        let (text, after) = rest.split_at(end);
+        rest = after;
+        if at_line_start {
+            start_line(&mut out, &open, line, &mut in_mark, &mut closed);
+            at_line_start = false;
+        }
+        match text.strip_suffix('\n') {
+            Some(text) => {
+                out.push_str(text);
+                if in_mark {
+                    close_all(&mut out, &open);
+                    out.push_str("\n</mark>");
+                    in_mark = false;
+                    closed = true;
+                } else {
+                    out.push('\n');
+                }
+                line += 1;
+                at_line_start = true;
+            }
+            None => out.push_str(text),
+        }
+    }
+    if in_mark {
+        if !closed {
+            close_all(&mut out, &open);
+        }
+        out.push_str("</mark>");
+    }
+    out
 }
 
 /// `text` as the author wrote it, when smart punctuation made it: a

@@ -178,6 +178,7 @@ impl Site {
                 source: &page.source,
                 links: &r.links,
                 refused: &r.refused,
+                problems: &r.problems,
                 anchors,
             })
             .collect();

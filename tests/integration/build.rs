@@ -699,3 +699,28 @@ fn the_home_dashboard_comes_first_unless_home_dashboard_says_otherwise() {
     site.build_ok();
     assert_eq!(order(&site.read("public/index.html")).0, None, "off");
 }
+
+#[test]
+fn a_diagram_that_cannot_be_drawn_and_lines_a_block_lacks_are_warnings_at_their_fence() {
+    let site = Fixture::new().file(
+        "index.md",
+        "# Home\n\n```mermaid\nflowchart TD\n  A -->\n```\n\nText.\n\n```sh {3}\nls\n```\n",
+    );
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0, "{diags:?}");
+    let found = crate::support::positions(&diags);
+    assert_eq!(
+        found,
+        [
+            ("invalid-diagram".to_string(), "index.md".to_string(), 3, 1),
+            ("invalid-value".to_string(), "index.md".to_string(), 10, 1),
+        ],
+        "{diags:?}"
+    );
+    site.build_ok();
+    let html = site.read("public/index.html");
+    assert!(
+        html.contains("<pre class=\"code\"><code class=\"language-mermaid\">flowchart TD\n  A --&gt;\n</code></pre>"),
+        "{html}"
+    );
+}

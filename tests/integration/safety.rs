@@ -734,3 +734,48 @@ fn a_nav_link_out_must_be_a_web_address() {
         assert!(!site.exists("public/index.html"), "nothing is published");
     }
 }
+
+#[test]
+fn a_hostile_mermaid_diagram_puts_no_script_or_outside_load_in_the_page() {
+    let hostile = [
+        "flowchart TD\n  A[\"<img src=x onerror=alert(1)>\"] --> B[\"<script>alert(2)</script>\"]\n",
+        "flowchart TD\n  A --> B\n  click A \"javascript:alert(3)\"\n  click B call alert(4)\n",
+        "flowchart TD\n  A --> B\n  style A fill:url(https://tracker.example/p.png)\n",
+        "flowchart TD\n  A[\"<iframe src=https://elsewhere.example></iframe>\"] --> B\n",
+        "%%{init: {\"securityLevel\": \"loose\"}}%%\nflowchart TD\n  A[\"<b onmouseover=alert(5)>x</b>\"] --> B\n",
+    ];
+    let mut page = String::from("# Home\n");
+    for d in hostile {
+        page.push_str(&format!("\n```mermaid\n{d}```\n"));
+    }
+    let site = Fixture::new().file("index.md", &page);
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = site.read("public/index.html").to_ascii_lowercase();
+    // The source under each drawing is escaped text; the drawings carry none of it live.
+    let drawings: Vec<&str> = html
+        .split("<svg")
+        .skip(1)
+        .map(|s| s.split_once("</svg>").map_or(s, |(svg, _)| svg))
+        .collect();
+    for svg in &drawings {
+        for live in [
+            "<script",
+            "onerror",
+            "onmouseover",
+            "javascript:",
+            "url(https://",
+            "<iframe",
+        ] {
+            assert!(!svg.contains(live), "{live} is live in a drawing: {svg}");
+        }
+    }
+    for raw in [
+        "<img src=x onerror",
+        "<b onmouseover",
+        "<script>alert",
+        "<iframe src",
+    ] {
+        assert!(!html.contains(raw), "{raw} is live in the page");
+    }
+}

@@ -309,3 +309,95 @@ fn an_adr_shows_its_number_in_its_title_and_its_date_once() {
     );
     assert!(page.contains("<span class=\"tree-number\">0007</span> Use Kafka"));
 }
+
+/// Contrast of two `rgb(…)` colours, in the page (WCAG formula).
+const CONTRAST_JS: &str = "const lum = c => { const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(v => { v = v / 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; }; const contrast = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };";
+
+#[test]
+fn mermaid_diagrams_are_drawn_without_script_and_follow_the_colour_scheme() {
+    let Some(browser) = browser() else { return };
+    let site = Fixture::new().file("index.md", "# Home\n\nA page.\n").file(
+        "flow.md",
+        "# Flow\n\n```mermaid title=\"Paging\"\nflowchart LR\n  alert[Alert fires] --> ack[On-call acknowledges]\n```\n",
+    );
+    site.build_ok();
+    let html = site.read("public/flow/index.html");
+    let figure = html
+        .split_once("<figure class=\"diagram\">")
+        .map(|(_, f)| f.split_once("</figure>").map_or(f, |(f, _)| f))
+        .expect("a drawn diagram");
+    assert!(!figure.to_ascii_lowercase().contains("<script"), "{figure}");
+    let server = StaticServer::start(site.path().join("public"));
+    // No script is added for a diagram: the page loads what a page without one does.
+    open(&browser, &server.base);
+    let scripts_without = browser.eval("return document.scripts.length");
+    open(&browser, &format!("{}flow/", server.base));
+    assert_eq!(
+        browser.eval("return document.scripts.length"),
+        scripts_without
+    );
+    let shown = "return [...document.querySelectorAll('.diagram svg')].filter(s => s.getBoundingClientRect().height > 20).map(s => s.id).join()";
+    let label_contrast = format!(
+        "{CONTRAST_JS} const svg = [...document.querySelectorAll('.diagram svg')].find(s => s.getBoundingClientRect().height > 20); \
+         const node = svg.querySelector('.node'); const label = node.querySelector('.nodeLabel'); \
+         const fill = getComputedStyle(node.querySelector('rect')).fill; \
+         return contrast(getComputedStyle(label).color, fill) >= 4.5 && label.textContent === 'Alert fires';"
+    );
+    for (scheme, id) in [("light", "diagram-1-light"), ("dark", "diagram-1-dark")] {
+        browser.eval(&format!(
+            "document.documentElement.setAttribute('data-theme', '{scheme}'); return true"
+        ));
+        assert_eq!(browser.eval(shown), id, "{scheme}");
+        assert_eq!(
+            browser.eval(&label_contrast),
+            true,
+            "{scheme} label contrast"
+        );
+    }
+    // It fits a phone's width; the source is one click away.
+    browser.viewport(360, 800);
+    assert_eq!(
+        browser.eval("return document.documentElement.scrollWidth <= innerWidth"),
+        true
+    );
+    assert_eq!(
+        browser.eval(
+            "const d = document.querySelector('.diagram-source'); d.open = true; return d.querySelector('code').textContent.startsWith('flowchart LR')"
+        ),
+        true
+    );
+}
+
+#[test]
+fn marked_code_lines_span_the_block_and_read_in_both_schemes() {
+    let Some(browser) = browser() else { return };
+    let site = Fixture::new().file(
+        "index.md",
+        "# Home\n\n```sh {2}\n# check first\npg_ctl promote -D /data # the one to run\nexit\n```\n",
+    );
+    site.build_ok();
+    let server = StaticServer::start(site.path().join("public"));
+    open(&browser, &server.base);
+    assert_eq!(
+        browser.eval("return [...document.querySelectorAll('mark.code-line')].map(m => m.textContent).join('|')"),
+        "pg_ctl promote -D /data # the one to run\n"
+    );
+    let check = format!(
+        "{CONTRAST_JS} const m = document.querySelector('mark.code-line'); const pre = m.closest('pre'); \
+         const bg = getComputedStyle(m).backgroundColor; \
+         const texts = [...m.querySelectorAll('span')].concat([m]).map(e => getComputedStyle(e).color); \
+         return [Math.abs(m.getBoundingClientRect().width - pre.clientWidth) < 2, \
+                 parseFloat(getComputedStyle(m).borderLeftWidth) >= 3, \
+                 texts.every(c => contrast(c, bg) >= 4.5)];"
+    );
+    for scheme in ["light", "dark"] {
+        browser.eval(&format!(
+            "document.documentElement.setAttribute('data-theme', '{scheme}'); return true"
+        ));
+        assert_eq!(
+            browser.eval(&check),
+            serde_json::json!([true, true, true]),
+            "{scheme}"
+        );
+    }
+}

@@ -1,0 +1,221 @@
+//! ` ```mermaid ` blocks drawn at build time: merman parses and lays the
+//! diagram out and writes SVG, once in Mermaid's light theme and once in its
+//! dark one, so the page shows a diagram with no script, no network and no
+//! flash when the reader's colour scheme changes. What merman writes is
+//! checked before it is put in the page: a diagram that would run script
+//! or load something from elsewhere is refused and shown as source.
+
+use std::sync::OnceLock;
+
+use html5gum::Tokenizer;
+use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
+use merman::{
+    Engine, MermaidConfig, OperationControl, RenderOutput, RenderRequest, Renderer, SvgEnvironment,
+    SvgRequest,
+};
+
+/// How long one diagram may take to draw.
+const DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// One diagram, drawn for each colour scheme.
+#[derive(Debug)]
+pub(super) struct Drawn {
+    pub light: String,
+    pub dark: String,
+}
+
+/// Why a block could not be drawn, said to the author.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Refused {
+    /// merman could not read it (its message).
+    Invalid(String),
+    /// It drew something that could run script or load from elsewhere.
+    Unsafe(String),
+}
+
+fn renderers() -> &'static [Renderer; 2] {
+    static RENDERERS: OnceLock<[Renderer; 2]> = OnceLock::new();
+    RENDERERS.get_or_init(|| {
+        // Mermaid's dark theme puts edge labels on a grey that fails AA with
+        // their text (3.9:1); the page's dark surface reads at 9:1.
+        [
+            serde_json::json!({ "theme": "default", "securityLevel": "strict" }),
+            serde_json::json!({
+                "theme": "dark",
+                "securityLevel": "strict",
+                "themeVariables": { "edgeLabelBackground": "#2a323b" },
+            }),
+        ]
+        .map(|config| {
+            let config = MermaidConfig::from_value(config);
+            Renderer::new()
+                .with_engine(Engine::new().with_site_config(config))
+                .with_parse_options(merman::ParseOptions::strict())
+        })
+    })
+}
+
+/// Draws `source`; `id` must be unique in the page (it prefixes the SVG's ids).
+pub(super) fn draw(source: &str, id: &str) -> Result<Drawn, Refused> {
+    let [light, dark] = renderers();
+    let light = draw_with(light, source, &format!("{id}-light"))?;
+    let dark = draw_with(dark, source, &format!("{id}-dark"))?;
+    Ok(Drawn { light, dark })
+}
+
+fn draw_with(renderer: &Renderer, source: &str, id: &str) -> Result<String, Refused> {
+    let request = SvgRequest {
+        environment: SvgEnvironment::deterministic(),
+        options: merman::svg::SvgRenderOptions {
+            diagram_id: Some(merman::svg::sanitize_svg_id(id)),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    // A diagram's layout is not linear in its size: one that takes longer
+    // than this is given up on, and a panic in the drawing is a refusal,
+    // so no diagram stops the build.
+    let control = OperationControl::new().with_deadline(DEADLINE);
+    let output = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        renderer.render(RenderRequest::svg(source, control, request))
+    }))
+    .map_err(|_| Refused::Invalid("the diagram drawer failed on it".into()))?
+    .map_err(|e| Refused::Invalid(e.to_string()))?;
+    let RenderOutput::Svg(Some(svg)) = output else {
+        return Err(Refused::Invalid("no Mermaid diagram type detected".into()));
+    };
+    let svg = svg.svg();
+    match unsafe_markup(svg) {
+        Some(why) => Err(Refused::Unsafe(why)),
+        None => Ok(svg.to_string()),
+    }
+}
+
+/// What in `svg` could run script or fetch from another place, if anything:
+/// script-like elements, event-handler attributes, `javascript:`-style links,
+/// and stylesheet imports or `url(…)`s that are not the SVG's own `#ids`.
+fn unsafe_markup(svg: &str) -> Option<String> {
+    let mut found: Option<String> = None;
+    let mut attribute: Vec<u8> = Vec::new();
+    let emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, _: html5gum::Span<usize>| {
+        match event {
+            CallbackEvent::OpenStartTag { name } => {
+                let name = name.to_ascii_lowercase();
+                if matches!(
+                    name.as_slice(),
+                    b"script" | b"iframe" | b"object" | b"embed" | b"base" | b"meta" | b"link"
+                ) {
+                    found.get_or_insert_with(|| {
+                        format!("a <{}> element", String::from_utf8_lossy(&name))
+                    });
+                }
+            }
+            CallbackEvent::AttributeName { name } => {
+                attribute = name.to_ascii_lowercase();
+                if attribute.starts_with(b"on") {
+                    found.get_or_insert_with(|| {
+                        format!("an `{}` attribute", String::from_utf8_lossy(&attribute))
+                    });
+                }
+            }
+            CallbackEvent::AttributeValue { value } => {
+                let is_url = matches!(
+                    attribute.as_slice(),
+                    b"href" | b"xlink:href" | b"src" | b"action" | b"formaction"
+                );
+                let value = String::from_utf8_lossy(value);
+                if is_url && super::is_script_url(&value, false) {
+                    found.get_or_insert_with(|| format!("a `{value}` link"));
+                }
+            }
+            _ => {}
+        }
+        None::<std::convert::Infallible>
+    });
+    let _ = Tokenizer::new_with_emitter(svg, emitter).finish();
+    found.or_else(|| outside_reference(svg))
+}
+
+/// A stylesheet `@import` or a `url(…)` that does not point into the SVG itself.
+fn outside_reference(svg: &str) -> Option<String> {
+    let lower = svg.to_ascii_lowercase();
+    if lower.contains("@import") {
+        return Some("a stylesheet @import".into());
+    }
+    lower.match_indices("url(").find_map(|(at, _)| {
+        let rest = lower.get(at + 4..).unwrap_or_default();
+        let rest = rest.trim_start_matches(|c: char| c == '\'' || c == '"' || c.is_whitespace());
+        (!rest.starts_with('#')).then(|| "a url(…) pointing outside the diagram".to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flowchart_is_drawn_for_both_schemes_with_ids_of_its_own() {
+        let drawn = draw("flowchart LR\n  Build --> Ship\n", "diagram-1").expect("as written");
+        assert!(drawn.light.starts_with("<svg"), "{}", drawn.light);
+        assert!(drawn.light.contains("id=\"diagram-1-light\""));
+        assert!(drawn.dark.contains("id=\"diagram-1-dark\""));
+        assert!(drawn.light.contains("Build") && drawn.light.contains("Ship"));
+        assert_ne!(
+            drawn.light.replace("-light", ""),
+            drawn.dark.replace("-dark", "")
+        );
+    }
+
+    #[test]
+    fn the_same_source_draws_the_same_bytes() {
+        let a = draw("sequenceDiagram\n  Ana->>Bo: page\n", "d").expect("as written");
+        let b = draw("sequenceDiagram\n  Ana->>Bo: page\n", "d").expect("as written");
+        assert_eq!(a.light, b.light);
+        assert_eq!(a.dark, b.dark);
+    }
+
+    #[test]
+    fn what_merman_cannot_read_is_refused_with_its_reason() {
+        let Err(Refused::Invalid(why)) = draw("flowchart TD\n  A -->\n", "d") else {
+            panic!("an unfinished edge was drawn");
+        };
+        assert!(!why.is_empty());
+        assert!(matches!(
+            draw("not a diagram", "d"),
+            Err(Refused::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn script_and_outside_loads_in_labels_or_clicks_never_reach_the_svg() {
+        let hostile = "flowchart TD\n  A[\"<img src=x onerror=alert(1)>\"] --> B[\"<script>alert(2)</script>\"]\n  click A \"javascript:alert(3)\"\n";
+        if let Ok(drawn) = draw(hostile, "d") {
+            for svg in [&drawn.light, &drawn.dark] {
+                let lower = svg.to_ascii_lowercase();
+                assert!(!lower.contains("<script"), "{svg}");
+                assert!(!lower.contains("onerror"), "{svg}");
+                assert!(!lower.contains("javascript:"), "{svg}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_markup_check_finds_each_way_out() {
+        assert_eq!(unsafe_markup("<svg><g><text>fine</text></g></svg>"), None);
+        assert_eq!(
+            unsafe_markup("<svg><defs><filter id=\"f\"/></defs><rect filter=\"url(#f)\"/></svg>"),
+            None
+        );
+        for bad in [
+            "<svg><script>x()</script></svg>",
+            "<svg><rect onclick=\"x()\"/></svg>",
+            "<svg><a xlink:href=\"javascript:x()\">a</a></svg>",
+            "<svg><a href=\" JavaScript:x()\">a</a></svg>",
+            "<svg><foreignObject><iframe src=\"https://elsewhere.example\"></iframe></foreignObject></svg>",
+            "<svg><style>@import 'https://elsewhere.example/a.css';</style></svg>",
+            "<svg><rect style=\"fill:url(https://elsewhere.example/p.png)\"/></svg>",
+        ] {
+            assert!(unsafe_markup(bad).is_some(), "{bad}");
+        }
+    }
+}
