@@ -93,14 +93,17 @@ fn draw_with(renderer: &Renderer, source: &str, id: &str) -> Result<String, Refu
 
 /// What in `svg` could run script or fetch from another place, if anything:
 /// script-like elements, event-handler attributes, `javascript:`-style links,
-/// and stylesheet imports or `url(…)`s that are not the SVG's own `#ids`.
+/// and, in stylesheets and attribute values, `@import` or a `url(…)` that is
+/// not one of the SVG's own `#ids`. A label's text may say anything.
 fn unsafe_markup(svg: &str) -> Option<String> {
     let mut found: Option<String> = None;
     let mut attribute: Vec<u8> = Vec::new();
+    let mut in_style = false;
     let emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, _: html5gum::Span<usize>| {
         match event {
             CallbackEvent::OpenStartTag { name } => {
                 let name = name.to_ascii_lowercase();
+                in_style = name == b"style";
                 if matches!(
                     name.as_slice(),
                     b"script" | b"iframe" | b"object" | b"embed" | b"base" | b"meta" | b"link"
@@ -110,6 +113,7 @@ fn unsafe_markup(svg: &str) -> Option<String> {
                     });
                 }
             }
+            CallbackEvent::EndTag { .. } => in_style = false,
             CallbackEvent::AttributeName { name } => {
                 attribute = name.to_ascii_lowercase();
                 if attribute.starts_with(b"on") {
@@ -127,18 +131,26 @@ fn unsafe_markup(svg: &str) -> Option<String> {
                 if is_url && super::is_script_url(&value, false) {
                     found.get_or_insert_with(|| format!("a `{value}` link"));
                 }
+                if let Some(why) = outside_reference(&value) {
+                    found.get_or_insert(why);
+                }
+            }
+            CallbackEvent::String { value } if in_style => {
+                if let Some(why) = outside_reference(&String::from_utf8_lossy(value)) {
+                    found.get_or_insert(why);
+                }
             }
             _ => {}
         }
         None::<std::convert::Infallible>
     });
     let _ = Tokenizer::new_with_emitter(svg, emitter).finish();
-    found.or_else(|| outside_reference(svg))
+    found
 }
 
 /// A stylesheet `@import` or a `url(…)` that does not point into the SVG itself.
-fn outside_reference(svg: &str) -> Option<String> {
-    let lower = svg.to_ascii_lowercase();
+fn outside_reference(css: &str) -> Option<String> {
+    let lower = css.to_ascii_lowercase();
     if lower.contains("@import") {
         return Some("a stylesheet @import".into());
     }
@@ -200,8 +212,26 @@ mod tests {
     }
 
     #[test]
+    fn a_label_may_say_url_or_import() {
+        let drawn = draw(
+            "flowchart LR\n  A[\"fetch url(https://api.example) then @import\"] --> B\n",
+            "d",
+        )
+        .expect("a label is text");
+        assert!(
+            drawn
+                .light
+                .contains("fetch url(https://api.example) then @import")
+        );
+    }
+
+    #[test]
     fn the_markup_check_finds_each_way_out() {
         assert_eq!(unsafe_markup("<svg><g><text>fine</text></g></svg>"), None);
+        assert_eq!(
+            unsafe_markup("<svg><text>see url(https://a.example)</text></svg>"),
+            None
+        );
         assert_eq!(
             unsafe_markup("<svg><defs><filter id=\"f\"/></defs><rect filter=\"url(#f)\"/></svg>"),
             None
@@ -214,6 +244,8 @@ mod tests {
             "<svg><foreignObject><iframe src=\"https://elsewhere.example\"></iframe></foreignObject></svg>",
             "<svg><style>@import 'https://elsewhere.example/a.css';</style></svg>",
             "<svg><rect style=\"fill:url(https://elsewhere.example/p.png)\"/></svg>",
+            "<svg><rect fill=\"URL( 'https://elsewhere.example/p.png')\"/></svg>",
+            "<svg><style>rect{fill:url(//elsewhere.example/p.png)}</style></svg>",
         ] {
             assert!(unsafe_markup(bad).is_some(), "{bad}");
         }
