@@ -520,6 +520,17 @@ mod tests {
             plain.html,
             "<pre class=\"code\"><code class=\"language-text\"><mark class=\"code-line\">a\n</mark>b\n<mark class=\"code-line\">c\n</mark><mark class=\"code-line\">d\n</mark>e\n</code></pre>\n"
         );
+        // Overlapping ranges mark each line once.
+        let overlapping = md("```text {1-2,2,2-3}\na\nb\nc\nd\n```\n");
+        assert_eq!(
+            overlapping
+                .html
+                .matches("<mark class=\"code-line\">")
+                .count(),
+            3,
+            "{}",
+            overlapping.html
+        );
         let zola = md("```text hl_lines=\"2\"\na\nb\n```\n");
         assert!(
             zola.html

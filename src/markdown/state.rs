@@ -2,8 +2,6 @@
 //! heading and HTML-block buffers, and how links, raw HTML, headings and code
 //! blocks are turned into output.
 
-use std::ops::RangeInclusive;
-
 use super::*;
 
 pub(super) struct State<'o> {
@@ -268,12 +266,7 @@ impl State<'_> {
         }
     }
 
-    fn plain_code_block(
-        &self,
-        lang: Option<&str>,
-        text: &str,
-        marks: &[RangeInclusive<usize>],
-    ) -> String {
+    fn plain_code_block(&self, lang: Option<&str>, text: &str, marks: &[bool]) -> String {
         let highlighted = lang.and_then(|lang| {
             let h = self.options.highlighter?.highlight_spans(text, lang)?;
             Some((lang, h))
@@ -301,7 +294,7 @@ impl State<'_> {
             ),
             (None, None) => ("<pre class=\"code\"><code>".to_string(), escape(text)),
         };
-        let inner = if marks.is_empty() {
+        let inner = if !marks.contains(&true) {
             inner
         } else {
             mark_lines(&inner, marks)
@@ -309,11 +302,13 @@ impl State<'_> {
         format!("{open}{inner}</code></pre>\n")
     }
 
-    /// The line ranges `spec` names; what is not a line of the block is
-    /// reported and left out.
-    fn line_marks(&mut self, spec: &str, block: &CodeBuffer) -> Vec<RangeInclusive<usize>> {
+    /// Whether each line (from 1; index 0 unused) is one `spec` names; what
+    /// is not a line of the block is reported and left out. Linear in the
+    /// lines and the ranges, however they overlap.
+    fn line_marks(&mut self, spec: &str, block: &CodeBuffer) -> Vec<bool> {
         let lines = block.text.lines().count();
-        let mut marks = Vec::new();
+        // +1 where a range starts, -1 after it ends; the running sum marks.
+        let mut edges = vec![0i64; lines + 2];
         let mut wrong = Vec::new();
         for part in spec.split(|c: char| c == ',' || c.is_whitespace()) {
             let part = part.trim();
@@ -329,7 +324,10 @@ impl State<'_> {
                 None => part.parse::<usize>().ok().map(|n| (n, n)),
             };
             match range {
-                Some((a, b)) if 1 <= a && a <= b && b <= lines => marks.push(a..=b),
+                Some((a, b)) if 1 <= a && a <= b && b <= lines => {
+                    edges[a] += 1;
+                    edges[b + 1] -= 1;
+                }
                 _ => wrong.push(part.to_string()),
             }
         }
@@ -344,7 +342,15 @@ impl State<'_> {
                 help: format!("name lines from 1 to {lines}, as `{{2,4-5}}`"),
             });
         }
-        marks
+        let mut depth = 0;
+        edges
+            .iter()
+            .take(lines + 1)
+            .map(|e| {
+                depth += e;
+                depth > 0
+            })
+            .collect()
     }
 
     /// A ` ```mermaid ` block drawn as SVG for light and dark, its source
@@ -428,12 +434,12 @@ fn line_marks_spec(info: &str) -> Option<String> {
 }
 
 /// `inner` (escaped code, perhaps with syntect's `<span>`s) with the lines
-/// in `marks` each wrapped in `<mark class="code-line">`. Spans open across
+/// `marks` says (by line number) each wrapped in `<mark class="code-line">`. Spans open across
 /// a marked line's edge are closed before it and opened again inside, so
 /// the markup stays nested.
-fn mark_lines(inner: &str, marks: &[RangeInclusive<usize>]) -> String {
-    let marked = |line: usize| marks.iter().any(|m| m.contains(&line));
-    let mut out = String::with_capacity(inner.len() + 64 * marks.len());
+fn mark_lines(inner: &str, marks: &[bool]) -> String {
+    let marked = |line: usize| marks.get(line).copied().unwrap_or(false);
+    let mut out = String::with_capacity(inner.len() + inner.len() / 4);
     let mut open: Vec<&str> = Vec::new();
     let mut line = 1;
     let mut at_line_start = true;
