@@ -87,7 +87,36 @@ fn draw_with(renderer: &Renderer, source: &str, id: &str) -> Result<String, Refu
     let svg = svg.svg();
     match unsafe_markup(svg) {
         Some(why) => Err(Refused::Unsafe(why)),
-        None => Ok(svg.to_string()),
+        None => Ok(natural_size(svg)),
+    }
+}
+
+/// `svg` with its root's `width="100%"` replaced by the size its `viewBox`
+/// gives, so a narrow screen scrolls a large diagram in its box rather than
+/// shrinking its text below what can be read (the stylesheet still fits it
+/// to the column on wide screens).
+fn natural_size(svg: &str) -> String {
+    let Some((root, rest)) = svg.split_once('>') else {
+        return svg.to_string();
+    };
+    let size = root
+        .split_once("viewBox=\"")
+        .and_then(|(_, v)| v.split_once('"'))
+        .map(|(v, _)| {
+            v.split_whitespace()
+                .filter_map(|n| n.parse::<f64>().ok())
+                .collect::<Vec<_>>()
+        });
+    match size.as_deref() {
+        Some(&[_, _, w, h]) if w > 0.0 && h > 0.0 && root.contains(" width=\"100%\"") => {
+            let root = root.replacen(
+                " width=\"100%\"",
+                &format!(" width=\"{w}\" height=\"{h}\""),
+                1,
+            );
+            format!("{root}>{rest}")
+        }
+        _ => svg.to_string(),
     }
 }
 
@@ -172,6 +201,10 @@ mod tests {
         assert!(drawn.light.contains("id=\"diagram-1-light\""));
         assert!(drawn.dark.contains("id=\"diagram-1-dark\""));
         assert!(drawn.light.contains("Build") && drawn.light.contains("Ship"));
+        // Its natural size, from its viewBox, not 100% of whatever holds it.
+        let root = drawn.light.split_once('>').expect("a root tag").0;
+        assert!(!root.contains("width=\"100%\""), "{root}");
+        assert!(root.contains(" height=\""), "{root}");
         assert_ne!(
             drawn.light.replace("-light", ""),
             drawn.dark.replace("-dark", "")

@@ -318,7 +318,7 @@ fn mermaid_diagrams_are_drawn_without_script_and_follow_the_colour_scheme() {
     let Some(browser) = browser() else { return };
     let site = Fixture::new().file("index.md", "# Home\n\nA page.\n").file(
         "flow.md",
-        "# Flow\n\n```mermaid title=\"Paging\"\nflowchart LR\n  alert[Alert fires] --> ack[On-call acknowledges]\n```\n",
+        "# Flow\n\n```mermaid title=\"Paging\"\nflowchart LR\n  alert[Alert fires] --> ack[On-call acknowledges] --> fix[Mitigate] --> review[Write the review]\n```\n",
     );
     site.build_ok();
     let html = site.read("public/flow/index.html");
@@ -360,9 +360,19 @@ fn mermaid_diagrams_are_drawn_without_script_and_follow_the_colour_scheme() {
         browser.eval("return document.documentElement.scrollWidth <= innerWidth"),
         true
     );
+    // Its text is not shrunk below 12 px to fit: the diagram scrolls in its box.
     assert_eq!(
         browser.eval(
-            "const d = document.querySelector('.diagram-source'); d.open = true; return d.querySelector('code').textContent.startsWith('flowchart LR')"
+            "const svg = [...document.querySelectorAll('.diagram svg')].find(s => s.getBoundingClientRect().height > 20); \
+             const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width; \
+             return scale * parseFloat(getComputedStyle(svg.querySelector('.nodeLabel')).fontSize) >= 12"
+        ),
+        true
+    );
+    assert_eq!(
+        browser.eval(
+            "const d = document.querySelector('.diagram-source'); d.open = true; const c = d.querySelector('code'); \
+             return c.textContent.startsWith('flowchart LR') && parseFloat(getComputedStyle(c).fontSize) >= 12"
         ),
         true
     );

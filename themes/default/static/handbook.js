@@ -62,10 +62,10 @@
     apply();
   }
 
-  // A table or code block wider than the page scrolls in its own box; keyboard users
-  // scroll it once it can take focus.
+  // A table, code block or diagram wider than the page scrolls in its own box;
+  // keyboard users scroll it once it can take focus.
   function markScrollable() {
-    document.querySelectorAll("main table, main pre").forEach(function (t) {
+    document.querySelectorAll("main table, main pre, main .diagram-light, main .diagram-dark").forEach(function (t) {
       if (t.scrollWidth > t.clientWidth + 1) t.tabIndex = 0;
       else t.removeAttribute("tabindex");
     });
