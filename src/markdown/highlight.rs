@@ -165,14 +165,18 @@ pub fn stylesheet() -> String {
         DARK_LINE_MARK,
         [255, 255, 255],
     );
+    // Every selector of a rule is scoped, not only the first of a list.
     let scoped = |prefix: &str, css: &str| -> String {
         css.lines()
-            .map(|l| {
-                if l.starts_with('.') {
-                    format!("{prefix} {l}")
-                } else {
-                    l.to_string()
+            .map(|l| match l.split_once('{') {
+                Some((selectors, rest)) if l.starts_with('.') => {
+                    let selectors: Vec<String> = selectors
+                        .split(',')
+                        .map(|s| format!("{prefix} {}", s.trim()))
+                        .collect();
+                    format!("{} {{{rest}", selectors.join(", "))
                 }
+                _ => l.to_string(),
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -256,6 +260,28 @@ mod tests {
                 .highlight("x", "no-such-language")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn every_dark_selector_is_scoped_to_the_dark_scheme() {
+        let css = stylesheet();
+        let (_, dark) = css
+            .split_once("@media (prefers-color-scheme: dark)")
+            .unwrap_or_default();
+        let mut rules = 0;
+        for line in dark.lines().filter(|l| l.starts_with(":root")) {
+            let (selectors, _) = line.split_once('{').unwrap_or_default();
+            for selector in selectors.split(',') {
+                let selector = selector.trim();
+                assert!(
+                    selector.starts_with(":root:not([data-theme=light]) .")
+                        || selector.starts_with(":root[data-theme=dark] ."),
+                    "{selector} applies in the light scheme too"
+                );
+                rules += 1;
+            }
+        }
+        assert!(rules > 20, "{rules}");
     }
 
     #[test]
