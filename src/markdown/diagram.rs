@@ -64,10 +64,11 @@ pub(super) fn draw(source: &str, id: &str) -> Result<Drawn, Refused> {
 }
 
 fn draw_with(renderer: &Renderer, source: &str, id: &str) -> Result<String, Refused> {
+    let root = merman::svg::sanitize_svg_id(id);
     let request = SvgRequest {
         environment: SvgEnvironment::deterministic(),
         options: merman::svg::SvgRenderOptions {
-            diagram_id: Some(merman::svg::sanitize_svg_id(id)),
+            diagram_id: Some(root.clone()),
             ..Default::default()
         },
         ..Default::default()
@@ -87,7 +88,7 @@ fn draw_with(renderer: &Renderer, source: &str, id: &str) -> Result<String, Refu
     let svg = svg.svg();
     match unsafe_markup(svg) {
         Some(why) => Err(Refused::Unsafe(why)),
-        None => Ok(natural_size(svg)),
+        None => Ok(super::html::own_ids(&natural_size(svg), &root)),
     }
 }
 
@@ -217,6 +218,28 @@ mod tests {
         let b = draw("sequenceDiagram\n  Ana->>Bo: page\n", "d").expect("as written");
         assert_eq!(a.light, b.light);
         assert_eq!(a.dark, b.dark);
+    }
+
+    #[test]
+    fn two_drawings_on_a_page_share_no_id() {
+        // A sequence diagram names its actors `actor0`, … whatever its id.
+        let source = "sequenceDiagram\n  Ana->>Bo: page\n";
+        let one = draw(source, "diagram-1").expect("as written");
+        let two = draw(source, "diagram-2").expect("as written");
+        let ids = |svg: &str| -> Vec<String> {
+            svg.split(" id=\"")
+                .skip(1)
+                .filter_map(|p| p.split('"').next())
+                .map(str::to_string)
+                .collect()
+        };
+        let all: Vec<String> = [&one.light, &one.dark, &two.light, &two.dark]
+            .into_iter()
+            .flat_map(|svg| ids(svg))
+            .collect();
+        let unique: std::collections::HashSet<&String> = all.iter().collect();
+        assert!(all.len() > 8, "{all:?}");
+        assert_eq!(unique.len(), all.len(), "{all:?}");
     }
 
     #[test]

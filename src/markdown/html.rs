@@ -175,6 +175,251 @@ fn srcset_urls(value: &str) -> Vec<Range<usize>> {
     urls
 }
 
+/// Attributes whose value is a list of ids (`aria-labelledby="a b"`).
+fn is_id_list(attribute: &[u8]) -> bool {
+    matches!(
+        attribute,
+        b"for"
+            | b"headers"
+            | b"list"
+            | b"form"
+            | b"popovertarget"
+            | b"aria-labelledby"
+            | b"aria-describedby"
+            | b"aria-controls"
+            | b"aria-owns"
+            | b"aria-activedescendant"
+            | b"aria-details"
+            | b"aria-errormessage"
+            | b"aria-flowto"
+    )
+}
+
+/// A piece of `html` that may need rewriting, found by [`namespace`]'s
+/// first pass.
+enum Piece {
+    /// An attribute value of a start tag, decoded.
+    Attribute {
+        tag: Vec<u8>,
+        name: Vec<u8>,
+        value: String,
+    },
+    /// The text of a `<style>` element.
+    Style(String),
+}
+
+/// `html` (one page's part of a document holding many) with its ids made
+/// unique in that document: every `id` becomes `{prefix}{id}`, and every
+/// reference to one of them follows — `#id` links, id lists
+/// (`aria-labelledby`, `for`), `url(#id)` in attributes and `#id` in a
+/// `<style>` (a drawn diagram's markers and rules). Every other link or
+/// media URL is handed to `relink`, which returns its new value (or `None`
+/// to keep it). Only the changed attribute values are rewritten; the rest
+/// of `html` stays byte for byte.
+pub fn namespace(html: &str, prefix: &str, relink: &dyn Fn(&str) -> Option<String>) -> String {
+    renamed_ids(html, prefix, &|_| true, relink)
+}
+
+/// A drawn diagram (`svg`, whose root has the id `root`) with every id that
+/// does not already start with `root` prefixed with it, and the references
+/// to them following: a diagram names some of its parts `actor0` or
+/// `root-1`, which clash with the same parts of the next diagram (or of the
+/// other scheme's drawing) on the page.
+pub fn own_ids(svg: &str, root: &str) -> String {
+    renamed_ids(
+        svg,
+        &format!("{root}-"),
+        &|id| !id.starts_with(root),
+        &|_| None,
+    )
+}
+
+/// [`namespace`], renaming only the ids `rename` picks.
+fn renamed_ids(
+    html: &str,
+    prefix: &str,
+    rename: &dyn Fn(&str) -> bool,
+    relink: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let mut ids: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut pieces: Vec<(Range<usize>, Piece)> = Vec::new();
+    {
+        let mut tag: Vec<u8> = Vec::new();
+        let mut name: Vec<u8> = Vec::new();
+        let mut in_style = false;
+        let mut pending: Vec<(Range<usize>, Piece)> = Vec::new();
+        let mut emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, span: Span<usize>| {
+            match event {
+                CallbackEvent::OpenStartTag { name: n } => {
+                    tag = n.to_ascii_lowercase();
+                    pending.clear();
+                }
+                CallbackEvent::AttributeName { name: n } => name = n.to_ascii_lowercase(),
+                CallbackEvent::AttributeValue { value } => pending.push((
+                    span.start..span.end,
+                    Piece::Attribute {
+                        tag: tag.clone(),
+                        name: name.clone(),
+                        value: String::from_utf8_lossy(value).into_owned(),
+                    },
+                )),
+                CallbackEvent::CloseStartTag { .. } => {
+                    in_style = tag == b"style";
+                    for (span, piece) in pending.drain(..) {
+                        if let Piece::Attribute { name, value, .. } = &piece
+                            && name == b"id"
+                            && rename(value)
+                        {
+                            ids.insert(value.clone());
+                        }
+                        pieces.push((span, piece));
+                    }
+                }
+                CallbackEvent::EndTag { .. } => {
+                    pending.clear();
+                    in_style = false;
+                }
+                CallbackEvent::String { value } if in_style => pieces.push((
+                    span.start..span.end,
+                    Piece::Style(String::from_utf8_lossy(value).into_owned()),
+                )),
+                _ => {}
+            }
+            None::<std::convert::Infallible>
+        });
+        emitter.naively_switch_states(true);
+        let _ = Tokenizer::new_with_emitter(html, emitter).finish();
+    }
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut at = 0;
+    for (span, piece) in pieces {
+        let replacement = match piece {
+            Piece::Style(css) => with_id_references(&css, prefix, &ids).map(|css| (css, false)),
+            Piece::Attribute { tag, name, value } => {
+                renamed(&tag, &name, &value, prefix, &ids, relink).map(|v| (v, true))
+            }
+        };
+        let (Some((text, escape)), Some(before)) = (replacement, html.get(at..span.start)) else {
+            continue;
+        };
+        out.push_str(before);
+        if escape {
+            escape_attribute(&mut out, &text);
+        } else {
+            out.push_str(&text);
+        }
+        at = span.end;
+    }
+    out.push_str(html.get(at..).unwrap_or_default());
+    out
+}
+
+/// The new value of an attribute for [`namespace`], if it changes.
+fn renamed(
+    tag: &[u8],
+    name: &[u8],
+    value: &str,
+    prefix: &str,
+    ids: &std::collections::HashSet<String>,
+    relink: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    if name == b"id" {
+        return ids.contains(value).then(|| format!("{prefix}{value}"));
+    }
+    if is_id_list(name) {
+        let mut changed = false;
+        let list: Vec<String> = value
+            .split(is_space)
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                if ids.contains(t) {
+                    changed = true;
+                    format!("{prefix}{t}")
+                } else {
+                    t.to_string()
+                }
+            })
+            .collect();
+        return changed.then(|| list.join(" "));
+    }
+    let is_href = matches!(name, b"href" | b"xlink:href");
+    if is_href && let Some(id) = value.trim().strip_prefix('#') {
+        let decoded = percent_encoding::percent_decode_str(id).decode_utf8_lossy();
+        return ids
+            .contains(decoded.as_ref())
+            .then(|| format!("#{prefix}{decoded}"));
+    }
+    if is_href || url_attribute(tag, name).is_some() {
+        let srcset = name == b"srcset";
+        let pieces = if srcset {
+            srcset_urls(value)
+        } else {
+            trimmed(value, 0..value.len()).into_iter().collect()
+        };
+        let mut new = String::with_capacity(value.len());
+        let mut at = 0;
+        let mut changed = false;
+        for piece in pieces {
+            let url = value.get(piece.clone()).unwrap_or_default();
+            if let Some(to) = relink(url) {
+                new.push_str(value.get(at..piece.start).unwrap_or_default());
+                new.push_str(&to);
+                at = piece.end;
+                changed = true;
+            }
+        }
+        new.push_str(value.get(at..).unwrap_or_default());
+        return changed.then_some(new);
+    }
+    if value.contains("url(") {
+        return with_id_references(value, prefix, ids);
+    }
+    None
+}
+
+/// `css` with each `#id` that names one of `ids` prefixed, if any does.
+fn with_id_references(
+    css: &str,
+    prefix: &str,
+    ids: &std::collections::HashSet<String>,
+) -> Option<String> {
+    let is_name = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_') || !c.is_ascii();
+    let mut out = String::with_capacity(css.len());
+    let mut at = 0;
+    let mut changed = false;
+    for (hash, _) in css.match_indices('#') {
+        if hash < at {
+            continue;
+        }
+        let rest = css.get(hash + 1..).unwrap_or_default();
+        let len = rest.find(|c: char| !is_name(c)).unwrap_or(rest.len());
+        let id = rest.get(..len).unwrap_or_default();
+        if len > 0 && ids.contains(id) {
+            out.push_str(css.get(at..=hash).unwrap_or_default());
+            out.push_str(prefix);
+            out.push_str(id);
+            at = hash + 1 + len;
+            changed = true;
+        }
+    }
+    out.push_str(css.get(at..).unwrap_or_default());
+    changed.then_some(out)
+}
+
+/// Appends `text` escaped for any attribute value, quoted either way or not.
+fn escape_attribute(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +487,40 @@ mod tests {
             let _ = scan(html);
         }
         assert_eq!(urls("<a href=x.md>"), vec![("x.md".into(), "x.md", false)]);
+    }
+
+    #[test]
+    fn namespace_renames_ids_and_everything_that_points_at_them() {
+        let html = r##"<h2 id="steps">Steps<a class="anchor" href="#steps">#</a></h2>
+<label for=q>Q</label><input id=q aria-describedby="steps hint">
+<svg id="d"><style>#d .node{fill:#ECECFF}#d-m{stroke:#d}</style><marker id="d-m"/><path marker-end="url(#d-m)" fill='#fff'/><use href="#d-m"/></svg>
+<a href="#elsewhere">x</a><a href="../other/#steps">y</a><img srcset="a.png 1x, b.png 2x" src="a.png">"##;
+        let relinked = namespace(html, "p-x--", &|url| Some(format!("[{url}]")));
+        assert_eq!(
+            relinked,
+            r##"<h2 id="p-x--steps">Steps<a class="anchor" href="#p-x--steps">#</a></h2>
+<label for=p-x--q>Q</label><input id=p-x--q aria-describedby="p-x--steps hint">
+<svg id="p-x--d"><style>#p-x--d .node{fill:#ECECFF}#p-x--d-m{stroke:#p-x--d}</style><marker id="p-x--d-m"/><path marker-end="url(#p-x--d-m)" fill='#fff'/><use href="#p-x--d-m"/></svg>
+<a href="#elsewhere">x</a><a href="[../other/#steps]">y</a><img srcset="[a.png] 1x, [b.png] 2x" src="[a.png]">"##
+        );
+    }
+
+    #[test]
+    fn namespace_escapes_what_it_writes_and_keeps_the_rest_byte_for_byte() {
+        let html = "<p id='it&#39;s' title=\"a &amp; b\">x &amp; y</p><a href=\"k.md\">k</a>";
+        assert_eq!(
+            namespace(html, "p-", &|_| Some("a\"b".into())),
+            "<p id='p-it&#39;s' title=\"a &amp; b\">x &amp; y</p><a href=\"a&quot;b\">k</a>"
+        );
+        assert_eq!(namespace(html, "p-", &|_| None).len(), html.len() + 2);
+    }
+
+    #[test]
+    fn own_ids_prefixes_only_the_parts_a_diagram_left_unprefixed() {
+        let svg = r##"<svg id="diagram-1-light"><g id="actor0"></g><marker id="diagram-1-light-arrow"/><use href="#actor0"/><path marker-end="url(#diagram-1-light-arrow)"/></svg>"##;
+        assert_eq!(
+            own_ids(svg, "diagram-1-light"),
+            r##"<svg id="diagram-1-light"><g id="diagram-1-light-actor0"></g><marker id="diagram-1-light-arrow"/><use href="#diagram-1-light-actor0"/><path marker-end="url(#diagram-1-light-arrow)"/></svg>"##
+        );
     }
 }
