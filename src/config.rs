@@ -63,6 +63,9 @@ pub struct Config {
     /// `[search] enabled`: build the search index and show the search box
     /// (on unless disabled).
     pub search: bool,
+    /// `[print] enabled` (or `build --print`): the whole handbook as one
+    /// document at `print/`.
+    pub print: bool,
     /// `[git] history`: read dates and authors from the repository.
     pub git_history: bool,
     /// `[git] cache`: keep what the history walk learned in
@@ -134,6 +137,7 @@ impl Default for Config {
             runbooks: crate::kinds::runbook::Import::default(),
             adr: crate::kinds::adr::Settings::default(),
             search: true,
+            print: false,
             git_history: true,
             git_cache: true,
             forge: None,
@@ -200,6 +204,7 @@ pub const SCHEMA: &[Field] = &[
     Field::new("adr", &["not_records"], "list of file names (`*` wildcard)")
         .default("`[\"*template*.md\"]`"),
     Field::new("search", &["enabled"], "bool").default("`true`"),
+    Field::new("print", &["enabled"], "bool").default("`false`"),
     Field::new("git", &["history"], "bool").default("`true`"),
     Field::new("git", &["cache"], "bool").default("`true`"),
     Field::new(
@@ -357,6 +362,17 @@ pub fn parse(source: &str) -> Loaded {
                             config.search = x.boolean(field).unwrap_or(true);
                         } else {
                             x.unknown_key(field, "[search]", &keys_of(SCHEMA, "search"));
+                        }
+                    }
+                }
+            }
+            "print" => {
+                if let Some(t) = x.table(entry) {
+                    for field in &t.entries {
+                        if field.key == "enabled" {
+                            config.print = x.boolean(field).unwrap_or(false);
+                        } else {
+                            x.unknown_key(field, "[print]", &keys_of(SCHEMA, "print"));
                         }
                     }
                 }

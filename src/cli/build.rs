@@ -22,6 +22,9 @@ pub struct Args {
     /// Include pages marked `draft = true`
     #[arg(long)]
     drafts: bool,
+    /// Also write the whole handbook as one printable document, at print/
+    #[arg(long)]
+    print: bool,
     /// Print only diagnostics
     #[arg(short, long, conflicts_with = "verbose")]
     quiet: bool,
@@ -37,6 +40,7 @@ pub fn run(args: Args) -> u8 {
         output_dir: args.output,
         base_url: args.base_url,
         drafts: args.drafts,
+        print: args.print,
         today: Some(super::today()),
     };
     let bar = Bar::new(!args.quiet && std::io::stderr().is_terminal());

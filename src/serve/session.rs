@@ -335,7 +335,10 @@ impl Session {
 
 /// Loads and renders the site into memory.
 fn full_build(options: &BuildOptions) -> Result<(Site, Memo, Files), Fatal> {
-    let site = Site::load(options)?;
+    let mut site = Site::load(options)?;
+    // The whole-handbook document is every page at once: a preview that
+    // rewrites only what changed leaves it to `build`.
+    site.loaded.config.print = false;
     let sink = MemorySink::default();
     let (_, memo) = site.render_keeping(&sink);
     Ok((site, memo, sink.into_files()))

@@ -189,6 +189,12 @@ impl Renderer<'_> {
                 .config
                 .search
                 .then(|| href(super::reserved::SEARCH_URL)),
+            print_href: self
+                .site
+                .loaded
+                .config
+                .print
+                .then(|| href(super::reserved::PRINT_URL)),
             feeds: self
                 .feeds
                 .iter()
@@ -249,6 +255,7 @@ impl Renderer<'_> {
                     .filter(|h| !h.is_empty()),
                 ..Aggregates::default()
             },
+            document: false,
         }
     }
 

@@ -33,6 +33,7 @@ impl Site {
         let mut config = loaded.config;
         let mut diagnostics = loaded.diagnostics;
         let loaded_source = loaded.source;
+        config.print |= options.print;
         if let Some(url) = &options.base_url {
             config.base_url = Some(if url.ends_with('/') {
                 url.clone()

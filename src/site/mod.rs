@@ -46,6 +46,8 @@ pub struct BuildOptions {
     /// Overrides `base_url` from the config.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Also write the whole handbook as one document (`[print] enabled`).
+    pub print: bool,
     /// "Today", for review dates. The command line sets it from the clock or
     /// `SOURCE_DATE_EPOCH`; `None` means the clock.
     pub today: Option<jiff::civil::Date>,

@@ -311,7 +311,7 @@ impl Navigator<'_> {
 }
 
 /// A decision record's number as the tree shows it (`0007`).
-fn record_number(site: &Site, page: PageId) -> Option<String> {
+pub(super) fn record_number(site: &Site, page: PageId) -> Option<String> {
     site.model
         .kinds
         .adr(page)?

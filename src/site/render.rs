@@ -257,22 +257,39 @@ impl Site {
             return (rendering, memo);
         };
         let render = Renderer::new(self, &memo.learned, templates);
+        let print = generated::PrintPlan::new(self);
         progress.start(self.loaded.pages.len());
         // Thread time spent in the sink, to tell rendering from file-system cost.
         let writing_ns = AtomicU64::new(0);
-        let results: Vec<(Option<Diagnostic>, u64)> = bodies
+        let results: Vec<(Option<Diagnostic>, u64, Option<String>)> = bodies
             .into_par_iter()
             .enumerate()
             .map(|(i, body)| {
                 let i = PageId::new(i);
-                let error = self.write_page(&render, i, &body, sink, &writing_ns);
+                let mut error = self.write_page(&render, i, &body, sink, &writing_ns);
+                // Its article for the whole-handbook document, while its
+                // body is at hand.
+                let article = match print.as_ref().and_then(|p| p.article(&render, i, &body)) {
+                    Some(Ok(article)) => Some(article),
+                    Some(Err(d)) => {
+                        error.get_or_insert(d);
+                        None
+                    }
+                    None => None,
+                };
                 progress.advance();
                 let fingerprint = if keep { render.fingerprint(i) } else { 0 };
-                (error, fingerprint)
+                (error, fingerprint, article)
             })
             .collect();
-        let (page_errors, fingerprints): (PageTable<Option<Diagnostic>>, PageTable<u64>) =
-            results.into_iter().unzip();
+        let mut page_errors = PageTable::new();
+        let mut fingerprints = PageTable::new();
+        let mut articles = PageTable::new();
+        for (error, fingerprint, article) in results {
+            page_errors.push(error);
+            fingerprints.push(fingerprint);
+            articles.push(article);
+        }
         timings.push(("pages", t.elapsed()));
         let threads = u64::try_from(rayon::current_num_threads())
             .unwrap_or(1)
@@ -292,6 +309,10 @@ impl Site {
             })
             .collect();
         site_errors.extend(generated::write(&render, sink));
+        if let Some(print) = &print {
+            site_errors.extend(print.write(&render, &articles, sink));
+        }
+        drop(articles);
         timings.push(("assets and site files", t.elapsed()));
         memo.page_errors = page_errors;
         memo.site_errors = site_errors;

@@ -9,6 +9,8 @@ pub(super) const ACTIONS_URL: &str = "actions/";
 pub(super) const PEOPLE_URL: &str = "people/";
 pub(super) const SEARCH_URL: &str = "search/";
 pub(super) const REVIEWS_URL: &str = "needs-review/";
+/// The whole handbook as one document (`[print] enabled`).
+pub(super) const PRINT_URL: &str = "print/";
 
 pub(super) const CHANGES_URL: &str = "changes/";
 pub(super) const FEEDS_DIR: &str = "feeds/";

@@ -27,6 +27,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
     "people.html",
     "person.html",
     "search.html",
+    "print.html",
     "partials/article.html",
     "partials/tree.html",
     "partials/people.html",

@@ -147,3 +147,47 @@ fn a_page_prints_as_a_document_without_edit_links_backlinks_or_footer() {
     assert_eq!(shown("main h1"), true, "the document itself prints");
     browser.emulate_media("");
 }
+
+#[test]
+fn the_whole_handbook_prints_each_page_on_a_new_sheet_and_its_contents_lead_there() {
+    let Some(browser) = browser() else { return };
+    let site = Fixture::copy_of("example-handbook");
+    let run = site.run(&["build", "--print", "-o", "public"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let server = StaticServer::start(site.path().join("public"));
+    browser.viewport(1366, 900);
+    browser.goto(&format!("{}print/", server.base));
+    browser.wait_for("return document.readyState === 'complete'");
+    // A contents entry scrolls to its page.
+    browser.click(".print-contents li:nth-child(8) a");
+    browser.wait_for("return location.hash.length > 1");
+    let landed = browser.eval(
+        "const t = document.getElementById(decodeURIComponent(location.hash.slice(1))); \
+         const r = t.getBoundingClientRect(); return t.classList.contains('print-page') && r.top >= -1 && r.top < 200",
+    );
+    assert_eq!(landed, true, "the contents link lands on its page");
+    // Both drawings of every diagram are there, and each reaches its markers.
+    let broken = browser.eval(
+        "return [...document.querySelectorAll('[marker-end^=\"url(#\"]')] \
+           .map(e => e.getAttribute('marker-end').slice(5, -1)) \
+           .filter(id => !document.getElementById(id)).slice(0, 3)",
+    );
+    assert_eq!(
+        broken,
+        serde_json::json!([]),
+        "markers that are not in the document"
+    );
+    browser.emulate_media("print");
+    let sheets = browser.eval(
+        "return [...document.querySelectorAll('.print-page')].map(p => getComputedStyle(p).breakBefore)",
+    );
+    let sheets = sheets.as_array().cloned().unwrap_or_default();
+    assert!(sheets.len() > 20, "{sheets:?}");
+    assert!(sheets.iter().all(|b| b == "page"), "{sheets:?}");
+    let chrome = browser.eval(
+        "return ['.site-header', '.sidebar', '.site-footer', '.breadcrumbs'] \
+           .filter(c => { const e = document.querySelector(c); return e && getComputedStyle(e).display !== 'none'; })",
+    );
+    assert_eq!(chrome, serde_json::json!([]), "chrome in print");
+    browser.emulate_media("");
+}

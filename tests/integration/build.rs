@@ -724,3 +724,147 @@ fn a_diagram_that_cannot_be_drawn_and_lines_a_block_lacks_are_warnings_at_their_
         "{html}"
     );
 }
+
+/// The ids an HTML document defines, with how often.
+fn ids_of(html: &str) -> BTreeMap<String, usize> {
+    let mut ids = BTreeMap::new();
+    for piece in html.split(" id=\"").skip(1) {
+        let id = piece.split('"').next().unwrap_or_default();
+        *ids.entry(id.to_string()).or_insert(0) += 1;
+    }
+    ids
+}
+
+/// Every value of `attribute="…"` in `html`.
+fn values_of<'a>(html: &'a str, attribute: &str) -> Vec<&'a str> {
+    html.split(&format!(" {attribute}=\""))
+        .skip(1)
+        .filter_map(|piece| piece.split('"').next())
+        .collect()
+}
+
+#[test]
+fn print_writes_the_whole_handbook_as_one_document_in_nav_order() {
+    let steps =
+        "## Steps\n\nFirst this.\n\n```mermaid\nflowchart LR\n  a[Page] --> b[Pager]\n```\n";
+    let site = Fixture::new()
+        .file("handbook.toml", "title = \"Pier\"\n")
+        .file("index.md", "# Pier\n\nStart with [the failover steps](runbooks/failover.md#steps).\n")
+        .file("runbooks/index.md", "+++\ntitle = \"Runbooks\"\n+++\nWhat to do.\n")
+        .file(
+            "runbooks/failover.md",
+            &format!("+++\ntitle = \"Failover\"\nweight = 1\n+++\n{steps}\nSee ![map](img/map.png) and [steps](#steps); a note.[^n]\n\n[^n]: Kept short.\n"),
+        )
+        .file(
+            "runbooks/restore.md",
+            &format!("+++\ntitle = \"Restore\"\nweight = 2\n+++\n{steps}\n<p id=\"why\" aria-describedby=\"why\">Or the <a href=\"../people-free.md\">guide</a>.</p>\n\nBack to [failover](failover.md).\n"),
+        )
+        .file("runbooks/img/map.png", "png")
+        .file("how-we-work/index.md", "+++\ntitle = \"How we work\"\n+++\nHabits.\n")
+        .file("people-free.md", "+++\ntitle = \"Guide\"\n+++\nNo team file.\n");
+
+    // Not asked for: no document, no link to it.
+    site.build_ok();
+    assert!(!site.exists("public/print/index.html"));
+    assert!(!site.read("public/index.html").contains("print/"));
+
+    let run = site.run(&["build", "--print"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = site.read("public/print/index.html");
+    // In the tree's order: home, its sections (as the tree sorts them), each
+    // section's pages by weight, then the home section's own pages.
+    let order: Vec<&str> = doc
+        .split("<div class=\"print-page\" id=\"")
+        .skip(1)
+        .filter_map(|p| p.split('"').next())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "p-home",
+            "p-how-we-work",
+            "p-runbooks",
+            "p-runbooks-failover",
+            "p-runbooks-restore",
+            "p-people-free"
+        ]
+    );
+    // The contents list them in that order, each a link to its place.
+    let contents = doc
+        .split_once("class=\"print-contents\"")
+        .and_then(|(_, rest)| rest.split_once("</nav>"))
+        .map(|(c, _)| c)
+        .unwrap_or_default();
+    let listed: Vec<&str> = values_of(contents, "href");
+    let expected: Vec<String> = order.iter().map(|a| format!("#{a}")).collect();
+    assert_eq!(listed, expected);
+
+    // Two pages with the same heading and a diagram each: no id twice, and
+    // every in-document reference reaches an id.
+    let ids = ids_of(&doc);
+    let twice: Vec<_> = ids.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "ids defined twice: {twice:?}");
+    for href in values_of(&doc, "href") {
+        if let Some(id) = href.strip_prefix('#') {
+            assert!(ids.contains_key(id), "#{id} points at nothing");
+        }
+    }
+    for piece in doc.split("url(#").skip(1) {
+        let id = piece.split(')').next().unwrap_or_default();
+        assert!(ids.contains_key(id), "url(#{id}) points at nothing");
+    }
+    assert!(ids.contains_key("p-runbooks-failover--steps"));
+    assert!(ids.contains_key("p-runbooks-restore--steps"));
+    assert!(doc.contains("aria-describedby=\"p-runbooks-restore--why\""));
+    // Links between pages land on their place in the document, with the
+    // section; links to the same page too.
+    assert!(doc.contains("href=\"#p-runbooks-failover--steps\">the failover steps</a>"));
+    assert!(doc.contains("href=\"#p-runbooks-failover\">failover</a>"));
+    assert!(doc.contains("href=\"#p-people-free\">guide</a>"));
+    // Images load from print/, wherever the site is served.
+    assert!(doc.contains("src=\"../runbooks/img/map.png\""), "image src");
+    for src in values_of(&doc, "src") {
+        if !src.contains(':') {
+            let file = site.path().join("public/print").join(src);
+            assert!(file.exists(), "{src} from print/ is missing");
+        }
+    }
+    // Relative URLs only, so the document works under any sub-path.
+    for url in values_of(&doc, "href")
+        .into_iter()
+        .chain(values_of(&doc, "src"))
+    {
+        assert!(!url.starts_with('/'), "{url} is site-absolute");
+    }
+    // No page chrome inside: the pages' own contents boxes, previous/next
+    // and backlinks are left to the pages.
+    let body = doc
+        .split_once("</nav>\n<div class=\"print-page\"")
+        .map_or("", |(_, b)| b);
+    for chrome in [
+        "class=\"toc\"",
+        "class=\"prev-next\"",
+        "class=\"backlinks\"",
+        "class=\"page-source\"",
+    ] {
+        assert!(!body.contains(chrome), "{chrome} in the document");
+    }
+    // Every page links to the document, and a second build is the same bytes.
+    assert!(
+        site.read("public/runbooks/failover/index.html")
+            .contains("href=\"../../print/\"")
+    );
+    let again = site.run(&["build", "--print"]);
+    assert_eq!(again.code, 0);
+    assert_eq!(site.read("public/print/index.html"), doc);
+
+    // `[print] enabled` asks for it as well.
+    let site = Fixture::new()
+        .file(
+            "handbook.toml",
+            "title = \"Pier\"\n[print]\nenabled = true\n",
+        )
+        .file("index.md", "# Pier\n");
+    site.build_ok();
+    assert!(site.exists("public/print/index.html"));
+}

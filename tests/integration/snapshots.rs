@@ -47,6 +47,14 @@ fn html_of_each_page_kind_is_stable() {
 }
 
 #[test]
+fn html_of_the_whole_handbook_document_is_stable() {
+    let site = site();
+    let run = site.run(&["build", "--print"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("print", site.read("public/print/index.html"));
+}
+
+#[test]
 fn html_of_adr_pages_and_the_decision_log_is_stable() {
     let site = Fixture::new()
         .file("index.md", "# Home\n")

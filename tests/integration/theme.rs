@@ -27,6 +27,7 @@ const PAGE_TYPES: &[(&str, &str)] = &[
     ("recent changes", "changes/"),
     ("search", "search/?q=failover"),
     ("404", "no-such-page/"),
+    ("whole handbook", "print/"),
 ];
 
 /// The example handbook committed to git (so it has recent changes), built
@@ -41,9 +42,10 @@ fn example() -> (Fixture, StaticServer) {
         let out = git_command(site.path(), "Ines Duarte", "2026-11-20T09:00:00Z", args);
         assert!(out.status.success(), "git {args:?}: {out:?}");
     }
-    let run = site.run(&["build", "-o", "public"]);
+    let run = site.run(&["build", "--print", "-o", "public"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(site.exists("public/changes/index.html"));
+    assert!(site.exists("public/print/index.html"));
     let server = StaticServer::start(site.path().join("public"));
     (site, server)
 }

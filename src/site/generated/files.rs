@@ -234,6 +234,7 @@ fn not_found_page(render: &Renderer<'_>) -> Result<String, Diagnostic> {
         page: super::synthetic_page("Page not found", "404.html", "404", &extra),
         nav: NavView::default(),
         aggregates: Default::default(),
+        document: false,
     };
     render.templates.render("404.html", "", &context)
 }

@@ -2,7 +2,8 @@
 //! [`Generated`] implementation each, listed once in [`ALL`]: the output
 //! marker and theme files, `404.html`, `alerts.json`, `nav.json`, the feeds,
 //! `sitemap.xml`, alias redirects, the search page, recent changes,
-//! needs-review, the action tracker and the people pages. Each declares the
+//! needs-review, the action tracker, the people pages and the whole-handbook
+//! document. Each declares the
 //! files it writes for a site; the duplicate-output check, the link index
 //! (a generated folder page is a link target), feed discovery (the header's
 //! feed links) and the live preview's structure check all read those
@@ -10,11 +11,16 @@
 //! in [`super::reserved`].
 //!
 //! The search index's own files vary with the index and are written by
-//! [`super::Site::write_search`], after a live preview has reloaded.
+//! [`super::Site::write_search`], after a live preview has reloaded; the
+//! whole-handbook document is put together from the pages' articles as they
+//! are rendered ([`PrintPlan`]).
 
 mod feeds;
 mod files;
 mod pages;
+mod print;
+
+pub(super) use print::Plan as PrintPlan;
 
 use crate::diagnostics::Diagnostic;
 
@@ -45,7 +51,7 @@ pub(super) type Made = Result<(String, Vec<u8>), Diagnostic>;
 
 /// Every generated output, in the order they are written (a theme's own
 /// static files after the built-in ones, so they override them).
-pub(super) const ALL: [&dyn Generated; 15] = [
+pub(super) const ALL: [&dyn Generated; 16] = [
     &files::Marker,
     &files::Theme,
     &files::NotFound,
@@ -61,6 +67,7 @@ pub(super) const ALL: [&dyn Generated; 15] = [
     &pages::NeedsReview,
     &pages::Actions,
     &pages::People,
+    &print::Print,
 ];
 
 /// Every file the generated outputs declare for `site`.

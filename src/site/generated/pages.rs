@@ -19,7 +19,7 @@ use super::super::views::{
 use super::{Generated, Made, synthetic_page};
 
 /// The page at `url` (a folder), rendered with `template`.
-fn page(
+pub(super) fn page(
     render: &Renderer<'_>,
     template: &str,
     title: &str,
@@ -37,6 +37,7 @@ fn page(
             ..NavView::default()
         },
         aggregates,
+        document: false,
     };
     let html = render.templates.render(template, "", &context)?;
     Ok((format!("{url}index.html"), html.into_bytes()))

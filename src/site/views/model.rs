@@ -18,6 +18,11 @@ pub struct PageContext<'a> {
     pub nav: NavView,
     /// Handbook-wide lists, filled only on the pages that show them.
     pub aggregates: Aggregates,
+    /// True when the page's article is rendered into the whole-handbook
+    /// document: its page chrome (contents, previous/next, edit links,
+    /// backlinks) is left out and its regions are not named landmarks,
+    /// which would repeat once per page.
+    pub document: bool,
 }
 
 /// Lists gathered from the whole handbook: the action tracker, people pages and
@@ -39,6 +44,30 @@ pub struct Aggregates {
     /// On the search page: how to show filter values (`kind` → `ADR`,
     /// an owner's handle → their name), as JSON.
     pub search_labels: Option<String>,
+    /// On the whole-handbook document (`print/`).
+    pub print: Option<PrintView>,
+}
+
+/// The whole handbook as one document: its contents, and where its pages go.
+#[derive(Debug, Serialize)]
+pub struct PrintView {
+    pub contents: Vec<PrintEntry>,
+    /// The date it was built (the build's "today").
+    pub date: String,
+    /// Rendered raw where the pages go; the pages replace it.
+    pub pages: &'static str,
+}
+
+/// A page in the document's contents, in navigation order.
+#[derive(Debug, Serialize)]
+pub struct PrintEntry {
+    pub title: String,
+    /// `#` and the page's anchor in the document.
+    pub href: String,
+    /// 1 for the home page, 2 for a top-level section or page, ...
+    pub level: usize,
+    /// A decision record's number (`0007`).
+    pub number: Option<String>,
 }
 
 /// A page with a review schedule, as the needs-review page lists it.
@@ -138,6 +167,8 @@ pub struct SiteView<'a> {
     pub people_href: Option<String>,
     /// The search page, when search is enabled; the index lives beside it.
     pub search_href: Option<String>,
+    /// The whole handbook as one document, when it is built.
+    pub print_href: Option<String>,
     /// Atom feeds (recent changes, decisions, after-action reviews) the site has.
     pub feeds: Vec<FeedLink>,
     /// The recent-changes page, when the handbook is in git.
