@@ -208,13 +208,20 @@ impl Renderer<'_> {
         }
     }
 
-    /// Renders page `i` with `content` (its markdown as HTML).
-    pub(super) fn page(&self, i: PageId, content: &str) -> Result<String, Diagnostic> {
+    /// Renders page `i` with `content` (its markdown as HTML), and its
+    /// article alone for the whole-handbook document when `article`.
+    pub(super) fn page(
+        &self,
+        i: PageId,
+        content: &str,
+        article: bool,
+    ) -> Result<(String, Option<String>), Diagnostic> {
         let source_path = self.site.loaded.pages[i].source_path.as_str();
-        self.templates.render(
+        self.templates.render_then(
             &self.template_for(i),
             source_path,
             &self.context(i, content),
+            article.then_some(("partials/article.html", "document")),
         )
     }
 

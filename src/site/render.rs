@@ -266,17 +266,12 @@ impl Site {
             .enumerate()
             .map(|(i, body)| {
                 let i = PageId::new(i);
-                let mut error = self.write_page(&render, i, &body, sink, &writing_ns);
-                // Its article for the whole-handbook document, while its
-                // body is at hand.
-                let article = match print.as_ref().and_then(|p| p.article(&render, i, &body)) {
-                    Some(Ok(article)) => Some(article),
-                    Some(Err(d)) => {
-                        error.get_or_insert(d);
-                        None
-                    }
-                    None => None,
-                };
+                let print = print.as_ref().filter(|p| p.has(i));
+                let (error, article) =
+                    self.write_page(&render, i, &body, print.is_some(), sink, &writing_ns);
+                let article = print
+                    .zip(article)
+                    .map(|(p, a)| p.article(render.site, i, &a));
                 progress.advance();
                 let fingerprint = if keep { render.fingerprint(i) } else { 0 };
                 (error, fingerprint, article)
@@ -341,28 +336,29 @@ impl Site {
         (rendering, memo)
     }
 
-    /// Renders page `i` and writes it; returns the failure, if any.
+    /// Renders page `i` and writes it; returns the failure, if any, and
+    /// its article alone when `article` (for the whole-handbook document).
     fn write_page(
         &self,
         render: &Renderer<'_>,
         i: PageId,
         body: &str,
+        article: bool,
         sink: &dyn Sink,
         writing_ns: &AtomicU64,
-    ) -> Option<Diagnostic> {
+    ) -> (Option<Diagnostic>, Option<String>) {
         let url = &self.loaded.pages[i].url;
-        render
-            .page(i, body)
-            .and_then(|html| {
-                let started = Instant::now();
-                let written = sink
-                    .write(&format!("{url}index.html"), html.as_bytes())
-                    .map_err(|e| write_error(url, &e));
-                let ns = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-                writing_ns.fetch_add(ns, Ordering::Relaxed);
-                written
-            })
-            .err()
+        let (html, article) = match render.page(i, body, article) {
+            Ok(made) => made,
+            Err(d) => return (Some(d), None),
+        };
+        let started = Instant::now();
+        let written = sink
+            .write(&format!("{url}index.html"), html.as_bytes())
+            .map_err(|e| write_error(url, &e));
+        let ns = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        writing_ns.fetch_add(ns, Ordering::Relaxed);
+        (written.err(), article)
     }
 
     /// Writes the search index from the memo's counted terms (nothing when
@@ -522,7 +518,11 @@ impl Site {
                     Some(fixes) if !fixes.is_empty() => links::apply_fixes(&body, fixes),
                     _ => body,
                 };
-                (i, self.write_page(&render, i, &body, sink, &writing_ns))
+                (
+                    i,
+                    self.write_page(&render, i, &body, false, sink, &writing_ns)
+                        .0,
+                )
             })
             .collect();
         for (i, error) in errors {

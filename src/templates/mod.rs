@@ -273,7 +273,21 @@ impl Templates {
         source_path: &str,
         context: &impl serde::Serialize,
     ) -> Result<String, Diagnostic> {
-        let fail = |e: &dyn std::fmt::Display| {
+        self.render_then(template, source_path, context, None)
+            .map(|(html, _)| html)
+    }
+
+    /// [`Templates::render`], then, when `then` names a second template and
+    /// a top-level flag to set for it, renders that one from the same context
+    /// (made once: it is much of a render's cost).
+    pub fn render_then(
+        &self,
+        template: &str,
+        source_path: &str,
+        context: &impl serde::Serialize,
+        then: Option<(&str, &'static str)>,
+    ) -> Result<(String, Option<String>), Diagnostic> {
+        let fail = |template: &str, e: &dyn std::fmt::Display| {
             Diagnostic::error(
                 crate::diagnostics::Code::TemplateError,
                 source_path,
@@ -284,8 +298,20 @@ impl Templates {
             )
             .with_help(format!("{e:#}"))
         };
-        let ctx = tera::Context::from_serialize(context).map_err(|e| fail(&e))?;
-        self.tera.render(template, &ctx).map_err(|e| fail(&e))
+        let mut ctx = tera::Context::from_serialize(context).map_err(|e| fail(template, &e))?;
+        let html = self
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| fail(template, &e))?;
+        let Some((second, flag)) = then else {
+            return Ok((html, None));
+        };
+        ctx.insert(flag, &true);
+        let more = self
+            .tera
+            .render(second, &ctx)
+            .map_err(|e| fail(second, &e))?;
+        Ok((html, Some(more)))
     }
 }
 

@@ -21,7 +21,7 @@ use super::super::Site;
 use super::super::context::Renderer;
 use super::super::output::Sink;
 use super::super::reserved::PRINT_URL;
-use super::super::views::{Aggregates, PageContext, PrintEntry, PrintView};
+use super::super::views::{Aggregates, PrintEntry, PrintView};
 use super::{Generated, Made};
 
 /// Declares `print/index.html`; [`Plan::write`] writes it once every page's
@@ -102,32 +102,19 @@ impl Plan {
         })
     }
 
-    /// Page `i`'s article for the document, or `None` when it is not in it.
-    pub(in super::super) fn article(
-        &self,
-        render: &Renderer<'_>,
-        i: PageId,
-        content: &str,
-    ) -> Option<Result<String, Diagnostic>> {
-        let anchor = self.anchors[i].as_deref()?;
-        let page = &render.site.loaded.pages[i];
-        let made = render
-            .templates
-            .render(
-                "partials/article.html",
-                &page.source_path,
-                &PageContext {
-                    document: true,
-                    ..render.context(i, content)
-                },
-            )
-            .map(|article| {
-                let prefix = format!("{anchor}--");
-                let relinked =
-                    html::namespace(&article, &prefix, &|url| self.relink(&page.url, url));
-                format!("<div class=\"print-page\" id=\"{anchor}\">\n{relinked}</div>\n")
-            });
-        Some(made)
+    /// Whether page `i` is in the document.
+    pub(in super::super) fn has(&self, i: PageId) -> bool {
+        self.anchors[i].is_some()
+    }
+
+    /// Page `i`'s `article` (`partials/article.html` rendered with
+    /// `document = true`) as the document holds it.
+    pub(in super::super) fn article(&self, site: &Site, i: PageId, article: &str) -> String {
+        let anchor = self.anchors[i].as_deref().unwrap_or_default();
+        let url = &site.loaded.pages[i].url;
+        let prefix = format!("{anchor}--");
+        let relinked = html::namespace(article, &prefix, &|u| self.relink(url, u));
+        format!("<div class=\"print-page\" id=\"{anchor}\">\n{relinked}</div>\n")
     }
 
     /// A URL of the page at `from`, as the document needs it: a page in the
