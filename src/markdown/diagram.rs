@@ -88,7 +88,90 @@ fn draw_with(renderer: &Renderer, source: &str, id: &str) -> Result<String, Refu
     let svg = svg.svg();
     match unsafe_markup(svg) {
         Some(why) => Err(Refused::Unsafe(why)),
-        None => Ok(super::html::own_ids(&natural_size(svg), &root)),
+        None => Ok(super::html::own_ids(
+            &compact_numbers(&natural_size(svg)),
+            &root,
+        )),
+    }
+}
+
+/// `svg` with the coordinates of its shapes (`d`, `points`) written to two
+/// decimals: merman writes full `f64` precision, and a hand-drawn node's
+/// outline is then 30 KB of digits no screen can show.
+fn compact_numbers(svg: &str) -> String {
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut shape = false;
+    let emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, span: html5gum::Span<usize>| {
+        match event {
+            CallbackEvent::AttributeName { name } => shape = matches!(name, b"d" | b"points"),
+            CallbackEvent::AttributeValue { .. } if shape => spans.push(span.start..span.end),
+            _ => {}
+        }
+        None::<std::convert::Infallible>
+    });
+    let _ = Tokenizer::new_with_emitter(svg, emitter).finish();
+    let mut out = String::with_capacity(svg.len());
+    let mut at = 0;
+    for span in spans {
+        let (Some(before), Some(value)) = (svg.get(at..span.start), svg.get(span.clone())) else {
+            continue;
+        };
+        out.push_str(before);
+        round_numbers(value, &mut out);
+        at = span.end;
+    }
+    out.push_str(svg.get(at..).unwrap_or_default());
+    out
+}
+
+/// Appends `text` with every decimal number of more than two places
+/// rounded to two (`80.47200465342065` → `80.47`, `-0.001` → `0`).
+fn round_numbers(text: &str, out: &mut String) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let mut j = i;
+        if bytes[j] == b'-' {
+            j += 1;
+        }
+        let digits = j;
+        while j < bytes.len() && bytes[j].is_ascii_digit() {
+            j += 1;
+        }
+        let has_int = j > digits;
+        let mut places = 0;
+        if has_int && j < bytes.len() && bytes[j] == b'.' {
+            j += 1;
+            while j < bytes.len() && bytes[j].is_ascii_digit() {
+                j += 1;
+                places += 1;
+            }
+        }
+        let exponent = j < bytes.len() && matches!(bytes[j], b'e' | b'E');
+        let number = text.get(start..j).unwrap_or_default();
+        match number.parse::<f64>() {
+            Ok(n) if places > 2 && !exponent => {
+                let rounded = format!("{n:.2}");
+                let rounded = rounded.trim_end_matches('0').trim_end_matches('.');
+                out.push_str(if rounded == "-0" { "0" } else { rounded });
+                i = j;
+            }
+            _ if j > start && has_int => {
+                out.push_str(number);
+                i = j;
+            }
+            _ => {
+                // One character that starts no number (a command letter, a
+                // space, a lone `-`), as written.
+                let len = text
+                    .get(i..)
+                    .and_then(|t| t.chars().next())
+                    .map_or(1, char::len_utf8);
+                out.push_str(text.get(i..i + len).unwrap_or_default());
+                i += len;
+            }
+        }
     }
 }
 
@@ -218,6 +301,30 @@ mod tests {
         let b = draw("sequenceDiagram\n  Ana->>Bo: page\n", "d").expect("as written");
         assert_eq!(a.light, b.light);
         assert_eq!(a.dark, b.dark);
+    }
+
+    #[test]
+    fn shape_coordinates_are_written_to_two_decimals() {
+        let mut out = String::new();
+        round_numbers(
+            "M-80.47200465342065 -36 C1.5,2.126 3e-7 -0.0001L10.999,0",
+            &mut out,
+        );
+        assert_eq!(out, "M-80.47 -36 C1.5,2.13 3e-7 0L11,0");
+        let svg = r#"<svg viewBox="0 0 10.12345 5"><path d="M1.23456,2.5" data-x="1.23456"/><polygon points="0.1111,2"/></svg>"#;
+        assert_eq!(
+            compact_numbers(svg),
+            r#"<svg viewBox="0 0 10.12345 5"><path d="M1.23,2.5" data-x="1.23456"/><polygon points="0.11,2"/></svg>"#
+        );
+        let flowchart = "flowchart TD\n  a{Is the primary really down?} -->|yes| b[Promote]\n";
+        let drawn = draw(flowchart, "d").expect("as written");
+        for d in drawn.light.split(" d=\"").skip(1) {
+            let d = d.split('"').next().unwrap_or_default();
+            let long = d
+                .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .find(|n| n.split_once('.').is_some_and(|(_, f)| f.len() > 2));
+            assert_eq!(long, None, "{d}");
+        }
     }
 
     #[test]
