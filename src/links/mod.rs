@@ -275,6 +275,11 @@ impl LinkIndex {
         self.page_folders.get(page).map_or("", String::as_str)
     }
 
+    /// Whether `path` (relative to the handbook) is one of its assets.
+    pub fn is_asset(&self, path: &str) -> bool {
+        self.assets.contains_key(path)
+    }
+
     /// The site-relative URL of a target.
     pub fn url_of(&self, target: Target) -> &str {
         match target {

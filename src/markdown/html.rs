@@ -420,6 +420,112 @@ fn escape_attribute(out: &mut String, text: &str) {
     }
 }
 
+/// `html` with `width` and `height` added to each `<img>` that has neither,
+/// from `size` (given the `src` as written; `None` leaves the image alone),
+/// so the page keeps its layout while images load.
+pub fn sized_images(html: &str, size: &dyn Fn(&str) -> Option<(u32, u32)>) -> String {
+    // (where to insert, the src), for each image without a size.
+    let mut found: Vec<(usize, String)> = Vec::new();
+    {
+        let mut tag: Vec<u8> = Vec::new();
+        let mut name: Vec<u8> = Vec::new();
+        let mut src: Option<(usize, String)> = None;
+        let mut sized = false;
+        let mut emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, span: Span<usize>| {
+            match event {
+                CallbackEvent::OpenStartTag { name: n } => {
+                    tag = n.to_ascii_lowercase();
+                    src = None;
+                    sized = false;
+                }
+                CallbackEvent::AttributeName { name: n } => {
+                    name = n.to_ascii_lowercase();
+                    sized |= tag == b"img" && matches!(name.as_slice(), b"width" | b"height");
+                }
+                CallbackEvent::AttributeValue { value } if tag == b"img" && name == b"src" => {
+                    // After the value's closing quote, if it has one.
+                    let quoted = matches!(html.as_bytes().get(span.end), Some(b'"' | b'\''));
+                    let at = span.end + usize::from(quoted);
+                    src = Some((at, String::from_utf8_lossy(value).into_owned()));
+                }
+                CallbackEvent::CloseStartTag { .. } if tag == b"img" && !sized => {
+                    found.extend(src.take());
+                }
+                _ => {}
+            }
+            None::<std::convert::Infallible>
+        });
+        emitter.naively_switch_states(true);
+        let _ = Tokenizer::new_with_emitter(html, emitter).finish();
+    }
+    let mut out = String::with_capacity(html.len() + found.len() * 32);
+    let mut at = 0;
+    for (insert, src) in found {
+        let (Some((width, height)), Some(before)) = (size(&src), html.get(at..insert)) else {
+            continue;
+        };
+        out.push_str(before);
+        out.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+        at = insert;
+    }
+    out.push_str(html.get(at..).unwrap_or_default());
+    out
+}
+
+/// The size an SVG file draws at: its root's `width` and `height` (in
+/// pixels, or without a unit), else its `viewBox`.
+pub fn svg_size(svg: &str) -> Option<(u32, u32)> {
+    let mut name: Vec<u8> = Vec::new();
+    let mut in_svg = false;
+    let mut done = false;
+    let (mut width, mut height, mut view_box) = (None, None, None);
+    let emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, _: Span<usize>| {
+        if done {
+            return None::<std::convert::Infallible>;
+        }
+        match event {
+            CallbackEvent::OpenStartTag { name: n } => in_svg = n.eq_ignore_ascii_case(b"svg"),
+            CallbackEvent::AttributeName { name: n } => name = n.to_ascii_lowercase(),
+            CallbackEvent::AttributeValue { value } if in_svg => {
+                let value = String::from_utf8_lossy(value).into_owned();
+                match name.as_slice() {
+                    b"width" => width = pixels(&value),
+                    b"height" => height = pixels(&value),
+                    b"viewbox" => view_box = Some(value),
+                    _ => {}
+                }
+            }
+            CallbackEvent::CloseStartTag { .. } if in_svg => done = true,
+            _ => {}
+        }
+        None
+    });
+    let _ = Tokenizer::new_with_emitter(svg, emitter).finish();
+    if let (Some(w), Some(h)) = (width, height) {
+        return Some((w, h));
+    }
+    let numbers: Vec<f64> = view_box?
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|n| !n.is_empty())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    match numbers.as_slice() {
+        [_, _, w, h] => Some((to_pixels(*w)?, to_pixels(*h)?)),
+        _ => None,
+    }
+}
+
+/// A length in CSS pixels, when it is one (`120`, `120px`, `12.5`).
+fn pixels(value: &str) -> Option<u32> {
+    let number = value.trim().strip_suffix("px").unwrap_or(value.trim());
+    to_pixels(number.parse().ok()?)
+}
+
+fn to_pixels(n: f64) -> Option<u32> {
+    // Whole pixels between 1 and a size no image has.
+    (n.is_finite() && (0.5..100_000.0).contains(&n)).then(|| n.round() as u32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,5 +628,40 @@ mod tests {
             own_ids(svg, "diagram-1-light"),
             r##"<svg id="diagram-1-light"><g id="diagram-1-light-actor0"></g><marker id="diagram-1-light-arrow"/><use href="#diagram-1-light-actor0"/><path marker-end="url(#diagram-1-light-arrow)"/></svg>"##
         );
+    }
+
+    #[test]
+    fn images_without_a_size_get_one() {
+        let html = r#"<p><img src="a.png" alt="a" /> <img src='b.svg'><img src=c.png> <img width="5" src="a.png"><img src="none.png"></p>"#;
+        let size = |src: &str| match src {
+            "a.png" => Some((10, 20)),
+            "b.svg" => Some((3, 4)),
+            "c.png" => Some((7, 8)),
+            _ => None,
+        };
+        assert_eq!(
+            sized_images(html, &size),
+            r#"<p><img src="a.png" width="10" height="20" alt="a" /> <img src='b.svg' width="3" height="4"><img src=c.png width="7" height="8"> <img width="5" src="a.png"><img src="none.png"></p>"#
+        );
+    }
+
+    #[test]
+    fn an_svg_draws_at_its_size_or_its_view_box() {
+        assert_eq!(
+            svg_size(r#"<svg width="380px" height="145" viewBox="0 0 1 1">"#),
+            Some((380, 145))
+        );
+        assert_eq!(
+            svg_size(
+                r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 380.4 145">"#
+            ),
+            Some((380, 145))
+        );
+        assert_eq!(
+            svg_size(r#"<svg width="50%" viewBox="0,0,20,10"><svg width="1" height="1">"#),
+            Some((20, 10))
+        );
+        assert_eq!(svg_size(r#"<svg width="10em" height="3em">"#), None);
+        assert_eq!(svg_size("not an svg"), None);
     }
 }

@@ -138,6 +138,16 @@ impl Site {
         let mut rendered = markdown::render(&page.source, page.body_start, options, &|dest| {
             index.rewrite(i, dest)
         });
+        // Images of the handbook get their size, so the page does not shift
+        // as they load.
+        if rendered.html.contains("<img") {
+            rendered.html = markdown::html::sized_images(&rendered.html, &|src| {
+                let path = asset_path(&page.url, src)?;
+                index
+                    .is_asset(&path)
+                    .then(|| image_size(&self.loaded.root.join(&path)))?
+            });
+        }
         // Search terms are counted while the page's text is at hand.
         let terms = vocabulary.filter(|_| !page.generated).map(|v| {
             let title = title_of(
@@ -588,4 +598,40 @@ fn same_structure(old: &Page, new: &Page) -> bool {
         && old.front.weight == new.front.weight
         && old.front.aliases == new.front.aliases
         && old.front.draft == new.front.draft
+}
+
+/// The handbook path of the local file `src` points at from the page at
+/// `from` (a folder URL), if it is one.
+fn asset_path(from: &str, src: &str) -> Option<String> {
+    if src.is_empty() || src.starts_with('/') || markdown::is_external(src) {
+        return None;
+    }
+    let path = src.split(['?', '#']).next().unwrap_or_default();
+    let path = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    crate::paths::normalize(from.trim_end_matches('/'), &path)
+}
+
+/// The size an image file draws at, read from its header (an SVG's root).
+fn image_size(path: &std::path::Path) -> Option<(u32, u32)> {
+    let is_svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if is_svg {
+        use std::io::Read as _;
+        // The root element is at the start; a large drawing is not read whole.
+        let mut head = Vec::new();
+        std::fs::File::open(path)
+            .ok()?
+            .take(64 * 1024)
+            .read_to_end(&mut head)
+            .ok()?;
+        return markdown::html::svg_size(&String::from_utf8_lossy(&head));
+    }
+    let size = imagesize::size(path).ok()?;
+    Some((
+        u32::try_from(size.width).ok()?,
+        u32::try_from(size.height).ok()?,
+    ))
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::support::Fixture;
+use crate::support::{Fixture, assert_contains_all};
 
 fn small_site() -> Fixture {
     Fixture::new()
@@ -867,4 +867,37 @@ fn print_writes_the_whole_handbook_as_one_document_in_nav_order() {
         .file("index.md", "# Pier\n");
     site.build_ok();
     assert!(site.exists("public/print/index.html"));
+}
+
+#[test]
+fn images_of_the_handbook_get_their_size_so_pages_do_not_shift_as_they_load() {
+    // A PNG's header: signature, then the IHDR chunk with width and height.
+    let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    png.extend_from_slice(&640u32.to_be_bytes());
+    png.extend_from_slice(&360u32.to_be_bytes());
+    png.extend_from_slice(b"\x08\x02\x00\x00\x00\x00\x00\x00\x00");
+    let site = Fixture::new()
+        .file("handbook.toml", "title = \"Pier\"\n")
+        .file(
+            "guides/map.md",
+            "# Map\n\n![the map](img/map.png) ![the racks](../racks%20plan.svg)\n\
+             ![far](https://img.example/x.png) <img src=\"img/map.png\" width=\"64\" alt=\"small\">\n",
+        )
+        .bytes("guides/img/map.png", &png)
+        .file(
+            "racks plan.svg",
+            "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 300 120.4\"><rect width=\"1\" height=\"1\"/></svg>\n",
+        );
+    site.build_ok();
+    let html = site.read("public/guides/map/index.html");
+    assert_contains_all(
+        &html,
+        &[
+            "<img src=\"../img/map.png\" width=\"640\" height=\"360\" alt=\"the map\" />",
+            "<img src=\"../../racks%20plan.svg\" width=\"300\" height=\"120\" alt=\"the racks\" />",
+            // Outside images and images given a size are left as written.
+            "<img src=\"https://img.example/x.png\" alt=\"far\" />",
+            "<img src=\"../img/map.png\" width=\"64\" alt=\"small\">",
+        ],
+    );
 }
