@@ -9,6 +9,9 @@ Performance, Accessibility, Best Practices and SEO for each.
     npm install --prefix /tmp/lh lighthouse@12.8.2   # once; needs Node 18.16+
     python3 benches/lighthouse.py --bin target/release/handbook --lighthouse /tmp/lh
 
+By default files are served as they are on disk; `--gzip` serves text
+compressed, as GitHub Pages, Netlify or an nginx with `gzip on` do.
+
 Not part of CI: Lighthouse is large and its Performance score depends on the
 machine. The accessibility rules it shares with axe-core run in every CI run
 (tests/integration/theme.rs).
@@ -16,6 +19,8 @@ machine. The accessibility rules it shares with axe-core run in every CI run
 
 import argparse
 import functools
+import gzip
+import io
 import http.server
 import json
 import os
@@ -38,8 +43,33 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve(root):
-    handler = functools.partial(Quiet, directory=root)
+class Compressing(Quiet):
+    """Sends text gzipped when the browser accepts it, as static hosts do."""
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        kind = self.guess_type(path)
+        if not accepts or not os.path.isfile(path) or not kind.startswith(
+            ("text/", "application/javascript", "application/json", "image/svg+xml")
+        ):
+            return super().send_head()
+        if os.path.isdir(self.translate_path(self.path)) and not self.path.split("?")[0].endswith("/"):
+            return super().send_head()
+        with open(path, "rb") as f:
+            body = gzip.compress(f.read(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def serve(root, compress):
+    handler = functools.partial(Compressing if compress else Quiet, directory=root)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -51,6 +81,7 @@ def main():
     parser.add_argument("--bin", default=os.path.join(here, "..", "target", "release", "handbook"))
     parser.add_argument("--lighthouse", required=True, help="the npm prefix lighthouse is installed in")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    parser.add_argument("--gzip", action="store_true", help="serve text gzipped, as static hosts do")
     args = parser.parse_args()
     args.bin = os.path.abspath(args.bin)
 
@@ -59,7 +90,7 @@ def main():
     shutil.copytree(os.path.join(here, "..", "example-handbook"), site)
     out = os.path.join(site, "public")
     subprocess.run([args.bin, "build", "-o", out], cwd=site, check=True, capture_output=True)
-    server = serve(out)
+    server = serve(out, args.gzip)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     lighthouse = os.path.join(args.lighthouse, "node_modules", ".bin", "lighthouse")
     env = dict(os.environ, CHROME_PATH=args.chromium)

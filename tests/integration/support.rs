@@ -435,6 +435,19 @@ impl Browser {
         );
     }
 
+    /// Makes the browser fail requests for URLs matching `patterns` (`*`
+    /// wildcards), as if those files did not arrive.
+    pub fn block_urls(&self, patterns: &[&str]) {
+        self.post(
+            &self.session_path("/goog/cdp/execute"),
+            json!({"cmd": "Network.enable", "params": {}}),
+        );
+        self.post(
+            &self.session_path("/goog/cdp/execute"),
+            json!({"cmd": "Network.setBlockedURLs", "params": {"urls": patterns}}),
+        );
+    }
+
     /// Makes the page see `prefers-color-scheme: scheme` (`"light"`, `"dark"`).
     pub fn color_scheme(&self, scheme: &str) {
         self.post(

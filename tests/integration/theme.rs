@@ -163,6 +163,32 @@ fn the_menu_opens_the_tree_as_a_drawer_and_branches_open_from_nav_json() {
 }
 
 #[test]
+fn on_this_page_is_folded_on_a_phone_before_the_text_is_laid_out() {
+    let Some(browser) = browser() else { return };
+    let (_site, server) = example();
+    // Without the theme's script (as while it is still on its way), the
+    // contents box is already folded on a phone, so the text below it
+    // never moves up (Lighthouse counted that as a layout shift), and open
+    // on a wide screen.
+    browser.block_urls(&["*handbook.js"]);
+    let folded = "return document.querySelector('.page > .toc').open === false";
+    for (width, expected) in [(390, true), (1366, false)] {
+        browser.viewport(width, 900);
+        open(
+            &browser,
+            &format!("{}runbooks/database-failover/", server.base),
+        );
+        assert_eq!(
+            browser.eval("return document.querySelector('.nav-toggle').hidden"),
+            true,
+            "handbook.js was blocked"
+        );
+        assert_eq!(browser.eval(folded), expected, "at {width} px");
+    }
+    browser.block_urls(&[]);
+}
+
+#[test]
 fn the_404_page_is_styled_at_the_root_under_a_sub_path_and_in_serve() {
     let Some(browser) = browser() else { return };
     let styled =
