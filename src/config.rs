@@ -357,24 +357,12 @@ pub fn parse(source: &str) -> Loaded {
             }
             "search" => {
                 if let Some(t) = x.table(entry) {
-                    for field in &t.entries {
-                        if field.key == "enabled" {
-                            config.search = x.boolean(field).unwrap_or(true);
-                        } else {
-                            x.unknown_key(field, "[search]", &keys_of(SCHEMA, "search"));
-                        }
-                    }
+                    config.search = enabled(&mut x, t, "search", true);
                 }
             }
             "print" => {
                 if let Some(t) = x.table(entry) {
-                    for field in &t.entries {
-                        if field.key == "enabled" {
-                            config.print = x.boolean(field).unwrap_or(false);
-                        } else {
-                            x.unknown_key(field, "[print]", &keys_of(SCHEMA, "print"));
-                        }
-                    }
+                    config.print = enabled(&mut x, t, "print", false);
                 }
             }
             "git" => {
@@ -431,6 +419,20 @@ pub(crate) fn url(x: &mut Extractor<'_>, entry: &fields::Entry) -> Option<String
         entry.node.span.clone(),
     );
     None
+}
+
+/// A table whose one key is `enabled` (`[search]`, `[print]`): its value,
+/// `default` when it is not given or not a boolean.
+fn enabled(x: &mut Extractor<'_>, table: &Table, name: &str, default: bool) -> bool {
+    let mut on = default;
+    for field in &table.entries {
+        if field.key == "enabled" {
+            on = x.boolean(field).unwrap_or(default);
+        } else {
+            x.unknown_key(field, &format!("[{name}]"), &keys_of(SCHEMA, name));
+        }
+    }
+    on
 }
 
 fn markdown_options(x: &mut Extractor<'_>, table: &Table) -> MarkdownConfig {
