@@ -64,7 +64,7 @@ impl Vocabulary {
         if let Some(&ids) = cache.get(word) {
             return ids;
         }
-        let lower = word.to_lowercase();
+        let lower = fold(word);
         let stem = stemmer.stem(&lower);
         let mut dict = self.lock();
         let stem_id = match dict.ids.get(stem.as_ref()) {
@@ -116,15 +116,18 @@ impl Vocabulary {
             let mut seen: HashMap<&str, (f32, u16)> =
                 HashMap::with_capacity_and_hasher(256, Default::default());
             let mut length = 0.0;
-            for word in words(title) {
+            // Read in composed form (borrowed: text almost always is).
+            let title = composed(title);
+            let texts: Vec<[std::borrow::Cow<'_, str>; 2]> = sections
+                .iter()
+                .map(|s| [composed(&s.heading), composed(&s.text)])
+                .collect();
+            for word in words(&title) {
                 seen.entry(word).or_insert((0.0, 0)).1 |= TITLE_BIT;
             }
-            for (i, section) in sections.iter().enumerate() {
+            for (i, [heading, text]) in texts.iter().enumerate() {
                 let bit = 1u16 << i.min(MAX_SECTIONS - 1);
-                for (text, weight) in [
-                    (section.heading.as_str(), HEADING_WEIGHT),
-                    (section.text.as_str(), BODY_WEIGHT),
-                ] {
+                for (text, weight) in [(heading, HEADING_WEIGHT), (text, BODY_WEIGHT)] {
                     for word in words(text) {
                         let entry = seen.entry(word).or_insert((0.0, 0));
                         entry.0 += weight;

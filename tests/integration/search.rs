@@ -264,3 +264,70 @@ fn search_is_on_by_default_and_can_be_turned_off() {
     assert!(!site.exists("public/search"));
     assert!(!site.read("public/index.html").contains("site-search"));
 }
+
+/// The index's terms of `text`, as `handbook` makes them.
+fn rust_terms(text: &str) -> Vec<String> {
+    let text = handbook::search::composed(text);
+    handbook::search::words(&text)
+        .map(handbook::search::fold)
+        .collect()
+}
+
+#[test]
+fn the_client_splits_every_script_as_the_index_does() {
+    let corpus = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search/words.txt"),
+    )
+    .expect("the corpus");
+    // The rule itself, on a few lines (the rest must only agree).
+    assert_eq!(
+        rust_terms(
+            "हिन्दी में क्षमता, ฐานข้อมูล, 東京駅, DB接続2024, O’Brien’s kube-proxy.yaml ΛΕΙΤΟΥΡΓΊΑΣ"
+        ),
+        [
+            "हिन्दी",
+            "में",
+            "क्षमता",
+            "ฐา",
+            "าน",
+            "นข้",
+            "ข้อ",
+            "อมู",
+            "มูล",
+            "東京",
+            "京駅",
+            "db",
+            "接続",
+            "2024",
+            "o'brien's",
+            "kube",
+            "proxy.yaml",
+            "λειτουργίασ"
+        ]
+    );
+    assert_eq!(rust_terms("cafe\u{301}"), ["café"]);
+    assert_eq!(rust_terms("データ 一"), ["データ", "一"]);
+
+    let Some(browser) = browser() else { return };
+    let (_site, server) = serve_built(
+        Fixture::new()
+            .file("handbook.toml", "title = \"Words\"\n")
+            .file("index.md", "# Words\n"),
+    );
+    browser.goto(&format!("{}search/", server.base));
+    browser.wait_for("return typeof window.handbookSearchWords === 'function'");
+    let mut differ = Vec::new();
+    for line in corpus.lines() {
+        let rust = rust_terms(line);
+        let js = browser.eval(&format!(
+            "return window.handbookSearchWords({})",
+            serde_json::to_string(line).expect("a string")
+        ));
+        let js: Vec<String> = serde_json::from_value(js).expect("an array of strings");
+        assert!(!rust.is_empty(), "no terms in {line}");
+        if rust != js {
+            differ.push(format!("{line}\n  index:  {rust:?}\n  client: {js:?}"));
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}

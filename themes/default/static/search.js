@@ -28,10 +28,33 @@
     return get("manifest.json").then(function (m) { manifest = m; return m; });
   }
 
-  // Words as the index splits them (Unicode letters and digits, inner ' and .).
+  // Terms as the index makes them (src/search/words.rs has the rule; a test
+  // compares the two on text in many scripts): words of letters, marks,
+  // digits and `_` joined by one ' ’ or .; scripts written without spaces cut
+  // into overlapping pairs of characters; lowercase, ’ as ', ς as σ.
+  var WORD = "\\p{Alphabetic}\\p{M}\\p{N}\\p{Pc}";
+  var UNSPACED = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Bopomofo}" +
+    "\\p{Script=Thai}\\p{Script=Lao}\\p{Script=Khmer}\\p{Script=Myanmar}";
+  // One unspaced character with the marks and neutral modifier letters (ー) after it.
+  var UNIT = "[" + UNSPACED + "](?:\\p{M}|(?=[\\p{Script=Common}\\p{Script=Inherited}])\\p{Lm})*";
+  var SPACED = "(?:(?![" + UNSPACED + "])[" + WORD + "])+";
+  var TERMS = new RegExp("((?:" + UNIT + ")+)|(" + SPACED + "(?:['’.]" + SPACED + ")*)", "gu");
+  var UNITS = new RegExp(UNIT, "gu");
+  function fold(w) { return w.toLowerCase().replace(/’/g, "'").replace(/ς/g, "σ"); }
   function words(q) {
-    return q.toLowerCase().match(/[\p{L}\p{N}_]+(?:['.][\p{L}\p{N}_]+)*/gu) || [];
+    var out = [], m;
+    q = q.normalize("NFC");
+    TERMS.lastIndex = 0;
+    while ((m = TERMS.exec(q))) {
+      if (m[2]) { out.push(fold(m[2])); continue; }
+      var units = m[1].match(UNITS);
+      if (units.length === 1) out.push(fold(units[0]));
+      for (var i = 0; i + 1 < units.length; i++) out.push(fold(units[i] + units[i + 1]));
+    }
+    return out;
   }
+  // For tests and other scripts: the client's word rule.
+  window.handbookSearchWords = words;
 
   // The shard that holds `word` (the last whose first term is not after it)
   // and, while the word is being typed, the following shards that hold its
@@ -124,7 +147,7 @@
   function highlighted(text, query) {
     var frag = document.createDocumentFragment(), ws = words(query);
     if (!ws.length) { frag.appendChild(document.createTextNode(text)); return frag; }
-    var re = new RegExp("(" + ws.map(escapeRegExp).join("|") + ")[\\p{L}\\p{N}_]*", "giu"), last = 0, m;
+    var re = new RegExp("(" + ws.map(escapeRegExp).join("|") + ")[" + WORD + "]*", "giu"), last = 0, m;
     while ((m = re.exec(text))) {
       frag.appendChild(document.createTextNode(text.slice(last, m.index)));
       var mark = document.createElement("mark");
