@@ -312,10 +312,31 @@ fn the_client_splits_every_script_as_the_index_does() {
     let (_site, server) = serve_built(
         Fixture::new()
             .file("handbook.toml", "title = \"Words\"\n")
-            .file("index.md", "# Words\n"),
+            .file("index.md", "# Words\n")
+            .file("zh.md", "# 切换\n\n主数据库无响应，切换到备用服务器。\n")
+            .file("hi.md", "# जाँच\n\nहिन्दी में डेटाबेस की जाँच करें।\n")
+            .file("th.md", "# สลับ\n\nฐานข้อมูลหลักไม่ตอบสนอง\n")
+            .file("fr.md", "# Reprise\n\nLe cafe\u{301} du matin.\n"),
     );
     browser.goto(&format!("{}search/", server.base));
     browser.wait_for("return typeof window.handbookSearchWords === 'function'");
+    // End to end: a query in each script finds its page.
+    for (query, title) in [
+        ("数据库", "切换"),
+        ("हिन्दी", "जाँच"),
+        ("ข้อมูล", "สลับ"),
+        ("café", "Reprise"),
+    ] {
+        browser.eval(&format!(
+            "const q = document.getElementById('site-search-q'); q.value = {}; \
+             q.dispatchEvent(new Event('input', {{ bubbles: true }})); return true",
+            serde_json::to_string(query).expect("a string")
+        ));
+        browser.wait_for(&format!(
+            "return [...document.querySelectorAll('.search-results .search-hit-title')].some(e => e.textContent === {})",
+            serde_json::to_string(title).expect("a string")
+        ));
+    }
     let mut differ = Vec::new();
     for line in corpus.lines() {
         let rust = rust_terms(line);
