@@ -121,6 +121,39 @@ fn the_search_page_filters_by_kind_and_keeps_state_in_the_url() {
 }
 
 #[test]
+fn a_filter_without_a_query_lists_every_page_it_allows() {
+    let Some(browser) = browser() else { return };
+    let (site, server) = serve_built(Fixture::copy_of("example-handbook"));
+    let runbooks = std::fs::read_dir(site.path().join("runbooks"))
+        .expect("runbooks")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".md"))
+        .filter(|e| e.file_name() != "index.md" && e.file_name() != "_index.md")
+        .count();
+    browser.goto(&format!("{}search/?kind=runbook", server.base));
+    browser.wait_for(&format!(
+        "return document.querySelectorAll('.search-page-results .search-hit').length === {runbooks}"
+    ));
+    assert_eq!(
+        browser.eval("return [...document.querySelectorAll('.search-page-results .kind-badge')].every(e => e.dataset.kind === 'runbook')"),
+        true
+    );
+    assert_eq!(
+        browser.eval("return document.querySelector('.search-page-count').textContent"),
+        format!("{runbooks} results")
+    );
+    // Two filters: their intersection; clearing both lists nothing.
+    browser.eval("const s = document.querySelector('select[data-facet=status]'); s.value = 'accepted'; s.dispatchEvent(new Event('change')); return true");
+    browser.wait_for(
+        "return document.querySelectorAll('.search-page-results .search-hit').length === 0",
+    );
+    browser.eval("const k = document.querySelector('select[data-facet=kind]'); k.value = 'adr'; k.dispatchEvent(new Event('change')); return true");
+    browser.wait_for("const b = [...document.querySelectorAll('.search-page-results .kind-badge')]; return b.length > 0 && b.every(e => e.dataset.kind === 'adr')");
+    browser.eval("document.querySelectorAll('select[data-facet]').forEach(s => { s.value = ''; }); document.querySelector('select[data-facet=kind]').dispatchEvent(new Event('change')); return true");
+    browser.wait_for("return document.querySelectorAll('.search-page-results .search-hit').length === 0 && document.querySelector('.search-page-count').textContent === ''");
+}
+
+#[test]
 fn titles_cannot_run_script_through_search() {
     let Some(browser) = browser() else { return };
     let site = Fixture::new()

@@ -106,18 +106,23 @@
     });
   }
 
-  // Ranked results: more query words matched first, then score.
+  // Ranked results: more query words matched first, then score. Filters
+  // without a query list every page they allow, in the index's order.
   function search(query, filters, limit) {
     var ws = words(query);
-    if (!ws.length) return Promise.resolve([]);
+    var active = Object.keys(filters || {}).filter(function (k) { return filters[k]; });
+    if (!ws.length && !active.length) return Promise.resolve([]);
     var typing = !/\s$/.test(query);
     return loadManifest().then(function () {
-      var active = Object.keys(filters || {}).filter(function (k) { return filters[k]; });
       return Promise.all([
         Promise.all(ws.map(function (w, i) { return lookup(w, typing && i === ws.length - 1); })),
         Promise.all(active.map(function (k) { return facetDocs(k, filters[k]); }))
       ]);
     }).then(function (found) {
+      if (!ws.length) {
+        found[0] = [new Map()];
+        found[1][0].forEach(function (doc) { found[0][0].set(doc, [0, 0]); });
+      }
       var total = new Map();
       found[0].forEach(function (hits) {
         hits.forEach(function (h, doc) {
@@ -323,7 +328,8 @@
       if (mine !== seq) return;
       out.textContent = "";
       results.forEach(function (r) { out.appendChild(renderResult(r, q)); });
-      count.textContent = words(q).length ? results.total + " results" : "";
+      var asked = words(q).length || Object.keys(filters).some(function (k) { return filters[k]; });
+      count.textContent = asked ? results.total + (results.total === 1 ? " result" : " results") : "";
     });
   }
   var labels = {};
