@@ -154,6 +154,50 @@ fn a_filter_without_a_query_lists_every_page_it_allows() {
 }
 
 #[test]
+fn following_a_result_marks_its_words_on_the_page_and_scrolls_to_them() {
+    let Some(browser) = browser() else { return };
+    let (_site, server) = serve_built(Fixture::copy_of("example-handbook"));
+    browser.viewport(1366, 700);
+    browser.goto(&format!("{}how-we-work/", server.base));
+    open_search(&browser);
+    browser.send_keys("#site-search-q", "pg_isready");
+    browser.wait_for("return document.querySelectorAll('.search-results .search-hit').length > 0");
+    browser.click(".search-results a.search-hit");
+    browser.wait_for(
+        "return location.search.includes('h=pg_isready') && document.readyState === 'complete'",
+    );
+    browser.wait_for(
+        "return document.querySelectorAll('main .content mark.search-arrival').length > 0",
+    );
+    let first = browser.eval(
+        "const m = document.querySelector('mark.search-arrival'); const r = m.getBoundingClientRect(); \
+         return [m.textContent.toLowerCase(), r.top >= 0 && r.bottom <= innerHeight]",
+    );
+    assert_eq!(
+        first,
+        serde_json::json!(["pg_isready", true]),
+        "marked and on screen"
+    );
+    // A heading's sub-result lands on its section, with the words marked.
+    browser.goto(&format!(
+        "{}runbooks/database-failover/?h=promote#promote-the-replica",
+        server.base
+    ));
+    browser.wait_for("return document.querySelectorAll('mark.search-arrival').length > 0");
+    let top = browser.eval(
+        "return Math.round(document.getElementById('promote-the-replica').getBoundingClientRect().top)",
+    );
+    assert!(top.as_i64().is_some_and(|t| (0..200).contains(&t)), "{top}");
+    // Without `h` nothing is marked.
+    browser.goto(&format!("{}runbooks/database-failover/", server.base));
+    browser.wait_for("return document.readyState === 'complete'");
+    assert_eq!(
+        browser.eval("return document.querySelectorAll('mark.search-arrival').length"),
+        0
+    );
+}
+
+#[test]
 fn titles_cannot_run_script_through_search() {
     let Some(browser) = browser() else { return };
     let site = Fixture::new()

@@ -165,6 +165,14 @@
     return frag;
   }
 
+  // A result's address, carrying the query's words (`?h=`) for the page to mark.
+  function arrival(url, query, section) {
+    var u = new URL(url, siteRoot);
+    if (query && words(query).length) u.searchParams.set("h", query.trim());
+    if (section) u.hash = section;
+    return u.href;
+  }
+
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -176,7 +184,7 @@
   function renderResult(r, query, id) {
     var item = el("li", "search-result");
     var link = el("a", "search-hit");
-    link.href = new URL(r.url, siteRoot).href;
+    link.href = arrival(r.url, query);
     if (id) { link.id = id; link.setAttribute("role", "option"); }
     var head = el("span", "search-hit-head");
     head.appendChild(el("span", "search-hit-title")).appendChild(highlighted(r.title, query));
@@ -192,7 +200,7 @@
       var list = el("ul", "search-subs");
       subs.forEach(function (s) {
         var sub = el("a", "search-sub");
-        sub.href = new URL(r.url + "#" + s[0], siteRoot).href;
+        sub.href = arrival(r.url, query, s[0]);
         sub.appendChild(highlighted(s[1], query));
         list.appendChild(el("li")).appendChild(sub);
       });
@@ -309,6 +317,25 @@
     var k = (e.key === "k" || e.key === "K") && (e.ctrlKey || e.metaKey) && !e.altKey;
     if (slash || k) { e.preventDefault(); open(); }
   });
+
+  // Arriving from a result (`?h=words`): the words are marked in the page's
+  // text and the first is scrolled to, unless the link named a section.
+  var arrived = new URLSearchParams(location.search).get("h");
+  var content = arrived && words(arrived).length && document.querySelector("main .content");
+  if (content) {
+    var walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT), texts = [], t, found = [];
+    while ((t = walker.nextNode())) texts.push(t);
+    texts.forEach(function (text) {
+      // Not in drawings, or in what is folded away (a diagram's source).
+      if (text.parentNode.closest("script, style, svg, mark, details:not([open])")) return;
+      var frag = highlighted(text.nodeValue, arrived), marks = frag.querySelectorAll("mark");
+      if (!marks.length) return;
+      marks.forEach(function (m) { m.className = "search-arrival"; found.push(m); });
+      text.parentNode.replaceChild(frag, text);
+    });
+    var shown = found.find(function (m) { return m.getClientRects().length; });
+    if (shown && !location.hash) shown.scrollIntoView({ block: "center" });
+  }
 
   // The search page: query and filters in the URL, so a search can be shared.
   var pageForm = document.querySelector("form.search-page");
