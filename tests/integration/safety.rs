@@ -779,3 +779,34 @@ fn a_hostile_mermaid_diagram_puts_no_script_or_outside_load_in_the_page() {
         assert!(!html.contains(raw), "{raw} is live in the page");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_image_outside_the_repository_is_not_read_for_its_size() {
+    // A PNG header that says 4321 × 1234.
+    let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    png.extend_from_slice(&4321u32.to_be_bytes());
+    png.extend_from_slice(&1234u32.to_be_bytes());
+    png.extend_from_slice(b"\x08\x02\x00\x00\x00\x00\x00\x00\x00");
+    let world = World::new("title = \"Ops\"\n[links]\nbroken = \"warn\"\n")
+        .file(
+            "maps.md",
+            "# Maps\n\n![linked](map.png) ![up](../map.png) ![climbing](../../secret.png) ![rooted](/secret.png)\n",
+        )
+        .symlink("map.png", &Path::new("../..").join("secret.png"));
+    let world = World {
+        outer: world.outer.bytes("secret.png", &png),
+    }
+    .git_init();
+    let run = world.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html =
+        std::fs::read_to_string(world.handbook().join("public/maps/index.html")).expect("the page");
+    assert!(html.contains("alt=\"linked\""), "{html}");
+    for size in ["4321", "1234"] {
+        assert!(
+            !html.contains(size),
+            "the outside image's size is in the page: {html}"
+        );
+    }
+}
