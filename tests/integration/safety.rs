@@ -783,11 +783,7 @@ fn a_hostile_mermaid_diagram_puts_no_script_or_outside_load_in_the_page() {
 #[cfg(unix)]
 #[test]
 fn an_image_outside_the_repository_is_not_read_for_its_size() {
-    // A PNG header that says 4321 × 1234.
-    let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
-    png.extend_from_slice(&4321u32.to_be_bytes());
-    png.extend_from_slice(&1234u32.to_be_bytes());
-    png.extend_from_slice(b"\x08\x02\x00\x00\x00\x00\x00\x00\x00");
+    let png = crate::support::png_header(4321, 1234);
     let world = World::new("title = \"Ops\"\n[links]\nbroken = \"warn\"\n")
         .file(
             "maps.md",

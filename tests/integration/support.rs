@@ -146,6 +146,16 @@ impl Fixture {
 /// Asserts that `text` contains every one of `wanted`, naming the first
 /// missing one and showing `text`.
 #[track_caller]
+/// The start of a PNG file that says it is `width` × `height`: the signature
+/// and the IHDR chunk, all a reader of image sizes looks at.
+pub fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    png.extend_from_slice(&width.to_be_bytes());
+    png.extend_from_slice(&height.to_be_bytes());
+    png.extend_from_slice(b"\x08\x02\x00\x00\x00\x00\x00\x00\x00");
+    png
+}
+
 pub fn assert_contains_all(text: &str, wanted: &[&str]) {
     for piece in wanted {
         assert!(text.contains(piece), "missing {piece} in {text}");
