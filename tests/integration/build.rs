@@ -753,13 +753,14 @@ fn print_writes_the_whole_handbook_as_one_document_in_nav_order() {
         .file("runbooks/index.md", "+++\ntitle = \"Runbooks\"\n+++\nWhat to do.\n")
         .file(
             "runbooks/failover.md",
-            &format!("+++\ntitle = \"Failover\"\nweight = 1\n+++\n{steps}\nSee ![map](img/map.png) and [steps](#steps); a note.[^n]\n\n[^n]: Kept short.\n"),
+            &format!("+++\ntitle = \"Failover\"\nweight = 1\n+++\n{steps}\nSee ![map](img/map.png), ![both](img/two%20maps.png) and [steps](#steps); a note.[^n]\n\n[^n]: Kept short.\n"),
         )
         .file(
             "runbooks/restore.md",
             &format!("+++\ntitle = \"Restore\"\nweight = 2\n+++\n{steps}\n<p id=\"why\" aria-describedby=\"why\">Or the <a href=\"../people-free.md\">guide</a>.</p>\n\nBack to [failover](failover.md).\n"),
         )
         .file("runbooks/img/map.png", "png")
+        .file("runbooks/img/two maps.png", "png")
         .file("how-we-work/index.md", "+++\ntitle = \"How we work\"\n+++\nHabits.\n")
         .file("people-free.md", "+++\ntitle = \"Guide\"\n+++\nNo team file.\n");
 
@@ -823,9 +824,16 @@ fn print_writes_the_whole_handbook_as_one_document_in_nav_order() {
     assert!(doc.contains("href=\"#p-people-free\">guide</a>"));
     // Images load from print/, wherever the site is served.
     assert!(doc.contains("src=\"../runbooks/img/map.png\""), "image src");
+    assert!(
+        doc.contains("src=\"../runbooks/img/two%20maps.png\""),
+        "{doc}"
+    );
     for src in values_of(&doc, "src") {
         if !src.contains(':') {
-            let file = site.path().join("public/print").join(src);
+            let file = site
+                .path()
+                .join("public/print")
+                .join(src.replace("%20", " "));
             assert!(file.exists(), "{src} from print/ is missing");
         }
     }
@@ -871,11 +879,7 @@ fn print_writes_the_whole_handbook_as_one_document_in_nav_order() {
 
 #[test]
 fn images_of_the_handbook_get_their_size_so_pages_do_not_shift_as_they_load() {
-    // A PNG's header: signature, then the IHDR chunk with width and height.
-    let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
-    png.extend_from_slice(&640u32.to_be_bytes());
-    png.extend_from_slice(&360u32.to_be_bytes());
-    png.extend_from_slice(b"\x08\x02\x00\x00\x00\x00\x00\x00\x00");
+    let png = crate::support::png_header(640, 360);
     let site = Fixture::new()
         .file("handbook.toml", "title = \"Pier\"\n")
         .file(

@@ -132,17 +132,19 @@ impl Plan {
             Some((path, q)) => (path, Some(q)),
             None => (rest, None),
         };
+        // The path as written (still percent-encoded) for a new href; read
+        // as text to find a page of the document.
         let target = if path.is_empty() {
             from.to_string()
         } else {
-            let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-            let resolved = crate::paths::normalize(from.trim_end_matches('/'), &path)?;
+            let resolved = crate::paths::normalize(from.trim_end_matches('/'), path)?;
             resolved
                 .strip_suffix("index.html")
                 .map_or(resolved.clone(), str::to_string)
         };
+        let page = percent_encoding::percent_decode_str(&target).decode_utf8_lossy();
         if query.is_none()
-            && let Some(anchor) = self.by_url.get(&target)
+            && let Some(anchor) = self.by_url.get(page.as_ref())
         {
             return Some(match fragment {
                 Some(f) if !f.is_empty() => format!("#{anchor}--{f}"),
