@@ -38,8 +38,11 @@ pub const MAX_POSTINGS: usize = 400;
 const STRIPES: u64 = 16;
 /// Characters of section text kept as a result excerpt.
 const SNIPPET_CHARS: usize = 120;
-/// Marks a title match in a raw posting's bits (sections use the low bits).
-const TITLE_BIT: u16 = 1 << 15;
+/// Marks a title match in a raw posting's bits (sections use the low bits):
+/// the title and what names the page (an alert, an ADR number, a handle).
+const TITLE_BIT: u32 = 1 << 15;
+/// Marks a match in a page's facts (owner, service, status, tags, description).
+const FACT_BIT: u32 = 1 << 16;
 /// Sections per document kept as sub-results (the rest share the last bit).
 const MAX_SECTIONS: usize = 15;
 
@@ -47,6 +50,9 @@ const MAX_SECTIONS: usize = 15;
 /// saturation caps any frequency below `K1 + 1`, so this puts every title match
 /// above every page that only mentions the word.
 const TITLE_BONUS: f32 = K1 + 1.0;
+/// Added when the term is one of the page's facts: less than a title, and
+/// enough that a runbook owned by `ines` comes before pages that mention her.
+const FACT_BONUS: f32 = K1;
 const HEADING_WEIGHT: f32 = 2.5;
 const BODY_WEIGHT: f32 = 1.0;
 const K1: f32 = 1.2;
@@ -66,6 +72,30 @@ pub struct Document<'a> {
     pub sections: &'a [TextSection],
 }
 
+/// What a page is known by beyond its text, counted with its title: `names`
+/// identify it (alert names, ADR numbers in every spelling, a person's
+/// handle) and rank with the title; `about` are its facts (owner, service,
+/// status, severity, tags, description) and rank between title and text.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    pub names: String,
+    pub about: String,
+}
+
+impl Facts {
+    /// Adds a name of the page.
+    pub fn name(&mut self, text: &str) {
+        self.names.push_str(text);
+        self.names.push('\n');
+    }
+
+    /// Adds a fact about the page.
+    pub fn about(&mut self, text: &str) {
+        self.about.push_str(text);
+        self.about.push('\n');
+    }
+}
+
 /// A term's postings: document, score (BM25F, ×100) and section bits.
 type Posting = (u32, u32, u32);
 
@@ -80,7 +110,7 @@ pub fn build(pages: &[(Document<'_>, &[TextSection])]) -> Vec<(String, String)> 
     let vocabulary = Vocabulary::default();
     let terms: Vec<PageTerms> = pages
         .iter()
-        .map(|(d, text)| vocabulary.count(d.title, text))
+        .map(|(d, text)| vocabulary.count(d.title, &Facts::default(), text))
         .collect();
     let docs: Vec<Document<'_>> = pages.iter().map(|(d, _)| d.clone()).collect();
     collect(&vocabulary, &docs, &terms)
@@ -142,13 +172,15 @@ pub fn write(vocabulary: &Vocabulary, docs: &[Document<'_>], terms: &[&PageTerms
                 for (id, tf2, bits) in page.terms_between(cursors[d][k], cursors[d][k + 1]) {
                     let tf = f32::from(tf2) / 2.0;
                     let saturated = tf * (K1 + 1.0) / (tf + K1 * len_norm);
-                    let title = if bits & TITLE_BIT != 0 {
+                    let bonus = if bits & TITLE_BIT != 0 {
                         TITLE_BONUS
+                    } else if bits & FACT_BIT != 0 {
+                        FACT_BONUS
                     } else {
                         0.0
                     };
                     if let Some(list) = lists.get_mut((id - lo) as usize) {
-                        list.push((d as u32, saturated + title, u32::from(bits & !TITLE_BIT)));
+                        list.push((d as u32, saturated + bonus, bits & !(TITLE_BIT | FACT_BIT)));
                     }
                 }
             }
@@ -542,7 +574,7 @@ mod tests {
         let text = [section("Steps", "restart the queue")];
         let counted: Vec<PageTerms> = (0..8)
             .into_par_iter()
-            .map(|_| vocabulary.count("Queue", &text))
+            .map(|_| vocabulary.count("Queue", &Facts::default(), &text))
             .collect();
         assert!(
             counted.windows(2).all(|w| w[0] == w[1]),
@@ -573,12 +605,12 @@ mod tests {
         // recounts only the page that changed.
         let vocabulary = Vocabulary::default();
         let mut terms = vec![
-            vocabulary.count("Queue", &queue),
-            vocabulary.count("Visits", &before),
+            vocabulary.count("Queue", &Facts::default(), &queue),
+            vocabulary.count("Visits", &Facts::default(), &before),
         ];
         let first = collect(&vocabulary, &docs("Visits", &before), &terms);
         assert!(shard_with(&first, "quokka").contains("\"quokkas\":\"quokka\""));
-        terms[1] = vocabulary.count("Visits", &after);
+        terms[1] = vocabulary.count("Visits", &Facts::default(), &after);
         let again = collect(&vocabulary, &docs("Visits", &after), &terms);
         let fresh_docs = docs("Visits", &after);
         let fresh = build(&[

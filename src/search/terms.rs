@@ -7,7 +7,7 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageTerms {
     /// Triples (stem id − previous stem id, frequency ×2, bits), by stem id.
-    /// `bits` are the sections the term occurs in, plus [`TITLE_BIT`].
+    /// `bits` are the sections the term occurs in, plus [`TITLE_BIT`] and [`FACT_BIT`].
     pub(super) packed: Box<[u8]>,
     /// The surface forms the page uses that differ from their stems, as
     /// ascending form ids, delta-encoded: the index lists exactly the forms of
@@ -17,7 +17,7 @@ pub struct PageTerms {
 }
 
 /// A counted term: stem id, weighted frequency ×2, bits.
-pub(super) type Counted = (u32, u16, u16);
+pub(super) type Counted = (u32, u16, u32);
 
 pub(super) fn push_varint(out: &mut Vec<u8>, mut value: u32) {
     while value >= 0x80 {
@@ -72,7 +72,7 @@ impl PageTerms {
         for &(id, tf, bits) in terms {
             push_varint(&mut packed, id - previous);
             push_varint(&mut packed, u32::from(tf));
-            push_varint(&mut packed, u32::from(bits));
+            push_varint(&mut packed, bits);
             previous = id;
         }
         let mut packed_forms = Vec::with_capacity(forms.len() * 2);
@@ -130,7 +130,7 @@ impl PageTerms {
             id += values.next()?;
             let tf = values.next()?;
             let bits = values.next()?;
-            Some((id, tf as u16, bits as u16))
+            Some((id, tf as u16, bits))
         })
     }
 

@@ -96,9 +96,9 @@ impl Vocabulary {
         ids
     }
 
-    /// Counts the terms of one page (title, then each section's heading and
-    /// text). Safe to call from many threads at once.
-    pub fn count(&self, title: &str, sections: &[TextSection]) -> PageTerms {
+    /// Counts the terms of one page (title and names, facts, then each
+    /// section's heading and text). Safe to call from many threads at once.
+    pub fn count(&self, title: &str, facts: &Facts, sections: &[TextSection]) -> PageTerms {
         let cell = self.caches.get_or(|| {
             std::cell::RefCell::new(ThreadCache {
                 ids: HashMap::default(),
@@ -113,11 +113,13 @@ impl Vocabulary {
             } = &mut *guard;
             // Occurrences are first summed per word as written, so the shared
             // dictionary is consulted once per distinct word of the page.
-            let mut seen: HashMap<&str, (f32, u16)> =
+            let mut seen: HashMap<&str, (f32, u32)> =
                 HashMap::with_capacity_and_hasher(256, Default::default());
             let mut length = 0.0;
             // Read in composed form (borrowed: text almost always is).
             let title = composed(title);
+            let names = composed(&facts.names);
+            let about = composed(&facts.about);
             let texts: Vec<[std::borrow::Cow<'_, str>; 2]> = sections
                 .iter()
                 .map(|s| [composed(&s.heading), composed(&s.text)])
@@ -125,8 +127,16 @@ impl Vocabulary {
             for word in words(&title) {
                 seen.entry(word).or_insert((0.0, 0)).1 |= TITLE_BIT;
             }
+            for (text, bit) in [(&names, TITLE_BIT), (&about, FACT_BIT)] {
+                for word in words(text) {
+                    let entry = seen.entry(word).or_insert((0.0, 0));
+                    entry.0 += BODY_WEIGHT;
+                    entry.1 |= bit;
+                    length += BODY_WEIGHT;
+                }
+            }
             for (i, [heading, text]) in texts.iter().enumerate() {
-                let bit = 1u16 << i.min(MAX_SECTIONS - 1);
+                let bit = 1u32 << i.min(MAX_SECTIONS - 1);
                 for (text, weight) in [(heading, HEADING_WEIGHT), (text, BODY_WEIGHT)] {
                     for word in words(text) {
                         let entry = seen.entry(word).or_insert((0.0, 0));
@@ -136,7 +146,7 @@ impl Vocabulary {
                     }
                 }
             }
-            let mut counts: HashMap<u32, (f32, u16)> =
+            let mut counts: HashMap<u32, (f32, u32)> =
                 HashMap::with_capacity_and_hasher(seen.len(), Default::default());
             let mut forms: Vec<u32> = Vec::new();
             for (word, (tf, bits)) in seen {

@@ -156,7 +156,13 @@ impl Site {
                 &self.loaded.config,
                 self.model.kinds.kind(i),
             );
-            let terms = v.count(&title, &rendered.sections);
+            let model = &self.model.kinds;
+            let entry = &model.pages[i];
+            let mut facts = search::Facts::default();
+            views::of(entry.kind).search_facts(model, entry, &mut facts);
+            page.front.tags.iter().for_each(|t| facts.about(t));
+            facts.about(page.front.description.as_deref().unwrap_or_default());
+            let terms = v.count(&title, &facts, &rendered.sections);
             for section in &mut rendered.sections {
                 section.text = search::excerpt(&section.text);
             }
@@ -379,8 +385,38 @@ impl Site {
         };
         let sections: PageTable<&[markdown::TextSection]> =
             memo.learned.rendered.map(|r| r.sections.as_slice());
-        let docs = search_documents(self, &memo.learned.titles, &sections);
-        let counted: Vec<&search::PageTerms> = memo.terms.iter().flatten().collect();
+        let mut docs = search_documents(self, &memo.learned.titles, &sections);
+        let mut counted: Vec<&search::PageTerms> = memo.terms.iter().flatten().collect();
+        // Person pages are found by handle, name, role and contact.
+        let people: Vec<(&crate::kinds::people::Person, String, search::PageTerms)> = self
+            .model
+            .kinds
+            .team
+            .iter()
+            .flat_map(|team| &team.people)
+            .map(|person| {
+                let mut facts = search::Facts::default();
+                facts.name(&person.handle);
+                person
+                    .role
+                    .iter()
+                    .chain(&person.contact)
+                    .for_each(|f| facts.about(f));
+                let terms = vocabulary.count(&person.name, &facts, &[]);
+                (person, super::reserved::person_url(&person.handle), terms)
+            })
+            .collect();
+        for (person, url, terms) in &people {
+            docs.push(search::Document {
+                url,
+                title: &person.name,
+                kind: "person",
+                date: None,
+                facets: vec![("kind", "person".to_string())],
+                sections: &[],
+            });
+            counted.push(terms);
+        }
         let failed = Mutex::new(Vec::new());
         search::write(vocabulary, &docs, &counted, &|path, bytes| {
             if let Err(e) = sink.write(path, bytes) {

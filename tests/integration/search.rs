@@ -429,3 +429,70 @@ fn the_client_splits_every_script_as_the_index_does() {
     }
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
+
+/// One query of the committed relevance set and the pages that answer it.
+#[derive(serde::Deserialize)]
+struct Judged {
+    q: String,
+    expect: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Judgements {
+    query: Vec<Judged>,
+}
+
+#[test]
+fn the_relevance_set_finds_what_people_type_first() {
+    let Some(browser) = browser() else { return };
+    let (_site, server) = serve_built(Fixture::copy_of("example-handbook"));
+    let set: Judgements = toml::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/search/relevance.toml"),
+        )
+        .expect("relevance set"),
+    )
+    .expect("relevance set parses");
+    assert!(set.query.len() >= 40, "at least 40 judged queries");
+    browser.goto(&format!("{}how-we-work/", server.base));
+    browser.wait_for("return typeof window.handbookSearch === 'function'");
+    let queries: Vec<&str> = set.query.iter().map(|j| j.q.as_str()).collect();
+    // Typed and then finished (a trailing space): the last word is whole.
+    let found = browser.eval_async(&format!(
+        "const out = []; for (const q of {}) {{ \
+           const r = await window.handbookSearch(q + ' ', {{}}, 10); out.push(r.map(x => x.url)); }} \
+         return out;",
+        serde_json::to_string(&queries).expect("json")
+    ));
+    let mut reciprocal = 0.0;
+    let mut top3 = 0;
+    let mut misses = Vec::new();
+    for (judged, urls) in set.query.iter().zip(found.as_array().expect("results")) {
+        let urls: Vec<&str> = urls
+            .as_array()
+            .map(|a| a.iter().filter_map(|u| u.as_str()).collect())
+            .unwrap_or_default();
+        let rank = urls
+            .iter()
+            .position(|u| judged.expect.iter().any(|e| e == u));
+        reciprocal += rank.map_or(0.0, |r| 1.0 / (r as f64 + 1.0));
+        match rank {
+            Some(r) if r < 3 => top3 += 1,
+            _ => misses.push(format!("{:?} → {:?}", judged.q, &urls[..urls.len().min(3)])),
+        }
+    }
+    let n = set.query.len() as f64;
+    let mrr = reciprocal / n;
+    let success = f64::from(top3) / n;
+    eprintln!(
+        "relevance: {} queries, MRR {mrr:.3}, success@3 {success:.3}",
+        set.query.len()
+    );
+    assert!(
+        misses.is_empty(),
+        "not in the top 3:\n{}",
+        misses.join("\n")
+    );
+    assert!(mrr >= 0.9, "MRR {mrr:.3} below 0.9");
+}

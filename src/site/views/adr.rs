@@ -8,8 +8,9 @@ use serde::Serialize;
 use super::model::{ChildView, FeedEntry, NavLink, PersonRef};
 use super::{Cx, HOME_LIST, KindView, Slots, slot};
 use crate::kinds::adr::{Adr, Status};
-use crate::kinds::{Entry, Record};
+use crate::kinds::{Entry, Model, Record};
 use crate::pages::PageId;
+use crate::search::Facts;
 
 /// An architecture decision record, as shown on its page.
 #[derive(Debug, Serialize)]
@@ -251,6 +252,21 @@ impl KindView for Adrs {
     fn facets(&self, entry: &Entry, facets: &mut Vec<(&'static str, String)>) {
         if let Some(status) = adr_of(entry).and_then(|a| a.status) {
             facets.push(("status", status.name().to_string()));
+        }
+    }
+
+    /// Its number names it in every spelling people use (`6`, `0006`,
+    /// `ADR-6`, `ADR 0006`); status and deciders are facts.
+    fn search_facts(&self, model: &Model, entry: &Entry, facts: &mut Facts) {
+        let Some(adr) = adr_of(entry) else { return };
+        if let Some(n) = adr.number {
+            facts.name(&format!("ADR {n} {n:04} ADR{n} ADR{n:04}"));
+        }
+        if let Some(status) = adr.status {
+            facts.about(status.name());
+        }
+        for name in &adr.deciders {
+            super::person_facts(model, name, facts);
         }
     }
 }

@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 
 use crate::kinds::{Entry, Kind, Model};
 use crate::pages::PageId;
+use crate::search::Facts;
 
 pub(super) use adr::feed_entries as adr_feed_entries;
 pub(super) use cx::{Cx, initials, rfc3339};
@@ -109,6 +110,20 @@ pub(in crate::site) trait KindView: Sync {
 
     /// Search filter values of page `id` (`status`, `service`, …).
     fn facets(&self, _entry: &Entry, _facets: &mut Vec<(&'static str, String)>) {}
+
+    /// What search finds the page by beyond its text: its names (alerts, ADR
+    /// numbers) and facts (owner, service, status, severity).
+    fn search_facts(&self, _model: &Model, _entry: &Entry, _facts: &mut Facts) {}
+}
+
+/// A person named in a page's facts, as search finds them: as written, and
+/// by the handle and full name `team.toml` gives them.
+pub(in crate::site) fn person_facts(model: &Model, name: &str, facts: &mut Facts) {
+    facts.about(name);
+    if let Some(person) = model.team.as_ref().and_then(|t| t.find(name)) {
+        facts.about(&person.handle);
+        facts.about(&person.name);
+    }
 }
 
 /// A plain page: nothing beyond the generic view.

@@ -9,9 +9,10 @@ use serde::Serialize;
 use super::model::{NavLink, PersonRef};
 use super::{Cx, HOME_LIST, KindView, Slots, slot};
 use crate::kinds::review::{Action, Review};
-use crate::kinds::{Kind, Model};
+use crate::kinds::{Entry, Kind, Model, Record};
 use crate::links::relative_href;
 use crate::pages::PageId;
+use crate::search::Facts;
 
 use super::super::reserved::{ACTIONS_URL, person_url};
 
@@ -107,7 +108,33 @@ pub(in crate::site) fn feed_entries(cx: &Cx<'_>) -> Vec<super::FeedEntry> {
 /// The review views (see the module docs).
 pub(super) struct Reviews;
 
+fn review_of(entry: &Entry) -> Option<&Review> {
+    match &entry.record {
+        Record::Review(r) => Some(r),
+        _ => None,
+    }
+}
+
 impl KindView for Reviews {
+    /// `service`, one per service the review is about.
+    fn facets(&self, entry: &Entry, facets: &mut Vec<(&'static str, String)>) {
+        if let Some(r) = review_of(entry) {
+            facets.extend(r.services.iter().map(|s| ("service", s.clone())));
+        }
+    }
+
+    /// Services, severity, facilitator and participants are facts.
+    fn search_facts(&self, model: &Model, entry: &Entry, facts: &mut Facts) {
+        let Some(r) = review_of(entry) else { return };
+        r.services
+            .iter()
+            .chain(&r.severity)
+            .for_each(|s| facts.about(s));
+        for name in r.facilitator.iter().chain(&r.participants) {
+            super::person_facts(model, name, facts);
+        }
+    }
+
     /// `page.review`: the [`Review`] as read (its questions, timeline,
     /// actions).
     /// `review` (the record as read) and `review_people` (its people as

@@ -10,9 +10,10 @@ use serde::Serialize;
 use super::model::PersonRef;
 use super::{Cx, HOME_LIST, KindView, Slots, slot};
 use crate::kinds::runbook::Runbook;
-use crate::kinds::{Entry, Record};
+use crate::kinds::{Entry, Model, Record};
 use crate::links::relative_href;
 use crate::pages::PageId;
+use crate::search::Facts;
 
 /// A dashboard link; `href` is `None` when the URL could run script (shown
 /// as text).
@@ -218,6 +219,20 @@ impl KindView for Runbooks {
         if let Some(r) = runbook_of(entry) {
             facets.extend(r.service.clone().map(|s| ("service", s)));
             facets.extend(r.owner.clone().map(|o| ("owner", o)));
+        }
+    }
+
+    /// Alerts name it; service, owner and severity are facts.
+    fn search_facts(&self, model: &Model, entry: &Entry, facts: &mut Facts) {
+        if let Some(r) = runbook_of(entry) {
+            r.alerts.iter().for_each(|a| facts.name(a));
+            r.service
+                .iter()
+                .chain(&r.severity)
+                .for_each(|s| facts.about(s));
+            if let Some(owner) = &r.owner {
+                super::person_facts(model, owner, facts);
+            }
         }
     }
 }

@@ -13,7 +13,7 @@
   var manifest = null;
   // Kinds as readers name them.
   var KINDS = { page: "Page", adr: "ADR", runbook: "Runbook", aar: "After-action review",
-    retro: "Retro", charter: "Charter", channels: "Channel guide" };
+    retro: "Retro", charter: "Charter", channels: "Channel guide", person: "Person" };
 
   function get(path) {
     if (!cache[path]) {
