@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::markdown::TextSection;
 
+mod spelling;
 mod terms;
 mod vocabulary;
 mod words;
@@ -43,6 +44,11 @@ const SNIPPET_CHARS: usize = 120;
 const TITLE_BIT: u32 = 1 << 15;
 /// Marks a match in a page's facts (owner, service, status, tags, description).
 const FACT_BIT: u32 = 1 << 16;
+/// Marks a stem that some page writes as it is (`deploy` in "deploy the
+/// fix"), so the spelling vocabulary offers it; stripped before postings.
+const SURFACE_BIT: u32 = 1 << 17;
+/// The bits a raw posting carries besides its sections.
+const NOT_SECTIONS: u32 = TITLE_BIT | FACT_BIT | SURFACE_BIT;
 /// Sections per document kept as sub-results (the rest share the last bit).
 const MAX_SECTIONS: usize = 15;
 
@@ -147,12 +153,13 @@ pub fn write(vocabulary: &Vocabulary, docs: &[Document<'_>], terms: &[&PageTerms
     let dict = vocabulary.lock();
     let n = docs.len().max(1) as f32;
     let avg_len = (terms.iter().map(|t| t.length).sum::<f32>() / n).max(1.0);
-    let (df, used_forms) = document_frequencies(terms, dict.stems.len(), dict.forms.len());
+    let counts = document_frequencies(terms, dict.stems.len(), dict.forms.len());
+    let df = &counts.stems;
     // Postings are built a stripe of stem ids at a time, in parallel: each
     // stripe reads every page's terms from where the previous stripe stopped
     // (terms are sorted by id), so the pages are decoded once in all, and only
     // one stripe's postings per thread are in memory at a time.
-    let stripes = stripes(&df);
+    let stripes = stripes(df);
     let cursors: Vec<Vec<Cursor>> = terms
         .par_iter()
         .map(|page| page.cursors(&stripes))
@@ -180,7 +187,7 @@ pub fn write(vocabulary: &Vocabulary, docs: &[Document<'_>], terms: &[&PageTerms
                         0.0
                     };
                     if let Some(list) = lists.get_mut((id - lo) as usize) {
-                        list.push((d as u32, saturated + bonus, bits & !(TITLE_BIT | FACT_BIT)));
+                        list.push((d as u32, saturated + bonus, bits & !NOT_SECTIONS));
                     }
                 }
             }
@@ -203,8 +210,8 @@ pub fn write(vocabulary: &Vocabulary, docs: &[Document<'_>], terms: &[&PageTerms
     let aliases: Vec<(&str, String)> = dict
         .forms
         .iter()
-        .zip(&used_forms)
-        .filter(|(_, used)| **used)
+        .zip(&counts.forms)
+        .filter(|(_, pages)| **pages > 0)
         .filter_map(|((form, stem), _)| {
             Some((
                 &**form,
@@ -216,8 +223,19 @@ pub fn write(vocabulary: &Vocabulary, docs: &[Document<'_>], terms: &[&PageTerms
         entries.entry(form).or_insert(alias.as_str());
     }
     let shards = shards(&entries);
+    // The words as written: stems some page writes as they are, and forms.
+    let surface = dict
+        .stems
+        .iter()
+        .zip(&counts.surface)
+        .chain(dict.forms.iter().map(|(form, _)| form).zip(&counts.forms))
+        .filter(|(_, pages)| **pages > 0)
+        .map(|(word, pages)| (word.clone(), *pages));
     let (_, facets) = rayon::join(
-        || write_shards(&entries, &shards, emit),
+        || {
+            write_shards(&entries, &shards, emit);
+            spelling::write(surface, emit);
+        },
         || {
             write_chunks(docs, emit);
             write_facets(docs, emit)
@@ -262,23 +280,39 @@ fn stripes(df: &[u32]) -> Vec<u32> {
     bounds
 }
 
-/// How many documents hold each stem, and which forms any page uses.
-fn document_frequencies(terms: &[&PageTerms], stems: usize, forms: usize) -> (Vec<u32>, Vec<bool>) {
-    let mut df = vec![0u32; stems];
-    let mut used_forms = vec![false; forms];
+/// Pages per stem and per form, by id.
+struct Frequencies {
+    /// Pages holding the stem in any form (its document frequency).
+    stems: Vec<u32>,
+    /// Pages writing the stem as it is (see [`SURFACE_BIT`]).
+    surface: Vec<u32>,
+    /// Pages writing the form.
+    forms: Vec<u32>,
+}
+
+/// How many documents hold each stem, write it as it is, and use each form.
+fn document_frequencies(terms: &[&PageTerms], stems: usize, forms: usize) -> Frequencies {
+    let mut counts = Frequencies {
+        stems: vec![0; stems],
+        surface: vec![0; stems],
+        forms: vec![0; forms],
+    };
     for page in terms {
-        for (id, _, _) in page.terms() {
-            if let Some(n) = df.get_mut(id as usize) {
+        for (id, _, bits) in page.terms() {
+            if let Some(n) = counts.stems.get_mut(id as usize) {
                 *n += 1;
+            }
+            if let Some(n) = counts.surface.get_mut(id as usize) {
+                *n += u32::from(bits & SURFACE_BIT != 0);
             }
         }
         for form in page.forms() {
-            if let Some(used) = used_forms.get_mut(form as usize) {
-                *used = true;
+            if let Some(n) = counts.forms.get_mut(form as usize) {
+                *n += 1;
             }
         }
     }
-    (df, used_forms)
+    counts
 }
 
 /// BM25 weights with idf, scaled to integers, pruned to the best
@@ -664,6 +698,33 @@ mod tests {
             entries.keys().copied().collect::<Vec<_>>(),
             "every term once, in order"
         );
+    }
+
+    #[test]
+    fn the_spelling_files_offer_words_as_written_not_stems() {
+        let one = [section("", "Failover drills. Deploy the failover twice.")];
+        let two = [section("", "The deploy failed over.")];
+        let files = build(&[
+            (doc("a/", "A", "page", vec![]), &one),
+            (doc("b/", "B", "page", vec![]), &two),
+        ]);
+        // `failover` is stemmed to `failov`, which nobody writes; `deploy` is
+        // its own stem and written on both pages; `drills` is a form.
+        assert_eq!(
+            file(&files, "search/v/66-6.json"),
+            r#"["failed",1,"failover",1]"#
+        );
+        assert_eq!(
+            file(&files, "search/v/64-6.json"),
+            r#"["deploy",2,"drills",1]"#
+        );
+        assert!(
+            files
+                .iter()
+                .filter(|(name, _)| name.starts_with("search/v/"))
+                .all(|(_, text)| !text.contains("\"failov\""))
+        );
+        assert!(file(&files, "search/v/index.json").contains(r#""66":[6]"#));
     }
 
     #[test]

@@ -155,6 +155,9 @@ impl Vocabulary {
                 let entry = counts.entry(ids.stem).or_insert((0.0, 0));
                 entry.0 += tf;
                 entry.1 |= bits;
+                if ids.form.is_none() {
+                    entry.1 |= SURFACE_BIT;
+                }
             }
             let mut terms: Vec<Counted> = counts
                 .into_iter()

@@ -20,7 +20,7 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 use unicode_script::{Script, UnicodeScript};
 
-fn is_word_char(c: char) -> bool {
+pub(super) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
         || c == '_'
         || (!c.is_ascii()
@@ -28,12 +28,12 @@ fn is_word_char(c: char) -> bool {
                 || c.general_category() == GeneralCategory::ConnectorPunctuation))
 }
 
-fn is_joiner(c: char) -> bool {
+pub(super) fn is_joiner(c: char) -> bool {
     matches!(c, '\'' | '’' | '.')
 }
 
 /// Whether `c` belongs to a script written without spaces between words.
-fn is_unspaced(c: char) -> bool {
+pub(super) fn is_unspaced(c: char) -> bool {
     !c.is_ascii()
         && matches!(
             c.script(),
