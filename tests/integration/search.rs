@@ -246,84 +246,6 @@ fn a_word_added_to_a_page_is_found_after_a_rebuild() {
     browser.wait_for(&format!("{count} === 1"));
 }
 
-/// The search budget on the 10,000-page benchmark corpus: index build time,
-/// bytes fetched for a first two-word query, and query latency. Run with
-/// `cargo test --release --test integration -- --ignored search_budget --nocapture`.
-#[test]
-#[ignore = "benchmark: needs ../shared/bench/gen_corpus.py and takes a while"]
-fn search_budget_on_the_benchmark_corpus() {
-    let Some(browser) = browser() else { return };
-    let generator =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
-    let work = tempfile::tempdir().expect("temp dir");
-    let status = std::process::Command::new("python3")
-        .arg(&generator)
-        .arg("10000")
-        .arg(work.path())
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("run gen_corpus.py");
-    assert!(status.success());
-    let out = work.path().join("out");
-    let run = std::process::Command::new(crate::support::BIN)
-        .args(["build", "--verbose", "-o"])
-        .arg(&out)
-        .arg(work.path().join("handbook"))
-        .env("SOURCE_DATE_EPOCH", "1795132800")
-        .output()
-        .expect("build");
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    let timing = stderr
-        .lines()
-        .filter(|l| l.contains("search index") || l.starts_with("built"))
-        .collect::<Vec<_>>();
-    let index: u64 = walkdir::WalkDir::new(out.join("search"))
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.metadata().map_or(0, |m| m.len()))
-        .sum();
-    let largest_shard = walkdir::WalkDir::new(out.join("search/s"))
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.metadata().ok().filter(|m| m.is_file()).map(|m| m.len()))
-        .max()
-        .unwrap_or(0);
-    let server = StaticServer::start(out);
-    browser.goto(&server.base);
-    browser.wait_for("return typeof window.handbookSearch === 'function'");
-    browser.eval("performance.clearResourceTimings(); return true");
-    let first = browser.eval("const t = performance.now(); return handbookSearch('deploy rollback', {}, 8).then(r => [performance.now() - t, r.length])");
-    let bytes = browser.eval(
-        "return performance.getEntriesByType('resource').filter(e => e.name.includes('/search/')).reduce((n, e) => n + e.encodedBodySize, 0)",
-    );
-    let mut later = Vec::new();
-    for q in [
-        "database failover",
-        "kubectl rollout",
-        "incident owner",
-        "dns certificate",
-        "replica backup",
-    ] {
-        browser.eval(&format!("return handbookSearch({q:?}, {{}}, 8)"));
-        let t = browser.eval(&format!("const t = performance.now(); return handbookSearch({q:?}, {{}}, 8).then(() => performance.now() - t)"));
-        later.push(t.as_f64().unwrap_or_default());
-    }
-    later.sort_by(f64::total_cmp);
-    eprintln!("{}", timing.join("\n"));
-    eprintln!(
-        "index on disk: {} KB in total, largest shard {} KB",
-        index / 1024,
-        largest_shard / 1024
-    );
-    eprintln!(
-        "first two-word query: {first} (ms, results); bytes fetched: {} KB",
-        bytes.as_u64().unwrap_or(0) / 1024
-    );
-    eprintln!("repeat query latency, ms: {later:?}");
-    assert!(bytes.as_u64().unwrap_or(u64::MAX) <= 150 * 1024);
-}
-
 #[test]
 fn search_is_on_by_default_and_can_be_turned_off() {
     let site = Fixture::new().file("index.md", "# Home\n");
@@ -430,34 +352,15 @@ fn the_client_splits_every_script_as_the_index_does() {
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
 
-/// One query of the committed relevance set and the pages that answer it.
-#[derive(serde::Deserialize)]
-struct Judged {
-    q: String,
-    expect: Vec<String>,
-}
-
-#[derive(serde::Deserialize)]
-struct Judgements {
-    query: Vec<Judged>,
-}
-
 #[test]
 fn the_relevance_set_finds_what_people_type_first() {
     let Some(browser) = browser() else { return };
     let (_site, server) = serve_built(Fixture::copy_of("example-handbook"));
-    let set: Judgements = toml::from_str(
-        &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/search/relevance.toml"),
-        )
-        .expect("relevance set"),
-    )
-    .expect("relevance set parses");
-    assert!(set.query.len() >= 40, "at least 40 judged queries");
+    let set = crate::search_bench::judgements("relevance.toml");
+    assert!(set.len() >= 40, "at least 40 judged queries");
     browser.goto(&format!("{}how-we-work/", server.base));
     browser.wait_for("return typeof window.handbookSearch === 'function'");
-    let queries: Vec<&str> = set.query.iter().map(|j| j.q.as_str()).collect();
+    let queries: Vec<&str> = set.iter().map(|j| j.q.as_str()).collect();
     // Typed and then finished (a trailing space): the last word is whole.
     let found = browser.eval_async(&format!(
         "const out = []; for (const q of {}) {{ \
@@ -468,7 +371,7 @@ fn the_relevance_set_finds_what_people_type_first() {
     let mut reciprocal = 0.0;
     let mut top3 = 0;
     let mut misses = Vec::new();
-    for (judged, urls) in set.query.iter().zip(found.as_array().expect("results")) {
+    for (judged, urls) in set.iter().zip(found.as_array().expect("results")) {
         let urls: Vec<&str> = urls
             .as_array()
             .map(|a| a.iter().filter_map(|u| u.as_str()).collect())
@@ -482,12 +385,12 @@ fn the_relevance_set_finds_what_people_type_first() {
             _ => misses.push(format!("{:?} → {:?}", judged.q, &urls[..urls.len().min(3)])),
         }
     }
-    let n = set.query.len() as f64;
+    let n = set.len() as f64;
     let mrr = reciprocal / n;
     let success = f64::from(top3) / n;
     eprintln!(
         "relevance: {} queries, MRR {mrr:.3}, success@3 {success:.3}",
-        set.query.len()
+        set.len()
     );
     assert!(
         misses.is_empty(),
@@ -495,4 +398,125 @@ fn the_relevance_set_finds_what_people_type_first() {
         misses.join("\n")
     );
     assert!(mrr >= 0.9, "MRR {mrr:.3} below 0.9");
+}
+
+/// Bytes the page fetched from the index's spelling files (`search/v/`).
+const SPELLING_FETCHED: &str = "return performance.getEntriesByType('resource').filter(e => e.name.includes('/search/v/')).map(e => e.name.split('/search/')[1])";
+
+#[test]
+fn a_misspelt_word_is_corrected_and_can_be_searched_as_typed() {
+    let Some(browser) = browser() else { return };
+    let (_site, server) = serve_built(Fixture::copy_of("example-handbook"));
+    browser.goto(&format!("{}how-we-work/", server.base));
+    open_search(&browser);
+    // A word that matches fetches no spelling file.
+    browser.send_keys("#site-search-q", "failover ");
+    browser.wait_for("return document.querySelectorAll('.search-results .search-hit').length > 0");
+    assert_eq!(browser.eval(SPELLING_FETCHED), serde_json::json!([]));
+    browser.eval("const q = document.getElementById('site-search-q'); q.value = ''; return true");
+    browser.send_keys("#site-search-q", "failovr");
+    browser.wait_for("return !document.querySelector('.search-correction').hidden");
+    assert_eq!(browser.eval(RESULT_TITLES)[0], "Shipment database failover");
+    assert_eq!(
+        browser.eval("return document.querySelector('.search-correction').textContent"),
+        "Showing results for failover \u{2014} search instead for failovr"
+    );
+    assert!(
+        browser
+            .eval("return document.querySelector('.search-status').textContent")
+            .as_str()
+            .is_some_and(|s| s.ends_with(" for failover")),
+        "the status says what was searched"
+    );
+    // The corrected word is the one marked, and only the files of words it
+    // could be were fetched: first letter `f` (0x66) or `a` (0x61).
+    assert_eq!(
+        browser.eval(
+            "return document.querySelector('.search-results mark').textContent.toLowerCase()"
+        ),
+        "failover"
+    );
+    let fetched = browser.eval(SPELLING_FETCHED);
+    let fetched: Vec<String> = serde_json::from_value(fetched).expect("names");
+    assert!(fetched.contains(&"v/index.json".to_string()), "{fetched:?}");
+    assert!(
+        fetched
+            .iter()
+            .filter(|f| *f != "v/index.json")
+            .all(|f| f.starts_with("v/66-") || f.starts_with("v/61-")),
+        "{fetched:?}"
+    );
+    // "Search instead for failovr": as typed, nothing.
+    browser.click(".search-verbatim");
+    browser.wait_for("return document.querySelector('.search-correction').hidden");
+    assert_eq!(
+        browser.eval("return document.querySelector('.search-status').textContent"),
+        "No results"
+    );
+    // The search page corrects too, across two words.
+    browser.goto(&format!("{}search/?q=postgress+manged", server.base));
+    browser.wait_for("return !document.querySelector('main .search-correction').hidden");
+    assert_eq!(
+        browser.eval("return document.querySelector('main .search-correction strong').textContent"),
+        "postgresql managed"
+    );
+    assert_eq!(
+        browser.eval("return document.querySelector('.search-page-results .search-hit').getAttribute('href')")
+            .as_str()
+            .map(|h| h.contains("0005-run-shipment-state-on-managed-postgresql")),
+        Some(true)
+    );
+}
+
+#[test]
+fn a_quoted_phrase_finds_only_pages_with_its_words_in_order() {
+    let Some(browser) = browser() else { return };
+    let (_site, server) = serve_built(
+        Fixture::new()
+            .file("handbook.toml", SEARCH_ON)
+            .file("index.md", "# Home\n")
+            .file(
+                "apart.md",
+                "# Apart\n\nThe backlog of the queue grew overnight.\n",
+            )
+            .file(
+                "together.md",
+                "# Together\n\nWhen the queue backlog grows, page someone.\n",
+            )
+            .file(
+                "split.md",
+                "# Split\n\nWe watch the queue.\n\n## Later\n\nA backlog is fine.\n",
+            )
+            .file("titled.md", "# Queue backlog runbook\n\nSteps follow.\n"),
+    );
+    browser.goto(&format!("{}search/", server.base));
+    browser.wait_for("return typeof window.handbookSearch === 'function'");
+    let titles = |q: &str| -> Vec<String> {
+        let found = browser.eval_async(&format!(
+            "const r = await window.handbookSearch({}, {{}}, 10); return r.map(x => x.title);",
+            serde_json::to_string(q).expect("json")
+        ));
+        serde_json::from_value(found).expect("titles")
+    };
+    let sorted = |q: &str| {
+        let mut t = titles(q);
+        t.sort();
+        t
+    };
+    assert_eq!(
+        sorted("queue backlog "),
+        ["Apart", "Queue backlog runbook", "Split", "Together"]
+    );
+    assert_eq!(
+        sorted("\"queue backlog\""),
+        ["Queue backlog runbook", "Together"]
+    );
+    assert_eq!(titles("“backlog queue”"), Vec::<String>::new());
+    // Other words count as usual: the page that has them too comes first.
+    assert_eq!(
+        titles("\"queue backlog\" page"),
+        ["Together", "Queue backlog runbook"]
+    );
+    // An unclosed quote is still being typed: its words are plain words.
+    assert_eq!(titles("\"queue backl").len(), 4);
 }

@@ -106,25 +106,132 @@
     });
   }
 
+  // Spelling (src/search/spelling.rs writes the files): a word that matches
+  // nothing is corrected to the word of the index nearest to it — Damerau
+  // distance 1 for 4–7 letters, 2 for longer words, more pages first on a tie.
+  // Only then are the few small files of the words it could become fetched,
+  // by first letter (or second, for a swap of the first two) and length.
+  // Each file lists ["word", pages, …].
+  function distance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var rows = [[]], i, j;
+    for (j = 0; j <= b.length; j++) rows[0][j] = j;
+    for (i = 1; i <= a.length; i++) {
+      var row = rows[i] = [i], least = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var d = Math.min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+        row[j] = d;
+        if (d < least) least = d;
+      }
+      if (least > max) return max + 1;
+    }
+    return rows[a.length][b.length];
+  }
+  function correct(word) {
+    var cs = Array.from(word), n = cs.length;
+    if (n < 4 || /[\p{N}_]/u.test(word)) return Promise.resolve(null);
+    var max = n >= 8 ? 2 : 1;
+    return get("v/index.json").then(function (index) {
+      var files = [];
+      // A file holds one first letter's words from its length up to the next
+      // file's: those that hold any length in n ± max.
+      [cs[0], cs[1]].forEach(function (first, k) {
+        if (k && first === cs[0]) return;
+        var key = first.codePointAt(0).toString(16), starts = index[key] || [];
+        starts.forEach(function (from, i) {
+          var to = i + 1 < starts.length ? starts[i + 1] - 1 : Infinity;
+          if (from <= n + max && to >= n - max) files.push("v/" + key + "-" + from + ".json");
+        });
+      });
+      return Promise.all(files.map(get));
+    }).then(function (lists) {
+      var best = null;
+      lists.forEach(function (list) {
+        for (var i = 0; i < list.length; i += 2) {
+          var d = distance(cs, Array.from(list[i]), max);
+          if (d === 0 || d > max) continue;
+          if (!best || d < best.d || (d === best.d && list[i + 1] > best.pages)) best = { word: list[i], d: d, pages: list[i + 1] };
+        }
+      });
+      return best && best.word;
+    }).catch(function () { return null; });
+  }
+
+  // A query's words, and its phrases ("…" or “…”) as lists of word positions.
+  function parse(query) {
+    var ws = [], phrases = [];
+    var parts = query.split(/["“”]/);
+    parts.forEach(function (part, k) {
+      var found = words(part), closed = k < parts.length - 1;
+      if (k % 2 && closed && found.length > 1) phrases.push(found.map(function (_, i) { return ws.length + i; }));
+      ws = ws.concat(found);
+    });
+    return { words: ws, phrases: phrases };
+  }
+
+  // Looks every word up; a word that matches nothing is corrected (unless
+  // `verbatim`) and looked up again. -> {words, hits, corrected: [[from, to]]}
+  function lookupAll(ws, typing, verbatim) {
+    var prefix = function (i) { return typing && i === ws.length - 1; };
+    return Promise.all(ws.map(function (w, i) { return lookup(w, prefix(i)); })).then(function (hits) {
+      var missing = verbatim ? [] : ws.map(function (_, i) { return i; }).filter(function (i) { return !hits[i].size; });
+      if (!missing.length) return { words: ws, hits: hits, corrected: [] };
+      return Promise.all(missing.map(function (i) { return correct(ws[i]); })).then(function (fixes) {
+        var fixed = ws.slice(), corrected = [];
+        missing.forEach(function (i, k) {
+          if (fixes[k]) { corrected.push([ws[i], fixes[k]]); fixed[i] = fixes[k]; }
+        });
+        return Promise.all(fixed.map(function (w, i) {
+          return w === ws[i] ? hits[i] : lookup(w, false);
+        })).then(function (again) { return { words: fixed, hits: again, corrected: corrected }; });
+      });
+    });
+  }
+
+  // A document's row of metadata (from its chunk).
+  function row(doc) {
+    return get("c/" + Math.floor(doc / manifest.chunk) + ".json").then(function (chunk) {
+      var r = chunk[doc % manifest.chunk];
+      return { url: r[0], title: r[1], kind: r[2], date: r[3], sections: r[4] };
+    });
+  }
+
+  // Whether a page's text holds every phrase, word after word. The index
+  // keeps no word positions, so the few candidate pages are read themselves.
+  function holdsPhrases(url, phrases) {
+    return fetch(new URL(url, siteRoot)).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var text = [page.querySelector("main h1"), page.querySelector("main .content")]
+        .map(function (e) { return e ? e.textContent : ""; }).join(" ");
+      var seq = words(text).join(" ");
+      return phrases.every(function (p) { return (" " + seq + " ").indexOf(" " + p.join(" ") + " ") >= 0; });
+    }).catch(function () { return false; });
+  }
+  var PHRASE_PAGES = 30;
+
   // Ranked results: more query words matched first, then score. Filters
-  // without a query list every page they allow, in the index's order.
-  function search(query, filters, limit) {
-    var ws = words(query);
+  // without a query list every page they allow, in the index's order. A
+  // phrase keeps only pages that have its words, in order.
+  // `options.verbatim` turns spelling correction off.
+  function search(query, filters, limit, options) {
+    var parsed = parse(query), ws = parsed.words;
     var active = Object.keys(filters || {}).filter(function (k) { return filters[k]; });
-    if (!ws.length && !active.length) return Promise.resolve([]);
-    var typing = !/\s$/.test(query);
+    if (!ws.length && !active.length) return Promise.resolve(Object.assign([], { total: 0, corrected: [], words: "" }));
+    var typing = !/[\s"”]$/.test(query);
+    var looked;
     return loadManifest().then(function () {
       return Promise.all([
-        Promise.all(ws.map(function (w, i) { return lookup(w, typing && i === ws.length - 1); })),
+        lookupAll(ws, typing, options && options.verbatim),
         Promise.all(active.map(function (k) { return facetDocs(k, filters[k]); }))
       ]);
     }).then(function (found) {
-      if (!ws.length) {
-        found[0] = [new Map()];
-        found[1][0].forEach(function (doc) { found[0][0].set(doc, [0, 0]); });
-      }
+      looked = found[0];
+      var byWord = ws.length ? looked.hits : [new Map()];
+      if (!ws.length) found[1][0].forEach(function (doc) { byWord[0].set(doc, [0, 0]); });
       var total = new Map();
-      found[0].forEach(function (hits) {
+      byWord.forEach(function (hits) {
         hits.forEach(function (h, doc) {
           var t = total.get(doc);
           if (!t) total.set(doc, { doc: doc, score: h[0], matched: 1, all: h[1], any: h[1] });
@@ -133,16 +240,35 @@
       });
       var ranked = [];
       total.forEach(function (t) {
-        if (found[1].every(function (set) { return set.has(t.doc); })) ranked.push(t);
+        if (!found[1].every(function (set) { return set.has(t.doc); })) return;
+        // A phrase's words must all be on the page (their order is checked below).
+        var whole = parsed.phrases.every(function (p) {
+          return p.every(function (i) { return byWord[i].has(t.doc); });
+        });
+        if (!whole) return;
+        ranked.push(t);
       });
       ranked.sort(function (a, b) { return b.matched - a.matched || b.score - a.score || a.doc - b.doc; });
+      if (!parsed.phrases.length) return ranked;
+      var phrases = parsed.phrases.map(function (p) { return p.map(function (i) { return looked.words[i]; }); });
+      var kept = [], next = 0;
+      function more() {
+        if (kept.length >= limit || next >= ranked.length || next >= PHRASE_PAGES) return kept;
+        var t = ranked[next++];
+        return row(t.doc).then(function (r) { return holdsPhrases(r.url, phrases); })
+          .then(function (yes) { if (yes) kept.push(t); return more(); });
+      }
+      return more();
+    }).then(function (ranked) {
       var top = ranked.slice(0, limit);
       return Promise.all(top.map(function (t) {
-        return get("c/" + Math.floor(t.doc / manifest.chunk) + ".json").then(function (chunk) {
-          var row = chunk[t.doc % manifest.chunk];
-          return { url: row[0], title: row[1], kind: row[2], date: row[3], sections: row[4], bits: t.all || t.any };
-        });
-      })).then(function (results) { results.total = ranked.length; return results; });
+        return row(t.doc).then(function (r) { r.bits = t.all || t.any; return r; });
+      })).then(function (results) {
+        results.total = ranked.length;
+        results.corrected = looked ? looked.corrected : [];
+        results.words = looked ? looked.words.join(" ") : query;
+        return results;
+      });
     });
   }
 
@@ -212,6 +338,32 @@
   // For tooling and tests: handbookSearch("query", {kind: "adr"}, 10) -> results.
   window.handbookSearch = search;
 
+  // "Showing results for failover — search instead for failovr" above
+  // corrected results; the button searches the words as typed.
+  function correctionNote(before) {
+    var note = el("p", "search-correction");
+    note.hidden = true;
+    before.parentNode.insertBefore(note, before);
+    return note;
+  }
+  function showCorrection(note, results, asTyped) {
+    note.textContent = "";
+    note.hidden = !results.corrected.length;
+    if (note.hidden) return;
+    var pick = function (k) { return results.corrected.map(function (c) { return c[k]; }).join(" "); };
+    note.appendChild(document.createTextNode("Showing results for "));
+    note.appendChild(el("strong", null, pick(1)));
+    note.appendChild(document.createTextNode(" \u2014 search instead for "));
+    var button = note.appendChild(el("button", "search-verbatim", pick(0)));
+    button.type = "button";
+    button.addEventListener("click", asTyped);
+  }
+  function counted(results) {
+    var n = results.total + (results.total === 1 ? " result" : " results");
+    if (!results.length) n = "No results";
+    return results.corrected.length ? n + " for " + results.words : n;
+  }
+
   // The header's search: a dialog (Ctrl/Cmd-K or "/"), results as you type
   // in a listbox the input controls (the ARIA combobox pattern), arrows to
   // move, Enter to open.
@@ -275,7 +427,7 @@
     box.textContent = "";
     var n = 0;
     results.forEach(function (r) {
-      var item = renderResult(r, q, null);
+      var item = renderResult(r, results.words, null);
       var hit = item.querySelector(".search-hit");
       var main = option(hit.href, "search-hit", "search-option-" + n++);
       while (hit.firstChild) main.appendChild(hit.firstChild);
@@ -292,13 +444,15 @@
       box.appendChild(more);
     }
   }
+  var dialogNote = correctionNote(box), asTyped = null;
   function update() {
     var q = input.value, mine = ++seq;
-    if (!words(q).length) { close(); status.textContent = ""; return; }
-    search(q, {}, 8).then(function (results) {
+    if (!words(q).length) { close(); status.textContent = ""; dialogNote.hidden = true; return; }
+    search(q, {}, 8, { verbatim: q === asTyped }).then(function (results) {
       if (mine !== seq) return;
       fillBox(results, q);
-      status.textContent = results.length ? results.total + (results.total === 1 ? " result" : " results") : "No results";
+      showCorrection(dialogNote, results, function () { asTyped = q; update(); input.focus(); });
+      status.textContent = counted(results);
       active = -1;
       box.hidden = !results.length;
       input.setAttribute("aria-expanded", results.length ? "true" : "false");
@@ -344,6 +498,7 @@
   var out = document.querySelector(".search-page-results");
   var count = document.querySelector(".search-page-count");
   var selects = pageForm.querySelectorAll("select[data-facet]");
+  var pageNote = correctionNote(count), pageAsTyped = null;
   var params = new URLSearchParams(location.search);
   pageInput.value = params.get("q") || "";
   function runPage() {
@@ -351,12 +506,13 @@
     if (q) url.set("q", q);
     selects.forEach(function (s) { filters[s.getAttribute("data-facet")] = s.value; if (s.value) url.set(s.name, s.value); });
     history.replaceState(null, "", "?" + url.toString());
-    search(q, filters, 50).then(function (results) {
+    search(q, filters, 50, { verbatim: q === pageAsTyped }).then(function (results) {
       if (mine !== seq) return;
       out.textContent = "";
-      results.forEach(function (r) { out.appendChild(renderResult(r, q)); });
+      results.forEach(function (r) { out.appendChild(renderResult(r, results.words)); });
+      showCorrection(pageNote, results, function () { pageAsTyped = q; runPage(); pageInput.focus(); });
       var asked = words(q).length || Object.keys(filters).some(function (k) { return filters[k]; });
-      count.textContent = asked ? results.total + (results.total === 1 ? " result" : " results") : "";
+      count.textContent = !asked ? "" : results.length ? counted(results) : "0 results";
     });
   }
   var labels = {};
