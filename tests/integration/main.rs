@@ -18,6 +18,7 @@ mod reference_docs;
 mod safety;
 mod scaffold;
 mod search;
+mod search_bench;
 mod serve;
 mod serve_property;
 mod snapshots;

@@ -290,6 +290,7 @@ fn content_type(path: &Path) -> &'static str {
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("json") => "application/json",
+        Some("wasm") => "application/wasm",
         _ => "application/octet-stream",
     }
 }

@@ -1,0 +1,308 @@
+//! The search benchmark, against Pagefind on the same HTML in the same run:
+//! index build time and size, bytes a first query moves (one word, two words,
+//! a typo) in Chromium, and relevance (MRR, success@3, top-3 overlap) on the
+//! committed query sets. Ignored by `cargo test`; run it with
+//! `python3 benches/bench.py --search` (or the `cargo test` line below). It
+//! installs npm `pagefind` (pinned) under `target/bench-npm` on first use.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use crate::support::{BIN, Browser, Fixture, StaticServer, browser};
+
+const PAGEFIND: &str = "pagefind@1.6.0";
+
+/// The Pagefind binary, installed from npm on first use.
+fn pagefind() -> PathBuf {
+    let prefix = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-npm");
+    let bin = prefix.join("node_modules/.bin/pagefind");
+    if !bin.exists() {
+        let status = Command::new("npm")
+            .args([
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                "--prefix",
+            ])
+            .arg(&prefix)
+            .arg(PAGEFIND)
+            .status()
+            .expect("npm");
+        assert!(status.success(), "npm install {PAGEFIND}");
+    }
+    bin
+}
+
+/// Indexes `site` with Pagefind (the text of each page's `<main>`, as ours
+/// indexes its title and content); returns the wall time in ms.
+fn pagefind_index(site: &Path) -> f64 {
+    let started = Instant::now();
+    let status = Command::new(pagefind())
+        .args([
+            "--root-selector",
+            "main",
+            "--output-subdir",
+            "pagefind",
+            "--site",
+        ])
+        .arg(site)
+        .stdout(Stdio::null())
+        .status()
+        .expect("pagefind");
+    assert!(status.success());
+    started.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Bytes and file count of a folder.
+fn folder_size(dir: &Path) -> (u64, usize) {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.metadata().ok().filter(|m| m.is_file()))
+        .fold((0, 0), |(bytes, n), m| (bytes + m.len(), n + 1))
+}
+
+/// The size of `file` compressed as hosts serve text (gzip -6); Pagefind's
+/// files are compressed already and count as they are.
+fn served_size(file: &Path) -> u64 {
+    let raw = std::fs::metadata(file).map_or(0, |m| m.len());
+    if file.extension().is_none_or(|e| e != "json") {
+        return raw;
+    }
+    Command::new("gzip")
+        .args(["-6", "-c"])
+        .arg(file)
+        .output()
+        .map_or(raw, |o| o.stdout.len() as u64)
+}
+
+/// Which engine a query runs on.
+#[derive(Clone, Copy, PartialEq)]
+enum Engine {
+    Handbook,
+    Pagefind,
+}
+
+impl Engine {
+    /// The script (an async function body) that runs query `q` and returns the
+    /// URLs of the top 8 results, as site-relative paths.
+    fn query(self, q: &str) -> String {
+        let q = serde_json::to_string(q).expect("json");
+        match self {
+            Engine::Handbook => format!(
+                "const r = await window.handbookSearch({q} + ' ', {{}}, 8); return r.map(x => x.url);"
+            ),
+            Engine::Pagefind => format!(
+                "if (!window.__pf) {{ window.__pf = await import(new URL('{root}pagefind/pagefind.js', location.href).href); await window.__pf.init(); }} \
+                 const s = await window.__pf.search({q}); \
+                 const d = await Promise.all(s.results.slice(0, 8).map(r => r.data())); \
+                 return d.map(x => x.url.replace(/^\\//, ''));",
+                root = "/"
+            ),
+        }
+    }
+
+    /// The folder of the engine's files in the site.
+    fn folder(self) -> &'static str {
+        match self {
+            Engine::Handbook => "/search/",
+            Engine::Pagefind => "/pagefind/",
+        }
+    }
+}
+
+/// One first query on a fresh page: (bytes as fetched, bytes as a host would
+/// serve them, top URLs).
+fn first_query(
+    browser: &Browser,
+    server: &StaticServer,
+    out: &Path,
+    engine: Engine,
+    q: &str,
+) -> (u64, u64, Vec<String>) {
+    browser.goto(&format!("{}search/", server.base));
+    browser.wait_for("return typeof window.handbookSearch === 'function'");
+    browser.eval("performance.clearResourceTimings(); return true");
+    let urls = browser.eval_async(&engine.query(q));
+    let urls: Vec<String> = serde_json::from_value(urls).unwrap_or_default();
+    let names = browser.eval(&format!(
+        "return performance.getEntriesByType('resource').filter(e => e.name.includes({:?})).map(e => [new URL(e.name).pathname, e.encodedBodySize])",
+        engine.folder()
+    ));
+    let names: Vec<(String, u64)> = serde_json::from_value(names).unwrap_or_default();
+    let fetched = names.iter().map(|(_, n)| n).sum();
+    let served = names
+        .iter()
+        .map(|(path, _)| served_size(&out.join(path.trim_start_matches('/'))))
+        .sum();
+    (fetched, served, urls)
+}
+
+/// One query of a relevance set and the pages that answer it.
+#[derive(serde::Deserialize)]
+pub struct Judged {
+    pub q: String,
+    pub expect: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Judgements {
+    query: Vec<Judged>,
+}
+
+/// A committed relevance set from `tests/fixtures/search/`.
+pub fn judgements(file: &str) -> Vec<Judged> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/search")
+        .join(file);
+    let text = std::fs::read_to_string(path).expect("relevance set");
+    toml::from_str::<Judgements>(&text)
+        .expect("relevance set parses")
+        .query
+}
+
+/// MRR, success@3 and each query's top 3, for one engine.
+fn relevance(
+    browser: &Browser,
+    server: &StaticServer,
+    engine: Engine,
+    set: &[Judged],
+) -> (f64, f64, Vec<Vec<String>>) {
+    browser.goto(&format!("{}search/", server.base));
+    browser.wait_for("return typeof window.handbookSearch === 'function'");
+    let (mut reciprocal, mut top3, mut tops) = (0.0, 0, Vec::new());
+    for judged in set {
+        let urls: Vec<String> =
+            serde_json::from_value(browser.eval_async(&engine.query(&judged.q)))
+                .unwrap_or_default();
+        let rank = urls.iter().position(|u| judged.expect.contains(u));
+        reciprocal += rank.map_or(0.0, |r| 1.0 / (r as f64 + 1.0));
+        top3 += usize::from(rank.is_some_and(|r| r < 3));
+        tops.push(urls.into_iter().take(3).collect());
+    }
+    let n = set.len().max(1) as f64;
+    (reciprocal / n, top3 as f64 / n, tops)
+}
+
+/// Share of top-3 URLs the two engines have in common, over a set.
+fn overlap(ours: &[Vec<String>], theirs: &[Vec<String>]) -> f64 {
+    let (mut common, mut total) = (0, 0);
+    for (a, b) in ours.iter().zip(theirs) {
+        total += a.len().max(b.len());
+        common += a.iter().filter(|u| b.contains(u)).count();
+    }
+    common as f64 / total.max(1) as f64
+}
+
+fn report_relevance(label: &str, browser: &Browser, server: &StaticServer, set: &[Judged]) {
+    let (mrr, s3, ours) = relevance(browser, server, Engine::Handbook, set);
+    let (pmrr, ps3, theirs) = relevance(browser, server, Engine::Pagefind, set);
+    eprintln!(
+        "relevance, {label} ({} queries): handbook MRR {mrr:.3} success@3 {s3:.3}; \
+         pagefind MRR {pmrr:.3} success@3 {ps3:.3}; top-3 overlap {:.2}",
+        set.len(),
+        overlap(&ours, &theirs)
+    );
+}
+
+/// Run with `cargo test --release --test integration -- --ignored
+/// search_budget --nocapture` (`GEN_CORPUS` names the corpus generator, else
+/// `../shared/bench/gen_corpus.py`).
+#[test]
+#[ignore = "benchmark: needs the corpus generator, npm and a while"]
+fn search_budget_on_the_benchmark_corpus() {
+    let Some(browser) = browser() else { return };
+    let generator = std::env::var_os("GEN_CORPUS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py"),
+        PathBuf::from,
+    );
+    let work = tempfile::tempdir().expect("temp dir");
+    let status = Command::new("python3")
+        .arg(&generator)
+        .arg("10000")
+        .arg(work.path())
+        .stdout(Stdio::null())
+        .status()
+        .expect("run the corpus generator");
+    assert!(status.success());
+    let out = work.path().join("out");
+    let started = Instant::now();
+    let run = Command::new(BIN)
+        .args(["build", "--verbose", "-o"])
+        .arg(&out)
+        .arg(work.path().join("handbook"))
+        .env("SOURCE_DATE_EPOCH", "1795132800")
+        .output()
+        .expect("build");
+    let build_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let stage = stderr
+        .lines()
+        .find(|l| l.contains("search index"))
+        .unwrap_or("search index: ?")
+        .trim()
+        .to_string();
+    let (ours_bytes, ours_files) = folder_size(&out.join("search"));
+    let pagefind_ms = pagefind_index(&out);
+    let (theirs_bytes, theirs_files) = folder_size(&out.join("pagefind"));
+    eprintln!(
+        "10,000 pages: handbook build {build_ms:.0} ms in all ({stage}); pagefind index {pagefind_ms:.0} ms"
+    );
+    eprintln!(
+        "index size: handbook {} KB in {ours_files} files; pagefind {} KB in {theirs_files} files",
+        ours_bytes / 1024,
+        theirs_bytes / 1024
+    );
+    let server = StaticServer::start(out.clone());
+    let queries = [
+        ("one word", "deploy"),
+        ("two words", "deploy rollback"),
+        ("typo", "rollbak"),
+        ("typo, two words", "databse failover"),
+    ];
+    let mut worst_first = 0;
+    for (label, q) in queries {
+        let (ours, ours_served, ours_top) =
+            first_query(&browser, &server, &out, Engine::Handbook, q);
+        let (theirs, theirs_served, theirs_top) =
+            first_query(&browser, &server, &out, Engine::Pagefind, q);
+        eprintln!(
+            "first query, {label} ({q:?}): handbook {} KB fetched ({} KB gzipped), {} results; \
+             pagefind {} KB fetched ({} KB as served), {} results",
+            ours / 1024,
+            ours_served / 1024,
+            ours_top.len(),
+            theirs / 1024,
+            theirs_served / 1024,
+            theirs_top.len()
+        );
+        if !label.starts_with("typo") {
+            worst_first = worst_first.max(ours);
+        } else {
+            assert!(!ours_top.is_empty(), "a typo query is answered: {q}");
+        }
+    }
+    report_relevance(
+        "benchmark corpus",
+        &browser,
+        &server,
+        &judgements("relevance-benchmark.toml"),
+    );
+    // The example handbook, both engines on the same HTML.
+    let example = Fixture::copy_of("example-handbook");
+    example.build_ok();
+    pagefind_index(&example.path().join("public"));
+    let server = StaticServer::start(example.path().join("public"));
+    report_relevance(
+        "example handbook",
+        &browser,
+        &server,
+        &judgements("relevance.toml"),
+    );
+    assert!(
+        worst_first <= 150 * 1024,
+        "a first query moves at most 150 KB"
+    );
+}
