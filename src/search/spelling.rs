@@ -2,11 +2,11 @@
 //! their stems), with how many pages use each, so the client can correct a
 //! word that matches nothing (`failovr` → `failover`).
 //!
-//! The words are split by first character and length into small files, so a
-//! correction fetches only the words it could become: the client corrects
-//! within Damerau distance 1 (words of 4–7 characters) or 2 (8 or more), so a
-//! word of length `n` looks only at lengths `n ± 2` under its first (and, for a
-//! swap of the first two letters, its second) character. Nothing here is
+//! The words are sorted by first character and length and cut into small
+//! files, so a correction fetches only the words it could become: the client
+//! corrects within Damerau distance 1 (words of 4–7 characters) or 2 (8 or
+//! more), so a word of length `n` looks only at lengths `n ± 2` under its first
+//! (and, for a swap of the first two letters, its second) character. Nothing here is
 //! fetched while the query's words match. This module decides which words are
 //! worth offering; the client decides when and how to correct.
 
@@ -37,73 +37,55 @@ pub(super) fn offered(word: &str) -> bool {
     chars >= MIN_CHARS
 }
 
-/// The most bytes of JSON a spelling file holds before the next length starts
-/// a new one (a single length may exceed it on its own).
+/// The most bytes of JSON a spelling file holds.
 pub(super) const FILE_TARGET: usize = 8_000;
 
-/// The file of words starting with `first`, from length `len` on.
-pub(super) fn file_name(first: char, len: usize) -> String {
-    format!("{DIR}/v/{:x}-{len}.json", u32::from(first))
-}
-
-/// Writes the offered words as `v/<first char, hex>-<length>.json` files
-/// (`["word", pages, …]`, sorted by length, then word): a file holds the words
-/// of one first character from its length up to the next file's, packed to
-/// about [`FILE_TARGET`] bytes. `v/index.json` maps each first character (hex)
-/// to the lengths its files start at, so the client asks only for files that
-/// are there, and only for those its lengths fall in.
+/// Writes the offered words, sorted by first character, length and word, as
+/// consecutive files `v/<i>.json` (`["word", pages, …]`) of about
+/// [`FILE_TARGET`] bytes, and `v/index.json`: `[[first char, length], …]` of
+/// each file's first word, so the client fetches only the files whose range
+/// holds a first letter and a length it looks for (a small site has one).
 pub(super) fn write(words: impl Iterator<Item = (Arc<str>, u32)>, emit: Emit<'_>) {
-    let mut by_first: BTreeMap<char, BTreeMap<(usize, Arc<str>), u32>> = BTreeMap::new();
+    let mut sorted: BTreeMap<(char, usize, Arc<str>), u32> = BTreeMap::new();
     for (word, pages) in words {
         if !offered(&word) {
             continue;
         }
-        let Some(first) = word.chars().next() else {
-            continue;
-        };
-        by_first
-            .entry(first)
-            .or_default()
-            .insert((word.chars().count(), word), pages);
+        if let Some(first) = word.chars().next() {
+            sorted.insert((first, word.chars().count(), word), pages);
+        }
     }
-    let mut index: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut starts: Vec<(u32, usize)> = Vec::new();
+    let mut json = String::new();
     let mut numbers = itoa::Buffer::new();
-    for (first, words) in by_first {
-        let starts = index.entry(format!("{:x}", u32::from(first))).or_default();
-        let mut json = String::new();
-        let mut previous = 0;
-        for ((len, word), pages) in words {
-            if len != previous && json.len() >= FILE_TARGET {
-                json.push(']');
-                emit(
-                    &file_name(first, starts.last().copied().unwrap_or(len)),
-                    json.as_bytes(),
-                );
-                json.clear();
-            }
-            if json.is_empty() {
-                starts.push(len);
-                json.push('[');
-            } else {
-                json.push(',');
-            }
-            previous = len;
-            json.push('"');
-            json.push_str(&json_escape(&word));
-            json.push_str("\",");
-            json.push_str(numbers.format(pages));
+    let flush = |json: &mut String, file: usize| {
+        json.push(']');
+        emit(&format!("{DIR}/v/{file}.json"), json.as_bytes());
+        json.clear();
+    };
+    for ((first, len, word), pages) in sorted {
+        if json.len() >= FILE_TARGET {
+            flush(&mut json, starts.len() - 1);
         }
-        if !json.is_empty() {
-            json.push(']');
-            emit(
-                &file_name(first, starts.last().copied().unwrap_or(0)),
-                json.as_bytes(),
-            );
+        if json.is_empty() {
+            starts.push((u32::from(first), len));
+            json.push('[');
+        } else {
+            json.push(',');
         }
+        json.push('"');
+        json.push_str(&json_escape(&word));
+        json.push_str("\",");
+        json.push_str(numbers.format(pages));
+    }
+    if !json.is_empty() {
+        flush(&mut json, starts.len() - 1);
     }
     emit(
         &format!("{DIR}/v/index.json"),
-        serde_json::to_string(&index).unwrap_or_default().as_bytes(),
+        serde_json::to_string(&starts)
+            .unwrap_or_default()
+            .as_bytes(),
     );
 }
 
@@ -151,27 +133,26 @@ mod tests {
     }
 
     #[test]
-    fn words_are_filed_by_first_character_then_length() {
+    fn words_are_sorted_by_first_character_then_length() {
         let files = written(&[
             ("failover", 3),
             ("fallback", 1),
             ("failure", 2),
             ("2fa", 9),
             ("éclair", 1),
+            ("deploy", 4),
         ]);
         assert_eq!(
-            files["search/v/66-7.json"],
-            r#"["failure",2,"failover",3,"fallback",1]"#
+            files["search/v/0.json"],
+            r#"["deploy",4,"failure",2,"failover",3,"fallback",1,"éclair",1]"#
         );
-        assert_eq!(files["search/v/e9-6.json"], r#"["éclair",1]"#);
-        assert_eq!(files["search/v/index.json"], r#"{"66":[7],"e9":[6]}"#);
-        assert_eq!(files.len(), 3, "no file for a word with a digit: {files:?}");
+        assert_eq!(files["search/v/index.json"], "[[100,6]]");
+        assert_eq!(files.len(), 2, "one file for a small site: {files:?}");
     }
 
     #[test]
-    fn a_large_first_letter_is_split_between_lengths() {
-        // 2,000 words of each length 5 to 8 under `s`: each length is about
-        // 20 KB, so each starts a file of its own.
+    fn a_large_vocabulary_is_cut_into_files_of_the_target_size() {
+        // 2,000 words of each length 5 to 8 under `s`, about 80 KB in all.
         let words: Vec<(String, u32)> = (5..=8)
             .flat_map(|len| {
                 (0..2000).map(move |i| (format!("s{}{}", "z".repeat(len - 4), letters(i)), 1))
@@ -179,21 +160,28 @@ mod tests {
             .collect();
         let borrowed: Vec<(&str, u32)> = words.iter().map(|(w, n)| (w.as_str(), *n)).collect();
         let files = written(&borrowed);
-        assert_eq!(files["search/v/index.json"], r#"{"73":[5,6,7,8]}"#);
-        for len in 5..=8 {
-            let file = &files[&format!("search/v/73-{len}.json")];
-            let list: Vec<serde_json::Value> = serde_json::from_str(file).unwrap_or_default();
-            assert_eq!(
-                list.len(),
-                4000,
-                "every word of length {len} and only those"
-            );
+        let starts: Vec<(u32, usize)> =
+            serde_json::from_str(&files["search/v/index.json"]).unwrap_or_default();
+        assert!(starts.len() > 8, "{starts:?}");
+        assert_eq!(starts.first(), Some(&(u32::from('s'), 5)));
+        let mut all = Vec::new();
+        for (i, start) in starts.iter().enumerate() {
+            let file = &files[&format!("search/v/{i}.json")];
             assert!(
-                list.iter()
-                    .step_by(2)
-                    .all(|w| w.as_str().map(|w| w.chars().count()) == Some(len))
+                file.len() <= FILE_TARGET + 40,
+                "file {i} is {} bytes",
+                file.len()
             );
+            let list: Vec<serde_json::Value> = serde_json::from_str(file).unwrap_or_default();
+            let first = list.first().and_then(|w| w.as_str()).unwrap_or_default();
+            assert_eq!(
+                first.chars().count(),
+                start.1,
+                "a file starts where the index says"
+            );
+            all.extend(list.into_iter().step_by(2));
         }
+        assert_eq!(all.len(), 8000, "every word once");
     }
 
     /// `i` (below 26³) as three lowercase letters, for making distinct words.

@@ -81,6 +81,8 @@ fn pages_become_folders_with_index_html() {
             "search/index.html",
             "search/manifest.json",
             "search/s/0.json",
+            "search/v/0.json",
+            "search/v/index.json",
             "sitemap.xml",
             "theme/favicon.svg",
             "theme/handbook.js",

@@ -25,7 +25,8 @@ const PAGE_TYPES: &[(&str, &str)] = &[
     ("channels", "channels/"),
     ("needs review", "needs-review/"),
     ("recent changes", "changes/"),
-    ("search", "search/?q=failover"),
+    // A misspelt query, so the correction above the results is checked too.
+    ("search", "search/?q=failovr"),
     ("404", "no-such-page/"),
     ("whole handbook", "print/"),
 ];
@@ -250,11 +251,12 @@ fn every_page_type_passes_axe_in_light_and_dark() {
                 );
             }
             if name == &"home" {
-                // The search dialog, open with results, as well.
+                // The search dialog, open with corrected results, as well.
                 browser.click(".search-open");
-                browser.send_keys("#site-search-q", "replica");
+                browser.send_keys("#site-search-q", "replcia");
                 browser.wait_for(
-                    "return document.querySelectorAll('.search-results [role=option]').length > 0",
+                    "return document.querySelectorAll('.search-results [role=option]').length > 0 \
+                     && !document.querySelector('#search-dialog .search-correction').hidden",
                 );
                 browser.send_keys("#site-search-q", "\u{E015}");
                 browser.wait_for(

@@ -133,16 +133,18 @@
     var cs = Array.from(word), n = cs.length;
     if (n < 4 || /[\p{N}_]/u.test(word)) return Promise.resolve(null);
     var max = n >= 8 ? 2 : 1;
-    return get("v/index.json").then(function (index) {
-      var files = [];
-      // A file holds one first letter's words from its length up to the next
-      // file's: those that hold any length in n ± max.
+    return get("v/index.json").then(function (starts) {
+      // File i holds the words from starts[i] (a first letter's code point
+      // and a length) up to starts[i + 1]: fetch those that hold the first
+      // (or second) letter at lengths n ± max.
+      var files = [], key = function (k) { return k[0] * 64 + Math.min(k[1], 63); };
       [cs[0], cs[1]].forEach(function (first, k) {
         if (k && first === cs[0]) return;
-        var key = first.codePointAt(0).toString(16), starts = index[key] || [];
-        starts.forEach(function (from, i) {
-          var to = i + 1 < starts.length ? starts[i + 1] - 1 : Infinity;
-          if (from <= n + max && to >= n - max) files.push("v/" + key + "-" + from + ".json");
+        var c = first.codePointAt(0), lo = key([c, n - max]), hi = key([c, n + max]);
+        starts.forEach(function (start, i) {
+          var next = i + 1 < starts.length ? key(starts[i + 1]) : Infinity;
+          var name = "v/" + i + ".json";
+          if (key(start) <= hi && next >= lo && files.indexOf(name) < 0) files.push(name);
         });
       });
       return Promise.all(files.map(get));
