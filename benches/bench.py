@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `handbook build` against Hugo on the shared synthetic corpus.
 
-usage: python3 benches/bench.py [--sizes 1000,10000] [--runs 5] [--gen PATH] [--baseline BINARY]
+usage: python3 benches/bench.py [--sizes 1000,10000] [--runs 5] [--gen PATH] [--baseline BINARY] [--search]
 
 Generates corpora with ../shared/bench/gen_corpus.py (or --gen), then times a cold
 build of each (fresh process, empty output folder) several times for handbook and,
@@ -9,6 +9,9 @@ when `hugo` is on PATH, for Hugo on the same corpus in the same run. Prints medi
 the Hugo/handbook ratio, peak RSS (from wait4), handbook's stage timings, and the
 mean per-page HTML size at 100 pages vs the largest size. With --baseline, an
 earlier handbook binary is timed in the same run too (a refactor's "no regression").
+With --search, it then runs the search benchmark (tests/integration/search_bench.rs):
+handbook's index against Pagefind's (npm, pinned) on the same 10,000-page HTML, in
+headless Chromium: build time, size, bytes per first query, typos, relevance.
 """
 import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -61,6 +64,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--gen", default=os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
     ap.add_argument("--baseline", help="an earlier handbook binary to time in the same run")
+    ap.add_argument("--search", action="store_true", help="also run the search benchmark against Pagefind")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -106,6 +110,12 @@ def main():
                   f"({page_sizes[big] / page_sizes[100]:.2f}x)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    if args.search:
+        print("\nsearch, against Pagefind on the same HTML (Chromium):", flush=True)
+        env = dict(os.environ, GEN_CORPUS=os.path.abspath(args.gen))
+        subprocess.run(["cargo", "test", "--release", "--quiet", "--test", "integration", "--",
+                        "--ignored", "--exact", "search_bench::search_budget_on_the_benchmark_corpus",
+                        "--nocapture"], cwd=ROOT, env=env, check=True)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 //! Search, end to end in headless Chromium: relevance, filters, the keyboard,
 //! escaping, and a rebuilt index.
 
+use crate::search_bench::{Engine, judgements, relevance};
 use crate::support::{Fixture, StaticServer, browser, serve_built};
 
 const SEARCH_ON: &str = "title = \"Searchable\"\n";
@@ -356,48 +357,21 @@ fn the_client_splits_every_script_as_the_index_does() {
 fn the_relevance_set_finds_what_people_type_first() {
     let Some(browser) = browser() else { return };
     let (_site, server) = serve_built(Fixture::copy_of("example-handbook"));
-    let set = crate::search_bench::judgements("relevance.toml");
+    let set = judgements("relevance.toml");
     assert!(set.len() >= 40, "at least 40 judged queries");
-    browser.goto(&format!("{}how-we-work/", server.base));
-    browser.wait_for("return typeof window.handbookSearch === 'function'");
-    let queries: Vec<&str> = set.iter().map(|j| j.q.as_str()).collect();
-    // Typed and then finished (a trailing space): the last word is whole.
-    let found = browser.eval_async(&format!(
-        "const out = []; for (const q of {}) {{ \
-           const r = await window.handbookSearch(q + ' ', {{}}, 10); out.push(r.map(x => x.url)); }} \
-         return out;",
-        serde_json::to_string(&queries).expect("json")
-    ));
-    let mut reciprocal = 0.0;
-    let mut top3 = 0;
-    let mut misses = Vec::new();
-    for (judged, urls) in set.iter().zip(found.as_array().expect("results")) {
-        let urls: Vec<&str> = urls
-            .as_array()
-            .map(|a| a.iter().filter_map(|u| u.as_str()).collect())
-            .unwrap_or_default();
-        let rank = urls
-            .iter()
-            .position(|u| judged.expect.iter().any(|e| e == u));
-        reciprocal += rank.map_or(0.0, |r| 1.0 / (r as f64 + 1.0));
-        match rank {
-            Some(r) if r < 3 => top3 += 1,
-            _ => misses.push(format!("{:?} → {:?}", judged.q, &urls[..urls.len().min(3)])),
-        }
-    }
-    let n = set.len() as f64;
-    let mrr = reciprocal / n;
-    let success = f64::from(top3) / n;
+    let found = relevance(&browser, &server, Engine::Handbook, &set);
     eprintln!(
-        "relevance: {} queries, MRR {mrr:.3}, success@3 {success:.3}",
-        set.len()
+        "relevance: {} queries, MRR {:.3}, success@3 {:.3}",
+        set.len(),
+        found.mrr,
+        found.success_at_3
     );
     assert!(
-        misses.is_empty(),
+        found.misses.is_empty(),
         "not in the top 3:\n{}",
-        misses.join("\n")
+        found.misses.join("\n")
     );
-    assert!(mrr >= 0.9, "MRR {mrr:.3} below 0.9");
+    assert!(found.mrr >= 0.9, "MRR {:.3} below 0.9", found.mrr);
 }
 
 /// Bytes the page fetched from the index's spelling files (`search/v/`).
