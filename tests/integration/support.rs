@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -218,6 +219,9 @@ pub fn positions(diags: &[Value]) -> Vec<(String, String, u64, u64)> {
 /// until dropped. Test-only: GET and nothing else.
 pub struct StaticServer {
     pub base: String,
+    /// Every file answered (path, bytes), for benchmarks that count what a
+    /// page moves, including from its workers.
+    served: Arc<Mutex<Vec<(String, u64)>>>,
     _thread: std::thread::JoinHandle<()>,
 }
 
@@ -232,24 +236,37 @@ impl StaticServer {
     pub fn start_with_404(root: PathBuf, not_found: PathBuf) -> StaticServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let base = format!("http://{}/", listener.local_addr().expect("addr"));
+        let served = Arc::new(Mutex::new(Vec::new()));
+        let log = served.clone();
         let thread = std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (root, not_found) = (root.clone(), not_found.clone());
-                std::thread::spawn(move || serve_one(stream, &root, &not_found));
+                let (root, not_found, log) = (root.clone(), not_found.clone(), log.clone());
+                std::thread::spawn(move || {
+                    if let Some(answered) = serve_one(stream, &root, &not_found) {
+                        log.lock().unwrap_or_else(|p| p.into_inner()).push(answered);
+                    }
+                });
             }
         });
         StaticServer {
             base,
+            served,
             _thread: thread,
         }
     }
+
+    /// The files answered since the last call (path, bytes).
+    pub fn take_served(&self) -> Vec<(String, u64)> {
+        std::mem::take(&mut *self.served.lock().unwrap_or_else(|p| p.into_inner()))
+    }
 }
 
-fn serve_one(mut stream: TcpStream, root: &Path, not_found: &Path) {
+/// Answers one request; returns the path and the body's size.
+fn serve_one(mut stream: TcpStream, root: &Path, not_found: &Path) -> Option<(String, u64)> {
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
-        return;
+        return None;
     }
     loop {
         let mut line = String::new();
@@ -280,6 +297,7 @@ fn serve_one(mut stream: TcpStream, root: &Path, not_found: &Path) {
     );
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(&body);
+    Some((decoded, body.len() as u64))
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -457,6 +475,19 @@ impl Browser {
             &self.session_path("/goog/cdp/execute"),
             json!({"cmd": "Network.setBlockedURLs", "params": {"urls": patterns}}),
         );
+    }
+
+    /// Turns the browser's HTTP cache off, so every page load fetches afresh.
+    pub fn disable_cache(&self) {
+        for (cmd, params) in [
+            ("Network.enable", json!({})),
+            ("Network.setCacheDisabled", json!({"cacheDisabled": true})),
+        ] {
+            self.post(
+                &self.session_path("/goog/cdp/execute"),
+                json!({"cmd": cmd, "params": params}),
+            );
+        }
     }
 
     /// Makes the page see `prefers-color-scheme: scheme` (`"light"`, `"dark"`).
