@@ -89,6 +89,7 @@ codes! {
     TemplateError => "template-error",
     TimelineOrder => "timeline-order",
     TwoSectionIndexes => "two-section-indexes",
+    UnbalancedMetrics => "unbalanced-metrics",
     UnclosedFrontMatter => "unclosed-front-matter",
     UnknownField => "unknown-field",
     UnknownFolder => "unknown-folder",

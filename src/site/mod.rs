@@ -11,6 +11,7 @@
 //! stage collects diagnostics and the pipeline keeps going, so one run reports
 //! every problem. Nothing here prints or reads the clock except for timings.
 
+pub mod charts;
 mod context;
 mod generated;
 mod load;

@@ -782,7 +782,7 @@ fn charter_channels_raci_and_rapid_render() {
     site.build_ok();
     let charter = site.read("public/charter/index.html");
     assert!(
-        charter.contains("<tr><td data-label=\"Metric\">On-time</td><td data-label=\"Target\">99.5 %</td><td data-label=\"Current\">98 %</td></tr>"),
+        charter.contains("<tr><td data-label=\"Metric\">On-time</td><td data-label=\"Target\">99.5 %</td><td data-label=\"Current\">98 % <span class=\"badge kpi-off\">off target</span></td><td data-label=\"Trend\"></td></tr>"),
         "{charter}"
     );
     assert!(charter.contains("<tr><th scope=\"row\">Deploys</th><td class=\"raci-cell\" data-label=\"ann\">R</td><td class=\"raci-cell\" data-label=\"bo\">R/A</td><td class=\"raci-cell\" data-label=\"cy\">I</td></tr>"), "{charter}");
@@ -792,6 +792,64 @@ fn charter_channels_raci_and_rapid_render() {
     assert!(
         adr.contains("<tr><th scope=\"row\">Decide</th><td>bo</td></tr>"),
         "{adr}"
+    );
+}
+
+#[test]
+fn a_charter_metric_with_history_is_charted_against_its_target() {
+    let site = Fixture::new().file("index.md", "").file(
+        "charter.md",
+        "+++\n[[metrics]]\nname = \"Time to restore\"\ntype = \"effectiveness\"\ndirection = \"lower\"\n\
+         target = 30\nunit = \"min\"\nhistory = [\n  { at = \"2026-Q2\", value = 48 },\n  { at = \"2026-Q1\", value = 64 },\n  \
+         { at = \"2026-Q3\", value = 26.5 },\n]\n\n[[metrics]]\nname = \"Deploys per week\"\ntype = \"efficiency\"\n\
+         target = 10\nhistory = [{ at = \"2026-08\", value = 12 }, { at = \"2026-09\", value = 9 }]\n+++\n",
+    );
+    site.build_ok();
+    let page = site.read("public/charter/index.html");
+    let start = page.find("<section class=\"kpis\"").expect("the metrics");
+    let end = page[start..]
+        .find("</section>")
+        .map_or(page.len(), |e| start + e + 10);
+    let kpis = &page[start..end];
+    // Lower is better: 26.5 is on a target of at most 30, and falling is better;
+    // fewer deploys than the target is off it, and falling is worse.
+    assert!(kpis.contains("<td data-label=\"Target\">≤ 30 min</td><td data-label=\"Current\">26.5 min <span class=\"badge kpi-on\">on target</span>"), "{kpis}");
+    assert!(kpis.contains("↓ down, better"), "{kpis}");
+    assert!(
+        kpis.contains("9 <span class=\"badge kpi-off\">off target</span>"),
+        "{kpis}"
+    );
+    assert!(kpis.contains("↓ down, worse"), "{kpis}");
+    // One chart per metric with a history, in time order, the numbers also as a table.
+    assert_eq!(kpis.matches("<svg class=\"chart line-chart\"").count(), 2);
+    assert!(kpis.contains("<desc id=\"metric-1-desc\">2026-Q1: 64 min, 2026-Q2: 48 min, 2026-Q3: 26.5 min; target 30 min</desc>"), "{kpis}");
+    assert!(
+        kpis.contains("<tr><td>2026-Q1</td><td>64 min</td></tr>"),
+        "{kpis}"
+    );
+    insta::assert_snapshot!("charter_metrics_with_history", kpis);
+}
+
+#[test]
+fn a_charter_judged_on_one_kind_of_metric_is_warned_about() {
+    let site = Fixture::new().file("index.md", "").file(
+        "charter.md",
+        "+++\ntitle = \"Charter\"\n\n[[metrics]]\nname = \"Tickets closed per day\"\ntype = \"efficiency\"\n\n\
+         [[metrics]]\nname = \"First response\"\ntype = \"efficiency\"\n+++\n",
+    );
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0, "a warning");
+    assert_eq!(
+        positions(&diags),
+        vec![("unbalanced-metrics".into(), "charter.md".into(), 4, 3)]
+    );
+    assert_eq!(
+        diags[0]["message"],
+        "every metric with a type measures efficiency: none measures quality or effectiveness"
+    );
+    assert_eq!(
+        diags[0]["help"],
+        "add a metric of type \"quality\" or \"effectiveness\" (one kind of metric alone rewards the wrong behaviour)"
     );
 }
 

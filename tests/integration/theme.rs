@@ -441,3 +441,62 @@ fn marked_code_lines_span_the_block_and_read_in_both_schemes() {
         );
     }
 }
+
+#[test]
+fn kpi_charts_are_drawn_readable_in_both_schemes_and_printed_with_their_numbers() {
+    let Some(browser) = browser() else { return };
+    let (_site, server) = example();
+    browser.viewport(1366, 900);
+    open(&browser, &format!("{}charter/", server.base));
+    // Every metric of the example has a history: a chart each, drawn at a
+    // readable size, and a sparkline in its row.
+    assert_eq!(
+        browser.eval(
+            "return [...document.querySelectorAll('.kpi-chart svg.line-chart')].map(s => Math.round(s.getBoundingClientRect().width))"
+        ),
+        serde_json::json!([560, 560, 560])
+    );
+    assert_eq!(
+        browser.eval("return document.querySelectorAll('.kpis td svg.spark').length"),
+        3
+    );
+    // The line, its points and the labels keep their contrast with the page
+    // (3:1 for graphics, 4.5:1 for text) in light and dark, and change with it.
+    let colours = format!(
+        "{CONTRAST_JS} const svg = document.querySelector('.kpi-chart svg'); \
+         const bg = getComputedStyle(document.body).backgroundColor; \
+         const line = getComputedStyle(svg.querySelector('.chart-line')).stroke; \
+         const label = getComputedStyle(svg.querySelector('.chart-label')).fill; \
+         return [line, contrast(line, bg) >= 3, contrast(label, bg) >= 4.5];"
+    );
+    let mut strokes = Vec::new();
+    for scheme in ["light", "dark"] {
+        browser.eval(&format!(
+            "document.documentElement.setAttribute('data-theme', '{scheme}'); return true"
+        ));
+        let got = browser.eval(&colours);
+        assert_eq!(
+            (got[1].clone(), got[2].clone()),
+            (true.into(), true.into()),
+            "{scheme}: {got}"
+        );
+        strokes.push(got[0].clone());
+    }
+    assert_ne!(strokes[0], strokes[1], "the line follows the scheme");
+    // On a phone the chart shrinks to the column; nothing scrolls sideways.
+    browser.viewport(390, 800);
+    assert_eq!(
+        browser.eval(
+            "const s = document.querySelector('.kpi-chart svg').getBoundingClientRect(); \
+             return s.width > 200 && s.right <= innerWidth && document.documentElement.scrollWidth <= innerWidth"
+        ),
+        true
+    );
+    // The numbers: hidden on screen, a table when printed.
+    let table_shown =
+        "return document.querySelector('.chart-data').getBoundingClientRect().height > 20";
+    assert_eq!(browser.eval(table_shown), false);
+    browser.emulate_media("print");
+    assert_eq!(browser.eval(table_shown), true);
+    browser.emulate_media("");
+}
