@@ -456,7 +456,46 @@ pub fn build(
     drop(runbooks);
     model.adr_graph = graph;
     model.alerts = alerts;
+    fill_computed_metrics(&mut model, pages, settings.today);
     (model, diagnostics)
+}
+
+/// Counts the history of every charter metric computed `from` the handbook
+/// (see [`charter::computed`]) now that every page's records are read.
+fn fill_computed_metrics(model: &mut Model, pages: &PageTable<Page>, today: jiff::civil::Date) {
+    let today = charter::computed::quarter(&today.to_string()).unwrap_or_default();
+    let mut filled: Vec<(PageId, usize, Vec<charter::Point>)> = Vec::new();
+    {
+        let facts = charter::computed::Facts {
+            reviews: model
+                .reviews()
+                .map(|(page, review)| (pages[page].front.date.as_ref().map(|d| d.as_str()), review))
+                .collect(),
+            scheduled: model.schedules().count(),
+            overdue: model
+                .schedules()
+                .filter(|(_, s)| s.review == schedule::Review::Overdue)
+                .count(),
+            today: &today,
+        };
+        for (page, charter) in model.charters() {
+            for (i, metric) in charter.metrics.iter().enumerate() {
+                if let Some(source) = metric.from {
+                    filled.push((page, i, charter::computed::history(source, &facts)));
+                }
+            }
+        }
+    }
+    for (page, i, history) in filled {
+        if let Some(Entry {
+            record: Record::Charter(charter),
+            ..
+        }) = model.pages.get_mut(page)
+            && let Some(metric) = charter.metrics.get_mut(i)
+        {
+            metric.history = history;
+        }
+    }
 }
 
 #[cfg(test)]

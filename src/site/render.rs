@@ -513,6 +513,15 @@ impl Site {
             .filter(|&i| old_fixes.get(i) != memo.fixes.get(i));
         let general = context_may_change || title_changed;
         memo.learned.feeds = generated::feeds(self);
+        if general {
+            // The header names the charter and the channel guide by their
+            // kind and title, and the tree lists records: a page that stops
+            // being the charter leaves both.
+            let (header, nav_diagnostics) = super::navigation::header_links(self, &memo.index);
+            memo.learned.header = header;
+            memo.nav_diagnostics = nav_diagnostics;
+            memo.learned.tree_entries = generated::tree_entries(self);
+        }
         let render = Renderer::new(self, &memo.learned, templates);
         // Which pages' output may differ: the edited ones, and those whose
         // template context moved. An edit that keeps the page's title, front

@@ -831,6 +831,77 @@ fn a_charter_metric_with_history_is_charted_against_its_target() {
 }
 
 #[test]
+fn charter_metrics_can_be_counted_from_the_handbook() {
+    let outage = |date: &str, times: [&str; 3]| {
+        format!(
+            "+++\ntitle = \"Outage {date}\"\ndate = {date}\n\n[[timeline]]\nat = \"{}\"\nevent = \"Deploy of 4.2\"\n\n\
+             [[timeline]]\nat = \"{}\"\nevent = \"Queue depth alert fires\"\n\n[[timeline]]\nat = \"{}\"\n\
+             event = \"Traffic moved to the standby\"\ntype = \"mitigated\"\n\n[[actions]]\nwhat = \"Canary deploys\"\nowner = \"ann\"\n+++\n",
+            times[0], times[1], times[2]
+        )
+    };
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file(
+            "charter.md",
+            "+++\n[[metrics]]\nname = \"Time to restore\"\nfrom = \"mttr\"\ntarget = 30\n\n[[metrics]]\nname = \"Time to detect\"\n\
+             from = \"time-to-detect\"\n\n[[metrics]]\nname = \"Reviews\"\nfrom = \"aars\"\n\n[[metrics]]\nname = \"Runbooks reviewed on time\"\n\
+             from = \"review-compliance\"\ntarget = 100\n+++\n",
+        )
+        .file("aars/2026-02-03-outage.md", &outage("2026-02-03", ["09:00", "09:10", "09:40"]))
+        .file("aars/2026-03-20-outage.md", &outage("2026-03-20", ["2026-03-20T14:00", "2026-03-20T14:20", "2026-03-20T15:00"]))
+        .file("aars/2026-05-01-outage.md", &outage("2026-05-01", ["2026-05-01 08:00", "2026-05-01 08:02", "2026-05-01 08:30"]))
+        .file("runbooks/a.md", "+++\nservice = \"a\"\nowner = \"ann\"\nlast_reviewed = 2020-01-01\n+++\n")
+        .file("runbooks/b.md", "+++\nservice = \"b\"\nowner = \"ann\"\nlast_reviewed = 2099-01-01\n+++\n");
+    site.build_ok();
+    let page = site.read("public/charter/index.html");
+    // Durations count in minutes, lower is better; the mean of each quarter.
+    for desc in [
+        "<desc id=\"metric-1-desc\">2026-Q1: 50 min, 2026-Q2: 30 min; target 30 min</desc>",
+        "<desc id=\"metric-2-desc\">2026-Q1: 15 min, 2026-Q2: 2 min</desc>",
+        "<desc id=\"metric-3-desc\">2026-Q1: 2, 2026-Q2: 1</desc>",
+    ] {
+        assert!(page.contains(desc), "{desc} in {page}");
+    }
+    assert!(page.contains("<td data-label=\"Target\">≤ 30 min</td><td data-label=\"Current\">30 min <span class=\"badge kpi-on\">on target</span>"), "{page}");
+    // One runbook of two overdue: 50 %, a single point, so no chart.
+    assert!(
+        page.contains(
+            "<td data-label=\"Current\">50 % <span class=\"badge kpi-off\">off target</span>"
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("metric-4-desc"), "{page}");
+}
+
+#[test]
+fn a_computed_metric_names_what_it_counts_and_keeps_no_written_history() {
+    let site = Fixture::new().file("index.md", "").file(
+        "charter.md",
+        "+++\n[[metrics]]\nname = \"MTTR\"\nfrom = \"mean-time\"\n\n[[metrics]]\nname = \"Reviews\"\nfrom = \"aars\"\n\
+         history = [{ at = \"2026-Q1\", value = 3 }]\n+++\n",
+    );
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(
+        positions(&diags),
+        vec![
+            ("invalid-value".into(), "charter.md".into(), 4, 8),
+            ("invalid-value".into(), "charter.md".into(), 9, 1),
+        ]
+    );
+    assert_eq!(diags[0]["message"], "unknown metric source \"mean-time\"");
+    assert_eq!(
+        diags[0]["help"],
+        "one of: mttr, time-to-detect, aars, actions, review-compliance"
+    );
+    assert_eq!(
+        diags[1]["message"],
+        "a metric computed `from` the handbook has no written `history`"
+    );
+}
+
+#[test]
 fn a_charter_judged_on_one_kind_of_metric_is_warned_about() {
     let site = Fixture::new().file("index.md", "").file(
         "charter.md",

@@ -2,7 +2,8 @@
 //! (files and diagnostics) is byte-identical to a fresh full build of the same
 //! files. Random edit sequences on a small handbook that has every kind of
 //! cross-page dependency: links and anchors, backlinks, titles in navigation,
-//! ADR supersedes, runbook owners, AAR actions, the search index.
+//! ADR supersedes, runbook owners, AAR actions, charter metrics computed from
+//! the AARs, the search index.
 
 use std::path::{Path, PathBuf};
 
@@ -45,6 +46,10 @@ const FILES: &[(&str, &str)] = &[
         "+++\ntitle = \"March outage\"\ndate = 2026-03-01\n\n[[actions]]\nwhat = \"Add an alert\"\nowner = \"bo\"\ndue = 2026-04-01\n+++\n\n## What did we set out to do\n\nShip.\n\n## What actually happened\n\nIt broke.\n\n## Why was there a difference\n\nLoad.\n\n## What will we do differently\n\nTest.\n",
     ),
     (
+        "charter.md",
+        "+++\ntitle = \"Charter\"\n\n[[metrics]]\nname = \"Reviews a quarter\"\nfrom = \"aars\"\n\n[[metrics]]\nname = \"Time to restore\"\nfrom = \"mttr\"\ntarget = 30\n+++\n\nWhat we measure.\n",
+    ),
+    (
         "img/diagram.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
     ),
@@ -68,6 +73,7 @@ const FRONTS: &[&str] = &[
     "title = \"Owned\"\nkind = \"runbook\"\nservice = \"queue\"\nowner = \"bo\"\n",
     "title = \"Unknown owner\"\nkind = \"runbook\"\nservice = \"db\"\nowner = \"zed\"\n",
     "title = \"Dated\"\ndate = 2020-01-01\n",
+    "title = \"An incident\"\nkind = \"aar\"\ndate = 2026-04-02\ntimeline = [{ at = \"2026-04-02T10:00\", event = \"Alert fires\" }, { at = \"2026-04-02T10:45\", event = \"Rolled back\" }]\n",
 ];
 
 const THEMES: &[Option<&str>] = &[
@@ -334,6 +340,60 @@ fn a_heading_renamed_elsewhere_updates_the_corrected_href_of_a_page_linking_to_i
         html(&session).contains("href=\"../b/#Steps\""),
         "{}",
         html(&session)
+    );
+    session.refresh_search();
+    assert_fresh(&session, &root, &[]);
+}
+
+#[test]
+fn a_page_that_stops_being_the_charter_leaves_the_header_of_every_page() {
+    let world = World::new();
+    let root = world.root().to_path_buf();
+    let mut session = Session::start(options(&root)).expect("start");
+    let header_names_charter = |s: &Session, file: &str| {
+        String::from_utf8_lossy(&s.files()[file]).contains("charter/\">Charter</a>")
+    };
+    assert!(header_names_charter(&session, "404.html"));
+    write(
+        &root,
+        "charter.md",
+        "+++\ntitle = \"Now a record\"\nkind = \"adr\"\nstatus = \"proposed\"\ndate = 2026-05-05\n+++\n\nWhat we measure.\n",
+    );
+    session.apply(&[root.join("charter.md")]).expect("apply");
+    for file in ["404.html", "guides/b/index.html", "index.html"] {
+        assert!(!header_names_charter(&session, file), "{file}");
+    }
+    session.refresh_search();
+    assert_fresh(&session, &root, &[]);
+}
+
+#[test]
+fn an_incident_edited_in_the_preview_moves_the_charter_metric_counted_from_it() {
+    let world = World::new();
+    let root = world.root().to_path_buf();
+    let mut session = Session::start(options(&root)).expect("start");
+    let charter =
+        |s: &Session| String::from_utf8_lossy(&s.files()["charter/index.html"]).into_owned();
+    let restore =
+        "Time to restore</td><td data-label=\"Target\">≤ 30 min</td><td data-label=\"Current\">";
+    assert!(
+        charter(&session).contains(&format!("{restore}</td>")),
+        "no timeline yet: {}",
+        charter(&session)
+    );
+    write(
+        &root,
+        "aars/2026-03-01-outage.md",
+        "+++\ntitle = \"March outage\"\ndate = 2026-03-01\ntimeline = [{ at = \"2026-03-01T10:00\", event = \"Alert fires\" }, \
+         { at = \"2026-03-01T10:25\", event = \"Rolled back\" }]\n+++\n\nIt broke.\n",
+    );
+    session
+        .apply(&[root.join("aars/2026-03-01-outage.md")])
+        .expect("apply");
+    assert!(
+        charter(&session).contains(&format!("{restore}25 min <span class=\"badge kpi-on\">")),
+        "{}",
+        charter(&session)
     );
     session.refresh_search();
     assert_fresh(&session, &root, &[]);

@@ -448,17 +448,18 @@ fn kpi_charts_are_drawn_readable_in_both_schemes_and_printed_with_their_numbers(
     let (_site, server) = example();
     browser.viewport(1366, 900);
     open(&browser, &format!("{}charter/", server.base));
-    // Every metric of the example has a history: a chart each, drawn at a
-    // readable size, and a sparkline in its row.
+    // Every metric of the example has a history (one counted from its
+    // reviews' timelines): a chart each, drawn at a readable size, and a
+    // sparkline in its row.
     assert_eq!(
         browser.eval(
             "return [...document.querySelectorAll('.kpi-chart svg.line-chart')].map(s => Math.round(s.getBoundingClientRect().width))"
         ),
-        serde_json::json!([560, 560, 560])
+        serde_json::json!([560, 560, 560, 560])
     );
     assert_eq!(
         browser.eval("return document.querySelectorAll('.kpis td svg.spark').length"),
-        3
+        4
     );
     // The line, its points and the labels keep their contrast with the page
     // (3:1 for graphics, 4.5:1 for text) in light and dark, and change with it.

@@ -5,6 +5,10 @@
 
 use serde::Serialize;
 
+pub mod computed;
+
+pub use computed::Source;
+
 use crate::content::Page;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::fields::{Entry, Extractor, Field, Value, keys_of};
@@ -24,6 +28,7 @@ pub const FIELDS: &[Field] = &[
             "direction",
             "type",
             "history",
+            "from",
         ],
         "",
     ),
@@ -92,6 +97,8 @@ pub struct Metric {
     pub kind: Option<MetricType>,
     /// Earlier values, oldest first.
     pub history: Vec<Point>,
+    /// Where the history is computed from, instead of written (`from`).
+    pub from: Option<Source>,
 }
 
 /// Where a metric stands against its target, and where it is going.
@@ -179,20 +186,47 @@ pub fn parse(page: &Page) -> (Charter, Vec<Diagnostic>) {
                 direction: Direction::default(),
                 kind: None,
                 history: Vec::new(),
+                from: None,
             };
+            let mut direction_written = false;
             for field in &table.entries {
                 match field.key.as_str() {
                     "name" => metric.name = x.string(field).unwrap_or_default(),
                     "target" => metric.target = x.scalar(field),
                     "current" => metric.current = x.scalar(field),
                     "unit" => metric.unit = x.string(field),
-                    "direction" => metric.direction = direction(&mut x, field),
+                    "direction" => {
+                        direction_written = true;
+                        metric.direction = direction(&mut x, field);
+                    }
+                    "from" => metric.from = computed::source(&mut x, field),
                     "type" => metric.kind = metric_type(&mut x, field),
                     "history" => metric.history = history(&mut x, field),
                     _ => x.unknown_key(field, "[[metrics]]", &keys_of(FIELDS, "metrics")),
                 }
             }
             x.require(&metric.name, "metric", "name", span.start);
+            if let Some(from) = metric.from {
+                // A computed metric says what it counts in and which way is better.
+                if !direction_written {
+                    metric.direction = from.direction();
+                }
+                if metric.unit.is_none() {
+                    metric.unit = from.unit().map(str::to_string);
+                }
+                if let Some(written) = table.get("history") {
+                    let d = Diagnostic::error(
+                        Code::InvalidValue,
+                        x.path,
+                        "a metric computed `from` the handbook has no written `history`",
+                    )
+                    .with_help(
+                        "keep one: `from` counts it from the pages, `history` lists it by hand",
+                    );
+                    x.report(d, written.key_span.clone());
+                    metric.history.clear();
+                }
+            }
             charter.metrics.push(metric);
         }
         balance(&mut x, entry, &charter.metrics);

@@ -187,7 +187,11 @@ fn timeline_row(header: &[String], cells: &[String]) -> Option<TimelineEntry> {
     .unwrap_or(if at == 0 { 1 } else { 0 });
     let at = cells.get(at)?.clone();
     let event = cells.get(event).cloned().unwrap_or_default();
-    (!at.is_empty()).then_some(TimelineEntry { at, event })
+    (!at.is_empty()).then_some(TimelineEntry {
+        at,
+        event,
+        stage: None,
+    })
 }
 
 /// `14:02 — Pager fires`, `2026-03-01 14:02 UTC: …`, `14:02 - …`: a time
@@ -230,6 +234,7 @@ fn timeline_item(text: &str) -> Option<TimelineEntry> {
     Some(TimelineEntry {
         at,
         event: event.to_string(),
+        stage: None,
     })
 }
 

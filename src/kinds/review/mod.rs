@@ -21,7 +21,7 @@ pub const FIELDS: &[Field] = &[
     Field::new("", &["facilitator"], "name"),
     Field::new("", &["timeline"], "array of tables"),
     Field::new("", &["actions"], "array of tables"),
-    Field::new("timeline", &["at", "event"], ""),
+    Field::new("timeline", &["at", "event", "type"], ""),
     Field::new("actions", &["what", "owner", "due", "done", "ticket"], ""),
 ];
 
@@ -44,6 +44,133 @@ pub struct Action {
 pub struct TimelineEntry {
     pub at: String,
     pub event: String,
+    /// What the entry marks, as written (`type`); see [`TimelineEntry::stage`].
+    #[serde(rename = "type")]
+    pub stage: Option<Stage>,
+}
+
+/// The moments of an incident that its measures count from and to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// Someone or something noticed: an alert fired, a customer reported it.
+    Detected,
+    /// The impact stopped: rolled back, failed over, recovered.
+    Mitigated,
+    /// The incident was closed.
+    Resolved,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 3] = [Stage::Detected, Stage::Mitigated, Stage::Resolved];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Detected => "detected",
+            Stage::Mitigated => "mitigated",
+            Stage::Resolved => "resolved",
+        }
+    }
+
+    /// Words that mark an entry of each stage when it has no `type`, tried in
+    /// this order (documented in README.md).
+    pub const WORDING: [(Stage, &'static [&'static str]); 3] = [
+        (
+            Stage::Resolved,
+            &["resolved", "incident closed", "all clear"],
+        ),
+        (
+            Stage::Mitigated,
+            &[
+                "mitigated",
+                "recovers",
+                "recovered",
+                "restored",
+                "rollback",
+                "rolled back",
+                "back to normal",
+                "drains",
+            ],
+        ),
+        (
+            Stage::Detected,
+            &[
+                "detected", "alert", "fires", "fired", "paged", "pages ", "noticed", "reported",
+            ],
+        ),
+    ];
+
+    fn from_wording(event: &str) -> Option<Stage> {
+        let event = event.to_lowercase();
+        Stage::WORDING
+            .iter()
+            .find(|(_, words)| words.iter().any(|w| event.contains(w)))
+            .map(|(stage, _)| *stage)
+    }
+}
+
+impl TimelineEntry {
+    /// The stage the entry marks: its `type`, else recognised by its wording.
+    pub fn stage(&self) -> Option<Stage> {
+        self.stage.or_else(|| Stage::from_wording(&self.event))
+    }
+
+    /// The entry's time in minutes (from an arbitrary origin): `at` as a date
+    /// and time, or a time alone on `day` (the review's date).
+    pub fn minutes(&self, day: Option<&str>) -> Option<i64> {
+        let at = self
+            .at
+            .trim()
+            .trim_end_matches('Z')
+            .trim_end_matches(" UTC");
+        let at = at.replacen(' ', "T", 1);
+        let full = if at.len() <= 8 && at.contains(':') {
+            format!("{}T{at}", day?)
+        } else {
+            at
+        };
+        let time: jiff::civil::DateTime = full.parse().ok()?;
+        let instant = jiff::tz::Offset::UTC.to_timestamp(time).ok()?;
+        Some(instant.as_second().div_euclid(60))
+    }
+}
+
+/// How long an incident took to notice and to stop, in minutes from its
+/// first timeline entry with a time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Durations {
+    /// To the first entry marked detected.
+    pub detect: Option<i64>,
+    /// To the first entry marked mitigated, else resolved.
+    pub restore: Option<i64>,
+}
+
+impl Review {
+    /// The incident's [`Durations`], from its timeline; `day` is the review's
+    /// date, for entries that give a time alone.
+    pub fn durations(&self, day: Option<&str>) -> Durations {
+        let timed: Vec<(i64, Option<Stage>)> = self
+            .timeline
+            .iter()
+            .filter_map(|e| Some((e.minutes(day)?, e.stage())))
+            .collect();
+        // From the first entry, in the order written: a time alone past
+        // midnight reads as earlier and is not counted, rather than negative.
+        let Some(&(start, _)) = timed.first() else {
+            return Durations::default();
+        };
+        let first = |stage: Stage| {
+            timed
+                .iter()
+                .find(|(_, s)| *s == Some(stage))
+                .map(|(t, _)| t - start)
+                .filter(|m| *m >= 0)
+        };
+        Durations {
+            detect: first(Stage::Detected),
+            restore: first(Stage::Mitigated).or_else(|| first(Stage::Resolved)),
+        }
+    }
 }
 
 /// An after-action review or a retrospective.
@@ -369,6 +496,22 @@ fn timeline(x: &mut Extractor<'_>, entry: &Entry) -> Vec<TimelineEntry> {
             .get("event")
             .and_then(|e| x.string(e))
             .unwrap_or_default();
+        let stage = table.get("type").and_then(|e| {
+            let text = x.string(e)?;
+            let found = Stage::ALL
+                .into_iter()
+                .find(|s| s.name().eq_ignore_ascii_case(text.trim()));
+            if found.is_none() {
+                let d = Diagnostic::error(
+                    crate::diagnostics::Code::InvalidValue,
+                    x.path,
+                    format!("unknown timeline entry type \"{text}\""),
+                )
+                .with_help("one of: detected, mitigated, resolved");
+                x.report(d, e.node.span.clone());
+            }
+            found
+        });
         let key = sortable_time(&at);
         if previous.as_ref().is_some_and(|prev| key < *prev) {
             let at_span = at_entry.map_or(span.clone(), |e| e.node.span.clone());
@@ -383,7 +526,7 @@ fn timeline(x: &mut Extractor<'_>, entry: &Entry) -> Vec<TimelineEntry> {
             );
         }
         previous = Some(key);
-        out.push(TimelineEntry { at, event });
+        out.push(TimelineEntry { at, event, stage });
     }
     out
 }
