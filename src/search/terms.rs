@@ -1,6 +1,8 @@
 //! A page's counted terms, packed as LEB128 varints (`PageTerms`), and reading them
 //! back.
 
+use super::SURFACE_BIT;
+
 /// A page's counted terms, packed: every page's terms are held until the index
 /// is written (and by a live preview for as long as it runs), so they are kept
 /// as LEB128 varints, about 3.5 bytes a term instead of 8.
@@ -25,6 +27,16 @@ pub(super) fn push_varint(out: &mut Vec<u8>, mut value: u32) {
         value >>= 7;
     }
     out.push(value as u8);
+}
+
+/// Bits as packed: [`SURFACE_BIT`], set on most terms, moves to bit 0 so it
+/// costs no varint byte (at bit 17 it made most terms' bits three bytes).
+fn store_bits(bits: u32) -> u32 {
+    ((bits & !SURFACE_BIT) << 1) | u32::from(bits & SURFACE_BIT != 0)
+}
+
+fn load_bits(stored: u32) -> u32 {
+    (stored >> 1) | if stored & 1 != 0 { SURFACE_BIT } else { 0 }
 }
 
 /// A position in a page's packed terms: a byte offset, and the stem id of the
@@ -72,7 +84,7 @@ impl PageTerms {
         for &(id, tf, bits) in terms {
             push_varint(&mut packed, id - previous);
             push_varint(&mut packed, u32::from(tf));
-            push_varint(&mut packed, bits);
+            push_varint(&mut packed, store_bits(bits));
             previous = id;
         }
         let mut packed_forms = Vec::with_capacity(forms.len() * 2);
@@ -129,7 +141,7 @@ impl PageTerms {
         std::iter::from_fn(move || {
             id += values.next()?;
             let tf = values.next()?;
-            let bits = values.next()?;
+            let bits = load_bits(values.next()?);
             Some((id, tf as u16, bits))
         })
     }
