@@ -4,8 +4,8 @@
 //! and to restore, after-action reviews and their action items per quarter,
 //! and how many scheduled pages are reviewed on time.
 //!
-//! [`fill`] runs once the model has every page's records; it reads them and
-//! writes only the histories of computed metrics.
+//! `kinds::build` calls [`history`] once the model has every page's records,
+//! and writes only the histories of computed metrics.
 
 use std::collections::BTreeMap;
 
