@@ -54,6 +54,7 @@ macro_rules! codes {
 codes! {
     AmbiguousDate => "ambiguous-date",
     BrokenLink => "broken-link",
+    BusFactor => "bus-factor",
     CodeownersMismatch => "codeowners-mismatch",
     DuplicateAdrNumber => "duplicate-adr-number",
     DuplicateAlert => "duplicate-alert",

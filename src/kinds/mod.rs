@@ -13,6 +13,7 @@ pub mod review;
 pub mod roles;
 pub mod runbook;
 pub mod schedule;
+pub mod skills;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -451,6 +452,9 @@ pub fn build(
     diagnostics.extend(more);
     if let Some(owners) = settings.owners {
         diagnostics.extend(runbook::ownership(&runbooks, owners, model.team.as_ref()));
+    }
+    if let Some(team) = &model.team {
+        diagnostics.extend(runbook::sole_owners(&runbooks, team));
     }
     drop(records);
     drop(runbooks);

@@ -25,12 +25,16 @@ pub struct Person {
     /// Names CODEOWNERS uses for them (`@ines`, `@harbor/dba`), beyond their
     /// handle and contact.
     pub codeowners: Vec<String>,
+    /// Skill (lowercase) → level from 1 to 4 (`skills`; see [`super::skills`]).
+    pub skills: std::collections::BTreeMap<String, u8>,
 }
 
 /// Everyone in `team.toml`, looked up by handle or full name, ignoring case.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Team {
     pub people: Vec<Person>,
+    /// `[[services]]`: what the team runs and the skills each needs.
+    pub services: Vec<super::skills::Service>,
     by_key: HashMap<String, usize>,
 }
 
@@ -43,7 +47,7 @@ pub struct Mention {
     pub span: Range<usize>,
 }
 
-const PERSON_KEYS: &[&str] = &["handle", "name", "role", "contact", "codeowners"];
+const PERSON_KEYS: &[&str] = &["handle", "name", "role", "contact", "codeowners", "skills"];
 
 impl Team {
     /// Reads `team.toml` if there is one.
@@ -84,8 +88,12 @@ impl Team {
             }
         };
         for entry in &table.entries {
+            if entry.key == "services" {
+                team.services = super::skills::services(&mut x, entry);
+                continue;
+            }
             if entry.key != "people" {
-                x.unknown_key(entry, TEAM_FILE, &["people"]);
+                x.unknown_key(entry, TEAM_FILE, &["people", "services"]);
                 continue;
             }
             let Value::Array(items) = &entry.node.value else {
@@ -110,6 +118,7 @@ impl Team {
                     role: None,
                     contact: None,
                     codeowners: Vec::new(),
+                    skills: Default::default(),
                 };
                 for field in &person.entries {
                     match field.key.as_str() {
@@ -118,6 +127,7 @@ impl Team {
                         "role" => p.role = x.string(field),
                         "contact" => p.contact = x.string(field),
                         "codeowners" => p.codeowners = x.string_list(field).unwrap_or_default(),
+                        "skills" => p.skills = super::skills::levels(&mut x, field),
                         _ => x.unknown_key(field, "[[people]]", PERSON_KEYS),
                     }
                 }
@@ -139,7 +149,47 @@ impl Team {
                 team.add(p, &mut x, item.span.clone());
             }
         }
-        (team, x.diagnostics)
+        let mut diagnostics = x.diagnostics;
+        let levels: Vec<(&str, &std::collections::BTreeMap<String, u8>)> = team
+            .people
+            .iter()
+            .map(|p| (p.name.as_str(), &p.skills))
+            .collect();
+        diagnostics.extend(super::skills::bus_factor(&levels, &team.services, source));
+        (team, diagnostics)
+    }
+
+    /// The people at [`super::skills::EXPERT`] level or above in `skill`, in
+    /// `team.toml` order.
+    pub fn experts(&self, skill: &str) -> Vec<&Person> {
+        self.people
+            .iter()
+            .filter(|p| {
+                p.skills
+                    .get(skill)
+                    .is_some_and(|l| *l >= super::skills::EXPERT)
+            })
+            .collect()
+    }
+
+    /// Every skill anyone has or any service needs, sorted.
+    pub fn skill_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .people
+            .iter()
+            .flat_map(|p| p.skills.keys().cloned())
+            .chain(self.services.iter().flat_map(|s| s.skills.iter().cloned()))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// The service of `team.toml` called `name` (ignoring case).
+    pub fn service(&self, name: &str) -> Option<&super::skills::Service> {
+        self.services
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
     }
 
     fn add(&mut self, person: Person, x: &mut Extractor<'_>, span: Range<usize>) {
@@ -224,6 +274,58 @@ pub fn mentions(source: &str, from: usize, names: &[String], role: &'static str)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SKILLED: &str = "[[people]]\nhandle = \"ines\"\nname = \"Ines Duarte\"\nskills = { postgres = 4, kafka = 2 }\n\n\
+        [[people]]\nhandle = \"kofi\"\nname = \"Kofi Mensah\"\nskills = { Kafka = 3, postgres = 3 }\n\n\
+        [[people]]\nhandle = \"aiko\"\nname = \"Aiko Tanaka\"\nskills = { go = 3, terraform = 5, dns = \"some\" }\n\n\
+        [[services]]\nname = \"shipment-state\"\nskills = [\"postgres\"]\n\n\
+        [[services]]\nname = \"status-fanout\"\nskills = [\"kafka\"]\n\n\
+        [[services]]\nname = \"scan-intake\"\nskills = [\"go\", \"rust\"]\n";
+
+    #[test]
+    fn skills_and_services_are_read_and_bad_levels_reported() {
+        let (team, d) = Team::parse(SKILLED);
+        let messages: Vec<(&str, usize, &str)> = d
+            .iter()
+            .map(|d| (d.code.as_str(), d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    "invalid-value",
+                    14,
+                    "the level of `terraform` must be a whole number from 1 to 4"
+                ),
+                (
+                    "invalid-value",
+                    14,
+                    "the level of `dns` must be a whole number from 1 to 4"
+                ),
+                (
+                    "bus-factor",
+                    26,
+                    "only Aiko Tanaka knows go at level 3 or more (scan-intake needs it)"
+                ),
+                (
+                    "bus-factor",
+                    22,
+                    "only Kofi Mensah knows kafka at level 3 or more (status-fanout needs it)"
+                ),
+                (
+                    "bus-factor",
+                    26,
+                    "nobody knows rust at level 3 or more (scan-intake needs it)"
+                ),
+            ]
+        );
+        assert_eq!(team.experts("postgres").len(), 2);
+        assert_eq!(
+            team.skill_names(),
+            ["go", "kafka", "postgres", "rust"],
+            "names lowercased; a bad level is not a skill"
+        );
+    }
 
     const TEAM: &str = "[[people]]\nhandle = \"dana\"\nname = \"Dana Okafor\"\nrole = \"SRE\"\n\n[[people]]\nhandle = \"bob\"\nname = \"Bob Lin\"\n";
 

@@ -273,13 +273,30 @@ fn the_example_handbook_reports_only_its_deliberate_warnings() {
     assert_eq!(code, 0);
     assert_eq!(
         positions(&diags),
-        vec![(
-            "review-overdue".into(),
-            "runbooks/certificate-renewal.md".into(),
-            7,
-            17
-        )],
+        vec![
+            (
+                "review-overdue".into(),
+                "runbooks/certificate-renewal.md".into(),
+                7,
+                17
+            ),
+            (
+                "bus-factor".into(),
+                "runbooks/queue-backlog.md".into(),
+                6,
+                10
+            ),
+            ("bus-factor".into(), "team.toml".into(), 72, 11),
+        ],
         "{diags:#?}"
+    );
+    assert_eq!(
+        diags[2]["message"],
+        "only Kofi Mensah knows kafka at level 3 or more (status-fanout needs it)"
+    );
+    assert_eq!(
+        diags[1]["message"],
+        "Kofi Mensah owns this runbook and is the only one who knows kafka at level 3 or more"
     );
 }
 

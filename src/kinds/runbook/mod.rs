@@ -269,6 +269,58 @@ pub fn ownership(
     found
 }
 
+/// A warning for each runbook whose owner is the only person at level
+/// [`super::skills::EXPERT`] or more in any of its service's skills: nobody else can run it.
+pub fn sole_owners(records: &[Record<'_>], team: &super::people::Team) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for record in records {
+        let runbook = record.record;
+        let (Some(service), Some(owner)) = (&runbook.service, &runbook.owner) else {
+            continue;
+        };
+        let Some(service) = team.service(service).filter(|s| !s.skills.is_empty()) else {
+            continue;
+        };
+        let Some(owner) = team.find(owner) else {
+            continue;
+        };
+        let mut able: Vec<&str> = service
+            .skills
+            .iter()
+            .flat_map(|skill| team.experts(skill))
+            .map(|p| p.handle.as_str())
+            .collect();
+        able.sort_unstable();
+        able.dedup();
+        if able != [owner.handle.as_str()] {
+            continue;
+        }
+        let span = runbook
+            .mentions(record.source)
+            .into_iter()
+            .find(|m| m.role == "owner")
+            .map_or(0..0, |m| m.span);
+        out.push(
+            Diagnostic::warning(
+                crate::diagnostics::Code::BusFactor,
+                record.path,
+                format!(
+                    "{} owns this runbook and is the only one who knows {} at level {} or more",
+                    owner.name,
+                    service.skills.join(" or "),
+                    super::skills::EXPERT
+                ),
+            )
+            .at(record.source, span)
+            .with_help(format!(
+                "who runs it when {} is away? Walk someone through it and record their level in team.toml",
+                owner.name
+            )),
+        );
+    }
+    out
+}
+
 /// Alert name → the runbooks that claim it, by page; a second claim is a warning.
 pub fn alerts(records: &[Record<'_>]) -> (BTreeMap<String, PageId>, Vec<Diagnostic>) {
     let mut owners: BTreeMap<String, &Record<'_>> = BTreeMap::new();
