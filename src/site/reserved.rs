@@ -7,6 +7,8 @@ use super::Site;
 
 pub(super) const ACTIONS_URL: &str = "actions/";
 pub(super) const PEOPLE_URL: &str = "people/";
+/// The skills matrix, when `team.toml` records skills or services.
+pub(super) const SKILLS_URL: &str = "skills/";
 pub(super) const SEARCH_URL: &str = "search/";
 pub(super) const REVIEWS_URL: &str = "needs-review/";
 /// The whole handbook as one document (`[print] enabled`).

@@ -25,6 +25,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
     "needs-review.html",
     "changes.html",
     "people.html",
+    "skills.html",
     "person.html",
     "search.html",
     "print.html",

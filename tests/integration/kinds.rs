@@ -925,6 +925,48 @@ fn a_charter_judged_on_one_kind_of_metric_is_warned_about() {
 }
 
 #[test]
+fn the_skills_matrix_shows_levels_and_who_covers_each_service() {
+    let team = "[[people]]\nhandle = \"ann\"\nname = \"Ann Berg\"\nskills = { postgres = 4, Go = 1 }\n\n\
+                [[people]]\nhandle = \"bo\"\nname = \"Bo Lind\"\nskills = { postgres = 3 }\n\n\
+                [[people]]\nhandle = \"ops\"\nname = \"Ops group\"\n\n\
+                [[services]]\nname = \"billing\"\nskills = [\"postgres\", \"go\"]\n";
+    let site = Fixture::new().file("index.md", "").file("team.toml", team);
+    site.build_ok();
+    let page = site.read("public/skills/index.html");
+    let start = page.find("<article").expect("the article");
+    let end = page.find("</article>").map_or(page.len(), |e| e + 10);
+    let article = &page[start..end];
+    // One row per person with skills, one column per skill, the level in
+    // the cell (an empty cell says "none" to a screen reader).
+    assert!(article.contains("<tr><th scope=\"row\"><a href=\"../people/ann/\">Ann Berg</a></th><td class=\"level level-1\">1</td><td class=\"level level-4\">4</td></tr>"), "{article}");
+    assert!(
+        article.contains(
+            "<td class=\"level level-0\"><span class=\"visually-hidden\">none</span></td>"
+        ),
+        "{article}"
+    );
+    assert!(!article.contains("Ops group"), "{article}");
+    assert!(
+        article.contains("Ann Berg, Bo Lind <span class=\"badge coverage-covered\">covered</span>"),
+        "{article}"
+    );
+    assert!(
+        article.contains("<span class=\"badge coverage-none\">nobody</span>"),
+        "{article}"
+    );
+    insta::assert_snapshot!("skills_page", article);
+    assert!(
+        site.read("public/people/index.html")
+            .contains("<a href=\"../skills/\">Skills, and who covers each service</a>")
+    );
+    // Without skills there is no matrix, and the people page does not link one.
+    let site = site.file("team.toml", "[[people]]\nhandle = \"ann\"\n");
+    site.build_ok();
+    assert!(!site.exists("public/skills/index.html"));
+    assert!(!site.read("public/people/index.html").contains("skills/"));
+}
+
+#[test]
 fn a_retro_page_shows_its_actions() {
     let page = "+++\ntitle = \"Q1\"\ndate = 2026-04-02\nfacilitator = \"ann\"\n\n[[actions]]\nwhat = \"Rotate facilitators\"\nowner = \"ann\"\ndue = 2026-12-01\n+++\n## Start\n\nPairing.\n\n## Stop\n\nLate merges.\n\n## Continue\n\nDemos.\n";
     let site = Fixture::new()

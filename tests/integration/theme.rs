@@ -21,6 +21,7 @@ const PAGE_TYPES: &[(&str, &str)] = &[
     ("actions", "actions/"),
     ("people", "people/"),
     ("person", "people/ines/"),
+    ("skills", "skills/"),
     ("charter", "charter/"),
     ("channels", "channels/"),
     ("needs review", "needs-review/"),

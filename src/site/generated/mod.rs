@@ -51,7 +51,7 @@ pub(super) type Made = Result<(String, Vec<u8>), Diagnostic>;
 
 /// Every generated output, in the order they are written (a theme's own
 /// static files after the built-in ones, so they override them).
-pub(super) const ALL: [&dyn Generated; 16] = [
+pub(super) const ALL: [&dyn Generated; 17] = [
     &files::Marker,
     &files::Theme,
     &files::NotFound,
@@ -67,6 +67,7 @@ pub(super) const ALL: [&dyn Generated; 16] = [
     &pages::NeedsReview,
     &pages::Actions,
     &pages::People,
+    &pages::Skills,
     &print::Print,
 ];
 

@@ -10,7 +10,7 @@ use crate::pages::PageId;
 use super::super::Site;
 use super::super::context::Renderer;
 use super::super::reserved::{
-    self, ACTIONS_URL, CHANGES_URL, PEOPLE_URL, REVIEWS_URL, SEARCH_URL, person_url,
+    self, ACTIONS_URL, CHANGES_URL, PEOPLE_URL, REVIEWS_URL, SEARCH_URL, SKILLS_URL, person_url,
 };
 use super::super::views::{
     self, Aggregates, ChangeRow, NavLink, NavView, PageContext, PersonRow, PersonView, ReviewRow,
@@ -215,10 +215,16 @@ impl Generated for People {
                 row
             })
             .collect();
-        let aggregates = Aggregates {
+        let mut aggregates = Aggregates {
             people,
             ..Aggregates::default()
         };
+        if Skills::has(render.site) {
+            aggregates.kinds.insert(
+                "skills_href",
+                serde_json::json!(relative_href(PEOPLE_URL, SKILLS_URL)),
+            );
+        }
         made.push(page(
             render,
             "people.html",
@@ -251,6 +257,88 @@ impl Generated for People {
             made.push(page(render, "person.html", &person.name, &url, aggregates));
         }
         made
+    }
+}
+
+/// The skills matrix: who holds which skill at which level, and how well
+/// each service's skills are covered; written when `team.toml` records any.
+pub(super) struct Skills;
+
+impl Skills {
+    fn has(site: &Site) -> bool {
+        site.model
+            .kinds
+            .team
+            .as_ref()
+            .is_some_and(|t| !t.skill_names().is_empty())
+    }
+}
+
+impl Generated for Skills {
+    fn files(&self, site: &Site) -> Vec<String> {
+        folder_page(SKILLS_URL, Skills::has(site))
+    }
+
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
+        let Some(team) = render
+            .site
+            .model
+            .kinds
+            .team
+            .as_ref()
+            .filter(|_| Skills::has(render.site))
+        else {
+            return Vec::new();
+        };
+        let names = team.skill_names();
+        let people: Vec<serde_json::Value> = team
+            .people
+            .iter()
+            .filter(|p| !p.skills.is_empty())
+            .map(|p| {
+                serde_json::json!({
+                    "name": p.name,
+                    "href": relative_href(SKILLS_URL, &person_url(&p.handle)),
+                    "levels": names.iter().map(|n| p.skills.get(n).copied().unwrap_or(0)).collect::<Vec<u8>>(),
+                })
+            })
+            .collect();
+        let coverage: Vec<serde_json::Value> = team
+            .services
+            .iter()
+            .flat_map(|service| service.skills.iter().map(move |skill| (service, skill)))
+            .map(|(service, skill)| {
+                let experts: Vec<&str> = team
+                    .experts(skill)
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect();
+                let (state, label) = match experts.len() {
+                    0 => ("none", "nobody"),
+                    1 => ("one", "one person"),
+                    _ => ("covered", "covered"),
+                };
+                serde_json::json!({
+                    "service": service.name,
+                    "skill": skill,
+                    "names": experts.join(", "),
+                    "state": state,
+                    "label": label,
+                })
+            })
+            .collect();
+        let mut aggregates = Aggregates::default();
+        aggregates.kinds.insert(
+            "skills",
+            serde_json::json!({ "names": names, "people": people, "coverage": coverage }),
+        );
+        vec![page(
+            render,
+            "skills.html",
+            "Skills",
+            SKILLS_URL,
+            aggregates,
+        )]
     }
 }
 
