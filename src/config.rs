@@ -86,6 +86,9 @@ pub struct Config {
     pub tickets_url: Option<String>,
     /// `[home] dashboard`: where the home page's at-a-glance cards sit.
     pub dashboard: Dashboard,
+    /// `[health] min_responses`, `alert_below`: the anonymity floor and the
+    /// alert line of the team health surveys.
+    pub health: crate::kinds::health::Settings,
 }
 
 /// One link of the header navigation, as `[nav] links` gives it.
@@ -147,6 +150,7 @@ impl Default for Config {
             nav: Vec::new(),
             tickets_url: None,
             dashboard: Dashboard::First,
+            health: crate::kinds::health::Settings::default(),
         }
     }
 }
@@ -205,6 +209,8 @@ pub const SCHEMA: &[Field] = &[
         .default("`[\"*template*.md\"]`"),
     Field::new("search", &["enabled"], "bool").default("`true`"),
     Field::new("print", &["enabled"], "bool").default("`false`"),
+    Field::new("health", &["min_responses"], "integer").default("`5`"),
+    Field::new("health", &["alert_below"], "number").default("`3.0`"),
     Field::new("git", &["history"], "bool").default("`true`"),
     Field::new("git", &["cache"], "bool").default("`true`"),
     Field::new(
@@ -363,6 +369,11 @@ pub fn parse(source: &str) -> Loaded {
             "print" => {
                 if let Some(t) = x.table(entry) {
                     config.print = enabled(&mut x, t, "print", false);
+                }
+            }
+            "health" => {
+                if let Some(t) = x.table(entry) {
+                    health_options(&mut x, t, &mut config.health);
                 }
             }
             "git" => {
@@ -596,6 +607,37 @@ fn home_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                 entry.node.span.clone(),
             ),
             None => {}
+        }
+    }
+}
+
+fn health_options(
+    x: &mut Extractor<'_>,
+    table: &Table,
+    health: &mut crate::kinds::health::Settings,
+) {
+    for entry in &table.entries {
+        match (entry.key.as_str(), &entry.node.value) {
+            ("min_responses", Value::Integer(n)) if *n >= 1 => {
+                health.min_responses = u32::try_from(*n).unwrap_or(u32::MAX);
+            }
+            ("alert_below", Value::Integer(n)) if (1..=5).contains(n) => {
+                health.alert_below = *n as f64
+            }
+            ("alert_below", Value::Float(f)) if (1.0..=5.0).contains(f) => health.alert_below = *f,
+            ("min_responses" | "alert_below", _) => x.report(
+                Diagnostic::error(
+                    crate::diagnostics::Code::InvalidValue,
+                    x.path,
+                    if entry.key == "min_responses" {
+                        "`min_responses` must be a whole number of at least 1"
+                    } else {
+                        "`alert_below` must be a number from 1 to 5"
+                    },
+                ),
+                entry.node.span.clone(),
+            ),
+            _ => x.unknown_key(entry, "[health]", &keys_of(SCHEMA, "health")),
         }
     }
 }

@@ -234,8 +234,12 @@ pub fn walk(root: &Path, output_dir: &Path, exclude: &[String], fence: &Fence) -
         };
         if rel.ends_with(".md") {
             found.pages.push(rel);
-        } else if !(entry.depth() == 1 && ROOT_CONFIG_FILES.contains(&rel.as_str())) {
-            found.assets.push(rel);
+        } else {
+            let config = entry.depth() == 1 && ROOT_CONFIG_FILES.contains(&rel.as_str());
+            // Survey results are data for the dashboard, never published.
+            if !(config || crate::kinds::health::is_survey_file(&rel)) {
+                found.assets.push(rel);
+            }
         }
     }
     let reported = std::mem::take(

@@ -65,6 +65,7 @@ codes! {
     FillIn => "fill-in",
     FrontMatterIgnored => "front-matter-ignored",
     GitHistory => "git-history",
+    HealthFalling => "health-falling",
     InvalidAlias => "invalid-alias",
     InvalidDiagram => "invalid-diagram",
     InvalidGlob => "invalid-glob",

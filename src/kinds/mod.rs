@@ -8,6 +8,7 @@
 pub mod adr;
 pub mod channels;
 pub mod charter;
+pub mod health;
 pub mod people;
 pub mod review;
 pub mod roles;

@@ -58,7 +58,11 @@ pub fn classify(rel: &str, known: &Known) -> Change {
     if rel.is_empty() {
         return Change::Ignored;
     }
-    if name == ".gitignore" || rel == "handbook.toml" || rel == "team.toml" {
+    if name == ".gitignore"
+        || rel == "handbook.toml"
+        || rel == "team.toml"
+        || crate::kinds::health::is_survey_file(rel)
+    {
         return Change::Config;
     }
     // Theme files are read by the templates, not the walk (which skips
@@ -137,6 +141,7 @@ mod tests {
         );
         assert_eq!(classify("handbook.toml", &k), Change::Config);
         assert_eq!(classify("team.toml", &k), Change::Config);
+        assert_eq!(classify("health/2026-Q3.toml", &k), Change::Config);
         assert_eq!(classify("runbooks/.gitignore", &k), Change::Config);
         assert_eq!(classify("templates/page.html", &k), Change::Theme);
         assert_eq!(classify("themes/dark/static/x.css", &k), Change::Theme);

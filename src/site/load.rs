@@ -125,6 +125,11 @@ impl Site {
         let tree = sections::build(&mut pages);
         let (team, team_diagnostics) = kinds::people::Team::load(&root, &fence);
         diagnostics.extend(team_diagnostics);
+        let (health, health_diagnostics) = kinds::health::load(&root, &fence);
+        diagnostics.extend(health_diagnostics);
+        if let Some(health) = &health {
+            diagnostics.extend(kinds::health::check(health, &config.health));
+        }
         let today = options.today.unwrap_or_else(|| today(None));
         // CODEOWNERS lives at the repository's root (the handbook's, outside git).
         let codeowners = crate::codeowners::CodeOwners::load(fence.dir(), &fence);
@@ -153,6 +158,7 @@ impl Site {
             diagnostics: Vec::new(),
             history,
             ownership,
+            health,
             templates: None,
             template_diagnostics: Vec::new(),
             timings,

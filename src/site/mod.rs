@@ -156,6 +156,8 @@ pub struct Loaded {
     pub history: Option<crate::git::History>,
     /// Who the repository says owns what (CODEOWNERS, OWNERS files).
     ownership: crate::codeowners::Ownership,
+    /// The team health surveys of `health/`, when there are any.
+    pub health: Option<crate::kinds::health::Health>,
     /// The templates; `None` when they failed to load, with
     /// `template_diagnostics` saying why.
     templates: Option<templates::Templates>,

@@ -274,6 +274,7 @@ fn the_example_handbook_reports_only_its_deliberate_warnings() {
     assert_eq!(
         positions(&diags),
         vec![
+            ("health-falling".into(), "health/2026-Q3.toml".into(), 12, 1),
             (
                 "review-overdue".into(),
                 "runbooks/certificate-renewal.md".into(),
@@ -291,12 +292,17 @@ fn the_example_handbook_reports_only_its_deliberate_warnings() {
         "{diags:#?}"
     );
     assert_eq!(
-        diags[2]["message"],
+        diags[3]["message"],
         "only Kofi Mensah knows kafka at level 3 or more (status-fanout needs it)"
     );
     assert_eq!(
-        diags[1]["message"],
+        diags[2]["message"],
         "Kofi Mensah owns this runbook and is the only one who knows kafka at level 3 or more"
+    );
+    assert_eq!(
+        diags[0]["message"],
+        "team health: role clarity fell two periods running (4.4 → 3.6 → 3.0); \
+         \"I know what my role is in this sprint and what is expected of me.\" moved most (-0.6)"
     );
 }
 
