@@ -586,6 +586,15 @@ mod tests {
             "It is safe to disagree, even with leads."
         );
         assert_eq!(p.questions[0].answers, Some([0, 0, 2, 3, 1]));
+        let (_, d) = parse_csv(
+            "health/2026-Q2.csv",
+            "id,text,dimension,1,2,3,4,5\nsafe,Safe,safety,0,0,2,3,1\nrole,Role,clarity,0,x,2,3,1\n",
+        );
+        assert_eq!(
+            (d.len(), d.first().map(|d| d.line)),
+            (1, Some(3)),
+            "reported at its row: {d:?}"
+        );
         let (p, _) = parse_csv(
             "health/2026-Q2.csv",
             "id,text,dimension,mean,n\nsafe,Safe,safety,3.5,9\n",
