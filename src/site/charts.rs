@@ -22,6 +22,8 @@ pub struct LineChart<'a> {
     /// `(when, value)`, oldest first.
     pub points: &'a [(&'a str, f64)],
     pub target: Option<f64>,
+    /// What the target line is called (`target`, `alert line`).
+    pub target_label: &'a str,
     /// Appended to values in the text (`%`, `min`).
     pub unit: &'a str,
 }
@@ -141,6 +143,7 @@ pub fn line(chart: &LineChart<'_>) -> String {
         title,
         points,
         target,
+        target_label,
         unit,
     } = *chart;
     let range = bounds(points.iter().map(|p| p.1).chain(target));
@@ -168,7 +171,7 @@ pub fn line(chart: &LineChart<'_>) -> String {
         .collect();
     let mut desc = values.join(", ");
     if let Some(t) = target {
-        let _ = write!(desc, "; target {}", with_unit(t, unit));
+        let _ = write!(desc, "; {target_label} {}", with_unit(t, unit));
     }
     let mut out = format!(
         "<svg class=\"chart line-chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\
@@ -206,7 +209,8 @@ pub fn line(chart: &LineChart<'_>) -> String {
         let _ = write!(
             out,
             "<line class=\"chart-target\" x1=\"{left}\" x2=\"{right}\" y1=\"{y}\" y2=\"{y}\"/>\
-             <text class=\"chart-label chart-target-label\" x=\"{right}\" y=\"{y}\" dy=\"-4\" text-anchor=\"end\">target {}</text>",
+             <text class=\"chart-label chart-target-label\" x=\"{right}\" y=\"{y}\" dy=\"-4\" text-anchor=\"end\">{} {}</text>",
+            escape(target_label),
             escape(&with_unit(t, unit))
         );
     }
@@ -248,6 +252,7 @@ mod tests {
             title: "Uptime & <more>",
             points: &points,
             target: Some(99.9),
+            target_label: "target",
             unit: "%",
         });
         assert!(svg.starts_with("<svg class=\"chart line-chart\" viewBox=\"0 0 560 200\" role=\"img\" aria-labelledby=\"kpi-1-title kpi-1-desc\">"));
@@ -273,6 +278,7 @@ mod tests {
             title: "t",
             points: &points,
             target: Some(100.0),
+            target_label: "target",
             unit: "",
         });
         for cy in svg.split("cy=\"").skip(1) {
@@ -289,6 +295,7 @@ mod tests {
             title: "t",
             points: &[("a", 0.0)],
             target: None,
+            target_label: "target",
             unit: "",
         });
         assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");

@@ -39,7 +39,8 @@ pub(super) struct HeaderLink {
 /// The header's links: `[nav] links` resolved like links written in the
 /// root page, each that names nothing a diagnostic at its place in
 /// `handbook.toml`; without `[nav]`, the top-level sections, then the
-/// charter and channel guide wherever they are.
+/// charter and channel guide wherever they are, then the team health
+/// dashboard when there are surveys.
 pub(super) fn header_links(site: &Site, index: &LinkIndex) -> (Vec<HeaderLink>, Vec<Diagnostic>) {
     let loaded = &site.loaded;
     let tree = &loaded.tree;
@@ -59,13 +60,20 @@ pub(super) fn header_links(site: &Site, index: &LinkIndex) -> (Vec<HeaderLink>, 
         // The charter first: it is what the team is for.
         records.sort();
         let records = records.into_iter().map(|(_, p)| p);
-        let links = sections
+        let mut links: Vec<HeaderLink> = sections
             .chain(records)
             .map(|p| HeaderLink {
                 title: None,
                 target: HeaderTarget::Page(p),
             })
             .collect();
+        // Then how the team is doing, when it keeps surveys.
+        if loaded.health.is_some() {
+            links.push(HeaderLink {
+                title: Some("Team health".into()),
+                target: HeaderTarget::Generated(super::reserved::TEAM_HEALTH_URL.into()),
+            });
+        }
         return (links, logo_diagnostics(site));
     }
     let root = tree.sections[0].page;

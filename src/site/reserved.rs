@@ -9,6 +9,9 @@ pub(super) const ACTIONS_URL: &str = "actions/";
 pub(super) const PEOPLE_URL: &str = "people/";
 /// The skills matrix, when `team.toml` records skills or services.
 pub(super) const SKILLS_URL: &str = "skills/";
+/// The team health dashboard, when `health/` has surveys (not `health/`,
+/// which holds the survey files).
+pub(super) const TEAM_HEALTH_URL: &str = "team-health/";
 pub(super) const SEARCH_URL: &str = "search/";
 pub(super) const REVIEWS_URL: &str = "needs-review/";
 /// The whole handbook as one document (`[print] enabled`).

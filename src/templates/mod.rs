@@ -26,6 +26,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
     "changes.html",
     "people.html",
     "skills.html",
+    "team-health.html",
     "person.html",
     "search.html",
     "print.html",

@@ -1317,3 +1317,75 @@ fn ticket_ids_link_to_the_tracker_with_links_tickets() {
     assert_eq!(diags[0]["code"], "invalid-value", "{diags:#?}");
     assert_eq!(diags[0]["line"], 3);
 }
+
+/// A period's survey file with two questions in one dimension.
+fn survey(period: &str, safe: [u32; 5], voice: [u32; 5]) -> String {
+    let list = |c: [u32; 5]| c.map(|v| v.to_string()).join(", ");
+    format!(
+        "period = \"{period}\"\n\n[[questions]]\nid = \"safe\"\ntext = \"It is safe to disagree.\"\n\
+         dimension = \"psychological safety\"\nanswers = [{}]\n\n[[questions]]\nid = \"voice\"\n\
+         text = \"My ideas are heard.\"\ndimension = \"psychological safety\"\nanswers = [{}]\n",
+        list(safe),
+        list(voice)
+    )
+}
+
+#[test]
+fn the_team_health_dashboard_charts_each_dimension_and_hides_small_samples() {
+    let site = Fixture::new()
+        .file("index.md", "# Home\n")
+        .file("health/2026-Q1.toml", &survey("2026-Q1", [0, 0, 0, 3, 3], [0, 0, 1, 3, 2]))
+        .file("health/2026-Q2.toml", &survey("2026-Q2", [0, 0, 2, 3, 1], [0, 0, 2, 3, 1]))
+        .file("health/2026-Q3.csv", "id,text,dimension,1,2,3,4,5\nsafe,It is safe to disagree.,Psychological safety,0,2,3,1,0\nvoice,My ideas are heard.,psychological safety,0,1,1,1,0\n");
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0);
+    assert_eq!(
+        positions(&diags),
+        vec![("health-falling".into(), "health/2026-Q3.csv".into(), 2, 1)]
+    );
+    assert_eq!(
+        diags[0]["message"],
+        "team health: psychological safety fell two periods running (4.3 → 3.8 → 2.8); \"It is safe to disagree.\" moved most (-1.0)"
+    );
+    site.build_ok();
+    // The survey files are data: never published.
+    assert!(!site.exists("public/health"));
+    let page = site.read("public/team-health/index.html");
+    assert!(
+        page.contains("<a href=\"./\" aria-current=\"true\">Team health</a>"),
+        "the header links it"
+    );
+    let start = page.find("<article").expect("the article");
+    let end = page.find("</article>").map_or(page.len(), |e| e + 10);
+    let article = &page[start..end];
+    // Three answers are below the floor of five: no mean, no spread.
+    assert!(article.contains("<td data-label=\"Question\">My ideas are heard.</td><td data-label=\"Mean\"><span class=\"too-few\">too few responses</span></td>"), "{article}");
+    assert!(article.contains("<span class=\"spread\" role=\"img\" aria-label=\"0 answered 1, 2 answered 2, 3 answered 3, 1 answered 4, 0 answered 5\">"), "{article}");
+    assert!(article.contains("<desc id=\"dimension-1-desc\">2026-Q1: 4.33, 2026-Q2: 3.83, 2026-Q3: 2.83; alert line 3</desc>"), "{article}");
+    insta::assert_snapshot!("team_health_page", article);
+    // Without surveys: no dashboard and no header link.
+    let plain = Fixture::new().file("index.md", "# Home\n");
+    plain.build_ok();
+    assert!(!plain.exists("public/team-health/index.html"));
+    assert!(!plain.read("public/index.html").contains("Team health"));
+}
+
+#[test]
+fn a_survey_file_with_a_row_per_person_is_refused() {
+    let site = Fixture::new().file("index.md", "# Home\n").file(
+        "health/2026-Q3.csv",
+        "Timestamp,Email address,It is safe to disagree.\n2026-09-01 10:00,ana@example.org,4\n",
+    );
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(
+        positions(&diags),
+        vec![("invalid-value".into(), "health/2026-Q3.csv".into(), 1, 1)]
+    );
+    assert_eq!(
+        diags[0]["message"],
+        "the column `timestamp` names who answered: survey files keep aggregates only, never rows per person"
+    );
+    assert!(site.run(&["build"]).code != 0, "nothing is published");
+    assert!(!site.exists("public"));
+}

@@ -22,6 +22,7 @@ const PAGE_TYPES: &[(&str, &str)] = &[
     ("people", "people/"),
     ("person", "people/ines/"),
     ("skills", "skills/"),
+    ("team health", "team-health/"),
     ("charter", "charter/"),
     ("channels", "channels/"),
     ("needs review", "needs-review/"),

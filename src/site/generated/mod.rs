@@ -2,8 +2,8 @@
 //! [`Generated`] implementation each, listed once in [`ALL`]: the output
 //! marker and theme files, `404.html`, `alerts.json`, `nav.json`, the feeds,
 //! `sitemap.xml`, alias redirects, the search page, recent changes,
-//! needs-review, the action tracker, the people pages and the whole-handbook
-//! document. Each declares the
+//! needs-review, the action tracker, the people pages, the skills matrix,
+//! the team health dashboard and the whole-handbook document. Each declares the
 //! files it writes for a site; the duplicate-output check, the link index
 //! (a generated folder page is a link target), feed discovery (the header's
 //! feed links) and the live preview's structure check all read those
@@ -17,6 +17,7 @@
 
 mod feeds;
 mod files;
+mod health;
 mod pages;
 mod print;
 
@@ -51,7 +52,7 @@ pub(super) type Made = Result<(String, Vec<u8>), Diagnostic>;
 
 /// Every generated output, in the order they are written (a theme's own
 /// static files after the built-in ones, so they override them).
-pub(super) const ALL: [&dyn Generated; 17] = [
+pub(super) const ALL: [&dyn Generated; 18] = [
     &files::Marker,
     &files::Theme,
     &files::NotFound,
@@ -68,6 +69,7 @@ pub(super) const ALL: [&dyn Generated; 17] = [
     &pages::Actions,
     &pages::People,
     &pages::Skills,
+    &health::TeamHealth,
     &print::Print,
 ];
 

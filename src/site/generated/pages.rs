@@ -44,7 +44,7 @@ pub(super) fn page(
 }
 
 /// `url`'s page, when `has`.
-fn folder_page(url: &str, has: bool) -> Vec<String> {
+pub(super) fn folder_page(url: &str, has: bool) -> Vec<String> {
     if has {
         vec![format!("{url}index.html")]
     } else {

@@ -79,6 +79,7 @@ fn metric(i: usize, m: &Metric) -> Value {
             title: &m.name,
             points: &points,
             target: m.target_value(),
+            target_label: "target",
             unit,
         }));
     }
