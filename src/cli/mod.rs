@@ -7,6 +7,7 @@ mod check;
 mod init;
 mod new;
 mod serve;
+mod survey;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -75,6 +76,12 @@ enum Command {
         after_help = "Examples:\n  handbook init\n  handbook init docs/handbook --title \"Platform Handbook\""
     )]
     Init(init::Args),
+    /// Team health surveys: count a survey tool's export into health/PERIOD.toml
+    #[command(
+        after_help = "Examples:\n  handbook survey import responses.csv --period 2026-Q4\n  \
+        handbook new survey 2027-Q1   (an empty period with the standing questions)"
+    )]
+    Survey(survey::Args),
 }
 
 /// How diagnostics are printed.
@@ -121,6 +128,7 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::New(args) => new::run(args),
         Command::Init(args) => init::run(args),
+        Command::Survey(args) => survey::run(args),
     };
     ExitCode::from(code)
 }

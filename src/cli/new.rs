@@ -20,6 +20,8 @@ pub enum KindArg {
     Retro,
     /// a plain page at the root
     Page,
+    /// an empty team health survey period, named by the "title" (e.g. 2026-Q4)
+    Survey,
 }
 
 #[derive(Debug, clap::Args)]
@@ -36,6 +38,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> u8 {
     let kind = match args.kind {
+        KindArg::Survey => return super::survey::new_period(&args.dir, &args.title),
         KindArg::Adr => NewKind::Adr,
         KindArg::Runbook => NewKind::Runbook,
         KindArg::Aar => NewKind::Aar,

@@ -229,3 +229,98 @@ fn init_adopts_existing_docs_by_what_they_say() {
     assert_eq!(again.code, 2);
     assert_eq!(site.read(".gitignore"), "node_modules/\n*.log\n/public/\n");
 }
+
+/// A survey tool's export: a row per response, a timestamp and an email
+/// column, answers as the scale's words or digits, a blank, a free-text
+/// column with a comma inside quotes.
+const EXPORT: &str = "Timestamp,Email address,I know what my role is in this sprint.,\"We keep technical debt under control.\",Anything else?\n\
+2026-12-01 09:12,ana@example.org,Agree,4,\"More pairing, please\"\n\
+2026-12-01 09:40,bo@example.org,Strongly agree,,\n\
+2026-12-02 11:02,cy@example.org,\"3 - Neither agree nor disagree\",2,\n\
+2026-12-02 16:20,di@example.org,Disagree,Strongly disagree,Too many meetings\n\
+2026-12-03 08:05,ed@example.org,agree,5,\n";
+
+#[test]
+fn survey_import_keeps_only_the_counts_and_never_overwrites() {
+    let site = Fixture::new()
+        .file("handbook.toml", "title = \"T\"\n")
+        .file("index.md", "# Home\n")
+        .file(
+            "health/2026-Q3.toml",
+            "[[questions]]\nid = \"role\"\ntext = \"I know what my role is in this sprint.\"\ndimension = \"role clarity\"\nanswers = [0, 0, 1, 2, 2]\n",
+        )
+        .file("responses.csv", EXPORT);
+    let run = site.run(&["survey", "import", "responses.csv", "--period", "2026-Q4"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.trim(), "./health/2026-Q4.toml");
+    assert!(run.stderr.contains("kept the counts of 2 questions from 5 responses (1 blank answers not counted); the rows were not kept"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "dropped columns that are not answers: Timestamp, Email address, Anything else?"
+        ),
+        "{}",
+        run.stderr
+    );
+    let written = site.read("health/2026-Q4.toml");
+    for private in ["ana@", "2026-12-01", "pairing", "meetings"] {
+        assert!(!written.contains(private), "{private} in {written}");
+    }
+    // The standing question keeps its id and dimension; a new one is unassigned.
+    assert!(written.contains("id = \"role\"\ntext = \"I know what my role is in this sprint.\"\ndimension = \"role clarity\"\nanswers = [0, 1, 1, 2, 1]"), "{written}");
+    assert!(
+        written.contains("dimension = \"unassigned\"\nanswers = [1, 1, 0, 1, 1]"),
+        "{written}"
+    );
+    // It builds, and the file is data: the dashboard has it, the site does not.
+    site.build_ok();
+    assert!(!site.exists("public/health/2026-Q4.toml"));
+    assert!(
+        site.read("public/team-health/index.html")
+            .contains("Latest: 2026-Q4.")
+    );
+    // Again: refused, the file untouched; a period that is not a file name too.
+    let again = site.run(&["survey", "import", "responses.csv", "--period", "2026-Q4"]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    assert_eq!(site.read("health/2026-Q4.toml"), written);
+    let climbing = site.run(&[
+        "survey",
+        "import",
+        "responses.csv",
+        "--period",
+        "../../evil",
+    ]);
+    assert_eq!(climbing.code, 2);
+    assert!(
+        climbing.stderr.contains("is not a file name"),
+        "{}",
+        climbing.stderr
+    );
+    assert!(!site.path().join("../evil.toml").exists());
+}
+
+#[test]
+fn new_survey_writes_an_empty_period_with_the_standing_questions() {
+    let site = Fixture::new()
+        .file("handbook.toml", "title = \"T\"\n")
+        .file("index.md", "# Home\n");
+    let run = site.run(&["new", "survey", "2027-Q1"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let first = site.read("health/2027-Q1.toml");
+    assert_eq!(
+        first.matches("[[questions]]").count(),
+        7,
+        "one per dimension to start"
+    );
+    assert!(first.contains("answers = [0, 0, 0, 0, 0]"));
+    // An empty period checks clean: no numbers, so nothing to warn about.
+    let (code, diags) = site.check_json();
+    assert_eq!((code, diags.len()), (0, 0), "{diags:?}");
+    let run = site.run(&["new", "survey", "2027-Q2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        site.read("health/2027-Q2.toml").replace("2027-Q2", "P"),
+        first.replace("2027-Q1", "P"),
+        "the next period repeats the standing questions"
+    );
+}
