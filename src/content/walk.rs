@@ -29,6 +29,19 @@ pub const OUTPUT_MARKER: &str = ".handbook-output";
 /// Files at the root that configure the handbook rather than belong in the site.
 const ROOT_CONFIG_FILES: &[&str] = &["handbook.toml", "team.toml"];
 
+/// The folder of team health survey files (`kinds::health`): data for the
+/// dashboard, never published. Its `.toml` and `.csv` files are not assets.
+pub const SURVEY_FOLDER: &str = "health";
+
+/// Whether `rel` (a path in the handbook) is a survey file.
+pub fn is_survey_file(rel: &str) -> bool {
+    rel.strip_prefix(SURVEY_FOLDER)
+        .and_then(|r| r.strip_prefix('/'))
+        .is_some_and(|name| {
+            !name.contains('/') && (name.ends_with(".toml") || name.ends_with(".csv"))
+        })
+}
+
 /// The folder no file may be read from outside of, even through a symbolic
 /// link: the repository's work tree when the handbook is in one, else the
 /// handbook root. Nothing inside a `.git` folder is admitted either (a CI
@@ -237,7 +250,7 @@ pub fn walk(root: &Path, output_dir: &Path, exclude: &[String], fence: &Fence) -
         } else {
             let config = entry.depth() == 1 && ROOT_CONFIG_FILES.contains(&rel.as_str());
             // Survey results are data for the dashboard, never published.
-            if !(config || crate::kinds::health::is_survey_file(&rel)) {
+            if !(config || is_survey_file(&rel)) {
                 found.assets.push(rel);
             }
         }

@@ -20,18 +20,9 @@ use crate::fields::{Entry, Extractor, Value};
 
 pub mod import;
 
-/// The folder of survey files, at the handbook root. Its `.toml` and `.csv`
-/// files are data, never published as assets.
-pub const FOLDER: &str = "health";
-
-/// Whether `rel` (a path in the handbook) is a survey file.
-pub fn is_survey_file(rel: &str) -> bool {
-    rel.strip_prefix(FOLDER)
-        .and_then(|r| r.strip_prefix('/'))
-        .is_some_and(|name| {
-            !name.contains('/') && (name.ends_with(".toml") || name.ends_with(".csv"))
-        })
-}
+/// The folder of survey files, at the handbook root, and whether a path is
+/// one of them (the walk, which must not publish them, owns the rule).
+pub use crate::content::walk::{SURVEY_FOLDER as FOLDER, is_survey_file};
 
 /// `[health]` in `handbook.toml`.
 #[derive(Clone, Debug, PartialEq)]
