@@ -140,6 +140,18 @@ impl Question {
     }
 }
 
+impl Period {
+    /// A period with no questions yet, named after its file.
+    fn empty(path: &str, source: &str) -> Period {
+        Period {
+            name: period_name(path),
+            path: path.to_string(),
+            source: source.to_string(),
+            questions: Vec::new(),
+        }
+    }
+}
+
 /// The period's name from its file (`health/2026-Q3.toml` → `2026-Q3`).
 fn period_name(path: &str) -> String {
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -165,12 +177,7 @@ pub fn parse_toml(path: &str, source: &str) -> (Option<Period>, Vec<Diagnostic>)
             return (None, vec![d]);
         }
     };
-    let mut period = Period {
-        name: period_name(path),
-        path: path.to_string(),
-        source: source.to_string(),
-        questions: Vec::new(),
-    };
+    let mut period = Period::empty(path, source);
     for entry in &table.entries {
         match entry.key.as_str() {
             "period" => period.name = x.string(entry).unwrap_or(period.name),
@@ -299,12 +306,7 @@ pub fn parse_csv(path: &str, source: &str) -> (Option<Period>, Vec<Diagnostic>) 
         .at(source, 0..0);
         return (None, vec![d]);
     }
-    let mut period = Period {
-        name: period_name(path),
-        path: path.to_string(),
-        source: source.to_string(),
-        questions: Vec::new(),
-    };
+    let mut period = Period::empty(path, source);
     // The line index is built once; each row is spanned by its first byte.
     let index = crate::diagnostics::LineIndex::new(source);
     for record in reader.records() {
