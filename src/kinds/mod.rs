@@ -461,6 +461,20 @@ pub fn build(
     drop(runbooks);
     model.adr_graph = graph;
     model.alerts = alerts;
+    let mut reviews: Vec<(Option<String>, &mut review::Review)> = model
+        .pages
+        .iter_mut()
+        .zip(pages.iter())
+        .filter_map(|(entry, page)| match &mut entry.record {
+            Record::Review(review) => Some((
+                page.front.date.as_ref().map(|d| d.as_str().to_string()),
+                review,
+            )),
+            _ => None,
+        })
+        .collect();
+    review::follow_up(&mut reviews, settings.today);
+    drop(reviews);
     fill_computed_metrics(&mut model, pages, settings.today);
     (model, diagnostics)
 }

@@ -629,7 +629,7 @@ fn the_action_tracker_lists_open_then_overdue_first_and_links_back() {
         .map(|t| tracker.find(t).unwrap_or(usize::MAX))
         .collect();
     assert!(order[0] < order[1] && order[1] < order[2], "{tracker}");
-    assert!(tracker.contains("<tr class=\"overdue\" data-state=\"overdue\"><td data-label=\"Action\">Late thing</td><td data-label=\"Owner\"><a href=\"../people/bob/\">Bob Lin</a></td>"), "{tracker}");
+    assert!(tracker.contains("<tr class=\"overdue\" data-state=\"overdue\"><td data-label=\"Action\">Late thing <span class=\"action-id\">#late-thing</span></td><td data-label=\"Owner\"><a href=\"../people/bob/\">Bob Lin</a></td>"), "{tracker}");
     assert!(
         tracker.contains("<a href=\"../aars/a/\">A</a>"),
         "{tracker}"
@@ -1388,4 +1388,39 @@ fn a_survey_file_with_a_row_per_person_is_refused() {
     );
     assert!(site.run(&["build"]).code != 0, "nothing is published");
     assert!(!site.exists("public"));
+}
+
+#[test]
+fn an_action_listed_again_in_a_later_retro_is_tracked_once_as_carried_over() {
+    let retro = |date: &str, actions: &str| {
+        format!(
+            "+++\ndate = {date}\n{actions}+++\n## Start\n\nA.\n\n## Stop\n\nB.\n\n## Continue\n\nC.\n"
+        )
+    };
+    let drills =
+        "[[actions]]\nwhat = \"Pair on one failover drill per quarter\"\nowner = \"ines\"\n";
+    let site = Fixture::new()
+        .file("index.md", "# Home\n")
+        .file("retros/2026-q1.md", &retro("2026-04-02", drills))
+        .file("retros/2026-q2.md", &retro("2026-07-02", &format!("{drills}\n[[actions]]\nid = \"pager\"\nwhat = \"Fix the pager\"\nowner = \"bo\"\n")))
+        .file("retros/2026-q3.md", &retro("2026-10-02", &format!("{drills}due = 2026-12-31\n\n[[actions]]\nid = \"pager\"\nwhat = \"Make the pager quieter\"\nowner = \"bo\"\ndone = true\n")));
+    site.build_ok();
+    let tracker = site.read("public/actions/index.html");
+    assert_eq!(
+        tracker
+            .matches("Pair on one failover drill per quarter")
+            .count(),
+        1,
+        "{tracker}"
+    );
+    assert!(tracker.contains("<span class=\"badge carried\" title=\"listed open in 2 earlier reviews\">carried over 2×</span> <span class=\"action-age\">232 days open</span>"), "{tracker}");
+    // An id given keeps an action the same action however it is reworded.
+    assert!(
+        !tracker.contains("Fix the pager") && tracker.contains("Make the pager quieter"),
+        "{tracker}"
+    );
+    assert!(
+        tracker.contains("<tr><td>ines</td><td>1</td><td>0</td></tr>"),
+        "{tracker}"
+    );
 }

@@ -272,7 +272,12 @@ fn action_item(text: &str, checked: Option<bool>, span: Range<usize>) -> Option<
         done: checked.unwrap_or(false),
         ticket: None,
         overdue: false,
+        id: super::action_id(what),
         span,
+        carried: 0,
+        listed_again: false,
+        opened: None,
+        age_days: None,
     })
 }
 
@@ -303,14 +308,19 @@ fn action_row(header: &[String], cells: &[String], span: Range<usize>) -> Option
         .any(|d| s.split_whitespace().any(|w| w == *d))
     });
     Some(Action {
-        what,
         owner: cell(&["owner", "assignee", "who", "responsible"])
             .map(|o| o.trim_start_matches('@').to_string()),
         due: cell(&["due", "due date", "deadline", "by"]).and_then(|d| Date::parse(d.trim())),
         done,
         ticket: cell(&["ticket", "issue", "bug", "link", "tracking"]),
         overdue: false,
+        id: super::action_id(&what),
+        what,
         span,
+        carried: 0,
+        listed_again: false,
+        opened: None,
+        age_days: None,
     })
 }
 

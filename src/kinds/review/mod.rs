@@ -22,7 +22,11 @@ pub const FIELDS: &[Field] = &[
     Field::new("", &["timeline"], "array of tables"),
     Field::new("", &["actions"], "array of tables"),
     Field::new("timeline", &["at", "event", "type"], ""),
-    Field::new("actions", &["what", "owner", "due", "done", "ticket"], ""),
+    Field::new(
+        "actions",
+        &["what", "owner", "due", "done", "ticket", "id"],
+        "",
+    ),
 ];
 
 /// One action item from an AAR or a retro.
@@ -37,6 +41,80 @@ pub struct Action {
     pub overdue: bool,
     #[serde(skip)]
     pub span: Range<usize>,
+    /// Its id (`id`, else made from its wording): the same action in a
+    /// later review is the same id. See [`follow_up`].
+    pub id: String,
+    /// How many earlier reviews listed it while it was still open.
+    pub carried: u32,
+    /// A later review lists it again: the tracker shows that one.
+    pub listed_again: bool,
+    /// The date of the first review that listed it.
+    pub opened: Option<String>,
+    /// Days from then to "today", while it is open.
+    pub age_days: Option<i32>,
+}
+
+/// An id from an action's wording: its first six words, lowercase, by `-`.
+pub fn action_id(what: &str) -> String {
+    what.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Follows actions from review to review: given the reviews (with their
+/// dates) in any order, marks each action with how many earlier reviews
+/// listed it open (carried over), whether a later one lists it again, and
+/// when it was first listed. Linear in the actions: one map by id.
+pub fn follow_up(reviews: &mut [(Option<String>, &mut Review)], today: jiff::civil::Date) {
+    reviews.sort_by(|a, b| a.0.cmp(&b.0));
+    /// What is known of an id so far: its first date, how many earlier
+    /// listings had it open, and where (review, action) it was last listed.
+    type Seen = (Option<String>, u32, (usize, usize));
+    let mut seen: std::collections::HashMap<String, Seen> = std::collections::HashMap::new();
+    let mut again: Vec<(usize, usize)> = Vec::new();
+    for (r, (date, review)) in reviews.iter_mut().enumerate() {
+        for (a, action) in review.actions.iter_mut().enumerate() {
+            match seen.get_mut(&action.id) {
+                Some((first, open_before, last)) => {
+                    again.push(*last);
+                    action.opened = first.clone();
+                    action.carried = *open_before;
+                    *last = (r, a);
+                    if !action.done {
+                        *open_before += 1;
+                    }
+                }
+                None => {
+                    action.opened = date.clone();
+                    seen.insert(
+                        action.id.clone(),
+                        (date.clone(), u32::from(!action.done), (r, a)),
+                    );
+                }
+            }
+        }
+    }
+    for (r, a) in again {
+        if let Some(action) = reviews
+            .get_mut(r)
+            .and_then(|(_, review)| review.actions.get_mut(a))
+        {
+            action.listed_again = true;
+        }
+    }
+    for (_, review) in reviews.iter_mut() {
+        for action in review.actions.iter_mut().filter(|a| !a.done) {
+            action.age_days = action
+                .opened
+                .as_deref()
+                .and_then(Date::parse)
+                .and_then(|d| d.civil().until(today).ok())
+                .map(|span| span.get_days());
+        }
+    }
 }
 
 /// One line of an AAR's timeline.
@@ -547,6 +625,11 @@ fn actions(x: &mut Extractor<'_>, entry: &Entry, today: jiff::civil::Date) -> Ve
             ticket: None,
             overdue: false,
             span: span.clone(),
+            id: String::new(),
+            carried: 0,
+            listed_again: false,
+            opened: None,
+            age_days: None,
         };
         for field in &table.entries {
             match field.key.as_str() {
@@ -555,6 +638,7 @@ fn actions(x: &mut Extractor<'_>, entry: &Entry, today: jiff::civil::Date) -> Ve
                 "due" => action.due = x.date(field),
                 "done" => action.done = x.boolean(field).unwrap_or(false),
                 "ticket" => action.ticket = x.string(field),
+                "id" => action.id = x.string(field).unwrap_or_default(),
                 _ => x.unknown_key(field, "[[actions]]", &keys_of(FIELDS, "actions")),
             }
         }
@@ -571,6 +655,9 @@ fn actions(x: &mut Extractor<'_>, entry: &Entry, today: jiff::civil::Date) -> Ve
             continue;
         }
         action.overdue = !action.done && action.due.as_ref().is_some_and(|d| d.civil() < today);
+        if action.id.is_empty() {
+            action.id = action_id(&action.what);
+        }
         out.push(action);
     }
     out
@@ -608,6 +695,68 @@ impl Review {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn listing(actions: &[(&str, bool)]) -> Review {
+        Review {
+            aar_type: None,
+            severity: None,
+            services: Vec::new(),
+            participants: Vec::new(),
+            facilitator: None,
+            timeline: Vec::new(),
+            actions: actions
+                .iter()
+                .map(|(what, done)| Action {
+                    what: what.to_string(),
+                    owner: None,
+                    due: None,
+                    done: *done,
+                    ticket: None,
+                    overdue: false,
+                    span: 0..0,
+                    id: action_id(what),
+                    carried: 0,
+                    listed_again: false,
+                    opened: None,
+                    age_days: None,
+                })
+                .collect(),
+            timeline_in_body: false,
+            actions_in_body: false,
+        }
+    }
+
+    #[test]
+    fn an_action_listed_again_while_open_is_carried_over_and_shown_once() {
+        let mut q1 = listing(&[("Pair on drills", false), ("Fix the pager", true)]);
+        let mut q3 = listing(&[("Pair on drills.", false), ("Fix the pager", false)]);
+        let mut q2 = listing(&[("Pair on drills", false)]);
+        let today = jiff::civil::date(2026, 10, 1);
+        // Given in any order; followed by date.
+        let mut reviews = vec![
+            (Some("2026-09-30".to_string()), &mut q3),
+            (Some("2026-03-31".to_string()), &mut q1),
+            (Some("2026-06-30".to_string()), &mut q2),
+        ];
+        follow_up(&mut reviews, today);
+        drop(reviews);
+        assert!(q1.actions[0].listed_again && q2.actions[0].listed_again);
+        let drills = &q3.actions[0];
+        assert_eq!(
+            (
+                drills.listed_again,
+                drills.carried,
+                drills.opened.as_deref(),
+                drills.age_days
+            ),
+            (false, 2, Some("2026-03-31"), Some(184))
+        );
+        // Done in Q1, open again in Q3: listed again, but not carried over.
+        assert_eq!(
+            (q3.actions[1].carried, q1.actions[1].listed_again),
+            (0, true)
+        );
+    }
 
     #[test]
     fn times_sort_whether_or_not_they_carry_a_date() {

@@ -162,6 +162,9 @@ impl Generated for Actions {
         }
         let mut aggregates = Aggregates::default();
         let actions = views::action_rows(&render.cx, ACTIONS_URL, &|_| true);
+        aggregates
+            .kinds
+            .insert("owner_load", views::slot(views::owner_load(&actions)));
         aggregates.kinds.insert("actions", views::slot(actions));
         vec![page(
             render,

@@ -29,7 +29,7 @@ use crate::search::Facts;
 pub(super) use adr::feed_entries as adr_feed_entries;
 pub(super) use cx::{Cx, initials, rfc3339};
 pub use model::*;
-pub(super) use review::{action_rows, feed_entries as review_feed_entries};
+pub(super) use review::{action_rows, feed_entries as review_feed_entries, owner_load};
 
 /// How many entries each list on the home page shows.
 pub(in crate::site) const HOME_LIST: usize = 5;

@@ -32,6 +32,41 @@ pub struct ActionRow {
     /// The owner as a person.
     pub owner_person: Option<PersonRef>,
     pub source: NavLink,
+    /// Its id, the same in every review that lists it.
+    pub id: String,
+    /// How many earlier reviews listed it open (carried over).
+    pub carried: u32,
+    /// Days since it was first listed, while open.
+    pub age_days: Option<i32>,
+}
+
+/// How many open (and overdue) actions one owner has.
+#[derive(Clone, Debug, Serialize)]
+pub struct OwnerLoad {
+    pub owner: PersonRef,
+    pub open: usize,
+    pub overdue: usize,
+}
+
+/// Open actions per owner, the most first (then by name).
+pub(in crate::site) fn owner_load(rows: &[ActionRow]) -> Vec<OwnerLoad> {
+    let mut by_owner: std::collections::BTreeMap<&str, OwnerLoad> =
+        std::collections::BTreeMap::new();
+    for row in rows.iter().filter(|r| !r.done) {
+        let (Some(owner), Some(person)) = (&row.owner, &row.owner_person) else {
+            continue;
+        };
+        let load = by_owner.entry(owner).or_insert_with(|| OwnerLoad {
+            owner: person.clone(),
+            open: 0,
+            overdue: 0,
+        });
+        load.open += 1;
+        load.overdue += usize::from(row.overdue);
+    }
+    let mut loads: Vec<OwnerLoad> = by_owner.into_values().collect();
+    loads.sort_by(|a, b| b.open.cmp(&a.open).then(a.owner.name.cmp(&b.owner.name)));
+    loads
 }
 
 /// A review's people, as people.
@@ -50,8 +85,9 @@ pub struct ActionPeople {
     pub ticket_href: Option<String>,
 }
 
-/// Every action item `keep` keeps, for the page at `from_url`: open ones
-/// first (overdue first among them), then by due date, owner and source.
+/// Every action item `keep` keeps, for the page at `from_url`, each once
+/// (where it was last listed): open ones first (overdue first among them),
+/// then by due date, owner and source.
 pub(in crate::site) fn action_rows(
     cx: &Cx<'_>,
     from_url: &str,
@@ -60,7 +96,7 @@ pub(in crate::site) fn action_rows(
     let model = cx.model;
     let mut rows = Vec::new();
     for (p, review) in model.reviews() {
-        for action in review.actions.iter().filter(|a| keep(a)) {
+        for action in review.actions.iter().filter(|a| !a.listed_again && keep(a)) {
             let owner_href = action.owner.as_deref().and_then(|o| {
                 let person = model.team.as_ref()?.find(o)?;
                 Some(relative_href(from_url, &person_url(&person.handle)))
@@ -76,6 +112,9 @@ pub(in crate::site) fn action_rows(
                 ticket_href: action.ticket.as_deref().and_then(|t| cx.ticket_href(t)),
                 owner_person: action.owner.as_deref().map(|o| cx.person(from_url, o)),
                 source: cx.link(from_url, p, false),
+                id: action.id.clone(),
+                carried: action.carried,
+                age_days: action.age_days,
             });
         }
     }
@@ -91,8 +130,12 @@ pub(in crate::site) fn action_rows(
     rows
 }
 
+/// Every action once: where it was last listed.
 fn actions(model: &Model) -> impl Iterator<Item = &Action> {
-    model.reviews().flat_map(|(_, r)| &r.actions)
+    model
+        .reviews()
+        .flat_map(|(_, r)| &r.actions)
+        .filter(|a| !a.listed_again)
 }
 
 /// The after-action reviews feed: each review as it is now, dated by its
