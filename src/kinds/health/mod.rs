@@ -125,11 +125,16 @@ impl Question {
     /// Works out the mean and count from the answers, when they are given.
     fn settle(&mut self) {
         if let Some(answers) = self.answers {
-            let n: u32 = answers.iter().sum();
-            self.n = n;
+            // Summed wide: a hostile file's counts must not overflow.
+            let n: u64 = answers.iter().map(|&c| u64::from(c)).sum();
+            self.n = u32::try_from(n).unwrap_or(u32::MAX);
             self.mean = (n > 0).then(|| {
-                let total: u32 = answers.iter().zip(1..).map(|(c, point)| c * point).sum();
-                f64::from(total) / f64::from(n)
+                let total: u64 = answers
+                    .iter()
+                    .zip(1u64..)
+                    .map(|(&c, point)| u64::from(c) * point)
+                    .sum();
+                total as f64 / n as f64
             });
         }
     }
@@ -539,6 +544,20 @@ mod tests {
             None,
             "one answer is below the floor of 5"
         );
+    }
+
+    #[test]
+    fn huge_counts_do_not_overflow() {
+        let max = u32::MAX;
+        let (p, d) = parse_toml(
+            "health/x.toml",
+            &format!(
+                "[[questions]]\nid = \"a\"\ntext = \"A\"\ndimension = \"d\"\nanswers = [{max}, {max}, {max}, {max}, {max}]\n"
+            ),
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let q = &p.expect("a period").questions[0];
+        assert_eq!((q.n, q.mean), (u32::MAX, Some(3.0)));
     }
 
     #[test]
