@@ -806,3 +806,85 @@ fn an_image_outside_the_repository_is_not_read_for_its_size() {
         );
     }
 }
+
+/// A survey file of another team, outside the repository.
+const OUTSIDE_SURVEY: &str = "[[questions]]\nid = \"x\"\ntext = \"Secret question\"\ndimension = \"leaked\"\nanswers = [9, 9, 9, 9, 9]\n";
+
+#[cfg(unix)]
+#[test]
+fn survey_files_linked_out_of_the_repository_are_never_read_or_written_through() {
+    let outer = |rel: &str| -> std::path::PathBuf { Path::new("../..").join(rel) };
+    // `health/` itself a link out of the repository.
+    let world = World::new("title = \"Ops\"\n")
+        .symlink("health", &outer("other"))
+        .git_init();
+    std::fs::write(
+        world.outer.path().join("other/2026-Q3.toml"),
+        OUTSIDE_SURVEY,
+    )
+    .expect("write");
+    let run = world.run(&["build", "--format", "json"]);
+    assert!(
+        !run.stdout.contains("Secret question") && !run.stderr.contains("Secret question"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !world.handbook().join("public/team-health").exists(),
+        "nothing read, nothing shown"
+    );
+    // `survey import` refuses to write through the link; the outside is untouched.
+    std::fs::write(world.handbook().join("export.csv"), "Q\n4\n").expect("write");
+    let import = world.run(&["survey", "import", "export.csv", "--period", "2026-Q4"]);
+    assert_eq!(import.code, 2, "{}", import.stderr);
+    assert!(
+        import
+            .stderr
+            .contains("is a symbolic link; refusing to write through it"),
+        "{}",
+        import.stderr
+    );
+    let new = world.run(&["new", "survey", "2026-Q4"]);
+    assert_eq!(new.code, 2, "{}", new.stderr);
+    assert!(!world.outer.path().join("other/2026-Q4.toml").exists());
+
+    // One survey file linked out, in a real `health/` folder.
+    let world = World::new("title = \"Ops\"\n")
+        .file("health/2026-Q2.toml", "[[questions]]\nid = \"a\"\ntext = \"Ours\"\ndimension = \"d\"\nanswers = [0, 0, 1, 2, 2]\n")
+        .symlink("health/2026-Q3.toml", &outer("../secret-survey.toml"))
+        .git_init();
+    std::fs::write(
+        world.outer.path().join("secret-survey.toml"),
+        OUTSIDE_SURVEY,
+    )
+    .expect("write");
+    let run = world.run(&["build", "--format", "json"]);
+    assert_eq!(
+        run.code, 0,
+        "skipped with the walk's warning, as any link out: {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("\"code\":\"symlink-outside\",\"path\":\"health/2026-Q3.toml\""),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("Secret question"), "{}", run.stdout);
+    let page = std::fs::read_to_string(world.handbook().join("public/team-health/index.html"))
+        .expect("the dashboard, from our own survey");
+    assert!(page.contains("Ours"), "{page}");
+    assert!(
+        !page.contains("Secret question") && !page.contains("leaked"),
+        "{page}"
+    );
+    // A link at the very file `survey import` would write is not followed.
+    std::fs::write(world.handbook().join("export.csv"), "Q\n4\n").expect("write");
+    let world = world.symlink("health/2026-Q4.toml", &outer("../planted.toml"));
+    let import = world.run(&["survey", "import", "export.csv", "--period", "2026-Q4"]);
+    assert_eq!(import.code, 2, "{}", import.stderr);
+    assert!(
+        !world.outer.path().join("planted.toml").exists(),
+        "nothing written through the link"
+    );
+}
