@@ -224,6 +224,18 @@ pub fn folder_url(folder: &str) -> String {
         .collect()
 }
 
+/// An id made from the first `words` words of `text`: lowercase, joined by
+/// `-` (`Pair on one failover drill` → `pair-on-one-failover`). For records
+/// that are followed by their wording (actions, survey questions).
+pub fn words_id(text: &str, words: usize) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(words)
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// A stable, URL-safe form of a file or folder name: lowercase, spaces and
 /// punctuation become `-`, letters, digits, `_` and `.` are kept. It is never
 /// empty, `.`, `..` or hidden (starting with `.`), so it is always a plain

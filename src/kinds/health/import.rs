@@ -107,7 +107,7 @@ pub fn import(
             Some(q) => (q.id.clone(), q.dimension.clone()),
             None => {
                 report.unassigned.push(text.clone());
-                (id_of(text), "unassigned".to_string())
+                (crate::content::words_id(text, 8), "unassigned".to_string())
             }
         };
         let _ = write!(
@@ -120,17 +120,6 @@ pub fn import(
         );
     }
     Ok((out, report))
-}
-
-/// An id from a question's wording: its first eight words, lowercase, joined
-/// by `-` (`my-role-in-this-sprint-is-clear`).
-fn id_of(text: &str) -> String {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(8)
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join("-")
 }
 
 /// A new period's file: the standing questions (the latest period's, else a

@@ -56,12 +56,7 @@ pub struct Action {
 
 /// An id from an action's wording: its first six words, lowercase, by `-`.
 pub fn action_id(what: &str) -> String {
-    what.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(6)
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join("-")
+    crate::content::words_id(what, 6)
 }
 
 /// Follows actions from review to review: given the reviews (with their
