@@ -42,6 +42,19 @@ pub fn is_survey_file(rel: &str) -> bool {
         })
 }
 
+/// The folder of metric history files (`kinds::charter`): data for the
+/// charter's charts, never published. Its `.csv` files are not assets.
+pub const SERIES_FOLDER: &str = "metrics";
+
+/// Whether `rel` (a path in the handbook) is a metric history file.
+pub fn is_series_file(rel: &str) -> bool {
+    rel.strip_prefix(SERIES_FOLDER)
+        .and_then(|r| r.strip_prefix('/'))
+        .is_some_and(|name| {
+            !name.starts_with('/') && name.ends_with(".csv") && !name.contains("..")
+        })
+}
+
 /// The folder no file may be read from outside of, even through a symbolic
 /// link: the repository's work tree when the handbook is in one, else the
 /// handbook root. Nothing inside a `.git` folder is admitted either (a CI
@@ -249,8 +262,9 @@ pub fn walk(root: &Path, output_dir: &Path, exclude: &[String], fence: &Fence) -
             found.pages.push(rel);
         } else {
             let config = entry.depth() == 1 && ROOT_CONFIG_FILES.contains(&rel.as_str());
-            // Survey results are data for the dashboard, never published.
-            if !(config || is_survey_file(&rel)) {
+            // Survey results and metric histories are data for the
+            // dashboard and charts, never published.
+            if !(config || is_survey_file(&rel) || is_series_file(&rel)) {
                 found.assets.push(rel);
             }
         }

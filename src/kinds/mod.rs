@@ -475,14 +475,28 @@ pub fn build(
         .collect();
     review::follow_up(&mut reviews, settings.today);
     drop(reviews);
-    fill_computed_metrics(&mut model, pages, settings.today);
     (model, diagnostics)
 }
 
-/// Counts the history of every charter metric computed `from` the handbook
-/// (see [`charter::computed`]) now that every page's records are read.
-fn fill_computed_metrics(model: &mut Model, pages: &PageTable<Page>, today: jiff::civil::Date) {
-    let today = charter::computed::quarter(&today.to_string()).unwrap_or_default();
+/// What charter metric histories are filled from beyond the pages.
+pub struct Outside<'a> {
+    /// Decisions' lead times from git (`adr::history::lead_times`).
+    pub lead_times: Vec<(String, f64)>,
+    /// Reads a metric history file (`metrics/….csv`): its text, or why not.
+    pub read: &'a dyn Fn(&str) -> Result<String, String>,
+}
+
+/// Fills the history of every charter metric computed `from` the handbook
+/// (see [`charter::computed`]), once every page's records are read, and of
+/// every metric whose history is a CSV file; problems in those files are the
+/// diagnostics returned.
+pub fn fill_histories(
+    model: &mut Model,
+    pages: &PageTable<Page>,
+    today: jiff::civil::Date,
+    outside: Outside<'_>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
     let mut filled: Vec<(PageId, usize, Vec<charter::Point>)> = Vec::new();
     {
         let facts = charter::computed::Facts {
@@ -495,12 +509,35 @@ fn fill_computed_metrics(model: &mut Model, pages: &PageTable<Page>, today: jiff
                 .schedules()
                 .filter(|(_, s)| s.review == schedule::Review::Overdue)
                 .count(),
-            today: &today,
+            today,
+            lead_times: outside.lead_times,
         };
         for (page, charter) in model.charters() {
             for (i, metric) in charter.metrics.iter().enumerate() {
                 if let Some(source) = metric.from {
-                    filled.push((page, i, charter::computed::history(source, &facts)));
+                    let history =
+                        charter::computed::history(source, &facts, metric.severity.as_deref());
+                    filled.push((page, i, history));
+                } else if let Some((file, at)) = &metric.series {
+                    match (outside.read)(file) {
+                        Ok(text) => {
+                            let (history, more) = charter::parse_series(file, &text);
+                            diagnostics.extend(more);
+                            filled.push((page, i, history));
+                        }
+                        Err(why) => {
+                            let charter = &pages[page];
+                            diagnostics.push(
+                                Diagnostic::error(
+                                    Code::UnreadableFile,
+                                    &charter.source_path,
+                                    format!("cannot read the history file `{file}`: {why}"),
+                                )
+                                .at(&charter.source, at.clone())
+                                .with_help("the path is from the handbook's root, e.g. \"metrics/uptime.csv\""),
+                            );
+                        }
+                    }
                 }
             }
         }
@@ -515,6 +552,7 @@ fn fill_computed_metrics(model: &mut Model, pages: &PageTable<Page>, today: jiff
             metric.history = history;
         }
     }
+    diagnostics
 }
 
 #[cfg(test)]

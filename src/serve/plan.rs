@@ -62,6 +62,7 @@ pub fn classify(rel: &str, known: &Known) -> Change {
         || rel == "handbook.toml"
         || rel == "team.toml"
         || crate::kinds::health::is_survey_file(rel)
+        || crate::kinds::charter::is_series_file(rel)
     {
         return Change::Config;
     }

@@ -371,6 +371,33 @@ impl Modelled {
             ),
             None => Vec::new(),
         };
+        let mut kinds = kinds;
+        let mut diagnostics = diagnostics;
+        let log = loaded
+            .history
+            .as_ref()
+            .map_or(&[][..], |h| h.log.as_slice());
+        let read = |file: &str| -> Result<String, String> {
+            let path = loaded.root.join(file);
+            loaded
+                .fence
+                .admits(&path)
+                .map_err(|_| "it is a link out of the repository".to_string())?;
+            loaded
+                .fence
+                .read_to_string(&path)
+                .map_err(|e| e.to_string())
+        };
+        let outside = kinds::Outside {
+            lead_times: kinds::adr::history::lead_times(&decisions, log),
+            read: &read,
+        };
+        diagnostics.extend(kinds::fill_histories(
+            &mut kinds,
+            &loaded.pages,
+            loaded.today,
+            outside,
+        ));
         Modelled {
             kinds,
             diagnostics,

@@ -441,6 +441,18 @@ fn the_decisions_feed_has_an_entry_when_a_record_is_committed_and_when_its_statu
     std::fs::remove_file(site.path().join(".git/handbook-history")).expect("cache");
     site.build_ok();
     assert_eq!(site.read("public/feeds/decisions.xml"), feed);
+    // Proposed on 2 November, accepted on the 5th: a lead time of 3 days.
+    std::fs::write(
+        site.path().join("charter.md"),
+        "+++\n[[metrics]]\nname = \"Decision lead time\"\nfrom = \"adr-lead-time\"\n+++\n",
+    )
+    .expect("write");
+    site.build_ok();
+    let charter = site.read("public/charter/index.html");
+    assert!(
+        charter.contains("<td data-label=\"Current\">3 days</td>"),
+        "{charter}"
+    );
 }
 
 #[test]

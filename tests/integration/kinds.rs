@@ -893,7 +893,7 @@ fn a_computed_metric_names_what_it_counts_and_keeps_no_written_history() {
     assert_eq!(diags[0]["message"], "unknown metric source \"mean-time\"");
     assert_eq!(
         diags[0]["help"],
-        "one of: mttr, time-to-detect, aars, actions, review-compliance"
+        "one of: mttr, time-to-detect, aars, actions, actions-closed, open-actions, action-age, actions-on-time, adr-lead-time, review-compliance"
     );
     assert_eq!(
         diags[1]["message"],
@@ -1423,4 +1423,150 @@ fn an_action_listed_again_in_a_later_retro_is_tracked_once_as_carried_over() {
         tracker.contains("<tr><td>ines</td><td>1</td><td>0</td></tr>"),
         "{tracker}"
     );
+}
+
+#[test]
+fn a_metric_history_file_is_read_from_metrics_and_never_published() {
+    let charter = |second: &str| {
+        format!(
+            "+++\n[[metrics]]\nname = \"Uptime\"\nunit = \"%\"\ntarget = 99.9\nhistory = \"metrics/uptime.csv\"\n\n\
+             [[metrics]]\nname = \"CSAT\"\nhistory = \"{second}\"\n+++\n"
+        )
+    };
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        outside.path().join("secret.csv"),
+        "at,value\n2026-Q1,4242\n",
+    )
+    .expect("write");
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file("charter.md", &charter("metrics/csat.csv"))
+        .file(
+            "metrics/uptime.csv",
+            "at,value\n2026-Q2,99.86\n2026-Q1,99.71\nQ3,99.9\n2026-Q3,99.93\n",
+        );
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 1);
+    let found: Vec<(String, u64, String)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap_or_default().to_string(),
+                d["line"].as_u64().unwrap_or_default(),
+                d["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&(
+            "metrics/uptime.csv".into(),
+            4,
+            "`at` must be a month, a quarter or a day, found \"Q3\"".into()
+        )),
+        "{found:?}"
+    );
+    let missing = found
+        .iter()
+        .find(|(path, _, _)| path == "charter.md")
+        .expect("the missing file, at the charter");
+    assert_eq!(missing.1, 10);
+    assert!(
+        missing
+            .2
+            .starts_with("cannot read the history file `metrics/csat.csv`"),
+        "{missing:?}"
+    );
+    // A link out of the repository is never read.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.csv"),
+            site.path().join("metrics/csat.csv"),
+        )
+        .expect("symlink");
+        let (_, diags) = site.check_json();
+        assert!(
+            diags.iter().any(|d| d["message"]
+                == "cannot read the history file `metrics/csat.csv`: it is a link out of the repository"),
+            "{diags:?}"
+        );
+        std::fs::remove_file(site.path().join("metrics/csat.csv")).expect("unlink");
+    }
+    std::fs::write(
+        site.path().join("metrics/csat.csv"),
+        "Quarter,Value\n2026-Q3,4.4\n",
+    )
+    .expect("write");
+    std::fs::write(
+        site.path().join("metrics/uptime.csv"),
+        "at,value\n2026-Q2,99.86\n2026-Q1,99.71\n2026-Q3,99.93\n",
+    )
+    .expect("write");
+    site.build_ok();
+    let page = site.read("public/charter/index.html");
+    assert!(
+        page.contains("<desc id=\"metric-1-desc\">2026-Q1: 99.71%, 2026-Q2: 99.86%, 2026-Q3: 99.93%; target 99.9%</desc>"),
+        "{page}"
+    );
+    assert!(page.contains("4.4"), "{page}");
+    assert!(!page.contains("4242"));
+    assert!(
+        !site.exists("public/metrics/uptime.csv"),
+        "data, not published"
+    );
+    assert!(!site.exists("public/metrics"));
+}
+
+#[test]
+fn actions_opened_closed_open_and_on_time_are_counted_from_reviews() {
+    let retro = |date: &str, actions: &str| {
+        format!(
+            "+++\nkind = \"retro\"\ntitle = \"Retro {date}\"\ndate = {date}\n{actions}+++\n\n## Start\n\n## Stop\n\n## Continue\n"
+        )
+    };
+    let site = Fixture::new()
+        .file("index.md", "")
+        .file(
+            "charter.md",
+            "+++\n[[metrics]]\nname = \"Opened\"\nfrom = \"actions\"\n\n[[metrics]]\nname = \"Closed\"\nfrom = \"actions-closed\"\n\n\
+             [[metrics]]\nname = \"Open\"\nfrom = \"open-actions\"\n\n[[metrics]]\nname = \"On time\"\nfrom = \"actions-on-time\"\n+++\n",
+        )
+        .file(
+            "retros/q1.md",
+            &retro(
+                "2026-03-30",
+                "[[actions]]\nwhat = \"Pair on drills\"\n\n[[actions]]\nwhat = \"Alert on lag\"\ndue = 2026-05-01\n\n\
+                 [[actions]]\nwhat = \"Rotate keys\"\ndue = 2026-04-01\n",
+            ),
+        )
+        .file(
+            "retros/q2.md",
+            &retro(
+                "2026-06-29",
+                "[[actions]]\nwhat = \"Pair on drills\"\n\n[[actions]]\nwhat = \"Alert on lag\"\ndue = 2026-05-01\ndone = 2026-04-20\n\n\
+                 [[actions]]\nwhat = \"Rotate keys\"\ndue = 2026-04-01\ndone = true\n\n\
+                 [[actions]]\nwhat = \"Canary deploys\"\ndue = 2026-09-01\n",
+            ),
+        )
+        .file(
+            "retros/q3.md",
+            &retro(
+                "2026-09-28",
+                "[[actions]]\nwhat = \"Pair on drills\"\n\n[[actions]]\nwhat = \"Canary deploys\"\ndue = 2026-09-01\ndone = 2026-08-01\n",
+            ),
+        );
+    site.build_ok();
+    let page = site.read("public/charter/index.html");
+    for desc in [
+        // Listed again, opened once.
+        "<desc id=\"metric-1-desc\">2026-Q1: 3, 2026-Q2: 1</desc>",
+        "<desc id=\"metric-2-desc\">2026-Q2: 2, 2026-Q3: 1</desc>",
+        // Open at each quarter's end, up to today's (SOURCE_DATE_EPOCH).
+        "<desc id=\"metric-3-desc\">2026-Q1: 3, 2026-Q2: 2, 2026-Q3: 1, 2026-Q4: 1</desc>",
+        // Done on its date, by the due date; done by the Q2 retro, late.
+        "<desc id=\"metric-4-desc\">2026-Q2: 50%, 2026-Q3: 100%</desc>",
+    ] {
+        assert!(page.contains(desc), "{desc} in {page}");
+    }
 }

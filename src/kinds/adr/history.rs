@@ -87,6 +87,37 @@ pub fn events<'a>(
     events
 }
 
+/// `(day accepted, days since proposed)` for each record whose events show
+/// it proposed and, later, accepted (the first time each), with the days to
+/// one decimal; `log` gives the commits' times.
+pub fn lead_times(events: &[Event], log: &[crate::git::Logged]) -> Vec<(String, f64)> {
+    let time = |e: &Event| log.get(e.commit as usize).map(|c| c.time);
+    let mut proposed: HashMap<PageId, i64> = HashMap::new();
+    let mut done: HashSet<PageId> = HashSet::new();
+    let mut out = Vec::new();
+    // Each record's events are oldest first.
+    for event in events {
+        let Some(at) = time(event) else { continue };
+        match event.status {
+            Some(Status::Proposed) => {
+                proposed.entry(event.page).or_insert(at);
+            }
+            Some(Status::Accepted) if !done.contains(&event.page) => {
+                if let Some(&since) = proposed.get(&event.page)
+                    && let Ok(when) = jiff::Timestamp::from_second(at)
+                {
+                    done.insert(event.page);
+                    let days = ((at - since).max(0) as f64 / 8640.0).round() / 10.0;
+                    let day = jiff::tz::Offset::UTC.to_datetime(when).date();
+                    out.push((day.to_string(), days));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The status of a decision record's text (an older version's, from git),
 /// from its start (all of it when `complete`) and, when that is not enough,
 /// `all` of it. A status in the front matter wins over the body, so versions

@@ -29,6 +29,7 @@ pub const FIELDS: &[Field] = &[
             "type",
             "history",
             "from",
+            "severity",
         ],
         "",
     ),
@@ -99,6 +100,12 @@ pub struct Metric {
     pub history: Vec<Point>,
     /// Where the history is computed from, instead of written (`from`).
     pub from: Option<Source>,
+    /// A computed metric that counts only reviews of this severity.
+    pub severity: Option<String>,
+    /// `history = "metrics/uptime.csv"`: the file the history is read from
+    /// (see [`SERIES_FOLDER`]), and where the charter names it.
+    #[serde(skip)]
+    pub series: Option<(String, std::ops::Range<usize>)>,
 }
 
 /// Where a metric stands against its target, and where it is going.
@@ -187,6 +194,8 @@ pub fn parse(page: &Page) -> (Charter, Vec<Diagnostic>) {
                 kind: None,
                 history: Vec::new(),
                 from: None,
+                severity: None,
+                series: None,
             };
             let mut direction_written = false;
             for field in &table.entries {
@@ -201,11 +210,44 @@ pub fn parse(page: &Page) -> (Charter, Vec<Diagnostic>) {
                     }
                     "from" => metric.from = computed::source(&mut x, field),
                     "type" => metric.kind = metric_type(&mut x, field),
-                    "history" => metric.history = history(&mut x, field),
+                    "history" => match &field.node.value {
+                        Value::String(file) => {
+                            metric.series =
+                                Some((file.trim().to_string(), field.node.span.clone()));
+                        }
+                        _ => metric.history = history(&mut x, field),
+                    },
+                    "severity" => metric.severity = x.string(field),
                     _ => x.unknown_key(field, "[[metrics]]", &keys_of(FIELDS, "metrics")),
                 }
             }
             x.require(&metric.name, "metric", "name", span.start);
+            if let Some(written) = table.get("severity")
+                && !metric.from.is_some_and(Source::by_severity)
+            {
+                let d = Diagnostic::error(
+                    Code::InvalidValue,
+                    x.path,
+                    "`severity` keeps a metric to the reviews of one severity, so it needs `from`",
+                )
+                .with_help("use it with from = \"aars\", \"mttr\" or \"time-to-detect\"");
+                x.report(d, written.key_span.clone());
+                metric.severity = None;
+            }
+            if let Some((file, at)) = &metric.series
+                && !is_series_file(file)
+            {
+                let d = Diagnostic::error(
+                    Code::InvalidValue,
+                    x.path,
+                    format!("a metric's history file must be a CSV file in `{SERIES_FOLDER}/`, found \"{file}\""),
+                )
+                .with_help(format!(
+                    "move it to e.g. \"{SERIES_FOLDER}/uptime.csv\" (with the columns at,value): the folder is data, never published"
+                ));
+                x.report(d, at.clone());
+                metric.series = None;
+            }
             if let Some(from) = metric.from {
                 // A computed metric says what it counts in and which way is better.
                 if !direction_written {
@@ -215,6 +257,7 @@ pub fn parse(page: &Page) -> (Charter, Vec<Diagnostic>) {
                     metric.unit = from.unit().map(str::to_string);
                 }
                 if let Some(written) = table.get("history") {
+                    metric.series = None;
                     let d = Diagnostic::error(
                         Code::InvalidValue,
                         x.path,
@@ -335,10 +378,93 @@ fn when(x: &mut Extractor<'_>, entry: &Entry) -> Option<(String, String)> {
             x,
             entry,
             format!("`at` must be a month, a quarter or a day, found {found}"),
-            "write it as \"2026-09\", \"2026-Q3\" or 2026-09-30",
+            WHEN_HELP,
         );
     }
     Some((key?, text))
+}
+
+const WHEN_HELP: &str = "write it as \"2026-09\", \"2026-Q3\" or 2026-09-30";
+
+/// The folder of metric history files (`history = "metrics/uptime.csv"`),
+/// and whether a path is one of them (the walk, which must not publish them,
+/// owns the rule).
+pub use crate::content::walk::{SERIES_FOLDER, is_series_file};
+
+/// Reads a metric's history from CSV: a header with `at` (or `date`,
+/// `month`, `quarter`, `period`) and `value`, then a row per point. Rows
+/// that cannot be read are diagnostics at their line; the rest are kept,
+/// in time order.
+pub fn parse_series(path: &str, source: &str) -> (Vec<Point>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(source.as_bytes());
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_lowercase).collect(),
+        Err(e) => {
+            let d = Diagnostic::error(Code::InvalidValue, path, format!("unreadable CSV: {e}"));
+            return (Vec::new(), vec![d]);
+        }
+    };
+    let col = |names: &[&str]| header.iter().position(|c| names.contains(&c.as_str()));
+    let (Some(at), Some(value)) = (
+        col(&["at", "date", "month", "quarter", "period"]),
+        col(&["value"]),
+    ) else {
+        let d = Diagnostic::error(
+            Code::MissingField,
+            path,
+            "a metric history CSV needs the columns at and value",
+        )
+        .at(source, 0..0)
+        .with_help("e.g. a first line `at,value`, then rows like `2026-Q3,99.84`");
+        return (Vec::new(), vec![d]);
+    };
+    let index = crate::diagnostics::LineIndex::new(source);
+    let mut points: Vec<(String, Point)> = Vec::new();
+    for record in reader.records() {
+        let Ok(record) = record else { continue };
+        let start = record
+            .position()
+            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+        let cell = |i: usize| record.get(i).unwrap_or("");
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let mut problem = |message: String, help: &str| {
+            diagnostics.push(
+                Diagnostic::error(Code::InvalidValue, path, message)
+                    .at_in(source, &index, start..start)
+                    .with_help(help),
+            );
+        };
+        let key = sort_key(cell(at));
+        let number = cell(value).parse::<f64>().ok().filter(|v| v.is_finite());
+        match (key, number) {
+            (Some(key), Some(value)) => points.push((
+                key,
+                Point {
+                    at: cell(at).to_string(),
+                    value,
+                },
+            )),
+            (None, _) => problem(
+                format!(
+                    "`at` must be a month, a quarter or a day, found \"{}\"",
+                    cell(at)
+                ),
+                WHEN_HELP,
+            ),
+            (_, None) => problem(
+                format!("`value` must be a number, found \"{}\"", cell(value)),
+                "write it without unit, e.g. 99.84",
+            ),
+        }
+    }
+    points.sort_by(|a, b| a.0.cmp(&b.0));
+    (points.into_iter().map(|(_, p)| p).collect(), diagnostics)
 }
 
 #[allow(clippy::string_slice)] // every slice follows an ASCII check of the bytes before it
@@ -488,5 +614,53 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         let (_, d) = charter("[[metrics]]\nname = \"A\"\n");
         assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn a_history_file_is_named_in_metrics_and_read_as_csv() {
+        let (c, d) = charter(
+            "[[metrics]]\nname = \"Uptime\"\nhistory = \"metrics/uptime.csv\"\n\
+             [[metrics]]\nname = \"CSAT\"\nhistory = \"public/csat.csv\"\n\
+             [[metrics]]\nname = \"Cycle time\"\nseverity = \"SEV1\"\n",
+        );
+        assert_eq!(
+            c.metrics[0].series.as_ref().map(|s| s.0.as_str()),
+            Some("metrics/uptime.csv")
+        );
+        assert_eq!(c.metrics[1].series, None);
+        let got: Vec<(usize, &str)> = d.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    8,
+                    "a metric's history file must be a CSV file in `metrics/`, found \"public/csat.csv\""
+                ),
+                (
+                    11,
+                    "`severity` keeps a metric to the reviews of one severity, so it needs `from`"
+                ),
+            ]
+        );
+        let csv = "Quarter, Value\n2026-Q2,99.7\n\n2026-04,99.9\nlater,1\n2026-Q3,n/a\n";
+        let (points, d) = parse_series("metrics/uptime.csv", csv);
+        let got: Vec<(&str, f64)> = points.iter().map(|p| (p.at.as_str(), p.value)).collect();
+        assert_eq!(got, [("2026-04", 99.9), ("2026-Q2", 99.7)], "in time order");
+        let got: Vec<(usize, &str)> = d.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    5,
+                    "`at` must be a month, a quarter or a day, found \"later\""
+                ),
+                (6, "`value` must be a number, found \"n/a\""),
+            ]
+        );
+        let (_, d) = parse_series("metrics/uptime.csv", "when,how much\n2026-Q2,1\n");
+        assert_eq!(
+            d[0].message,
+            "a metric history CSV needs the columns at and value"
+        );
     }
 }

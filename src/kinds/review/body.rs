@@ -264,21 +264,56 @@ fn action_item(text: &str, checked: Option<bool>, span: Range<usize>) -> Option<
         .find_map(|w| w.strip_prefix('@'))
         .map(|o| o.trim_end_matches(['.', '-']).to_string())
         .filter(|o| !o.is_empty());
-    let due = what.split(|c: char| !is_date_char(c)).find_map(Date::parse);
+    let due = due_on(what);
+    let done = checked.unwrap_or(false);
     Some(Action {
-        what: what.to_string(),
         owner,
         due,
-        done: checked.unwrap_or(false),
-        ticket: None,
-        overdue: false,
-        id: super::action_id(what),
-        span,
-        carried: 0,
-        listed_again: false,
-        opened: None,
-        age_days: None,
+        done,
+        closed: done.then(|| done_on(what)).flatten(),
+        ..Action::new(what.to_string(), span)
     })
+}
+
+/// The first date written in `text`.
+fn first_date(text: &str) -> Option<String> {
+    text.split(|c: char| !is_date_char(c))
+        .find_map(Date::parse)
+        .map(|d| d.as_str().to_string())
+}
+
+/// The date right after the word "done", "closed" or "completed" (and an
+/// optional "on" or colon) in an item's wording: `… @ana, done 2026-07-14`.
+fn done_on(what: &str) -> Option<String> {
+    let lower = what.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(2)
+        .find_map(|pair| match pair {
+            [word, next] if ["done", "closed", "completed"].contains(word) => {
+                Date::parse(next).map(|d| d.as_str().to_string())
+            }
+            _ => None,
+        })
+        .or_else(|| {
+            words.windows(3).find_map(|w| match w {
+                [word, "on", next] if ["done", "closed", "completed"].contains(word) => {
+                    Date::parse(next).map(|d| d.as_str().to_string())
+                }
+                _ => None,
+            })
+        })
+}
+
+/// The due date of an item: the first date that is not its done date.
+fn due_on(what: &str) -> Option<Date> {
+    let done = done_on(what);
+    what.split(|c: char| !is_date_char(c))
+        .filter_map(Date::parse)
+        .find(|d| Some(d.as_str()) != done.as_deref())
 }
 
 fn action_row(header: &[String], cells: &[String], span: Range<usize>) -> Option<Action> {
@@ -307,20 +342,30 @@ fn action_row(header: &[String], cells: &[String], span: Range<usize>) -> Option
         .iter()
         .any(|d| s.split_whitespace().any(|w| w == *d))
     });
+    // A date in the status (`Done 2026-07-14`) or a column of its own.
+    let closed = done
+        .then(|| {
+            let dated = cell(&[
+                "closed",
+                "done on",
+                "closed on",
+                "completed on",
+                "completed",
+            ]);
+            [status.as_deref(), dated.as_deref()]
+                .into_iter()
+                .flatten()
+                .find_map(first_date)
+        })
+        .flatten();
     Some(Action {
         owner: cell(&["owner", "assignee", "who", "responsible"])
             .map(|o| o.trim_start_matches('@').to_string()),
         due: cell(&["due", "due date", "deadline", "by"]).and_then(|d| Date::parse(d.trim())),
         done,
+        closed,
         ticket: cell(&["ticket", "issue", "bug", "link", "tracking"]),
-        overdue: false,
-        id: super::action_id(&what),
-        what,
-        span,
-        carried: 0,
-        listed_again: false,
-        opened: None,
-        age_days: None,
+        ..Action::new(what, span)
     })
 }
 
@@ -399,6 +444,34 @@ mod tests {
         assert_eq!(
             &src[body.actions[0].span.clone()].trim_end(),
             &"- [ ] Alert on queue depth @bo due 2026-04-01"
+        );
+    }
+
+    #[test]
+    fn a_done_item_or_row_may_say_when() {
+        let src = "## Action items\n\n- [x] Raise the worker limit (@ana, due 2026-04-01, done 2026-03-20)\n- [x] Closed on 2026-02-02: rotate keys\n- [ ] Tidy the runbook, done 2026-01-01 is a typo here\n\n## Follow-up\n\n| Action | Status | Closed |\n|---|---|---|\n| Load test | Done 2026-05-02 | |\n| Drill | done | 2026-06-01 |\n| Page | open | 2026-06-01 |\n";
+        let body = read(src, 0);
+        let got: Vec<_> = body
+            .actions
+            .iter()
+            .map(|a| {
+                (
+                    a.due.as_ref().map(|d| d.as_str().to_string()),
+                    a.closed.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some("2026-04-01".to_string()), Some("2026-03-20")),
+                (None, Some("2026-02-02")),
+                // Not done: its date is no closing date (nor is it due).
+                (None, None),
+                (None, Some("2026-05-02")),
+                (None, Some("2026-06-01")),
+                (None, None),
+            ]
         );
     }
 }

@@ -52,6 +52,30 @@ pub struct Action {
     pub opened: Option<String>,
     /// Days from then to "today", while it is open.
     pub age_days: Option<i32>,
+    /// When it was done: `done = 2026-07-14` (or "done 2026-07-14" in the
+    /// body), else the date of the first review that lists it done.
+    pub closed: Option<String>,
+}
+
+impl Action {
+    /// An open action with nothing but its wording (and an id from it).
+    pub fn new(what: String, span: Range<usize>) -> Action {
+        Action {
+            id: action_id(&what),
+            what,
+            owner: None,
+            due: None,
+            done: false,
+            ticket: None,
+            overdue: false,
+            span,
+            carried: 0,
+            listed_again: false,
+            opened: None,
+            age_days: None,
+            closed: None,
+        }
+    }
 }
 
 /// An id from an action's wording: its first six words, lowercase, by `-`.
@@ -61,33 +85,54 @@ pub fn action_id(what: &str) -> String {
 
 /// Follows actions from review to review: given the reviews (with their
 /// dates) in any order, marks each action with how many earlier reviews
-/// listed it open (carried over), whether a later one lists it again, and
-/// when it was first listed. Linear in the actions: one map by id.
+/// listed it open (carried over), whether a later one lists it again, when
+/// it was first listed and, once done, when it was closed (its own date,
+/// else the first review that lists it done). Linear in the actions: one
+/// map by id.
 pub fn follow_up(reviews: &mut [(Option<String>, &mut Review)], today: jiff::civil::Date) {
     reviews.sort_by(|a, b| a.0.cmp(&b.0));
-    /// What is known of an id so far: its first date, how many earlier
-    /// listings had it open, and where (review, action) it was last listed.
-    type Seen = (Option<String>, u32, (usize, usize));
+    /// What is known of an id so far.
+    struct Seen {
+        first: Option<String>,
+        /// How many earlier listings had it open.
+        open_before: u32,
+        closed: Option<String>,
+        /// Where (review, action) it was last listed.
+        last: (usize, usize),
+    }
     let mut seen: std::collections::HashMap<String, Seen> = std::collections::HashMap::new();
     let mut again: Vec<(usize, usize)> = Vec::new();
     for (r, (date, review)) in reviews.iter_mut().enumerate() {
         for (a, action) in review.actions.iter_mut().enumerate() {
+            if action.done && action.closed.is_none() {
+                action.closed = seen
+                    .get(&action.id)
+                    .and_then(|s| s.closed.clone())
+                    .or_else(|| date.clone());
+            }
             match seen.get_mut(&action.id) {
-                Some((first, open_before, last)) => {
-                    again.push(*last);
-                    action.opened = first.clone();
-                    action.carried = *open_before;
-                    *last = (r, a);
-                    if !action.done {
-                        *open_before += 1;
+                Some(s) => {
+                    again.push(s.last);
+                    action.opened = s.first.clone();
+                    action.carried = s.open_before;
+                    s.last = (r, a);
+                    if action.done {
+                        s.closed = s.closed.take().or_else(|| action.closed.clone());
+                    } else {
+                        // Open again: a later "done" closes it anew.
+                        s.open_before += 1;
+                        s.closed = None;
                     }
                 }
                 None => {
                     action.opened = date.clone();
-                    seen.insert(
-                        action.id.clone(),
-                        (date.clone(), u32::from(!action.done), (r, a)),
-                    );
+                    let s = Seen {
+                        first: date.clone(),
+                        open_before: u32::from(!action.done),
+                        closed: action.closed.clone(),
+                        last: (r, a),
+                    };
+                    seen.insert(action.id.clone(), s);
                 }
             }
         }
@@ -612,26 +657,21 @@ fn sortable_time(at: &str) -> String {
 fn actions(x: &mut Extractor<'_>, entry: &Entry, today: jiff::civil::Date) -> Vec<Action> {
     let mut out = Vec::new();
     for (table, span) in x.tables(entry, "what = \"Add an alert\", owner = \"dana\"") {
-        let mut action = Action {
-            what: String::new(),
-            owner: None,
-            due: None,
-            done: false,
-            ticket: None,
-            overdue: false,
-            span: span.clone(),
-            id: String::new(),
-            carried: 0,
-            listed_again: false,
-            opened: None,
-            age_days: None,
-        };
+        let mut action = Action::new(String::new(), span.clone());
+        action.id.clear();
         for field in &table.entries {
             match field.key.as_str() {
                 "what" => action.what = x.string(field).unwrap_or_default(),
                 "owner" => action.owner = x.string(field),
                 "due" => action.due = x.date(field),
-                "done" => action.done = x.boolean(field).unwrap_or(false),
+                "done" => match &field.node.value {
+                    Value::Boolean(done) => action.done = *done,
+                    _ => {
+                        // `done = 2026-07-14`: done, on that day.
+                        action.closed = x.date(field).map(|d| d.as_str().to_string());
+                        action.done = action.closed.is_some();
+                    }
+                },
                 "ticket" => action.ticket = x.string(field),
                 "id" => action.id = x.string(field).unwrap_or_default(),
                 _ => x.unknown_key(field, "[[actions]]", &keys_of(FIELDS, "actions")),
@@ -702,18 +742,8 @@ mod tests {
             actions: actions
                 .iter()
                 .map(|(what, done)| Action {
-                    what: what.to_string(),
-                    owner: None,
-                    due: None,
                     done: *done,
-                    ticket: None,
-                    overdue: false,
-                    span: 0..0,
-                    id: action_id(what),
-                    carried: 0,
-                    listed_again: false,
-                    opened: None,
-                    age_days: None,
+                    ..Action::new(what.to_string(), 0..0)
                 })
                 .collect(),
             timeline_in_body: false,
@@ -751,6 +781,27 @@ mod tests {
             (q3.actions[1].carried, q1.actions[1].listed_again),
             (0, true)
         );
+        assert_eq!(q1.actions[1].closed.as_deref(), Some("2026-03-31"));
+        assert_eq!(q3.actions[1].closed, None, "open again");
+    }
+
+    #[test]
+    fn an_action_is_closed_on_its_own_date_else_by_the_first_review_listing_it_done() {
+        let mut q1 = listing(&[("Pair on drills", false), ("Fix the pager", false)]);
+        let mut q2 = listing(&[("Pair on drills", true), ("Fix the pager", true)]);
+        let mut q3 = listing(&[("Pair on drills", true)]);
+        q2.actions[1].closed = Some("2026-05-02".to_string());
+        let mut reviews = vec![
+            (Some("2026-03-31".to_string()), &mut q1),
+            (Some("2026-06-30".to_string()), &mut q2),
+            (Some("2026-09-30".to_string()), &mut q3),
+        ];
+        follow_up(&mut reviews, jiff::civil::date(2026, 10, 1));
+        drop(reviews);
+        assert_eq!(q2.actions[0].closed.as_deref(), Some("2026-06-30"));
+        assert_eq!(q3.actions[0].closed.as_deref(), Some("2026-06-30"), "kept");
+        assert_eq!(q2.actions[1].closed.as_deref(), Some("2026-05-02"));
+        assert_eq!(q1.actions[0].closed, None);
     }
 
     #[test]
