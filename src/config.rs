@@ -211,6 +211,7 @@ pub const SCHEMA: &[Field] = &[
     Field::new("print", &["enabled"], "bool").default("`false`"),
     Field::new("health", &["min_responses"], "integer").default("`5`"),
     Field::new("health", &["alert_below"], "number").default("`3.0`"),
+    Field::new("health", &["dimensions"], "list of strings").default("seven, below"),
     Field::new("git", &["history"], "bool").default("`true`"),
     Field::new("git", &["cache"], "bool").default("`true`"),
     Field::new(
@@ -625,6 +626,11 @@ fn health_options(
                 health.alert_below = *n as f64
             }
             ("alert_below", Value::Float(f)) if (1.0..=5.0).contains(f) => health.alert_below = *f,
+            ("dimensions", _) => {
+                if let Some(list) = x.string_list(entry) {
+                    health.dimensions = list.iter().map(|d| d.trim().to_lowercase()).collect();
+                }
+            }
             ("min_responses" | "alert_below", _) => x.report(
                 Diagnostic::error(
                     crate::diagnostics::Code::InvalidValue,

@@ -152,6 +152,9 @@ pub struct Model {
     /// whole site, answered without a scan.
     counts: BTreeMap<Kind, usize>,
     scheduled: usize,
+    /// Open action items at the end of each quarter, up to today's (the
+    /// home page's trend; see [`fill_histories`]).
+    pub open_actions: Vec<charter::Point>,
 }
 
 /// The records of one kind, in page order, with their pages.
@@ -498,6 +501,7 @@ pub fn fill_histories(
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut filled: Vec<(PageId, usize, Vec<charter::Point>)> = Vec::new();
+    let filled_open;
     {
         let facts = charter::computed::Facts {
             reviews: model
@@ -512,6 +516,9 @@ pub fn fill_histories(
             today,
             lead_times: outside.lead_times,
         };
+        let open_actions =
+            charter::computed::history(charter::computed::Source::OpenActions, &facts, None);
+        filled_open = open_actions;
         for (page, charter) in model.charters() {
             for (i, metric) in charter.metrics.iter().enumerate() {
                 if let Some(source) = metric.from {
@@ -542,6 +549,7 @@ pub fn fill_histories(
             }
         }
     }
+    model.open_actions = filled_open;
     for (page, i, history) in filled {
         if let Some(Entry {
             record: Record::Charter(charter),

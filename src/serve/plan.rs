@@ -143,6 +143,7 @@ mod tests {
         assert_eq!(classify("handbook.toml", &k), Change::Config);
         assert_eq!(classify("team.toml", &k), Change::Config);
         assert_eq!(classify("health/2026-Q3.toml", &k), Change::Config);
+        assert_eq!(classify("metrics/uptime.csv", &k), Change::Config);
         assert_eq!(classify("runbooks/.gitignore", &k), Change::Config);
         assert_eq!(classify("templates/page.html", &k), Change::Theme);
         assert_eq!(classify("themes/dark/static/x.css", &k), Change::Theme);

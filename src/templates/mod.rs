@@ -43,6 +43,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates":
     "partials/action-due-state.html",
     "partials/dated-list.html",
     "partials/health.html",
+    "partials/spread.html",
     "partials/table-filter.html",
     "partials/charter.html",
     "partials/channels.html",

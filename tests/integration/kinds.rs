@@ -1371,6 +1371,61 @@ fn the_team_health_dashboard_charts_each_dimension_and_hides_small_samples() {
 }
 
 #[test]
+fn survey_dimensions_are_the_teams_own_in_their_order_and_a_typo_is_a_warning() {
+    let question = |id: &str, dimension: &str| {
+        format!(
+            "[[questions]]\nid = \"{id}\"\ntext = \"{id}?\"\ndimension = \"{dimension}\"\nanswers = [0, 0, 1, 3, 3]\n\n"
+        )
+    };
+    let file = [
+        question("debt", "Technical health"),
+        question("customers", "customer focus"),
+        question("safe", "psychological safty"),
+    ]
+    .concat();
+    let site = Fixture::new()
+        .file("index.md", "# Home\n")
+        .file("health/2026-Q3.toml", &file);
+    let (code, diags) = site.check_json();
+    assert_eq!(code, 0, "warnings only");
+    assert_eq!(
+        positions(&diags),
+        vec![
+            ("unknown-value".into(), "health/2026-Q3.toml".into(), 10, 13),
+            ("unknown-value".into(), "health/2026-Q3.toml".into(), 16, 13),
+        ]
+    );
+    assert_eq!(
+        diags[0]["message"],
+        "the dimension \"customer focus\" of question `customers` is not one of the team's dimensions"
+    );
+    assert!(
+        diags[0]["help"].as_str().is_some_and(
+            |h| h.starts_with("add \"customer focus\" to `dimensions` under `[health]`")
+        ),
+        "{diags:#?}"
+    );
+    assert_eq!(diags[1]["help"], "did you mean \"psychological safety\"?");
+    // The team's own list: no warning for its dimensions, shown in its order.
+    let site = site.file(
+        "handbook.toml",
+        "title = \"T\"\n[health]\ndimensions = [\"Customer focus\", \"psychological safty\", \"technical health\"]\n",
+    );
+    let (code, diags) = site.check_json();
+    assert_eq!((code, diags.len()), (0, 0), "{diags:#?}");
+    site.build_ok();
+    let page = site.read("public/team-health/index.html");
+    let order: Vec<usize> = ["Customer focus", "Psychological safty", "Technical health"]
+        .iter()
+        .map(|d| page.find(&format!(">{d} <")).unwrap_or(usize::MAX))
+        .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]) && order[2] < usize::MAX,
+        "{order:?}"
+    );
+}
+
+#[test]
 fn a_survey_file_with_a_row_per_person_is_refused() {
     let site = Fixture::new().file("index.md", "# Home\n").file(
         "health/2026-Q3.csv",
@@ -1569,4 +1624,10 @@ fn actions_opened_closed_open_and_on_time_are_counted_from_reviews() {
     ] {
         assert!(page.contains(desc), "{desc} in {page}");
     }
+    // The home page shows the open count's trend beside it.
+    let home = site.read("public/index.html");
+    assert!(
+        home.contains("aria-label=\"Open actions at the end of each quarter: 2026-Q1 3, 2026-Q2 2, 2026-Q3 1, 2026-Q4 1\""),
+        "{home}"
+    );
 }

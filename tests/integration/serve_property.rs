@@ -3,7 +3,7 @@
 //! files. Random edit sequences on a small handbook that has every kind of
 //! cross-page dependency: links and anchors, backlinks, titles in navigation,
 //! ADR supersedes, runbook owners, AAR actions, charter metrics computed from
-//! the AARs, the search index.
+//! the AARs or read from a CSV file, survey results, the search index.
 
 use std::path::{Path, PathBuf};
 
@@ -47,7 +47,15 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "charter.md",
-        "+++\ntitle = \"Charter\"\n\n[[metrics]]\nname = \"Reviews a quarter\"\nfrom = \"aars\"\n\n[[metrics]]\nname = \"Time to restore\"\nfrom = \"mttr\"\ntarget = 30\n+++\n\nWhat we measure.\n",
+        "+++\ntitle = \"Charter\"\n\n[[metrics]]\nname = \"Reviews a quarter\"\nfrom = \"aars\"\n\n[[metrics]]\nname = \"Time to restore\"\nfrom = \"mttr\"\ntarget = 30\n\n[[metrics]]\nname = \"Uptime\"\nhistory = \"metrics/uptime.csv\"\n\n[[metrics]]\nname = \"Open actions\"\nfrom = \"open-actions\"\n+++\n\nWhat we measure.\n",
+    ),
+    (
+        "metrics/uptime.csv",
+        "at,value\n2026-Q1,99.5\n2026-Q2,99.7\n",
+    ),
+    (
+        "health/2026-Q1.toml",
+        "[[questions]]\nid = \"safe\"\ntext = \"Safe to disagree\"\ndimension = \"psychological safety\"\nanswers = [0, 0, 1, 3, 3]\n",
     ),
     (
         "img/diagram.svg",
@@ -76,6 +84,27 @@ const FRONTS: &[&str] = &[
     "title = \"An incident\"\nkind = \"aar\"\ndate = 2026-04-02\ntimeline = [{ at = \"2026-04-02T10:00\", event = \"Alert fires\" }, { at = \"2026-04-02T10:45\", event = \"Rolled back\" }]\n",
 ];
 
+/// Data files rewritten: a metric's history (good, with a bad row, gone) and
+/// a survey period (falling, with a typo in a dimension).
+const DATA: &[(&str, Option<&str>)] = &[
+    (
+        "metrics/uptime.csv",
+        Some("at,value\n2026-Q1,99.5\n2026-Q2,99.9\n2026-Q3,99.95\n"),
+    ),
+    (
+        "metrics/uptime.csv",
+        Some("at,value\nlater,1\n2026-Q2,98\n"),
+    ),
+    ("metrics/uptime.csv", None),
+    (
+        "health/2026-Q2.toml",
+        Some(
+            "[[questions]]\nid = \"safe\"\ntext = \"Safe to disagree\"\ndimension = \"psychological safty\"\nanswers = [2, 3, 1, 0, 0]\n",
+        ),
+    ),
+    ("health/2026-Q2.toml", None),
+];
+
 const THEMES: &[Option<&str>] = &[
     None,
     Some(
@@ -94,6 +123,7 @@ enum Step {
     Break(usize),
     Theme(usize),
     Asset,
+    Data(usize),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -106,6 +136,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (0..50usize).prop_map(Step::Break),
         1 => (0..THEMES.len()).prop_map(Step::Theme),
         1 => Just(Step::Asset),
+        1 => (0..DATA.len()).prop_map(Step::Data),
     ]
 }
 
@@ -212,6 +243,16 @@ impl World {
                 let old = read(root, "img/diagram.svg");
                 write(root, "img/diagram.svg", &format!("{old}<!-- edited -->\n"));
                 vec![root.join("img/diagram.svg")]
+            }
+            Step::Data(d) => {
+                let (rel, text) = DATA[d];
+                match text {
+                    Some(text) => write(root, rel, text),
+                    None => {
+                        let _ = std::fs::remove_file(root.join(rel));
+                    }
+                }
+                vec![root.join(rel)]
             }
         }
     }

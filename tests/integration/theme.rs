@@ -457,11 +457,11 @@ fn kpi_charts_are_drawn_readable_in_both_schemes_and_printed_with_their_numbers(
         browser.eval(
             "return [...document.querySelectorAll('.kpi-chart svg.line-chart')].map(s => Math.round(s.getBoundingClientRect().width))"
         ),
-        serde_json::json!([560, 560, 560, 560])
+        serde_json::json!([560, 560, 560, 560, 560])
     );
     assert_eq!(
         browser.eval("return document.querySelectorAll('.kpis td svg.spark').length"),
-        4
+        5
     );
     // The line, its points and the labels keep their contrast with the page
     // (3:1 for graphics, 4.5:1 for text) in light and dark, and change with it.
@@ -502,4 +502,78 @@ fn kpi_charts_are_drawn_readable_in_both_schemes_and_printed_with_their_numbers(
     browser.emulate_media("print");
     assert_eq!(browser.eval(table_shown), true);
     browser.emulate_media("");
+}
+
+#[test]
+fn team_health_skills_and_the_home_trend_are_drawn_and_readable_in_both_schemes() {
+    let Some(browser) = browser() else { return };
+    let (_site, server) = example();
+    browser.viewport(1366, 900);
+    // `color-mix` backgrounds compute to `color(srgb r g b)`, from 0 to 1.
+    let rgb = "const rgb = c => c.startsWith('color(') ? 'rgb(' + c.match(/[\\d.]+/g).slice(0, 3).map(v => v * 255).join(',') + ')' : c;";
+    let chart_colours = format!(
+        "{CONTRAST_JS} {rgb} const bg = getComputedStyle(document.body).backgroundColor; \
+         const svgs = [...document.querySelectorAll('svg.chart')]; \
+         return [svgs.length, svgs.every(s => {{ const r = s.getBoundingClientRect(); return r.width > 50 && r.height > 15; }}), \
+                 svgs.every(s => contrast(getComputedStyle(s.querySelector('.chart-line')).stroke, bg) >= 3), \
+                 svgs.every(s => [...s.querySelectorAll('.chart-label')].every(l => contrast(getComputedStyle(l).fill, bg) >= 4.5)), \
+                 getComputedStyle(svgs[0].querySelector('.chart-line')).stroke];"
+    );
+    let schemes = |check: &str, page: &str| -> Vec<serde_json::Value> {
+        ["light", "dark"]
+            .iter()
+            .map(|scheme| {
+                browser.eval(&format!(
+                    "document.documentElement.setAttribute('data-theme', '{scheme}'); return true"
+                ));
+                let got = browser.eval(check);
+                (got, scheme, page)
+            })
+            .map(|(got, scheme, page)| {
+                assert!(got.is_array(), "{page} {scheme}: {got}");
+                got
+            })
+            .collect()
+    };
+    // The dashboard: a chart per dimension, a sparkline per question, each
+    // drawn, readable and following the scheme.
+    open(&browser, &format!("{}team-health/", server.base));
+    let got = schemes(&chart_colours, "team health");
+    for (scheme, got) in ["light", "dark"].iter().zip(&got) {
+        assert_eq!(
+            got.as_array().map(|a| a[..4].to_vec()),
+            Some(vec![14.into(), true.into(), true.into(), true.into()]),
+            "{scheme}: {got}"
+        );
+    }
+    assert_ne!(got[0][4], got[1][4], "the line follows the scheme");
+    // Each question's answers by period, as bars, once opened.
+    assert_eq!(
+        browser.eval(
+            "const d = document.querySelector('.health-periods'); d.open = true; \
+             const bars = [...d.querySelectorAll('.spread')]; \
+             return bars.length >= 2 && bars.every(b => b.getBoundingClientRect().width > 50 && b.getAttribute('aria-label').includes('answered'))"
+        ),
+        true
+    );
+    // The skills matrix: every level's number reads on its tint.
+    open(&browser, &format!("{}skills/", server.base));
+    let cells = format!(
+        "{CONTRAST_JS} {rgb} const cells = [...document.querySelectorAll('.skills-matrix td.level')].filter(c => c.textContent.trim().match(/^[1-4]$/)); \
+         return [cells.length > 10, cells.every(c => contrast(getComputedStyle(c).color, rgb(getComputedStyle(c).backgroundColor)) >= 4.5)];"
+    );
+    for got in schemes(&cells, "skills") {
+        assert_eq!(got, serde_json::json!([true, true]));
+    }
+    // The home page: the open-action count's trend beside it.
+    open(&browser, &server.base);
+    let spark = format!(
+        "{CONTRAST_JS} const s = document.querySelector('.card-trend svg.spark'); const r = s.getBoundingClientRect(); \
+         const bg = getComputedStyle(s.closest('.card')).backgroundColor; \
+         return [r.width >= 60 && r.height >= 15, contrast(getComputedStyle(s.querySelector('.chart-line')).stroke, bg) >= 3, \
+                 s.getAttribute('aria-label').startsWith('Open actions at the end of each quarter: ')];"
+    );
+    for got in schemes(&spark, "home") {
+        assert_eq!(got, serde_json::json!([true, true, true]));
+    }
 }

@@ -31,7 +31,22 @@ pub struct Settings {
     pub min_responses: u32,
     /// A dimension whose latest score is below this is a warning.
     pub alert_below: f64,
+    /// The team's dimensions, lowercase, in the dashboard's order; a
+    /// question with another is a warning (a typo splits a dimension).
+    pub dimensions: Vec<String>,
 }
+
+/// The dimensions a team's survey asks about when `[health] dimensions`
+/// does not say.
+pub const DIMENSIONS: [&str; 7] = [
+    "psychological safety",
+    "role clarity",
+    "goals",
+    "dependability",
+    "meaning",
+    "impact",
+    "technical health",
+];
 
 // `alert_below` is always a finite number from 1 to 5 (the config refuses
 // others), so equality is total.
@@ -42,6 +57,7 @@ impl Default for Settings {
         Settings {
             min_responses: 5,
             alert_below: 3.0,
+            dimensions: DIMENSIONS.map(String::from).to_vec(),
         }
     }
 }
@@ -57,9 +73,11 @@ pub struct Question {
     /// The mean and count, given or worked out from `answers`.
     pub mean: Option<f64>,
     pub n: u32,
-    /// Where the question is written in its file.
+    /// Where the question is written in its file, and its dimension.
     #[serde(skip)]
     pub span: Range<usize>,
+    #[serde(skip)]
+    pub dimension_span: Range<usize>,
 }
 
 /// One period's survey (`2026-Q3`).
@@ -118,6 +136,7 @@ impl Question {
             answers: None,
             mean: None,
             n: 0,
+            dimension_span: span.clone(),
             span,
         }
     }
@@ -194,7 +213,10 @@ pub fn parse_toml(path: &str, source: &str) -> (Option<Period>, Vec<Diagnostic>)
                         match field.key.as_str() {
                             "id" => q.id = x.string(field).unwrap_or_default(),
                             "text" => q.text = x.string(field).unwrap_or_default(),
-                            "dimension" => q.dimension = x.string(field).unwrap_or_default().to_lowercase(),
+                            "dimension" => {
+                                q.dimension = x.string(field).unwrap_or_default().trim().to_lowercase();
+                                q.dimension_span = field.node.span.clone();
+                            }
                             "answers" => q.answers = counts(&mut x, field),
                             "mean" => q.mean = mean(&mut x, field),
                             "n" => n = x.integer(field).and_then(|n| u32::try_from(n).ok()),
@@ -323,7 +345,7 @@ pub fn parse_csv(path: &str, source: &str) -> (Option<Period>, Vec<Diagnostic>) 
         let mut q = Question::new(
             cell(id),
             cell(text),
-            cell(dimension).to_lowercase(),
+            cell(dimension).trim().to_lowercase(),
             start..start,
         );
         let number = |i: usize| cell(i).parse::<f64>().ok();
@@ -398,12 +420,10 @@ pub fn load(root: &Path, fence: &crate::content::walk::Fence) -> (Option<Health>
     (Some(health).filter(|h| !h.periods.is_empty()), diagnostics)
 }
 
-/// A dimension's score in each period: the mean of its questions that
-/// enough people answered (`None` where none did).
-pub fn dimension_scores(
-    health: &Health,
-    settings: &Settings,
-) -> BTreeMap<String, Vec<Option<f64>>> {
+/// Each dimension's score in each period: the mean of its questions that
+/// enough people answered (`None` where none did); dimensions in the order
+/// `[health] dimensions` gives, others after them by name.
+pub fn dimension_scores(health: &Health, settings: &Settings) -> Vec<(String, Vec<Option<f64>>)> {
     let mut scores: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
     for period in &health.periods {
         let mut sums: BTreeMap<&str, (f64, u32)> = BTreeMap::new();
@@ -431,14 +451,61 @@ pub fn dimension_scores(
         let missing = periods - list.len();
         list.splice(0..0, std::iter::repeat_n(None, missing));
     }
-    scores
+    let mut ordered: Vec<(String, Vec<Option<f64>>)> = scores.into_iter().collect();
+    // A stable sort of a list already by name: by position, then name.
+    ordered.sort_by_key(|(name, _)| {
+        settings
+            .dimensions
+            .iter()
+            .position(|d| d == name)
+            .unwrap_or(usize::MAX)
+    });
+    ordered
+}
+
+/// Warnings for each question whose dimension `[health] dimensions` does not
+/// list, at the dimension, with the closest listed one as a hint.
+fn unknown_dimensions(health: &Health, settings: &Settings) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for period in &health.periods {
+        for q in period
+            .questions
+            .iter()
+            .filter(|q| !q.dimension.is_empty() && !settings.dimensions.contains(&q.dimension))
+        {
+            let help = match crate::fields::closest(
+                &q.dimension,
+                settings.dimensions.iter().map(String::as_str),
+            ) {
+                Some(best) => format!("did you mean \"{best}\"?"),
+                None => format!(
+                    "add \"{}\" to `dimensions` under `[health]` in handbook.toml, or use one listed there: {}",
+                    q.dimension,
+                    settings.dimensions.join(", ")
+                ),
+            };
+            out.push(
+                Diagnostic::warning(
+                    Code::UnknownValue,
+                    period.path.as_str(),
+                    format!(
+                        "the dimension \"{}\" of question `{}` is not one of the team's dimensions",
+                        q.dimension, q.id
+                    ),
+                )
+                .at(&period.source, q.dimension_span.clone())
+                .with_help(help),
+            );
+        }
+    }
+    out
 }
 
 /// Warnings for each dimension that fell two periods running or whose
 /// latest score is below `alert_below`, at the dimension's first question in
 /// the latest period, naming the question that moved most.
 pub fn check(health: &Health, settings: &Settings) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = unknown_dimensions(health, settings);
     let Some(latest) = health.periods.last() else {
         return out;
     };

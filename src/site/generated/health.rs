@@ -150,7 +150,40 @@ fn question(
         .iter()
         .filter_map(|p| p.questions.iter().find(|x| x.id == q.id)?.shown(settings))
         .collect();
-    let spread = q.answers.filter(|_| shown.is_some()).map(|answers| {
+    // Every period that asked it, oldest first, with its own spread.
+    let periods: Vec<Value> = surveys
+        .periods
+        .iter()
+        .filter_map(|p| {
+            let asked = p.questions.iter().find(|x| x.id == q.id)?;
+            let mean = asked.shown(settings);
+            Some(json!({
+                "period": p.name,
+                "mean": mean.map(health::score),
+                "spread": spread(asked, mean),
+            }))
+        })
+        .collect();
+    json!({
+        "id": q.id,
+        "text": q.text,
+        "n": q.n,
+        "mean": shown.map(health::score),
+        "change": change(shown, before.and_then(|b| b.shown(settings))),
+        "spark": (trend.len() > 1).then(|| charts::sparkline(
+            &trend,
+            Some(settings.alert_below),
+            &format!("{}: {}", q.text, trend.iter().map(|v| health::score(*v)).collect::<Vec<_>>().join(", ")),
+        )),
+        "spread": spread(q, shown),
+        "periods": periods,
+    })
+}
+
+/// How many gave each answer, and their share (none when the mean is not
+/// shown, so a small sample's counts never show either).
+fn spread(q: &Question, shown: Option<f64>) -> Option<Vec<Value>> {
+    q.answers.filter(|_| shown.is_some()).map(|answers| {
         let n = answers.iter().sum::<u32>().max(1);
         answers
             .iter()
@@ -163,18 +196,5 @@ fn question(
                 })
             })
             .collect::<Vec<_>>()
-    });
-    json!({
-        "id": q.id,
-        "text": q.text,
-        "n": q.n,
-        "mean": shown.map(health::score),
-        "change": change(shown, before.and_then(|b| b.shown(settings))),
-        "spark": (trend.len() > 1).then(|| charts::sparkline(
-            &trend,
-            Some(settings.alert_below),
-            &format!("{}: {}", q.text, trend.iter().map(|v| health::score(*v)).collect::<Vec<_>>().join(", ")),
-        )),
-        "spread": spread,
     })
 }

@@ -230,6 +230,7 @@ impl KindView for Reviews {
             .then(|| relative_href(from_url, ACTIONS_URL));
         slots.insert("open_actions", slot(open));
         slots.insert("overdue_actions", slot(overdue));
+        slots.insert("open_trend", slot(open_trend(&model.open_actions)));
         slots.insert("actions_href", slot(tracker));
         slots.insert("recent_reviews", slot(recent));
     }
@@ -266,4 +267,24 @@ impl KindView for Reviews {
             .count();
         slots.insert("open_actions", slot(open));
     }
+}
+
+/// The home page's open-action trend: a sparkline of the open count at the
+/// end of each quarter, and the same in words (`spark`, `text`), when there
+/// are two quarters or more.
+fn open_trend(points: &[crate::kinds::charter::Point]) -> Option<serde_json::Value> {
+    if points.len() < 2 {
+        return None;
+    }
+    let values: Vec<f64> = points.iter().map(|p| p.value).collect();
+    let text = points
+        .iter()
+        .map(|p| format!("{} {}", p.at, crate::site::charts::number(p.value)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let label = format!("Open actions at the end of each quarter: {text}");
+    Some(serde_json::json!({
+        "spark": crate::site::charts::sparkline(&values, None, &label),
+        "text": text,
+    }))
 }
