@@ -205,6 +205,12 @@ impl Renderer<'_> {
                 .collect(),
             changes_href: super::reserved::has_changes(self.site)
                 .then(|| href(super::reserved::CHANGES_URL)),
+            team_health_href: self
+                .site
+                .loaded
+                .health
+                .is_some()
+                .then(|| href(super::reserved::TEAM_HEALTH_URL)),
         }
     }
 
@@ -437,6 +443,16 @@ impl Renderer<'_> {
                 .schedules()
                 .any(|(_, s)| s.review.is_due())
                 .then(|| relative_href(from_url, super::reserved::REVIEWS_URL)),
+            team_health: self.site.loaded.health.as_ref().and_then(|surveys| {
+                Some(views::TeamHealthCard {
+                    href: relative_href(from_url, super::reserved::TEAM_HEALTH_URL),
+                    latest: surveys.periods.last()?.name.clone(),
+                    alerts: crate::kinds::health::check(surveys, &self.site.loaded.config.health)
+                        .iter()
+                        .filter(|d| d.code == crate::diagnostics::Code::HealthFalling)
+                        .count(),
+                })
+            }),
             ..Health::default()
         };
         views::fill(&mut health.kinds, |v, slots| {

@@ -1631,3 +1631,36 @@ fn actions_opened_closed_open_and_on_time_are_counted_from_reviews() {
         "{home}"
     );
 }
+
+#[test]
+fn the_home_page_and_the_charter_link_the_team_health_dashboard() {
+    let site = Fixture::new()
+        .file("index.md", "# Home\n")
+        .file("charter.md", "+++\n[[metrics]]\nname = \"Uptime\"\n+++\n")
+        .file(
+            "health/2026-Q1.toml",
+            &survey("2026-Q1", [0, 0, 0, 3, 3], [0, 0, 1, 3, 2]),
+        )
+        .file(
+            "health/2026-Q2.toml",
+            &survey("2026-Q2", [0, 0, 2, 3, 1], [0, 0, 2, 3, 1]),
+        );
+    site.build_ok();
+    assert!(site.read("public/index.html").contains(
+        "<li class=\"card\"><a href=\"team-health/\"><strong>✓</strong> team health: nothing falling</a><span class=\"card-note\">survey of 2026-Q2</span></li>"
+    ));
+    assert!(
+        site.read("public/charter/index.html").contains(
+            "from its quarterly survey: <a href=\"../team-health/\">team health</a>.</p>"
+        )
+    );
+    // A third period falling: the card says so.
+    let site = site.file(
+        "health/2026-Q3.toml",
+        &survey("2026-Q3", [0, 2, 3, 1, 0], [0, 2, 3, 1, 0]),
+    );
+    site.build_ok();
+    assert!(site.read("public/index.html").contains(
+        "<li class=\"card card-alert\"><a href=\"team-health/\"><strong>1</strong> team health dimension to talk about</a>"
+    ));
+}

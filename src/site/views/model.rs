@@ -124,12 +124,26 @@ pub struct Health {
     pub kinds: Slots,
     /// The needs-review page, when any page is overdue or due soon.
     pub needs_review_href: Option<String>,
+    /// The team health dashboard, when there are surveys.
+    pub team_health: Option<TeamHealthCard>,
+}
+
+/// The home page's team health card.
+#[derive(Debug, Serialize)]
+pub struct TeamHealthCard {
+    pub href: String,
+    /// The latest period (`2026-Q3`).
+    pub latest: String,
+    /// How many dimensions the checks warn about.
+    pub alerts: usize,
 }
 
 impl Health {
     /// True when the handbook has nothing for the summary to show.
     pub fn is_empty(&self) -> bool {
-        self.needs_review_href.is_none() && self.kinds.values().all(super::is_blank)
+        self.needs_review_href.is_none()
+            && self.team_health.is_none()
+            && self.kinds.values().all(super::is_blank)
     }
 }
 
@@ -173,6 +187,8 @@ pub struct SiteView<'a> {
     pub feeds: Vec<FeedLink>,
     /// The recent-changes page, when the handbook is in git.
     pub changes_href: Option<String>,
+    /// The team health dashboard, when there are surveys.
+    pub team_health_href: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
