@@ -366,6 +366,14 @@ mod tests {
     use super::*;
     use crate::kinds::review::TimelineEntry;
 
+    /// A computed history as `(at, value)` pairs.
+    fn points(source: Source, facts: &Facts<'_>) -> Vec<(String, f64)> {
+        history(source, facts, None)
+            .into_iter()
+            .map(|p| (p.at, p.value))
+            .collect()
+    }
+
     fn incident(entries: &[(&str, &str)]) -> Review {
         Review {
             aar_type: Some(crate::kinds::review::AarType::Incident),
@@ -417,12 +425,7 @@ mod tests {
             ],
             ..Facts::default()
         };
-        let points = |s| {
-            history(s, &facts, None)
-                .into_iter()
-                .map(|p| (p.at, p.value))
-                .collect::<Vec<_>>()
-        };
+        let points = |s| points(s, &facts);
         // February's resolution comes before its start on the clock (past
         // midnight, one date given): not counted rather than negative.
         assert_eq!(
@@ -491,12 +494,7 @@ mod tests {
             today: jiff::civil::date(2026, 10, 15),
             ..Facts::default()
         };
-        let points = |s| {
-            history(s, &facts, None)
-                .into_iter()
-                .map(|p| (p.at, p.value))
-                .collect::<Vec<_>>()
-        };
+        let points = |s| points(s, &facts);
         let q = |q: &str, v: f64| (q.to_string(), v);
         // Listed again: counted once, by when it was first listed.
         assert_eq!(
