@@ -66,6 +66,12 @@ pub struct Config {
     /// `[print] enabled` (or `build --print`): the whole handbook as one
     /// document at `print/`.
     pub print: bool,
+    /// `[output] markdown_copies`: each page's markdown beside the site
+    /// (at its source path), with `llms.txt` and `llms-full.txt` (on unless
+    /// disabled).
+    pub markdown_copies: bool,
+    /// `[output] json`: `handbook.json`, the export, in the site.
+    pub json: bool,
     /// `[git] history`: read dates and authors from the repository.
     pub git_history: bool,
     /// `[git] cache`: keep what the history walk learned in
@@ -141,6 +147,8 @@ impl Default for Config {
             adr: crate::kinds::adr::Settings::default(),
             search: true,
             print: false,
+            markdown_copies: true,
+            json: false,
             git_history: true,
             git_cache: true,
             forge: None,
@@ -209,6 +217,8 @@ pub const SCHEMA: &[Field] = &[
         .default("`[\"*template*.md\"]`"),
     Field::new("search", &["enabled"], "bool").default("`true`"),
     Field::new("print", &["enabled"], "bool").default("`false`"),
+    Field::new("output", &["markdown_copies"], "bool").default("`true`"),
+    Field::new("output", &["json"], "bool").default("`false`"),
     Field::new("health", &["min_responses"], "integer").default("`5`"),
     Field::new("health", &["alert_below"], "number").default("`3.0`"),
     Field::new("health", &["dimensions"], "list of strings").default("seven, below"),
@@ -370,6 +380,19 @@ pub fn parse(source: &str) -> Loaded {
             "print" => {
                 if let Some(t) = x.table(entry) {
                     config.print = enabled(&mut x, t, "print", false);
+                }
+            }
+            "output" => {
+                if let Some(t) = x.table(entry) {
+                    for field in &t.entries {
+                        match field.key.as_str() {
+                            "markdown_copies" => {
+                                config.markdown_copies = x.boolean(field).unwrap_or(true);
+                            }
+                            "json" => config.json = x.boolean(field).unwrap_or(false),
+                            _ => x.unknown_key(field, "[output]", &keys_of(SCHEMA, "output")),
+                        }
+                    }
                 }
             }
             "health" => {

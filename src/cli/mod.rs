@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod export;
 mod init;
 mod new;
 mod serve;
@@ -82,6 +83,10 @@ enum Command {
         handbook new survey 2027-Q1   (an empty period with the standing questions)"
     )]
     Survey(survey::Args),
+    /// Print the handbook as data: pages, decisions, runbooks, actions, people
+    #[command(after_help = "Examples:\n  handbook export > handbook.json\n  \
+        handbook export docs/handbook --format schema")]
+    Export(export::Args),
 }
 
 /// How diagnostics are printed.
@@ -129,6 +134,7 @@ pub fn main() -> ExitCode {
         Command::New(args) => new::run(args),
         Command::Init(args) => init::run(args),
         Command::Survey(args) => survey::run(args),
+        Command::Export(args) => export::run(args),
     };
     ExitCode::from(code)
 }

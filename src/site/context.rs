@@ -322,6 +322,8 @@ impl Renderer<'_> {
                 .as_ref()
                 .map(|b| format!("{b}{}", page.url)),
             source_path: (!page.generated).then(|| page.source_path.clone()),
+            markdown_href: (!page.generated && self.site.loaded.config.markdown_copies)
+                .then(|| relative_href(&page.url, &page.source_path)),
             content,
             toc: &rendered.toc,
             backlinks: self.backlinks[i]

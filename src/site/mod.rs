@@ -235,6 +235,30 @@ pub fn check(options: &BuildOptions) -> Result<Outcome, Fatal> {
     run(options, &NoProgress, false)
 }
 
+/// `handbook export`: the handbook as data (`handbook.json`, whose shape
+/// [`EXPORT_SCHEMA`] describes), with the diagnostics a check gives. Nothing
+/// is written.
+pub fn export(options: &BuildOptions) -> Result<(Vec<u8>, Outcome), Fatal> {
+    let mut site = Site::load(options)?;
+    site.loaded.config.json = true;
+    let mut diagnostics = site.diagnostics();
+    let capture = output::Capture::new(generated::EXPORT_FILE);
+    let rendering = site.render(&capture, &NoProgress);
+    diagnostics.extend(rendering.diagnostics);
+    crate::diagnostics::sort(&mut diagnostics);
+    let outcome = Outcome {
+        stale: site.stale(),
+        diagnostics,
+        counts: rendering.counts,
+        output_dir: site.loaded.output_dir.clone(),
+        written: false,
+        timings: site.loaded.timings,
+    };
+    Ok((capture.take().unwrap_or_default(), outcome))
+}
+
+pub use generated::{EXPORT_SCHEMA, EXPORT_VERSION};
+
 /// A page whose review is overdue (`handbook check --stale`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Stale {

@@ -32,6 +32,40 @@ impl Sink for NullSink {
     }
 }
 
+/// A sink that keeps the bytes of one file and lets the rest go, refusing
+/// what the others refuse (`handbook export`).
+pub struct Capture {
+    wanted: &'static str,
+    got: std::sync::Mutex<Option<Vec<u8>>>,
+}
+
+impl Capture {
+    pub fn new(wanted: &'static str) -> Capture {
+        Capture {
+            wanted,
+            got: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The bytes written at the wanted path, if any were.
+    pub fn take(self) -> Option<Vec<u8>> {
+        self.got.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Sink for Capture {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        confined(rel)?;
+        if rel == self.wanted {
+            *self.got.lock().unwrap_or_else(|p| p.into_inner()) = Some(bytes.to_vec());
+        }
+        Ok(())
+    }
+    fn copy(&self, _: &Path, rel: &str) -> io::Result<()> {
+        confined(rel)
+    }
+}
+
 /// Every sink refuses what a staging folder would refuse, so a check, a
 /// preview and a build report the same problems.
 fn confined(rel: &str) -> io::Result<()> {
@@ -151,19 +185,26 @@ pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<PathBuf, String> 
     Ok(resolved)
 }
 
-/// A file in `dir` that a build never writes: a page, or a handbook's
-/// configuration at its top.
+/// A file in `dir` that a build never writes: a page (other than the
+/// markdown copies its marker lists), or a handbook's configuration at its top.
 fn holds_sources(dir: &Path) -> Option<String> {
     for name in [crate::config::CONFIG_FILE, "team.toml"] {
         if dir.join(name).exists() {
             return Some(name.to_string());
         }
     }
+    let marker = std::fs::read(dir.join(OUTPUT_MARKER)).unwrap_or_default();
+    let copies: std::collections::HashSet<&[u8]> = marker
+        .strip_prefix(MARKER_TEXT)
+        .unwrap_or_default()
+        .split(|&b| b == b'\n')
+        .collect();
     walkdir::WalkDir::new(dir)
         .into_iter()
         .flatten()
-        .find(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| crate::content::walk::relative(dir, e.path()))
+        .find(|rel| !copies.contains(rel.as_bytes()))
 }
 
 /// `path` with `.`/`..` removed and the symbolic links of its longest

@@ -369,9 +369,16 @@ impl Site {
             Err(d) => return (Some(d), None),
         };
         let started = Instant::now();
-        let written = sink
+        let mut written = sink
             .write(&format!("{url}index.html"), html.as_bytes())
             .map_err(|e| write_error(url, &e));
+        let page = &self.loaded.pages[i];
+        if self.loaded.config.markdown_copies && !page.generated && written.is_ok() {
+            let copy = super::generated::markdown_copy(page, &render.titles[i]);
+            written = sink
+                .write(&page.source_path, copy.as_bytes())
+                .map_err(|e| write_error(&page.source_path, &e));
+        }
         let ns = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         writing_ns.fetch_add(ns, Ordering::Relaxed);
         (written.err(), article)
@@ -594,6 +601,13 @@ impl Site {
                 .collect();
             site_errors.extend(generated::write(&render, sink));
             memo.site_errors = site_errors;
+        } else if !changed.is_empty() {
+            // The exports hold every page's markdown and headings.
+            for d in generated::write_one(&generated::Exports, &render, sink) {
+                if !memo.site_errors.contains(&d) {
+                    memo.site_errors.push(d);
+                }
+            }
         }
         Update {
             pages: todo.len(),

@@ -8,6 +8,7 @@
 mod browser;
 mod build;
 mod check;
+mod exports;
 mod fuzz_drivers;
 mod git;
 mod git_property;

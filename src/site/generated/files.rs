@@ -22,11 +22,27 @@ impl Generated for Marker {
         Vec::new()
     }
 
-    fn render(&self, _render: &Renderer<'_>) -> Vec<Made> {
-        vec![Ok((
-            crate::content::walk::OUTPUT_MARKER.into(),
-            super::super::output::MARKER_TEXT.to_vec(),
-        ))]
+    /// The marker's text, then the markdown copies the build writes, one
+    /// path a line: the files a later build may replace although pages
+    /// are markdown too.
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
+        let mut text = super::super::output::MARKER_TEXT.to_vec();
+        let site = render.site;
+        if site.loaded.config.markdown_copies {
+            let mut copies: Vec<&str> = site
+                .loaded
+                .pages
+                .iter()
+                .filter(|p| !p.generated)
+                .map(|p| p.source_path.as_str())
+                .collect();
+            copies.sort_unstable();
+            for copy in copies {
+                text.extend_from_slice(copy.as_bytes());
+                text.push(b'\n');
+            }
+        }
+        vec![Ok((crate::content::walk::OUTPUT_MARKER.into(), text))]
     }
 }
 

@@ -1,7 +1,7 @@
 //! Every page and file the tool writes besides the handbook's own pages, one
 //! [`Generated`] implementation each, listed once in [`ALL`]: the output
 //! marker and theme files, `404.html`, `alerts.json`, `nav.json`, the feeds,
-//! `sitemap.xml`, alias redirects, the search page, recent changes,
+//! `sitemap.xml`, `llms.txt` and `handbook.json`, alias redirects, the search page, recent changes,
 //! needs-review, the action tracker, the people pages, the skills matrix,
 //! the team health dashboard and the whole-handbook document. Each declares the
 //! files it writes for a site; the duplicate-output check, the link index
@@ -15,12 +15,15 @@
 //! whole-handbook document is put together from the pages' articles as they
 //! are rendered ([`PrintPlan`]).
 
+mod exports;
 mod feeds;
 mod files;
 mod health;
 mod pages;
 mod print;
 
+pub(super) use exports::{EXPORT_FILE, Exports, markdown_copy};
+pub use exports::{EXPORT_SCHEMA, EXPORT_VERSION};
 pub(super) use print::Plan as PrintPlan;
 
 use crate::diagnostics::Diagnostic;
@@ -52,12 +55,13 @@ pub(super) type Made = Result<(String, Vec<u8>), Diagnostic>;
 
 /// Every generated output, in the order they are written (a theme's own
 /// static files after the built-in ones, so they override them).
-pub(super) const ALL: [&dyn Generated; 18] = [
+pub(super) const ALL: [&dyn Generated; 19] = [
     &files::Marker,
     &files::Theme,
     &files::NotFound,
     &files::Alerts,
     &files::NavData,
+    &exports::Exports,
     &feeds::CHANGES,
     &feeds::DECISIONS,
     &feeds::REVIEWS,
@@ -111,17 +115,27 @@ pub(super) fn feeds(site: &Site) -> Vec<Feed> {
 /// Renders every generated output and writes it to `sink`; returns the
 /// problems met.
 pub(super) fn write(render: &Renderer<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
+    ALL.iter()
+        .flat_map(|generated| write_one(*generated, render, sink))
+        .collect()
+}
+
+/// Renders one generated output and writes it to `sink`; returns the
+/// problems met.
+pub(super) fn write_one(
+    generated: &dyn Generated,
+    render: &Renderer<'_>,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for generated in ALL {
-        for made in generated.render(render) {
-            match made {
-                Ok((path, bytes)) => {
-                    if let Err(e) = sink.write(&path, &bytes) {
-                        diagnostics.push(super::write_error(&path, &e));
-                    }
+    for made in generated.render(render) {
+        match made {
+            Ok((path, bytes)) => {
+                if let Err(e) = sink.write(&path, &bytes) {
+                    diagnostics.push(super::write_error(&path, &e));
                 }
-                Err(d) => diagnostics.push(d),
             }
+            Err(d) => diagnostics.push(d),
         }
     }
     diagnostics
@@ -146,6 +160,7 @@ fn synthetic_page<'a>(
         url,
         permalink: None,
         source_path: None,
+        markdown_href: None,
         content: "",
         toc: &[],
         backlinks: Vec::new(),

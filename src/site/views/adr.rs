@@ -201,6 +201,40 @@ pub(in crate::site) fn feed_entries(
 pub(super) struct Adrs;
 
 impl KindView for Adrs {
+    fn llms_group(&self) -> &'static str {
+        "Decisions"
+    }
+
+    /// `adrs`: number, status, date, deciders and the supersede and amend
+    /// graph, as URLs.
+    fn export(&self, cx: &Cx<'_>, slots: &mut Slots) {
+        let graph = &cx.model.adr_graph;
+        let urls = |map: &std::collections::HashMap<PageId, Vec<PageId>>, p: PageId| -> Vec<&str> {
+            map.get(&p).map_or_else(Vec::new, |to| {
+                to.iter().map(|&t| cx.pages[t].url.as_str()).collect()
+            })
+        };
+        let adrs: Vec<serde_json::Value> = cx
+            .model
+            .adrs()
+            .map(|(p, adr)| {
+                serde_json::json!({
+                    "url": cx.pages[p].url,
+                    "number": adr.number,
+                    "title": cx.titles[p],
+                    "status": adr.status.map(Status::name),
+                    "date": adr.date.as_ref().map(|d| d.as_str()),
+                    "deciders": adr.deciders,
+                    "supersedes": urls(&graph.supersedes, p),
+                    "superseded_by": urls(&graph.superseded_by, p),
+                    "amends": urls(&graph.amends, p),
+                    "amended_by": urls(&graph.amended_by, p),
+                })
+            })
+            .collect();
+        slots.insert("adrs", slot(adrs));
+    }
+
     /// `page.adr`: an [`AdrView`].
     fn page(&self, cx: &Cx<'_>, id: PageId, slots: &mut Slots) {
         slots.insert("adr", slot(page_view(cx, id)));

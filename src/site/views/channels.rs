@@ -7,6 +7,10 @@ use crate::pages::PageId;
 pub(super) struct ChannelGuides;
 
 impl KindView for ChannelGuides {
+    fn llms_group(&self) -> &'static str {
+        "Charter and channels"
+    }
+
     /// `page.channels`: the [`crate::kinds::channels::Channel`] rows.
     fn page(&self, cx: &Cx<'_>, id: PageId, slots: &mut Slots) {
         slots.insert("channels", slot(cx.model.channels(id)));

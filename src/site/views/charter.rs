@@ -13,6 +13,10 @@ use crate::site::charts;
 pub(super) struct Charters;
 
 impl KindView for Charters {
+    fn llms_group(&self) -> &'static str {
+        "Charter and channels"
+    }
+
     /// `page.charter`: the [`crate::kinds::charter::Charter`] as read, each of
     /// its `metrics` with `now` (the current value as text), `status` (`on` or
     /// `off` target), `trend` (`up`/`down`/`flat` and `better`), `spark` and

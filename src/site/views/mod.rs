@@ -105,6 +105,15 @@ pub(in crate::site) trait KindView: Sync {
     ) {
     }
 
+    /// The heading its pages are listed under in `llms.txt`.
+    fn llms_group(&self) -> &'static str {
+        "Pages"
+    }
+
+    /// Its records in the JSON export (`adrs`, `runbooks`, `actions`; see
+    /// `generated/handbook.schema.json`), URLs relative to the site root.
+    fn export(&self, _cx: &Cx<'_>, _slots: &mut Slots) {}
+
     /// What it counts for a person in the people index.
     fn person_row(&self, _model: &Model, _is_them: &dyn Fn(&str) -> bool, _slots: &mut Slots) {}
 
@@ -141,6 +150,11 @@ pub(in crate::site) const ALL: [&dyn KindView; 6] = [
     &charter::Charters,
     &channels::ChannelGuides,
 ];
+
+/// Every kind's views in `llms.txt` order: records first, plain pages last.
+pub(in crate::site) fn llms_order() -> impl Iterator<Item = &'static dyn KindView> {
+    ALL.iter().skip(1).chain(ALL.first()).copied()
+}
 
 /// The views of `kind`. A kind without views does not compile.
 pub(in crate::site) fn of(kind: Kind) -> &'static dyn KindView {

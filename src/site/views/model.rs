@@ -251,6 +251,8 @@ pub struct PageView<'a> {
     pub permalink: Option<String>,
     /// Source path relative to the handbook root; `None` for generated pages.
     pub source_path: Option<String>,
+    /// The page's markdown copy, relative to the page (`[output] markdown_copies`).
+    pub markdown_href: Option<String>,
     /// Rendered body HTML (use `{{ page.content | safe }}`).
     pub content: &'a str,
     pub toc: &'a [TocEntry],

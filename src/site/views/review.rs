@@ -159,6 +159,36 @@ fn review_of(entry: &Entry) -> Option<&Review> {
 }
 
 impl KindView for Reviews {
+    fn llms_group(&self) -> &'static str {
+        "After-action reviews and retrospectives"
+    }
+
+    /// `actions`: each once, where it was last listed.
+    fn export(&self, cx: &Cx<'_>, slots: &mut Slots) {
+        let list: Vec<serde_json::Value> = cx
+            .model
+            .reviews()
+            .flat_map(|(p, review)| review.actions.iter().map(move |a| (p, a)))
+            .filter(|(_, a)| !a.listed_again)
+            .map(|(p, a)| {
+                serde_json::json!({
+                    "id": a.id,
+                    "what": a.what,
+                    "owner": a.owner,
+                    "due": a.due.as_ref().map(|d| d.as_str()),
+                    "done": a.done,
+                    "closed": a.closed,
+                    "opened": a.opened,
+                    "overdue": a.overdue,
+                    "carried": a.carried,
+                    "ticket": a.ticket,
+                    "from": cx.pages[p].url,
+                })
+            })
+            .collect();
+        slots.insert("actions", slot(list));
+    }
+
     /// `service`, one per service the review is about.
     fn facets(&self, entry: &Entry, facets: &mut Vec<(&'static str, String)>) {
         if let Some(r) = review_of(entry) {

@@ -149,6 +149,32 @@ fn index(cx: &Cx<'_>, from_url: &str, pages: &[PageId]) -> (Vec<ServiceGroup>, V
 pub(super) struct Runbooks;
 
 impl KindView for Runbooks {
+    fn llms_group(&self) -> &'static str {
+        "Runbooks"
+    }
+
+    /// `runbooks`: service, owner, alerts, severity and review state.
+    fn export(&self, cx: &Cx<'_>, slots: &mut Slots) {
+        let runbooks: Vec<serde_json::Value> = cx
+            .model
+            .runbooks()
+            .map(|(p, r)| {
+                serde_json::json!({
+                    "url": cx.pages[p].url,
+                    "title": cx.titles[p],
+                    "service": r.service,
+                    "owner": r.owner,
+                    "alerts": r.alerts,
+                    "severity": r.severity,
+                    "last_reviewed": r.last_reviewed.as_ref().map(|d| d.as_str()),
+                    "next_review": r.next_review.as_ref().map(|d| d.as_str()),
+                    "review": r.review.name(),
+                })
+            })
+            .collect();
+        slots.insert("runbooks", slot(runbooks));
+    }
+
     /// `page.runbook`: a [`RunbookView`].
     fn page(&self, cx: &Cx<'_>, id: PageId, slots: &mut Slots) {
         slots.insert("runbook", slot(page_view(cx, id)));

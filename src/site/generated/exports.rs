@@ -1,0 +1,205 @@
+//! What other tools read instead of the HTML: each page's markdown (written
+//! by the page stage at the page's source path, so the relative links
+//! between pages and to images keep working), `llms.txt` (the handbook's
+//! pages by kind, each linking its markdown) and `llms-full.txt` (every page's
+//! markdown in one file) when `[output] markdown_copies` is on, and
+//! `handbook.json` (the export `handbook export` prints, described by
+//! `handbook.schema.json` beside this file) when `[output] json` is.
+
+use serde_json::{Value, json};
+
+use super::super::Site;
+use super::super::context::Renderer;
+use super::super::views;
+use super::{Generated, Made};
+use crate::content::Page;
+use crate::pages::PageId;
+
+/// The version of `handbook.json`'s shape: raised when a field changes
+/// meaning or goes away (new fields keep it).
+pub const EXPORT_VERSION: u32 = 1;
+
+/// The JSON Schema of `handbook.json`.
+pub const EXPORT_SCHEMA: &str = include_str!("handbook.schema.json");
+
+/// The file names, at the output's root.
+const LLMS: &str = "llms.txt";
+const LLMS_FULL: &str = "llms-full.txt";
+pub const EXPORT_FILE: &str = "handbook.json";
+
+/// A page's markdown as published: its body as written (front matter left
+/// out), under its title when the body does not open with one.
+pub(in crate::site) fn markdown_copy(page: &Page, title: &str) -> String {
+    let body = page.source.get(page.body_start..).unwrap_or_default();
+    let body = body.trim_start_matches(['\n', '\r']);
+    if body.starts_with("# ") {
+        body.to_string()
+    } else {
+        format!("# {title}\n\n{body}")
+    }
+}
+
+pub(in crate::site) struct Exports;
+
+impl Generated for Exports {
+    fn files(&self, site: &Site) -> Vec<String> {
+        let config = &site.loaded.config;
+        let mut files = Vec::new();
+        if config.markdown_copies {
+            files.extend([LLMS.to_string(), LLMS_FULL.to_string()]);
+        }
+        if config.json {
+            files.push(EXPORT_FILE.to_string());
+        }
+        files
+    }
+
+    fn render(&self, render: &Renderer<'_>) -> Vec<Made> {
+        let config = &render.site.loaded.config;
+        let mut made = Vec::new();
+        if config.markdown_copies {
+            let (index, full) = llms(render);
+            made.push(Ok((LLMS.to_string(), index.into_bytes())));
+            made.push(Ok((LLMS_FULL.to_string(), full.into_bytes())));
+        }
+        if config.json {
+            made.push(Ok((EXPORT_FILE.to_string(), export(render))));
+        }
+        made
+    }
+}
+
+/// The pages that have markdown: the handbook's own, in page order.
+fn own_pages<'r>(render: &'r Renderer<'_>) -> impl Iterator<Item = (PageId, &'r Page)> {
+    render
+        .site
+        .loaded
+        .pages
+        .enumerate()
+        .filter(|(_, p)| !p.generated)
+}
+
+/// `llms.txt` (the site's title and description, then its pages grouped
+/// by kind, each a link to its markdown with its description) and
+/// `llms-full.txt` (every page's markdown, each after a line naming its URL).
+fn llms(render: &Renderer<'_>) -> (String, String) {
+    let site = render.site;
+    let config = &site.loaded.config;
+    let base = config.base_url.as_deref().unwrap_or("");
+    let mut index = format!("# {}\n\n", one_line(&config.title));
+    if let Some(description) = &config.description {
+        index.push_str(&format!("> {}\n\n", one_line(description)));
+    }
+    index.push_str(
+        "Each page below links to its markdown; `llms-full.txt` holds all of them in one file.\n",
+    );
+    let mut full = String::new();
+    // Each kind's pages under its heading, records first; kinds that share a
+    // heading (charter and channels) share the list.
+    let mut headings: Vec<&str> = Vec::new();
+    for view in views::llms_order() {
+        let heading = view.llms_group();
+        if headings.contains(&heading) {
+            continue;
+        }
+        headings.push(heading);
+        let mut listed = false;
+        for (i, page) in own_pages(render).filter(|(i, _)| {
+            let entry = &site.model.kinds.pages[*i];
+            views::of(entry.kind).llms_group() == heading
+        }) {
+            if !listed {
+                index.push_str(&format!("\n## {heading}\n\n"));
+                listed = true;
+            }
+            let title = one_line(&render.titles[i]);
+            index.push_str(&format!("- [{title}]({base}{})", page.source_path));
+            if let Some(description) = &page.front.description {
+                index.push_str(&format!(": {}", one_line(description)));
+            }
+            index.push('\n');
+        }
+    }
+    for (i, page) in own_pages(render) {
+        if !full.is_empty() {
+            full.push_str("\n\n");
+        }
+        full.push_str(&format!("<!-- {base}{} -->\n", page.url));
+        full.push_str(markdown_copy(page, &render.titles[i]).trim_end());
+        full.push('\n');
+    }
+    (index, full)
+}
+
+/// Text on one line (a title or description written over several).
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `handbook.json`: the handbook as data (see `handbook.schema.json`): the
+/// pages, then what each kind's views export, then the people.
+pub(in crate::site) fn export(render: &Renderer<'_>) -> Vec<u8> {
+    let site = render.site;
+    let kinds = &site.model.kinds;
+    let date = |d: Option<&crate::content::Date>| d.map(|d| d.as_str().to_string());
+    let page_list: Vec<Value> = own_pages(render)
+        .map(|(i, page)| {
+            let entry = &kinds.pages[i];
+            let owner = views::of(entry.kind)
+                .owner(entry)
+                .map(str::to_string)
+                .or_else(|| {
+                    page.front
+                        .extra
+                        .get("owner")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                });
+            json!({
+                "url": page.url,
+                "source": page.source_path,
+                "kind": entry.kind.name(),
+                "title": render.titles[i],
+                "description": page.front.description,
+                "date": date(page.front.date.as_ref()),
+                "updated": date(page.front.updated.as_ref()),
+                "owner": owner,
+                "tags": page.front.tags,
+                "headings": render.rendered[i].toc.iter().map(|h| json!({
+                    "level": h.level,
+                    "id": h.id,
+                    "text": h.title,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut records = views::Slots::new();
+    views::fill(&mut records, |v, slots| v.export(&render.cx, slots));
+    let people: Vec<Value> = kinds
+        .team
+        .iter()
+        .flat_map(|t| &t.people)
+        .map(|person| {
+            json!({
+                "handle": person.handle,
+                "name": person.name,
+                "role": person.role,
+                "url": super::super::reserved::person_url(&person.handle),
+                "skills": person.skills,
+            })
+        })
+        .collect();
+    let config = &site.loaded.config;
+    let mut export = serde_json::Map::new();
+    export.insert("version".into(), json!(EXPORT_VERSION));
+    export.insert("title".into(), json!(config.title));
+    export.insert("base_url".into(), json!(config.base_url));
+    export.insert("pages".into(), json!(page_list));
+    for (key, value) in records {
+        export.insert(key.to_string(), value);
+    }
+    export.insert("people".into(), json!(people));
+    let mut bytes = serde_json::to_vec_pretty(&export).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
