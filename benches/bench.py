@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Benchmark `handbook build` against Hugo on the shared synthetic corpus.
+"""Benchmark `handbook build` against Hugo on the synthetic corpus (benches/corpus.py).
 
 usage: python3 benches/bench.py [--sizes 1000,10000] [--runs 5] [--gen PATH] [--baseline BINARY] [--search]
 
-Generates corpora with ../shared/bench/gen_corpus.py (or --gen), then times a cold
+Generates corpora with benches/corpus.py (or --gen, e.g. ../shared/bench/gen_corpus.py as a cross-check), then times a cold
 build of each (fresh process, empty output folder) several times for handbook and,
 when `hugo` is on PATH, for Hugo on the same corpus in the same run. Prints medians,
 the Hugo/handbook ratio, peak RSS (from wait4), handbook's stage timings, and the
@@ -62,7 +62,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--gen", default=os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
+    ap.add_argument("--gen", default=os.path.join(ROOT, "benches", "corpus.py"))
     ap.add_argument("--baseline", help="an earlier handbook binary to time in the same run")
     ap.add_argument("--search", action="store_true", help="also run the search benchmark against Pagefind")
     args = ap.parse_args()

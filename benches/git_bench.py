@@ -3,7 +3,7 @@
 
 usage: python3 benches/git_bench.py [--pages 10000] [--commits 50000] [--runs 3] [--repack] [--hugo]
 
-Generates the shared corpus, commits it with `git fast-import`: each page added
+Generates the synthetic corpus (benches/corpus.py), commits it with `git fast-import`: each page added
 in a commit of its own, then edits to random pages, a rename every 500 commits,
 eight authors, ten minutes apart. Then times cold builds of `handbook` with
 `[git] history` on (without and with the history cache in the git folder) and off
@@ -103,7 +103,7 @@ def main():
     ap.add_argument("--repack", action="store_true")
     ap.add_argument("--keep", help="keep the repository in this folder")
     ap.add_argument("--hugo", action="store_true", help="also time Hugo's enableGitInfo on the same history")
-    ap.add_argument("--gen", default=os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
+    ap.add_argument("--gen", default=os.path.join(ROOT, "benches", "corpus.py"))
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     work = args.keep or tempfile.mkdtemp(prefix="handbook-git-bench-")

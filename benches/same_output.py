@@ -4,7 +4,7 @@
 usage: python3 benches/same_output.py OLD_BINARY NEW_BINARY [--pages 10000] [--gen PATH]
 
 Builds the example handbook, every fixture with a handbook.toml, and a synthetic corpus of --pages pages (made with
-../shared/bench/gen_corpus.py, or --gen) with each binary, into separate output
+benches/corpus.py, or --gen) with each binary, into separate output
 folders, with the same SOURCE_DATE_EPOCH, and compares the two trees file by file.
 Prints the first differences and exits 1 when the trees differ. A refactor that
 must not change behaviour runs this at every step.
@@ -62,7 +62,7 @@ def main():
     ap.add_argument("old")
     ap.add_argument("new")
     ap.add_argument("--pages", type=int, default=10000)
-    ap.add_argument("--gen", default=os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
+    ap.add_argument("--gen", default=os.path.join(ROOT, "benches", "corpus.py"))
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         ok = compare("example-handbook", args.old, args.new,

@@ -3,7 +3,7 @@
 
 usage: python3 benches/serve_bench.py [--pages 10000] [--edits 20] [--gen PATH] [--bin BINARY]
 
-Generates the shared synthetic corpus, starts `handbook serve` on it (release
+Generates the synthetic corpus (benches/corpus.py), starts `handbook serve` on it (release
 build), listens to the live-reload event stream like an open page does, then
 edits files and measures the time from the write to the `reload` event, for
 body edits of plain pages and for front-matter edits of ADRs (a status change,
@@ -46,7 +46,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=10000)
     ap.add_argument("--edits", type=int, default=20)
-    ap.add_argument("--gen", default=os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
+    ap.add_argument("--gen", default=os.path.join(ROOT, "benches", "corpus.py"))
     ap.add_argument("--bin", help="the handbook binary to measure (default: this checkout's release build)")
     args = ap.parse_args()
     binary = args.bin or BIN

@@ -265,13 +265,13 @@ fn report_relevance(label: &str, browser: &Browser, server: &StaticServer, set: 
 
 /// Run with `cargo test --release --test integration -- --ignored
 /// search_budget --nocapture` (`GEN_CORPUS` names the corpus generator, else
-/// `../shared/bench/gen_corpus.py`).
+/// `benches/corpus.py`).
 #[test]
 #[ignore = "benchmark: needs the corpus generator, npm and a while"]
 fn search_budget_on_the_benchmark_corpus() {
     let Some(browser) = browser() else { return };
     let generator = std::env::var_os("GEN_CORPUS").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py"),
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/corpus.py"),
         PathBuf::from,
     );
     let work = tempfile::tempdir().expect("temp dir");

@@ -93,7 +93,6 @@ fn llms(render: &Renderer<'_>) -> (String, String) {
     index.push_str(
         "Each page below links to its markdown; `llms-full.txt` holds all of them in one file.\n",
     );
-    let mut full = String::new();
     // Each kind's pages under its heading, records first; kinds that share a
     // heading (charter and channels) share the list.
     let mut headings: Vec<&str> = Vec::new();
@@ -120,14 +119,17 @@ fn llms(render: &Renderer<'_>) -> (String, String) {
             index.push('\n');
         }
     }
-    for (i, page) in own_pages(render) {
-        if !full.is_empty() {
-            full.push_str("\n\n");
-        }
-        full.push_str(&format!("<!-- {base}{} -->\n", page.url));
-        full.push_str(markdown_copy(page, &render.titles[i]).trim_end());
-        full.push('\n');
-    }
+    // Every page's part made in parallel, then joined in page order.
+    use rayon::prelude::*;
+    let pages: Vec<(PageId, &Page)> = own_pages(render).collect();
+    let parts: Vec<String> = pages
+        .par_iter()
+        .map(|&(i, page)| {
+            let copy = markdown_copy(page, &render.titles[i]);
+            format!("<!-- {base}{} -->\n{}\n", page.url, copy.trim_end())
+        })
+        .collect();
+    let full = parts.join("\n");
     (index, full)
 }
 
