@@ -150,7 +150,13 @@ fn report(diagnostics: &mut [Diagnostic], common: &Common, strict: bool) -> Tall
     let format = diagnostics::Format::from(format);
     let stderr_is_terminal = std::io::stderr().is_terminal();
     let color = stderr_is_terminal && std::env::var_os("NO_COLOR").is_none();
-    let base = display_base(&common.dir);
+    // GitHub resolves an annotation's file from the repository's root,
+    // wherever the command ran.
+    let base = match format {
+        diagnostics::Format::Github => repository_base(&common.dir),
+        _ => None,
+    }
+    .unwrap_or_else(|| display_base(&common.dir));
     let text =
         diagnostics::render_limited(diagnostics, format, color, common.max_diagnostics, &base);
     if format == diagnostics::Format::Human {
@@ -183,6 +189,23 @@ fn display_base(dir: &std::path::Path) -> String {
     } else {
         format!("{}/", parts.join("/"))
     }
+}
+
+/// The handbook folder `dir` relative to the root of the repository it is
+/// in, ending in `/` (or `""` at the root); `None` outside a repository.
+fn repository_base(dir: &std::path::Path) -> Option<String> {
+    let dir = dir.canonicalize().ok()?;
+    let root = dir.ancestors().find(|a| a.join(".git").exists())?;
+    let rel = dir.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", parts.join("/"))
+    })
 }
 
 /// Today, from the clock or `SOURCE_DATE_EPOCH`.

@@ -152,6 +152,31 @@ fn github_format_prints_workflow_annotations() {
 }
 
 #[test]
+fn github_annotations_name_files_from_the_repository_root_wherever_check_runs() {
+    let site = Fixture::empty()
+        .file("docs/handbook/handbook.toml", "title = \"Sub\"\n")
+        .file("docs/handbook/index.md", "# Home\n\n[x](missing.md)\n")
+        .git_init();
+    let expected = "::error file=docs/handbook/index.md,line=3,col=5,";
+    // From inside the handbook, from the root, and from elsewhere in it.
+    for (cwd, dir) in [
+        ("docs/handbook", "."),
+        ("", "docs/handbook"),
+        ("docs", "handbook"),
+    ] {
+        let run = site.run_in(cwd, &["check", dir, "--format", "github"]);
+        assert!(
+            run.stdout.contains(expected),
+            "from {cwd:?}: {}",
+            run.stdout
+        );
+    }
+    // Human output still names files from where it ran.
+    let run = site.run_in("docs/handbook", &["check"]);
+    assert!(run.stderr.contains("--> index.md:3:5"), "{}", run.stderr);
+}
+
+#[test]
 fn a_clean_handbook_checks_with_exit_zero_and_writes_nothing() {
     let fixture = Fixture::new().file("index.md", "# Home\n");
     let run = fixture.run(&["check"]);
