@@ -33,6 +33,18 @@ fn handbook() -> Fixture {
         )
 }
 
+/// Asserts that `export` is what the export's JSON Schema describes.
+fn assert_valid(export: &serde_json::Value) {
+    let schema: serde_json::Value =
+        serde_json::from_str(handbook::site::EXPORT_SCHEMA).expect("schema");
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let errors: Vec<String> = validator
+        .iter_errors(export)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
 #[test]
 fn each_page_has_its_markdown_at_its_source_path_and_llms_txt_lists_them() {
     let site = handbook();
@@ -96,13 +108,8 @@ fn the_json_export_matches_its_schema_and_says_what_the_handbook_knows() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let export: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
     let schema_run = site.run(&["export", "--format", "schema"]);
-    let schema: serde_json::Value = serde_json::from_str(&schema_run.stdout).expect("schema");
-    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
-    let errors: Vec<String> = validator
-        .iter_errors(&export)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(schema_run.stdout, handbook::site::EXPORT_SCHEMA);
+    assert_valid(&export);
     assert_eq!(export["version"], 1);
     let adrs = export["adrs"].as_array().expect("adrs");
     assert_eq!(
@@ -162,14 +169,7 @@ fn the_example_handbooks_export_matches_its_schema() {
     let run = site.run(&["export"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let export: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
-    let schema: serde_json::Value =
-        serde_json::from_str(handbook::site::EXPORT_SCHEMA).expect("schema");
-    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
-    let errors: Vec<String> = validator
-        .iter_errors(&export)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
+    assert_valid(&export);
     assert_eq!(export["adrs"].as_array().map(Vec::len), Some(7));
     assert!(export["people"].as_array().is_some_and(|p| p.len() >= 7));
 }
