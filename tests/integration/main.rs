@@ -15,6 +15,7 @@ mod git_property;
 mod kinds;
 mod links;
 mod module_graph;
+mod recipes;
 mod reference_docs;
 mod safety;
 mod scaffold;

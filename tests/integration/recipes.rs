@@ -1,0 +1,173 @@
+//! The CI recipes under `examples/ci/`, as far as they can be run without a
+//! forge: each YAML file parses, and every command of theirs that calls
+//! `handbook` (and the sync script) succeeds on the example handbook inside a
+//! fixture repository, with the forge's variables filled in.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+use crate::support::{BIN, Fixture, git_command};
+
+fn recipe(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/ci")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The example handbook at `docs/handbook` of a repository with one commit.
+fn repository() -> Fixture {
+    let site = Fixture::empty();
+    let example = Fixture::copy_of("example-handbook");
+    let book = site.path().join("docs/handbook");
+    std::fs::create_dir_all(book.parent().expect("parent")).expect("mkdir");
+    std::fs::rename(example.path(), &book)
+        .or_else(|_| copy_dir(example.path(), &book))
+        .expect("move the example");
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &["commit", "-q", "-m", "Handbook"],
+    ] {
+        let out = git_command(site.path(), "Ines Duarte", "2026-11-20T09:00:00Z", args);
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
+    site
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(from).into_iter().flatten() {
+        let rel = entry.path().strip_prefix(from).expect("prefix");
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// A folder holding `handbook` (the binary under test), for `PATH`.
+fn bin_dir() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(BIN, dir.path().join("handbook")).expect("symlink");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![dir.path().to_path_buf()];
+    paths.extend(std::env::split_paths(&path));
+    let joined = std::env::join_paths(paths).expect("PATH");
+    (dir, PathBuf::from(joined))
+}
+
+/// Runs one shell command line in `cwd` with `env`; asserts it succeeds.
+fn run(line: &str, cwd: &Path, path: &Path, env: &[(&str, &str)]) {
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", line])
+        .current_dir(cwd)
+        .env("PATH", path)
+        .env("SOURCE_DATE_EPOCH", "1795132800")
+        .envs(env.iter().copied())
+        .output()
+        .expect("bash");
+    assert!(
+        out.status.success(),
+        "`{line}` failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every `run:` (GitHub) or `script:` line (GitLab) of a parsed file, in order.
+fn commands(doc: &Yaml) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut visit = |key: &str, value: &Yaml| match (key, value) {
+        ("run", Yaml::String(line)) => found.push(line.clone()),
+        ("script" | "before_script", Yaml::Array(lines)) => {
+            found.extend(lines.iter().filter_map(|l| l.as_str().map(str::to_string)));
+        }
+        _ => {}
+    };
+    fn walk(node: &Yaml, visit: &mut dyn FnMut(&str, &Yaml)) {
+        match node {
+            Yaml::Hash(map) => {
+                for (k, v) in map {
+                    if let Some(k) = k.as_str() {
+                        visit(k, v);
+                    }
+                    walk(v, visit);
+                }
+            }
+            Yaml::Array(items) => items.iter().for_each(|i| walk(i, visit)),
+            _ => {}
+        }
+    }
+    walk(doc, &mut visit);
+    found
+}
+
+/// The forge's expressions filled in as a run would have them.
+fn filled(line: &str) -> String {
+    line.replace("${{ github.repository_owner }}", "tidewater")
+        .replace("${{ github.event.repository.name }}", "handbook")
+        .replace("$CI_PAGES_URL", "https://tidewater.gitlab.io/handbook")
+}
+
+#[test]
+fn the_ci_recipes_parse_and_their_handbook_commands_succeed_on_the_example() {
+    let repo = repository();
+    let (_bin, path) = bin_dir();
+    let env = [("HANDBOOK_DIR", "docs/handbook")];
+    let mut ran = 0;
+    for (name, forge) in [
+        ("github-pull-request.yml", "github"),
+        ("github-pages.yml", "github"),
+        ("gitlab-ci.yml", "gitlab"),
+    ] {
+        let docs =
+            YamlLoader::load_from_str(&recipe(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let doc = &docs[0];
+        match forge {
+            "github" => {
+                assert!(
+                    doc["jobs"].as_hash().is_some_and(|j| !j.is_empty()),
+                    "{name}: jobs"
+                );
+                // Dates come from history: never a shallow clone.
+                let text = recipe(name);
+                assert!(text.contains("fetch-depth: 0"), "{name}");
+                assert!(
+                    text.contains(".git/handbook-history"),
+                    "{name}: the history cache"
+                );
+            }
+            _ => assert_eq!(doc["variables"]["GIT_DEPTH"].as_str(), Some("0"), "{name}"),
+        }
+        let lines = commands(doc);
+        assert!(
+            lines.iter().any(|l| l.contains("handbook ")),
+            "{name}: {lines:?}"
+        );
+        for line in lines {
+            // Installing and uploading need the forge and the network.
+            if line.contains("cargo install") || line.starts_with("export ") {
+                continue;
+            }
+            run(&filled(&line), repo.path(), &path, &env);
+            ran += 1;
+        }
+    }
+    assert!(ran >= 5, "{ran} commands ran");
+    assert!(repo.path().join("public/index.html").exists());
+    assert!(repo.path().join("stale.jsonl").exists());
+    // The sync script builds, then says where (no DEST: nothing uploaded).
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci/sync.sh");
+    run(
+        &format!("bash {}", script.display()),
+        repo.path(),
+        &path,
+        &env,
+    );
+}
