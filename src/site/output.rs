@@ -186,7 +186,10 @@ pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<PathBuf, String> 
 }
 
 /// A file in `dir` that a build never writes: a page (other than the
-/// markdown copies its marker lists), or a handbook's configuration at its top.
+/// markdown copies its marker lists), or a handbook's configuration at its
+/// top. A listed copy that is committed to git is a page all the same: a
+/// pull request could add a marker listing a folder's sources, and builds
+/// never commit their output.
 fn holds_sources(dir: &Path) -> Option<String> {
     for name in [crate::config::CONFIG_FILE, "team.toml"] {
         if dir.join(name).exists() {
@@ -199,12 +202,13 @@ fn holds_sources(dir: &Path) -> Option<String> {
         .unwrap_or_default()
         .split(|&b| b == b'\n')
         .collect();
+    let committed = crate::git::head_blobs(dir).unwrap_or_default();
     walkdir::WalkDir::new(dir)
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| crate::content::walk::relative(dir, e.path()))
-        .find(|rel| !copies.contains(rel.as_bytes()))
+        .find(|rel| !copies.contains(rel.as_bytes()) || committed.contains_key(rel))
 }
 
 /// `path` with `.`/`..` removed and the symbolic links of its longest

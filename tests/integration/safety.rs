@@ -232,6 +232,58 @@ fn an_earlier_output_holding_pages_is_not_replaced() {
 }
 
 #[test]
+fn a_marker_listing_sources_as_markdown_copies_does_not_make_them_replaceable() {
+    // The marker names the folder's committed pages as the build's own copies.
+    let world = World::new("title = \"Ops\"\noutput_dir = \"decisions\"\n")
+        .file(
+            "decisions/.handbook-output",
+            "Built by handbook; safe to delete with this folder.\n0001-queues.md\n",
+        )
+        .file("decisions/0001-queues.md", "# Use queues\n\nWe queue.\n")
+        .git_init();
+    let repo = world.outer.path().join("repo");
+    for args in [
+        &["add", "-A"][..],
+        &["commit", "-q", "-m", "Forge a marker"],
+    ] {
+        let out = crate::support::git_command(&repo, "Eve", "2026-11-01T10:00:00Z", args);
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
+    // A first run keeps what the history walk learned in `.git`.
+    world.run(&["check"]);
+    let before = world.sums();
+    let run = world.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("holds sources (`0001-queues.md`)"),
+        "{}",
+        run.stderr
+    );
+    assert!(before == world.sums());
+}
+
+#[test]
+fn a_page_added_to_an_earlier_output_stops_the_next_build() {
+    let world = World::new("title = \"Ops\"\n").file("guide.md", "# Guide\n");
+    let run = world.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The build's own copy is replaced freely; a note someone put there is not.
+    assert!(world.handbook().join("public/guide.md").exists());
+    let run = world.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::write(world.handbook().join("public/notes.md"), "mine").expect("write");
+    let run = world.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("holds sources (`notes.md`)"),
+        "{}",
+        run.stderr
+    );
+    let notes = std::fs::read_to_string(world.handbook().join("public/notes.md"));
+    assert_eq!(notes.ok().as_deref(), Some("mine"));
+}
+
+#[test]
 fn aliases_and_slugs_never_write_outside_the_output() {
     let world = World::new("title = \"Ops\"\n")
         .file(
