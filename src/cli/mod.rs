@@ -176,6 +176,11 @@ fn display_base(dir: &std::path::Path) -> String {
         Ok(cwd) if dir.is_absolute() => dir.strip_prefix(&cwd).unwrap_or(dir).to_path_buf(),
         _ => dir.to_path_buf(),
     };
+    folder_prefix(&dir)
+}
+
+/// A folder as a prefix of paths: `docs/handbook/`, or `""` for `.`.
+fn folder_prefix(dir: &std::path::Path) -> String {
     let parts: Vec<String> = dir
         .components()
         .filter(|c| !matches!(c, std::path::Component::CurDir))
@@ -196,16 +201,7 @@ fn display_base(dir: &std::path::Path) -> String {
 fn repository_base(dir: &std::path::Path) -> Option<String> {
     let dir = dir.canonicalize().ok()?;
     let root = dir.ancestors().find(|a| a.join(".git").exists())?;
-    let rel = dir.strip_prefix(root).ok()?;
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    Some(if parts.is_empty() {
-        String::new()
-    } else {
-        format!("{}/", parts.join("/"))
-    })
+    Some(folder_prefix(dir.strip_prefix(root).ok()?))
 }
 
 /// Today, from the clock or `SOURCE_DATE_EPOCH`.

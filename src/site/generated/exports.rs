@@ -94,23 +94,22 @@ fn llms(render: &Renderer<'_>) -> (String, String) {
         "Each page below links to its markdown; `llms-full.txt` holds all of them in one file.\n",
     );
     // Each kind's pages under its heading, records first; kinds that share a
-    // heading (charter and channels) share the list.
-    let mut headings: Vec<&str> = Vec::new();
+    // heading (charter and channels) share the list. One pass over the pages.
+    let mut groups: Vec<(&str, Vec<(PageId, &Page)>)> = Vec::new();
     for view in views::llms_order() {
-        let heading = view.llms_group();
-        if headings.contains(&heading) {
-            continue;
+        if !groups.iter().any(|(h, _)| *h == view.llms_group()) {
+            groups.push((view.llms_group(), Vec::new()));
         }
-        headings.push(heading);
-        let mut listed = false;
-        for (i, page) in own_pages(render).filter(|(i, _)| {
-            let entry = &site.model.kinds.pages[*i];
-            views::of(entry.kind).llms_group() == heading
-        }) {
-            if !listed {
-                index.push_str(&format!("\n## {heading}\n\n"));
-                listed = true;
-            }
+    }
+    for (i, page) in own_pages(render) {
+        let heading = views::of(site.model.kinds.kind(i)).llms_group();
+        if let Some((_, list)) = groups.iter_mut().find(|(h, _)| *h == heading) {
+            list.push((i, page));
+        }
+    }
+    for (heading, list) in groups.iter().filter(|(_, list)| !list.is_empty()) {
+        index.push_str(&format!("\n## {heading}\n\n"));
+        for &(i, page) in list {
             let title = one_line(&render.titles[i]);
             index.push_str(&format!("- [{title}]({base}{})", page.source_path));
             if let Some(description) = &page.front.description {
