@@ -177,10 +177,20 @@ pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<PathBuf, String> 
              empty it, or choose another folder"
         ));
     }
-    if let Some(source) = holds_sources(&resolved) {
-        return Err(format!(
-            "it holds sources (`{source}`), though it looks like an earlier output"
-        ));
+    match holds_sources(&resolved) {
+        Some((source, false)) => {
+            return Err(format!(
+                "it holds sources (`{source}`), though it looks like an earlier output"
+            ));
+        }
+        Some((source, true)) => {
+            return Err(format!(
+                "it holds sources (`{source}` is committed to git, and a build never commits \
+                 its output); keep the output out of git (e.g. `/public/` in .gitignore) or set \
+                 `markdown_copies = false` under `[output]`"
+            ));
+        }
+        None => {}
     }
     Ok(resolved)
 }
@@ -190,10 +200,10 @@ pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<PathBuf, String> 
 /// top. A listed copy that is committed to git is a page all the same: a
 /// pull request could add a marker listing a folder's sources, and builds
 /// never commit their output.
-fn holds_sources(dir: &Path) -> Option<String> {
+fn holds_sources(dir: &Path) -> Option<(String, bool)> {
     for name in [crate::config::CONFIG_FILE, "team.toml"] {
         if dir.join(name).exists() {
-            return Some(name.to_string());
+            return Some((name.to_string(), false));
         }
     }
     let marker = std::fs::read(dir.join(OUTPUT_MARKER)).unwrap_or_default();
@@ -208,7 +218,11 @@ fn holds_sources(dir: &Path) -> Option<String> {
         .flatten()
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| crate::content::walk::relative(dir, e.path()))
-        .find(|rel| !copies.contains(rel.as_bytes()) || committed.contains_key(rel))
+        .find_map(|rel| {
+            let listed = copies.contains(rel.as_bytes());
+            let tracked = committed.contains_key(&rel);
+            (!listed || tracked).then_some((rel, listed && tracked))
+        })
 }
 
 /// `path` with `.`/`..` removed and the symbolic links of its longest

@@ -26,8 +26,15 @@ fn put(dir: &Path, rel: &str, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
+/// Commits everything but the build's output (which a build never commits,
+/// and whose committed markdown copies would stop the next build).
 fn commit(dir: &Path, author: &str, date: &str, message: &str) {
-    git(dir, author, date, &["add", "-A"]);
+    git(
+        dir,
+        author,
+        date,
+        &["add", "-A", "--", ".", ":(exclude,glob)**/public/**"],
+    );
     git(dir, author, date, &["commit", "-q", "-m", message]);
 }
 

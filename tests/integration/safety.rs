@@ -255,7 +255,8 @@ fn a_marker_listing_sources_as_markdown_copies_does_not_make_them_replaceable() 
     let run = world.run(&["build"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("holds sources (`0001-queues.md`)"),
+        run.stderr
+            .contains("holds sources (`0001-queues.md` is committed to git"),
         "{}",
         run.stderr
     );
