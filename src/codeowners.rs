@@ -13,7 +13,7 @@ use crate::diagnostics::Diagnostic;
 use crate::kinds::people::Team;
 
 /// Where CODEOWNERS may live, in the order GitHub looks.
-const PLACES: &[&str] = &[
+pub const PLACES: &[&str] = &[
     ".github/CODEOWNERS",
     "CODEOWNERS",
     "docs/CODEOWNERS",

@@ -14,6 +14,7 @@
 //! - [`site`]: the pipeline itself (load → render → write atomically), and
 //!   incremental re-rendering of edited pages.
 //! - [`serve`]: the live preview: watching, planning, rebuilding, serving.
+//! - [`diff`]: what a change does to the handbook (`handbook diff`), for pull requests.
 //! - [`diagnostics`]: the one type for user mistakes, and how it is printed.
 //! - [`confine`]: the one check every output path goes through.
 //! - [`codeowners`]: CODEOWNERS rules, compared with runbook owners.
@@ -35,6 +36,7 @@ pub mod config;
 pub mod confine;
 pub mod content;
 pub mod diagnostics;
+pub mod diff;
 pub mod fields;
 pub mod forge;
 #[doc(hidden)]

@@ -42,6 +42,7 @@ pub fn run(args: Args) -> u8 {
         drafts: args.drafts,
         print: args.print,
         today: Some(super::today()),
+        ..BuildOptions::default()
     };
     let bar = Bar::new(!args.quiet && std::io::stderr().is_terminal());
     let mut outcome = match site::build(&options, &bar) {

@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod export;
 mod init;
 mod new;
@@ -37,6 +38,7 @@ pub const EXIT_USAGE: u8 = 2;
         handbook build --base-url https://acme.github.io/handbook/\n  \
         handbook check --format github      Annotate a pull request from GitHub Actions\n  \
         handbook check --strict             Fail on warnings too\n  \
+        handbook diff --format markdown     What a pull request changes, as a comment\n  \
         handbook serve --open               Preview with live reload\n  \
         handbook new adr \"Use Kafka\"        Start a decision record\n  \
         handbook init docs/handbook         Start a new handbook"
@@ -87,6 +89,14 @@ enum Command {
     #[command(after_help = "Examples:\n  handbook export > handbook.json\n  \
         handbook export docs/handbook --format schema")]
     Export(export::Args),
+    /// What the work tree changes compared with a commit: pages, URLs, anchors,
+    /// new and fixed problems, decisions, reviews due, people to ask
+    #[command(
+        after_help = "Examples:\n  handbook diff                       Against the merge base with the default branch\n  \
+        handbook diff origin/main docs/handbook --format markdown > comment.md\n  \
+        handbook diff HEAD~1 --format json"
+    )]
+    Diff(diff::Args),
 }
 
 /// How diagnostics are printed.
@@ -135,6 +145,7 @@ pub fn main() -> ExitCode {
         Command::Init(args) => init::run(args),
         Command::Survey(args) => survey::run(args),
         Command::Export(args) => export::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     ExitCode::from(code)
 }

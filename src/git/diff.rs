@@ -38,6 +38,14 @@ pub(super) struct Entry<'t> {
 }
 
 impl Entry<'_> {
+    /// A regular file (not a symbolic link, a submodule or a tree).
+    pub(super) fn is_file(&self) -> bool {
+        matches!(
+            &self.bytes[..self.name.0.saturating_sub(1)],
+            b"100644" | b"100755" | b"100664"
+        )
+    }
+
     pub(super) fn name(&self) -> &[u8] {
         &self.bytes[self.name.0..self.name.1]
     }

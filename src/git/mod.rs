@@ -18,6 +18,7 @@ use gix::prelude::Find;
 use rayon::prelude::*;
 
 mod cache;
+mod checkout;
 mod commits;
 mod diff;
 mod pack;
@@ -28,6 +29,7 @@ use cache::*;
 use commits::*;
 use diff::*;
 
+pub use checkout::{Base, BaseSpec, Checkout, base, checkout};
 use rope::Rope;
 
 /// How many of the latest commits the recent-changes list keeps.

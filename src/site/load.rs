@@ -17,7 +17,10 @@ impl Site {
         if !root.is_dir() {
             return Err(Fatal::MissingDir(options.root.clone()));
         }
-        let fence = content::walk::Fence::around(&root);
+        let fence = match &options.checkout {
+            Some(checkout) => content::walk::Fence::at(checkout.repository()),
+            None => content::walk::Fence::around(&root),
+        };
         let loaded = match config::load(&root, &fence) {
             Ok(l) => l,
             Err(config::LoadError::Missing) => {
@@ -34,6 +37,9 @@ impl Site {
         let mut diagnostics = loaded.diagnostics;
         let loaded_source = loaded.source;
         config.print |= options.print;
+        if options.no_history || options.checkout.is_some() {
+            config.git_history = false;
+        }
         if let Some(url) = &options.base_url {
             config.base_url = Some(if url.ends_with('/') {
                 url.clone()
@@ -146,6 +152,7 @@ impl Site {
         let mut loaded = Loaded {
             root,
             fence,
+            checkout: options.checkout.clone(),
             config,
             config_source: loaded_source,
             output_dir,
@@ -232,6 +239,13 @@ impl Site {
         let dir = self.loaded.fence.dir().to_path_buf();
         let prefix = repo_prefix(&self.loaded.root, &self.loaded.fence);
         let fence = self.loaded.fence.clone();
+        if let Some(checkout) = self.loaded.checkout.clone() {
+            return crate::links::Repository {
+                prefix,
+                lookup: Box::new(move |path: &str| checkout.lookup(path)),
+                forge: self.forge_settings(),
+            };
+        }
         crate::links::Repository {
             prefix,
             lookup: Box::new(move |path: &str| {

@@ -20,6 +20,7 @@ pub mod output;
 mod render;
 mod reserved;
 pub mod sections;
+mod snapshot;
 pub mod views;
 
 use std::collections::{HashMap, HashSet};
@@ -37,6 +38,7 @@ use crate::templates;
 use output::Sink;
 pub use render::{Memo, NeedsReload, Update};
 use sections::Tree;
+pub use snapshot::{PageFacts, Snapshot, snapshot};
 
 /// What to build and how; filled in by the command line.
 #[derive(Clone, Debug, Default)]
@@ -52,6 +54,14 @@ pub struct BuildOptions {
     /// "Today", for review dates. The command line sets it from the clock or
     /// `SOURCE_DATE_EPOCH`; `None` means the clock.
     pub today: Option<jiff::civil::Date>,
+    /// Read no git history (page dates, authors, decision history), as if
+    /// `[git] history = false`.
+    pub no_history: bool,
+    /// Build a commit's files instead of the work tree's (`handbook diff`):
+    /// `root` is the handbook inside [`crate::git::Checkout::repository`],
+    /// the fence is that folder, links into the repository resolve against
+    /// the commit's paths, and no history is read.
+    pub checkout: Option<std::sync::Arc<crate::git::Checkout>>,
 }
 
 /// Today's date in UTC, or the date of `SOURCE_DATE_EPOCH` when it is set, so a
@@ -135,6 +145,8 @@ pub struct Loaded {
     pub root: PathBuf,
     /// What no file may be read from outside of (see [`content::walk::Fence`]).
     fence: content::walk::Fence,
+    /// The commit being built instead of the work tree, if any.
+    checkout: Option<std::sync::Arc<crate::git::Checkout>>,
     pub config: Config,
     /// The text of `handbook.toml`, for diagnostics about settings found
     /// wrong later (a `[nav]` link to no page).

@@ -32,7 +32,7 @@ use super::{Counts, Progress, Rendering, Site, generated, title_of, write_error}
 /// What a render keeps for the next edit (see the module docs).
 #[derive(Debug)]
 pub struct Memo {
-    index: LinkIndex,
+    pub(super) index: LinkIndex,
     /// What the templates read of the pages.
     pub(super) learned: Learned,
     /// Hrefs each page's HTML has corrected ([`links::Checked::fixes`]).
@@ -201,7 +201,7 @@ impl Site {
         links::check(index, &checked, self.loaded.config.broken_links)
     }
 
-    fn render_all(
+    pub(super) fn render_all(
         &self,
         sink: &dyn Sink,
         progress: &dyn Progress,

@@ -8,6 +8,7 @@
 mod browser;
 mod build;
 mod check;
+mod diff;
 mod exports;
 mod fuzz_drivers;
 mod git;

@@ -151,8 +151,11 @@ fn the_ci_recipes_parse_and_their_handbook_commands_succeed_on_the_example() {
             "{name}: {lines:?}"
         );
         for line in lines {
-            // Installing and uploading need the forge and the network.
-            if line.contains("cargo install") || line.starts_with("export ") {
+            // Installing, uploading and commenting need the forge and the network.
+            if line.contains("cargo install")
+                || line.starts_with("export ")
+                || line.starts_with("gh ")
+            {
                 continue;
             }
             run(&filled(&line), repo.path(), &path, &env);
@@ -162,6 +165,8 @@ fn the_ci_recipes_parse_and_their_handbook_commands_succeed_on_the_example() {
     assert!(ran >= 5, "{ran} commands ran");
     assert!(repo.path().join("public/index.html").exists());
     assert!(repo.path().join("stale.jsonl").exists());
+    let comment = std::fs::read_to_string(repo.path().join("handbook-diff.md")).expect("diff");
+    assert!(comment.starts_with("<!-- handbook diff -->"), "{comment}");
     // The sync script builds, then says where (no DEST: nothing uploaded).
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci/sync.sh");
     run(
