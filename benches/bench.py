@@ -9,6 +9,8 @@ when `hugo` is on PATH, for Hugo on the same corpus in the same run. Prints medi
 the Hugo/handbook ratio, peak RSS (from wait4), handbook's stage timings, and the
 mean per-page HTML size at 100 pages vs the largest size. With --baseline, an
 earlier handbook binary is timed in the same run too (a refactor's "no regression").
+When git is installed, it then commits the corpus, edits one page and times
+`handbook diff HEAD` (the pull-request report).
 With --search, it then runs the search benchmark (tests/integration/search_bench.rs):
 handbook's index against Pagefind's (npm, pinned) on the same 10,000-page HTML, in
 headless Chromium: build time, size, bytes per first query, typos, relevance.
@@ -43,6 +45,35 @@ def bench(label, make_cmd, out, runs):
     med = statistics.median(times)
     print(f"  {label:<9} median {med*1000:8.0f} ms  (min {min(times)*1000:.0f}, max {max(times)*1000:.0f})  peak RSS {max(rss):6.0f} MB")
     return med, max(rss)
+
+
+def git(cwd, *args):
+    env = dict(os.environ, GIT_CONFIG_GLOBAL="/dev/null", GIT_CONFIG_NOSYSTEM="1",
+               GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.invalid",
+               GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="bench@example.invalid")
+    subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=cwd, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def bench_diff(src, runs):
+    """`handbook diff HEAD` after one page's body changed: the corpus is
+    committed, one page gets a new section, and the diff is timed."""
+    git(src, "init", "-q")
+    git(src, "add", "-A")
+    git(src, "commit", "-q", "-m", "corpus")
+    pages = sorted(os.path.join(d, f) for d, _, fs in os.walk(src) if ".git" not in d
+                   for f in fs if f.endswith(".md") and f != "index.md")
+    page = pages[len(pages) // 2]
+    with open(page, "a") as f:
+        f.write("\n## A section added in review\n\nOne more paragraph.\n")
+    times, rss = [], []
+    for _ in range(runs):
+        t, m = timed([BIN, "diff", "HEAD", src, "--format", "json"])
+        times.append(t)
+        rss.append(m)
+    print(f"  diff      median {statistics.median(times)*1000:8.0f} ms  (min {min(times)*1000:.0f}, "
+          f"max {max(times)*1000:.0f})  peak RSS {max(rss):6.0f} MB  (one page edited, against HEAD)")
+    return statistics.median(times)
 
 
 def mean_page_size(corpus, out):
@@ -104,6 +135,8 @@ def main():
             print("  where the time goes (one run):")
             for line in proc.stderr.splitlines()[1:]:
                 print("   " + line)
+            if shutil.which("git"):
+                bench_diff(src, args.runs)
         big = max(sizes)
         if page_sizes.get(100):
             print(f"\nper-page HTML: {page_sizes[100]:.0f} B at 100 pages, {page_sizes[big]:.0f} B at {big} pages "

@@ -62,6 +62,11 @@ pub fn run(args: Args) -> u8 {
             eprintln!("build failed in {secs:.2} s — {tally}; nothing was written");
         }
         if args.verbose {
+            if let (Some((written, kept)), true) = (outcome.files, outcome.written) {
+                eprintln!(
+                    "  files: {written} written, {kept} unchanged (kept from the previous output, with their dates)"
+                );
+            }
             print_timings(&outcome);
         }
     }

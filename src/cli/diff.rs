@@ -33,6 +33,9 @@ pub struct Args {
     /// Include pages marked `draft = true`
     #[arg(long)]
     drafts: bool,
+    /// Also say where the time went
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 /// Branches CI systems say a change targets, tried first for the default branch.
@@ -92,5 +95,10 @@ pub fn run(args: Args) -> u8 {
             n => format!("{n} new errors"),
         }
     );
+    if args.verbose {
+        for (stage, time) in &report.timings {
+            eprintln!("  {stage:<36} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+        }
+    }
     if errors > 0 { EXIT_CONTENT } else { EXIT_OK }
 }

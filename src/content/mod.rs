@@ -67,11 +67,21 @@ pub struct Loaded {
 /// Reads, splits and validates every page, in parallel. Pages come back in the
 /// order of `paths` (sorted by the walk), which keeps the output deterministic.
 pub fn load_pages(root: &Path, paths: &[String], include_drafts: bool) -> Loaded {
+    load_pages_with(paths, include_drafts, &|rel| std::fs::read(root.join(rel)))
+}
+
+/// [`load_pages`], reading each file (by its path relative to the handbook)
+/// with `read`: a commit's files come from git objects (`handbook diff`).
+pub fn load_pages_with(
+    paths: &[String],
+    include_drafts: bool,
+    read: &(dyn Fn(&str) -> std::io::Result<Vec<u8>> + Sync),
+) -> Loaded {
     let all: HashSet<&str> = paths.iter().map(String::as_str).collect();
     let section_index = section_index_files(&all);
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = paths
         .par_iter()
-        .map(|rel| load_page(root, rel, section_index.contains(rel.as_str())))
+        .map(|rel| page_from_file(rel, read(rel), section_index.contains(rel.as_str())))
         .collect();
     let mut loaded = Loaded::default();
     for (page, diags) in results {
@@ -137,7 +147,16 @@ pub fn load_page(
     rel: &str,
     is_section_index: bool,
 ) -> (Option<Page>, Vec<Diagnostic>) {
-    let bytes = match std::fs::read(root.join(rel)) {
+    page_from_file(rel, std::fs::read(root.join(rel)), is_section_index)
+}
+
+/// A page from what reading its file gave.
+fn page_from_file(
+    rel: &str,
+    read: std::io::Result<Vec<u8>>,
+    is_section_index: bool,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             let d = Diagnostic::error(

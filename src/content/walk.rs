@@ -278,6 +278,71 @@ pub fn walk(root: &Path, output_dir: &Path, exclude: &[String], fence: &Fence) -
     found
 }
 
+/// The pages among `listed` (markdown files a commit holds, relative to the
+/// handbook at `root`, which holds that commit's other files) that [`walk`]
+/// would find, in the order it would find them: the same [`Filter`], no
+/// folder holding an earlier output's marker, and the `.gitignore` files of
+/// the folders above (the deepest that decides wins, as in the walk).
+pub fn listed_pages(
+    root: &Path,
+    output_dir: &Path,
+    exclude: &[String],
+    listed: impl Iterator<Item = String>,
+) -> Vec<String> {
+    use ignore::gitignore::{Gitignore, GitignoreBuilder};
+    let filter = Filter::new(root, output_dir, exclude);
+    let mut matchers: std::collections::HashMap<String, Option<Gitignore>> = Default::default();
+    let mut outputs: std::collections::HashMap<String, bool> = Default::default();
+    let mut pages: Vec<String> = listed
+        .filter(|rel| rel.ends_with(".md") && !filter.excludes(rel))
+        .filter(|rel| {
+            let folders: Vec<&str> = std::iter::once("")
+                .chain(
+                    rel.match_indices('/')
+                        .map(|(i, _)| rel.get(..i).unwrap_or("")),
+                )
+                .collect();
+            let is_output = folders.iter().skip(1).any(|folder| {
+                *outputs
+                    .entry(folder.to_string())
+                    .or_insert_with(|| root.join(folder).join(OUTPUT_MARKER).exists())
+            });
+            if is_output {
+                return false;
+            }
+            for folder in &folders {
+                matchers.entry(folder.to_string()).or_insert_with(|| {
+                    let dir = root.join(folder);
+                    let file = dir.join(".gitignore");
+                    file.is_file().then(|| {
+                        let mut builder = GitignoreBuilder::new(&dir);
+                        builder.add(&file);
+                        builder.build().ok()
+                    })?
+                });
+            }
+            // As the walk meets them: each folder on the way, then the file;
+            // each judged by the `.gitignore` files above it, deepest first.
+            let steps = folders.iter().skip(1).map(|f| (*f, true));
+            !steps
+                .chain(std::iter::once((rel.as_str(), false)))
+                .any(|(path, is_dir)| {
+                    let above = folders.iter().rev().filter(|f| {
+                        f.is_empty() || (path.len() > f.len() && path.starts_with(&format!("{f}/")))
+                    });
+                    let decided = above
+                        .filter_map(|f| matchers.get(*f)?.as_ref())
+                        .map(|m| m.matched(root.join(path), is_dir))
+                        .find(|m| !m.is_none());
+                    decided.is_some_and(|m| m.is_ignore())
+                })
+        })
+        .collect();
+    // The walk's order: depth first, names sorted within each folder.
+    pages.sort_by(|a, b| a.split('/').cmp(b.split('/')));
+    pages
+}
+
 /// The path an error of the walk is about.
 fn error_path(err: &ignore::Error) -> Option<&Path> {
     match err {
@@ -358,3 +423,55 @@ fn escaped(root: &Path, path: &Path) -> String {
 }
 
 pub use crate::paths::relative;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listed_pages_are_the_pages_the_walk_finds_in_its_order() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        let files = [
+            "index.md",
+            "a-b.md",
+            "a/b.md",
+            "a/c/d.md",
+            "A.md",
+            "drafts/x.md",
+            "drafts/keep.md",
+            "notes/scratch.md",
+            "notes/ok.md",
+            ".hidden/x.md",
+            "node_modules/pkg/readme.md",
+            "themes/t/x.md",
+            "public/old.md",
+            "old-site/page.md",
+            "vendor/lib/readme.md",
+            "notes/.gitignore",
+            ".gitignore",
+            "old-site/.handbook-output",
+            "images/logo.png",
+        ];
+        for file in files {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&path, "x").expect("write");
+        }
+        std::fs::write(root.join(".gitignore"), "drafts/\n!drafts/keep.md\n").expect("w");
+        std::fs::write(root.join("notes/.gitignore"), "scratch.md\n").expect("w");
+        let exclude = vec!["vendor/**".to_string()];
+        let output = root.join("public");
+        let fence = Fence::at(root);
+        let walked = walk(root, &output, &exclude, &fence).pages;
+        let listed = listed_pages(
+            root,
+            &output,
+            &exclude,
+            files.iter().rev().map(|f| f.to_string()),
+        );
+        assert_eq!(listed, walked);
+        assert!(walked.contains(&"a/c/d.md".to_string()));
+        assert!(!walked.contains(&"notes/scratch.md".to_string()));
+    }
+}

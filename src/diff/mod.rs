@@ -64,9 +64,14 @@ pub fn run(options: &DiffOptions) -> Result<Report, Error> {
         Some(name) => crate::git::BaseSpec::Named(name),
         None => crate::git::BaseSpec::DefaultBranch(&options.targets),
     };
+    let mut timings = Vec::new();
+    let t = std::time::Instant::now();
     let base = crate::git::base(&options.root, spec).map_err(Error::Git)?;
+    timings.push(("find the base commit", t.elapsed()));
+    let t = std::time::Instant::now();
     let checkout = crate::git::checkout(&options.root, &base, crate::codeowners::PLACES)
         .map_err(Error::Git)?;
+    timings.push(("read the base from git objects", t.elapsed()));
     let checkout = Arc::new(checkout);
     let common = BuildOptions {
         drafts: options.drafts,
@@ -74,28 +79,47 @@ pub fn run(options: &DiffOptions) -> Result<Report, Error> {
         no_history: true,
         ..BuildOptions::default()
     };
-    let before = if checkout
+    let head = BuildOptions {
+        root: options.root.clone(),
+        ..common.clone()
+    };
+    let base_exists = checkout
         .handbook()
         .join(crate::config::CONFIG_FILE)
-        .is_file()
-    {
-        site::snapshot(&BuildOptions {
-            root: checkout.handbook().to_path_buf(),
-            checkout: Some(checkout.clone()),
-            ..common.clone()
-        })
-        .map_err(|e| Error::Site("the base", e))?
-    } else {
-        // The handbook is new in this change.
-        Snapshot::default()
-    };
-    drop(checkout);
-    let after = site::snapshot(&BuildOptions {
-        root: options.root.clone(),
+        .is_file();
+    let base_options = BuildOptions {
+        root: checkout.handbook().to_path_buf(),
+        checkout: Some(checkout.clone()),
         ..common
-    })
-    .map_err(|e| Error::Site("the work tree", e))?;
+    };
+    let mut sides = |templates: bool| -> Result<(Snapshot, Snapshot), Error> {
+        let t = std::time::Instant::now();
+        let after =
+            site::snapshot(&head, templates, None).map_err(|e| Error::Site("the work tree", e))?;
+        timings.push(("check the work tree", t.elapsed()));
+        let t = std::time::Instant::now();
+        let before = if base_exists {
+            site::snapshot(&base_options, templates, Some(&after))
+                .map_err(|e| Error::Site("the base", e))?
+        } else {
+            // The handbook is new in this change.
+            Snapshot::default()
+        };
+        timings.push(("check the base", t.elapsed()));
+        Ok((before, after))
+    };
+    let (mut before, mut after) = sides(false)?;
+    if base_exists && before.templates != after.templates {
+        // The change touches the templates: render every page with them on
+        // both sides, so their errors are compared too.
+        (before, after) = sides(true)?;
+    }
+    drop(base_options);
+    drop(checkout);
+    let t = std::time::Instant::now();
     let mut report = compare(&before, &after);
+    timings.push(("compare", t.elapsed()));
+    report.timings = timings;
     report.base = base.label;
     report.base_commit = base.id.to_string();
     Ok(report)
@@ -204,6 +228,9 @@ pub struct Report {
     /// Pages on each side.
     pub pages_before: usize,
     pub pages_after: usize,
+    /// Where the time went (`--verbose`).
+    #[serde(skip)]
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl Report {
@@ -606,11 +633,7 @@ mod tests {
     }
 
     fn snapshot(pages: Vec<PageFacts>, diagnostics: Vec<Diagnostic>) -> Snapshot {
-        Snapshot {
-            pages,
-            diagnostics,
-            export: Value::Null,
-        }
+        Snapshot::of(pages, diagnostics)
     }
 
     #[test]

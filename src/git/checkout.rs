@@ -100,6 +100,9 @@ pub struct Checkout {
     handbook: PathBuf,
     /// Every path of the commit (files, folders, links), `true` for folders.
     paths: HashMap<String, bool>,
+    /// The handbook's markdown files, by path relative to the handbook: kept
+    /// in memory, as writing thousands of files costs more than checking them.
+    pages: HashMap<String, Vec<u8>>,
     /// Files written.
     files: usize,
 }
@@ -124,6 +127,19 @@ impl Checkout {
     /// How many files were written.
     pub fn files(&self) -> usize {
         self.files
+    }
+
+    /// The paths of the handbook's markdown files (relative to the handbook).
+    pub fn pages(&self) -> impl Iterator<Item = &str> {
+        self.pages.keys().map(String::as_str)
+    }
+
+    /// The bytes of the handbook's markdown file `rel`.
+    pub fn read_page(&self, rel: &str) -> std::io::Result<Vec<u8>> {
+        self.pages
+            .get(rel)
+            .cloned()
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not in the commit"))
     }
 }
 
@@ -223,16 +239,30 @@ pub fn checkout(root: &Path, base: &Base, extra: &[&str]) -> Result<Checkout, Er
             }
         }
     })?;
-    wanted
+    let bytes_of = |id: &ObjectId| blobs.get(id).and_then(Option::as_deref).unwrap_or_default();
+    // Markdown in the handbook stays in memory; the rest is written.
+    let in_handbook = |path: &str| -> Option<String> {
+        if prefix.is_empty() {
+            Some(path.to_string())
+        } else {
+            path.strip_prefix(&format!("{prefix}/")).map(str::to_string)
+        }
+    };
+    let (pages, files): (Vec<_>, Vec<_>) = wanted
+        .iter()
+        .partition(|(path, _)| path.ends_with(".md") && in_handbook(path).is_some());
+    files
         .par_iter()
-        .try_for_each(|(path, id)| {
-            let bytes = blobs.get(id).and_then(Option::as_deref).unwrap_or_default();
-            std::fs::write(dir.path().join(path), bytes)
-        })
+        .try_for_each(|(path, id)| std::fs::write(dir.path().join(path), bytes_of(id)))
         .map_err(|e| error("cannot write the temporary folder", e))?;
+    let pages = pages
+        .iter()
+        .filter_map(|(path, id)| Some((in_handbook(path)?, bytes_of(id).to_vec())))
+        .collect();
     Ok(Checkout {
         handbook: dir.path().join(&prefix),
-        files: wanted.len(),
+        files: files.len(),
+        pages,
         paths,
         dir,
     })

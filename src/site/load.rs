@@ -57,7 +57,16 @@ impl Site {
         let mut timings = vec![("config", started.elapsed())];
 
         let t = Instant::now();
-        let found = content::walk::walk(&root, &output_dir, &config.exclude, &fence);
+        let mut found = content::walk::walk(&root, &output_dir, &config.exclude, &fence);
+        if let Some(checkout) = &options.checkout {
+            // A commit's markdown is read from memory, not from the folder.
+            found.pages = content::walk::listed_pages(
+                &root,
+                &output_dir,
+                &config.exclude,
+                checkout.pages().map(str::to_string),
+            );
+        }
         diagnostics.extend(found.diagnostics);
         diagnostics.extend(unmatched_kind_folders(
             &config,
@@ -69,7 +78,12 @@ impl Site {
         let t = Instant::now();
         let highlighter = Highlighter::default();
         let (loaded, history) = rayon::join(
-            || content::load_pages(&root, &found.pages, options.drafts),
+            || match &options.checkout {
+                Some(checkout) => content::load_pages_with(&found.pages, options.drafts, &|rel| {
+                    checkout.read_page(rel)
+                }),
+                None => content::load_pages(&root, &found.pages, options.drafts),
+            },
             || {
                 if config.markdown.highlight {
                     highlighter.warm_up();
@@ -167,6 +181,7 @@ impl Site {
             ownership,
             health,
             templates: None,
+            templates_digest: 0,
             template_diagnostics: Vec::new(),
             timings,
         };
@@ -300,6 +315,9 @@ impl Loaded {
     pub fn reload_templates(&mut self) {
         let (sources, mut diagnostics) =
             templates::sources(&self.root, self.config.theme.as_deref());
+        let mut hasher = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&sources.templates, &mut hasher);
+        self.templates_digest = std::hash::Hasher::finish(&hasher);
         self.templates = match templates::Templates::load(&sources) {
             Ok(t) => Some(t),
             Err(errors) => {

@@ -173,6 +173,9 @@ pub struct Loaded {
     /// The templates; `None` when they failed to load, with
     /// `template_diagnostics` saying why.
     templates: Option<templates::Templates>,
+    /// A hash of the templates' names and texts (the theme's and the
+    /// handbook's), for telling whether two sites render alike.
+    templates_digest: u64,
     template_diagnostics: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -264,6 +267,7 @@ pub fn export(options: &BuildOptions) -> Result<(Vec<u8>, Outcome), Fatal> {
         counts: rendering.counts,
         output_dir: site.loaded.output_dir.clone(),
         written: false,
+        files: None,
         timings: site.loaded.timings,
     };
     Ok((capture.take().unwrap_or_default(), outcome))
@@ -323,6 +327,9 @@ pub struct Outcome {
     pub written: bool,
     /// Pages whose review is overdue, by path.
     pub stale: Vec<Stale>,
+    /// Files written, and files kept from the previous output because their
+    /// bytes did not change (a build only).
+    pub files: Option<(usize, usize)>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -356,6 +363,7 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
     crate::diagnostics::sort(&mut diagnostics);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let mut written = false;
+    let files = staging.as_ref().map(output::Staging::files);
     if let Some(staging) = staging.filter(|_| !failed) {
         let t = Instant::now();
         staging.commit().map_err(|error| Fatal::Io {
@@ -371,6 +379,7 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
         counts,
         output_dir: site.loaded.output_dir.clone(),
         written,
+        files,
         timings: site.loaded.timings,
     })
 }

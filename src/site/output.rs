@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Receives output files; shared by the parallel render stage.
@@ -256,10 +257,21 @@ fn resolve(path: &Path) -> PathBuf {
 }
 
 /// A temporary folder beside the output folder that becomes the output on commit.
+///
+/// A file whose bytes are those the output being replaced already has is not
+/// written again: the old file is hard-linked into the staging folder, so it
+/// keeps its modification time (and a sync by size and date uploads only what
+/// changed) and the build skips the write. Staged files are only ever created,
+/// never opened for writing, since a linked one shares the old output's file.
 #[derive(Debug)]
 pub struct Staging {
     dir: tempfile::TempDir,
     target: PathBuf,
+    /// The regular files of the output being replaced (not through a
+    /// symbolic link), by path inside it, with their sizes.
+    previous: std::collections::HashMap<String, u64>,
+    written: AtomicUsize,
+    kept: AtomicUsize,
 }
 
 impl Staging {
@@ -283,7 +295,43 @@ impl Staging {
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
+            previous: previous_files(target),
+            written: AtomicUsize::new(0),
+            kept: AtomicUsize::new(0),
         })
+    }
+
+    /// Files written, and files kept from the previous output because their
+    /// bytes did not change.
+    pub fn files(&self) -> (usize, usize) {
+        (
+            self.written.load(Ordering::Relaxed),
+            self.kept.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Links the previous output's `rel` to `path` when it holds exactly
+    /// `bytes` (read lazily: only a file of the same size is read).
+    fn keep(
+        &self,
+        rel: &str,
+        path: &Path,
+        len: u64,
+        bytes: &mut dyn FnMut() -> io::Result<Vec<u8>>,
+    ) -> bool {
+        if self.previous.get(rel) != Some(&len) {
+            return false;
+        }
+        let old = self.target.join(rel);
+        let same = match (std::fs::read(&old), bytes()) {
+            (Ok(old), Ok(new)) => old == new,
+            _ => false,
+        };
+        if same && std::fs::hard_link(&old, path).is_ok() {
+            self.kept.fetch_add(1, Ordering::Relaxed);
+            return true;
+        }
+        false
     }
 
     pub fn path(&self) -> &Path {
@@ -381,7 +429,13 @@ impl Sink for Staging {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(path, bytes)
+        let len = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        if self.keep(rel, &path, len, &mut || Ok(bytes.to_vec())) {
+            return Ok(());
+        }
+        create(&path, |file| io::Write::write_all(file, bytes))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
@@ -389,8 +443,55 @@ impl Sink for Staging {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::copy(from, path).map(|_| ())
+        let len = std::fs::metadata(from)?.len();
+        if self.keep(rel, &path, len, &mut || std::fs::read(from)) {
+            return Ok(());
+        }
+        let mut source = std::fs::File::open(from)?;
+        create(&path, |file| io::copy(&mut source, file).map(|_| ()))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
+}
+
+/// Creates `path` anew and fills it: a file already there (a kept one is a
+/// link to the previous output's) is removed first, never written through.
+fn create(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> io::Result<()>) -> io::Result<()> {
+    let open = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut file = match open() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(path)?;
+            open()?
+        }
+        other => other?,
+    };
+    fill(&mut file)
+}
+
+/// The regular files of an earlier output at `target` (see [`Staging`]):
+/// found without following symbolic links, so nothing they point at is
+/// ever linked into a site.
+fn previous_files(target: &Path) -> std::collections::HashMap<String, u64> {
+    if !target.join(OUTPUT_MARKER).is_file() {
+        return Default::default();
+    }
+    walkdir::WalkDir::new(target)
+        .follow_links(false)
+        .follow_root_links(false)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(target).ok()?;
+            let rel = crate::paths::relative(Path::new(""), rel);
+            Some((rel, e.metadata().ok()?.len()))
+        })
+        .collect()
 }
 
 /// Deletes staging and retired folders that killed builds left behind: only

@@ -98,6 +98,62 @@ impl Site {
         self.render_all(sink, &super::NoProgress, true)
     }
 
+    /// What `handbook diff` needs of a render, without page templates or
+    /// any file but the export: every page's markdown results (HTML left
+    /// out; a page whose file `known` has a result for — same bytes, same
+    /// markdown settings — reuses it), the link check, titles, and the JSON
+    /// export. Returns the memo, its diagnostics and the export.
+    pub(super) fn render_data(
+        &self,
+        known: &(dyn Fn(&Page) -> Option<Rendered> + Sync),
+    ) -> (Memo, Vec<Diagnostic>, serde_json::Value) {
+        let index = self.link_index();
+        let rendered: PageTable<Rendered> = self.loaded.pages.par_map(|i, page| {
+            known(page).unwrap_or_else(|| {
+                let (mut r, _) = self.markdown(&index, None, i);
+                r.html = String::new();
+                r
+            })
+        });
+        let checked = self.check_links(&index, &rendered);
+        let titles: PageTable<String> = self
+            .loaded
+            .pages
+            .ids()
+            .map(|i| self.title(&rendered, i))
+            .collect();
+        let (header, nav_diagnostics) = super::navigation::header_links(self, &index);
+        let memo = Memo {
+            nav_diagnostics,
+            index,
+            learned: Learned {
+                titles,
+                backlinks: checked.backlinks,
+                header,
+                rendered,
+                feeds: generated::feeds(self),
+                tree_entries: generated::tree_entries(self),
+            },
+            fixes: checked.fixes,
+            link_diagnostics: checked.diagnostics,
+            template_diagnostics: self.loaded.template_diagnostics.clone(),
+            page_errors: PageTable::filled(self.loaded.pages.len(), None),
+            site_errors: Vec::new(),
+            search_errors: Vec::new(),
+            vocabulary: None,
+            terms: PageTable::new(),
+            fingerprints: PageTable::new(),
+        };
+        let export = match &self.loaded.templates {
+            Some(templates) => {
+                generated::export_value(&Renderer::new(self, &memo.learned, templates))
+            }
+            None => serde_json::Value::Null,
+        };
+        let diagnostics = memo.diagnostics();
+        (memo, diagnostics, export)
+    }
+
     fn link_index(&self) -> LinkIndex {
         let tree = &self.loaded.tree;
         let entries = self.loaded.pages.enumerate().map(|(i, p)| PageEntry {

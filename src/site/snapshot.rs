@@ -1,8 +1,12 @@
 //! What `handbook diff` compares: a checked site as plain data. Each page's
 //! place, title, kind, headings and anchors, the links that name another
 //! page's anchor, who owns it, the records the kinds export (`handbook.json`),
-//! and every diagnostic. It renders as `check` does (writing nothing, no
-//! search index, no whole-handbook document) and keeps no HTML.
+//! and every diagnostic. It checks as `check` does, but by default without
+//! page templates (the only findings they add are template errors; a diff
+//! whose two sides have different templates runs them): markdown, the link
+//! check and the kinds are all a diff needs, and the second side reuses the
+//! first's markdown results for every file with the same bytes, so a change
+//! to one page costs one full check and a model of the other side.
 //!
 //! It names no kind: statuses and review dates come from the kinds' export
 //! records, which `views` fills.
@@ -26,6 +30,14 @@ pub struct Snapshot {
     /// The export (`handbook.json`, see [`super::EXPORT_SCHEMA`]); `null` if
     /// the templates could not run.
     pub export: Value,
+    /// A hash of the templates both sides render with.
+    pub templates: u64,
+    /// Every page's markdown results (HTML left out) by its file's bytes,
+    /// and the markdown settings they were made with, for the other side.
+    markdown: (
+        String,
+        std::collections::HashMap<String, crate::markdown::Rendered>,
+    ),
 }
 
 /// One page of a [`Snapshot`].
@@ -51,23 +63,58 @@ pub struct PageFacts {
     pub owners: Vec<String>,
 }
 
-/// Loads and checks the handbook `options` name, keeping it as data.
-pub fn snapshot(options: &BuildOptions) -> Result<Snapshot, Fatal> {
+impl Snapshot {
+    /// A snapshot of `pages` and `diagnostics` made by hand (for tests and
+    /// tools that compare their own data).
+    pub fn of(pages: Vec<PageFacts>, diagnostics: Vec<Diagnostic>) -> Snapshot {
+        Snapshot {
+            pages,
+            diagnostics,
+            ..Snapshot::default()
+        }
+    }
+}
+
+/// Loads and checks the handbook `options` name, keeping it as data. With
+/// `templates`, every page is rendered with its template too (their errors
+/// are diagnostics); `reuse` lends the markdown results of another snapshot.
+pub fn snapshot(
+    options: &BuildOptions,
+    templates: bool,
+    reuse: Option<&Snapshot>,
+) -> Result<Snapshot, Fatal> {
     let mut site = Site::load(options)?;
     let config = &mut site.loaded.config;
     config.json = true;
     config.search = false;
     config.print = false;
     config.markdown_copies = false;
+    let settings = format!(
+        "{:?}",
+        (
+            config.markdown.smart_punctuation,
+            config.markdown.highlight,
+            config.markdown.raw_html
+        )
+    );
     let mut diagnostics = site.diagnostics();
-    let capture = output::Capture::new(generated::EXPORT_FILE);
-    let (rendering, memo) = site.render_all(&capture, &NoProgress, false);
-    diagnostics.extend(rendering.diagnostics);
+    let (memo, export) = if templates {
+        let capture = output::Capture::new(generated::EXPORT_FILE);
+        let (rendering, memo) = site.render_all(&capture, &NoProgress, false);
+        diagnostics.extend(rendering.diagnostics);
+        let export = capture.take().unwrap_or_default();
+        (memo, serde_json::from_slice(&export).unwrap_or(Value::Null))
+    } else {
+        let known = reuse
+            .map(|r| &r.markdown)
+            .filter(|(s, _)| *s == settings)
+            .map(|(_, m)| m);
+        let lookup = |page: &crate::content::Page| known?.get(&page.source).cloned();
+        let (memo, found, export) = site.render_data(&lookup);
+        diagnostics.extend(found);
+        (memo, export)
+    };
     crate::diagnostics::sort(&mut diagnostics);
-    let export = capture
-        .take()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or(Value::Null);
     let owners_by_url: std::collections::HashMap<&str, &str> = export["pages"]
         .as_array()
         .into_iter()
@@ -143,9 +190,19 @@ pub fn snapshot(options: &BuildOptions) -> Result<Snapshot, Fatal> {
             }
         })
         .collect();
+    let markdown = site
+        .loaded
+        .pages
+        .iter()
+        .zip(memo.learned.rendered)
+        .filter(|(p, _)| !p.generated)
+        .map(|(p, r)| (p.source.clone(), r))
+        .collect();
     Ok(Snapshot {
         pages,
         diagnostics,
         export,
+        templates: site.loaded.templates_digest,
+        markdown: (settings, markdown),
     })
 }

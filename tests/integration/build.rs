@@ -914,3 +914,118 @@ fn images_of_the_handbook_get_their_size_so_pages_do_not_shift_as_they_load() {
         ],
     );
 }
+
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path).expect("stat").ino()
+}
+
+#[test]
+#[cfg(unix)]
+fn a_rebuild_keeps_the_files_whose_bytes_did_not_change_with_their_dates() {
+    let f = Fixture::new()
+        .file("index.md", "# Home\n\nSee [a](a.md) and [b](b.md).\n")
+        .file("a.md", "# A\n\nFirst.\n")
+        .file("b.md", "# B\n\nSecond.\n")
+        .file(
+            "images/logo.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+        );
+    f.build_ok();
+    let out = f.path().join("public");
+    let before_a = inode(&out.join("a/index.html"));
+    let before_b = inode(&out.join("b/index.html"));
+    let before_logo = inode(&out.join("images/logo.svg"));
+    let first = snapshot_tree(&out);
+
+    let f = f.file("b.md", "# B\n\nSecond, edited.\n");
+    let run = f.run(&["build", "--verbose"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        inode(&out.join("a/index.html")),
+        before_a,
+        "unchanged page kept"
+    );
+    assert_eq!(
+        inode(&out.join("images/logo.svg")),
+        before_logo,
+        "unchanged asset kept"
+    );
+    assert_ne!(
+        inode(&out.join("b/index.html")),
+        before_b,
+        "edited page written"
+    );
+    assert!(f.read("public/b/index.html").contains("Second, edited."));
+    // `--verbose` says how many of each.
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("files:"))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    let written: usize = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("written count");
+    assert!(written > 0 && written < first.len() / 2, "{line}");
+    assert!(line.contains("unchanged"), "{line}");
+
+    // The result is the same as a clean build of the same sources.
+    let kept = snapshot_tree(&out);
+    std::fs::remove_dir_all(&out).expect("clean");
+    f.build_ok();
+    assert_same_files(&kept, &snapshot_tree(&out));
+}
+
+#[test]
+#[cfg(unix)]
+fn a_link_planted_in_the_previous_output_is_never_linked_into_the_new_site() {
+    let f = Fixture::new()
+        .file("index.md", "# Home\n")
+        .file("a.md", "# A\n\nText.\n");
+    f.build_ok();
+    let out = f.path().join("public");
+    // Outside the output: a folder holding exactly what the build writes for
+    // `a/`, and the output's `a/` replaced by a link to it.
+    let outside = tempfile::tempdir().expect("tmp");
+    std::fs::copy(out.join("a/index.html"), outside.path().join("index.html")).expect("copy");
+    std::fs::remove_dir_all(out.join("a")).expect("rm");
+    std::os::unix::fs::symlink(outside.path(), out.join("a")).expect("symlink");
+    std::fs::copy(out.join("404.html"), outside.path().join("404.html")).expect("copy");
+    std::fs::remove_file(out.join("404.html")).expect("rm");
+    std::os::unix::fs::symlink(outside.path().join("404.html"), out.join("404.html"))
+        .expect("symlink");
+    f.build_ok();
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(outside.path().join("index.html")).expect("stat");
+    assert_eq!(
+        meta.nlink(),
+        1,
+        "the outside file was not linked into the site"
+    );
+    let meta = std::fs::metadata(outside.path().join("404.html")).expect("stat");
+    assert_eq!(
+        meta.nlink(),
+        1,
+        "the outside file was not linked into the site"
+    );
+    let page = std::fs::symlink_metadata(out.join("a/index.html")).expect("stat");
+    assert!(page.file_type().is_file());
+    assert!(
+        std::fs::symlink_metadata(out.join("a"))
+            .expect("stat")
+            .is_dir()
+    );
+    assert!(
+        std::fs::symlink_metadata(out.join("404.html"))
+            .expect("stat")
+            .file_type()
+            .is_file()
+    );
+    assert!(
+        outside.path().join("index.html").exists(),
+        "nothing outside was deleted"
+    );
+}

@@ -375,6 +375,19 @@ fn a_hostile_base_commit_cannot_write_outside_its_temporary_folder_or_follow_lin
 }
 
 #[test]
+fn a_template_the_change_breaks_is_a_new_error() {
+    let f = repository();
+    let f = f.file(
+        "docs/handbook/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.no_such_field.deeper }}{% endblock main %}\n",
+    );
+    let (code, report, stderr) = diff_json(&f, "docs/handbook", &["HEAD"]);
+    assert_eq!(code, 1, "{stderr}");
+    let codes = sources(&report["new_diagnostics"], "code");
+    assert!(codes.iter().any(|c| c.starts_with("template")), "{codes:?}");
+}
+
+#[test]
 fn diff_outside_a_repository_is_a_usage_error() {
     let f = Fixture::new().file("index.md", "# Home\n");
     let run = f.run(&["diff"]);

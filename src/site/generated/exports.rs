@@ -141,6 +141,13 @@ fn one_line(text: &str) -> String {
 /// `handbook.json`: the handbook as data (see `handbook.schema.json`): the
 /// pages, then what each kind's views export, then the people.
 pub(in crate::site) fn export(render: &Renderer<'_>) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(&export_value(render)).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// [`export`], as a value (`handbook diff` reads it without the text).
+pub(in crate::site) fn export_value(render: &Renderer<'_>) -> Value {
     let site = render.site;
     let kinds = &site.model.kinds;
     let date = |d: Option<&crate::content::Date>| d.map(|d| d.as_str().to_string());
@@ -201,7 +208,5 @@ pub(in crate::site) fn export(render: &Renderer<'_>) -> Vec<u8> {
         export.insert(key.to_string(), value);
     }
     export.insert("people".into(), json!(people));
-    let mut bytes = serde_json::to_vec_pretty(&export).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    Value::Object(export)
 }

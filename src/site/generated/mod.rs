@@ -22,7 +22,7 @@ mod health;
 mod pages;
 mod print;
 
-pub(super) use exports::{EXPORT_FILE, Exports, markdown_copy};
+pub(super) use exports::{EXPORT_FILE, Exports, export_value, markdown_copy};
 pub use exports::{EXPORT_SCHEMA, EXPORT_VERSION};
 pub(super) use print::Plan as PrintPlan;
 
