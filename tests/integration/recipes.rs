@@ -152,7 +152,14 @@ fn the_ci_recipes_parse_and_their_handbook_commands_succeed_on_the_example() {
         );
         for line in lines {
             // Installing, uploading and commenting need the forge and the network.
-            if line.contains("cargo install")
+            let network = [
+                "cargo install",
+                "releases/download",
+                "apt-get",
+                "sha256sum -c",
+            ];
+            if network.iter().any(|n| line.contains(n))
+                || line.starts_with("tar -xzf")
                 || line.starts_with("export ")
                 || line.starts_with("gh ")
             {
@@ -175,4 +182,77 @@ fn the_ci_recipes_parse_and_their_handbook_commands_succeed_on_the_example() {
         &path,
         &env,
     );
+}
+
+#[test]
+fn the_release_workflow_builds_every_target_and_its_script_makes_a_verified_reproducible_archive() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join(".github/workflows/release.yml")).expect("read");
+    let docs = YamlLoader::load_from_str(&text).expect("release.yml parses");
+    let targets: Vec<&str> = docs[0]["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_vec()
+        .expect("matrix")
+        .iter()
+        .filter_map(|t| t["target"].as_str())
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            "x86_64-unknown-linux-musl",
+            "aarch64-unknown-linux-musl",
+            "aarch64-apple-darwin",
+            "x86_64-apple-darwin"
+        ]
+    );
+    assert!(
+        commands(&docs[0])
+            .iter()
+            .any(|l| l.contains("bash .ci/release"))
+    );
+
+    // The packaging script, on the binary under test.
+    let package = |dist: &Path| {
+        let out = Command::new("bash")
+            .arg(root.join(".ci/release"))
+            .args(["x86_64-unknown-linux-gnu", BIN])
+            .env("DIST", dist)
+            .env("SOURCE_DATE_EPOCH", "1795132800")
+            .output()
+            .expect("bash");
+        assert!(out.status.success(), "{out:?}");
+    };
+    let (one, two) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    package(one.path());
+    package(two.path());
+    let version = env!("CARGO_PKG_VERSION");
+    let name = format!("handbook-{version}-x86_64-unknown-linux-gnu.tar.gz");
+    let archive = std::fs::read(one.path().join(&name)).expect("archive");
+    assert_eq!(
+        archive,
+        std::fs::read(two.path().join(&name)).expect("archive"),
+        "reproducible"
+    );
+    let verify = Command::new("sha256sum")
+        .args(["-c", &format!("{name}.sha256")])
+        .current_dir(one.path())
+        .output()
+        .expect("sha256sum");
+    assert!(verify.status.success(), "{verify:?}");
+    let unpack = Command::new("tar")
+        .args(["-xzf", &name])
+        .current_dir(one.path())
+        .output()
+        .expect("tar");
+    assert!(unpack.status.success(), "{unpack:?}");
+    let unpacked = one.path().join(format!(
+        "handbook-{version}-x86_64-unknown-linux-gnu/handbook"
+    ));
+    let run = Command::new(&unpacked)
+        .arg("--version")
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&run.stdout).contains(version));
 }
