@@ -76,6 +76,27 @@ def bench_diff(src, runs):
     return statistics.median(times)
 
 
+def bench_rebuild(src, out, runs):
+    """A build into the previous output after one page's body changed: what
+    an unchanged file costs (kept, not rewritten) and how many were written."""
+    timed([BIN, "build", src, "-o", out, "--quiet"])
+    pages = sorted(os.path.join(d, f) for d, _, fs in os.walk(src) if ".git" not in d
+                   for f in fs if f.endswith(".md") and f != "index.md")
+    page = pages[len(pages) // 3]
+    times = []
+    for i in range(runs):
+        with open(page, "a") as f:
+            f.write(f"\nAnother line {i}.\n")
+        times.append(timed([BIN, "build", src, "-o", out, "--quiet"])[0])
+    with open(page, "a") as f:
+        f.write("\nOne more line.\n")
+    proc = subprocess.run([BIN, "build", src, "-o", out, "--verbose", "--format", "json"],
+                          capture_output=True, text=True)
+    files = next((l.strip() for l in proc.stderr.splitlines() if "files:" in l), "")
+    print(f"  rebuild   median {statistics.median(times)*1000:8.0f} ms  (one page edited, into the previous "
+          f"output) — {files}")
+
+
 def mean_page_size(corpus, out):
     """Mean size of the HTML of content pages (section listings excluded)."""
     sizes = []
@@ -135,6 +156,7 @@ def main():
             print("  where the time goes (one run):")
             for line in proc.stderr.splitlines()[1:]:
                 print("   " + line)
+            bench_rebuild(src, out, args.runs)
             if shutil.which("git"):
                 bench_diff(src, args.runs)
         big = max(sizes)

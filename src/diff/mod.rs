@@ -68,11 +68,6 @@ pub fn run(options: &DiffOptions) -> Result<Report, Error> {
     let t = std::time::Instant::now();
     let base = crate::git::base(&options.root, spec).map_err(Error::Git)?;
     timings.push(("find the base commit", t.elapsed()));
-    let t = std::time::Instant::now();
-    let checkout = crate::git::checkout(&options.root, &base, crate::codeowners::PLACES)
-        .map_err(Error::Git)?;
-    timings.push(("read the base from git objects", t.elapsed()));
-    let checkout = Arc::new(checkout);
     let common = BuildOptions {
         drafts: options.drafts,
         today: options.today,
@@ -83,6 +78,15 @@ pub fn run(options: &DiffOptions) -> Result<Report, Error> {
         root: options.root.clone(),
         ..common.clone()
     };
+    // Reading the base (mostly I/O) overlaps checking the work tree.
+    let t = std::time::Instant::now();
+    let (checkout, after) = rayon::join(
+        || crate::git::checkout(&options.root, &base, crate::codeowners::PLACES),
+        || site::snapshot(&head, false, None),
+    );
+    let checkout = Arc::new(checkout.map_err(Error::Git)?);
+    let mut after = after.map_err(|e| Error::Site("the work tree", e))?;
+    timings.push(("read the base, check the work tree", t.elapsed()));
     let base_exists = checkout
         .handbook()
         .join(crate::config::CONFIG_FILE)
@@ -92,27 +96,25 @@ pub fn run(options: &DiffOptions) -> Result<Report, Error> {
         checkout: Some(checkout.clone()),
         ..common
     };
-    let mut sides = |templates: bool| -> Result<(Snapshot, Snapshot), Error> {
-        let t = std::time::Instant::now();
-        let after =
-            site::snapshot(&head, templates, None).map_err(|e| Error::Site("the work tree", e))?;
-        timings.push(("check the work tree", t.elapsed()));
-        let t = std::time::Instant::now();
-        let before = if base_exists {
-            site::snapshot(&base_options, templates, Some(&after))
-                .map_err(|e| Error::Site("the base", e))?
+    let check_base = |templates: bool, after: &Snapshot| -> Result<Snapshot, Error> {
+        if base_exists {
+            site::snapshot(&base_options, templates, Some(after))
+                .map_err(|e| Error::Site("the base", e))
         } else {
             // The handbook is new in this change.
-            Snapshot::default()
-        };
-        timings.push(("check the base", t.elapsed()));
-        Ok((before, after))
+            Ok(Snapshot::default())
+        }
     };
-    let (mut before, mut after) = sides(false)?;
+    let t = std::time::Instant::now();
+    let mut before = check_base(false, &after)?;
+    timings.push(("check the base", t.elapsed()));
     if base_exists && before.templates != after.templates {
         // The change touches the templates: render every page with them on
         // both sides, so their errors are compared too.
-        (before, after) = sides(true)?;
+        let t = std::time::Instant::now();
+        after = site::snapshot(&head, true, None).map_err(|e| Error::Site("the work tree", e))?;
+        before = check_base(true, &after)?;
+        timings.push(("both again, with the templates", t.elapsed()));
     }
     drop(base_options);
     drop(checkout);
