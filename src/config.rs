@@ -211,6 +211,7 @@ pub const SCHEMA: &[Field] = &[
         "`\"auto\"`, `\"always\"`, `\"never\"`",
     )
     .default("`\"auto\"`"),
+    Field::new("runbooks", &["alert_rules"], "list of globs").default("`[]`"),
     Field::new("adr", &["date_order"], "`\"dmy\"` or `\"mdy\"`").default("—"),
     Field::new("adr", &["statuses"], "table of word = status").default("`{}`"),
     Field::new("adr", &["not_records"], "list of file names (`*` wildcard)")
@@ -746,6 +747,9 @@ fn runbook_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                     }
                 }
                 config.runbooks.require = fields;
+            }
+            "alert_rules" => {
+                config.runbooks.alert_rules = x.string_list(entry).unwrap_or_default();
             }
             "service_from_folder" => {
                 if let Some(on) = x.boolean(entry) {

@@ -21,7 +21,7 @@ pub use lines::LineIndex;
 use lines::*;
 #[cfg(test)]
 use render::*;
-pub use render::{Format, render, render_limited};
+pub use render::{Format, file_path, render, render_limited};
 
 /// How bad a diagnostic is. Ordered so that `Error > Warning`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -52,6 +52,8 @@ macro_rules! codes {
 }
 
 codes! {
+    AlertWithoutRule => "alert-without-rule",
+    AlertWithoutRunbook => "alert-without-runbook",
     AmbiguousDate => "ambiguous-date",
     BrokenLink => "broken-link",
     BusFactor => "bus-factor",
@@ -84,6 +86,7 @@ codes! {
     RaciResponsible => "raci-responsible",
     RapidDecide => "rapid-decide",
     ReviewOverdue => "review-overdue",
+    RunbookUrlMismatch => "runbook-url-mismatch",
     ShallowClone => "shallow-clone",
     SupersedeCycle => "supersede-cycle",
     SupersededStatus => "superseded-status",

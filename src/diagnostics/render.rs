@@ -33,6 +33,18 @@ pub(super) struct JsonDiagnostic<'d> {
     pub(super) help: Option<&'d str>,
 }
 
+/// A diagnostic's file as seen from where `base` (the handbook's folder,
+/// `docs/handbook/`) is: `base` and the path joined, a path above the
+/// handbook (`../monitoring/x.yml`, a rule file) resolved against it.
+pub fn file_path(base: &str, path: &str) -> String {
+    if path.starts_with("../")
+        && let Some(joined) = crate::paths::normalize(base, path)
+    {
+        return joined;
+    }
+    format!("{base}{path}")
+}
+
 /// Renders diagnostics in `format`; `color` applies to the human format
 /// only. `base` is the handbook folder as seen from the current folder
 /// (`""`, or `docs/`): human and GitHub output name files from there, as
@@ -52,7 +64,7 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool, base: &st
                     severity: d.severity,
                     code: d.code,
                     path: &d.path,
-                    file: format!("{base}{}", d.path),
+                    file: file_path(base, &d.path),
                     line: (!whole_file).then_some(d.line),
                     column: (!whole_file).then_some(d.column),
                     message: &d.message,
@@ -128,7 +140,7 @@ pub fn render_limited(
 pub(super) fn render_human(d: &Diagnostic, color: bool, base: &str) -> String {
     use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet as Source};
 
-    let file = format!("{base}{}", d.path);
+    let file = file_path(base, &d.path);
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -169,10 +181,7 @@ pub(super) fn render_github(d: &Diagnostic, base: &str) -> String {
     if let Some(help) = &d.help {
         let _ = write!(message, " (help: {help})");
     }
-    let mut props = format!(
-        "file={}",
-        escape_github_property(&format!("{base}{}", d.path))
-    );
+    let mut props = format!("file={}", escape_github_property(&file_path(base, &d.path)));
     if d.line > 0 {
         let _ = write!(props, ",line={},col={}", d.line, d.column);
     }

@@ -129,9 +129,14 @@ fn code(text: &str) -> String {
 
 fn diagnostic_line(d: &Diagnostic, base: &str) -> String {
     let place = if d.line == 0 {
-        format!("{base}{}", d.path)
+        diagnostics::file_path(base, &d.path)
     } else {
-        format!("{base}{}:{}:{}", d.path, d.line, d.column)
+        format!(
+            "{}:{}:{}",
+            diagnostics::file_path(base, &d.path),
+            d.line,
+            d.column
+        )
     };
     let severity = match d.severity {
         Severity::Error => "error",
@@ -433,7 +438,12 @@ fn human(report: &Report, color: bool, base: &str) -> String {
                 } else {
                     "warning"
                 };
-                format!("{base}{}: {severity}[{}] {}", d.path, d.code, d.message)
+                format!(
+                    "{}: {severity}[{}] {}",
+                    diagnostics::file_path(base, &d.path),
+                    d.code,
+                    d.message
+                )
             })
             .collect(),
     );

@@ -150,6 +150,7 @@ impl Site {
         if let Some(health) = &health {
             diagnostics.extend(kinds::health::check(health, &config.health));
         }
+        let alert_rules = alert_rule_files(&root, &fence, &config.runbooks.alert_rules);
         let today = options.today.unwrap_or_else(|| today(None));
         // CODEOWNERS lives at the repository's root (the handbook's, outside git).
         let codeowners = crate::codeowners::CodeOwners::load(fence.dir(), &fence);
@@ -180,6 +181,7 @@ impl Site {
             history,
             ownership,
             health,
+            alert_rules,
             templates: None,
             templates_digest: 0,
             template_diagnostics: Vec::new(),
@@ -430,6 +432,9 @@ impl Modelled {
             loaded.today,
             outside,
         ));
+        if !loaded.config.runbooks.alert_rules.is_empty() {
+            diagnostics.extend(check_alert_rules(loaded, &kinds));
+        }
         Modelled {
             kinds,
             diagnostics,
@@ -499,4 +504,107 @@ pub(super) fn repo_prefix(root: &Path, fence: &content::walk::Fence) -> String {
     } else {
         format!("{rel}/")
     }
+}
+
+/// The rule files `[runbooks] alert_rules` matches: globs from the
+/// repository's root (the handbook's, outside one), each walked from its
+/// literal folder without following links, read through the fence.
+fn alert_rule_files(
+    root: &Path,
+    fence: &content::walk::Fence,
+    globs: &[String],
+) -> Vec<kinds::runbook::rules::RuleFile> {
+    if globs.is_empty() {
+        return Vec::new();
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for glob in globs {
+        if let Ok(g) = globset::GlobBuilder::new(glob)
+            .literal_separator(true)
+            .build()
+        {
+            builder.add(g);
+        }
+    }
+    let Ok(set) = builder.build() else {
+        return Vec::new();
+    };
+    let repo = fence.dir();
+    let prefix = repo_prefix(root, fence);
+    let depth = prefix.matches('/').count();
+    let mut found = std::collections::BTreeSet::new();
+    for glob in globs {
+        let literal: Vec<&str> = glob
+            .split('/')
+            .take_while(|part| !part.contains(['*', '?', '[', '{']))
+            .filter(|part| !part.is_empty() && *part != "." && *part != "..")
+            .collect();
+        let start = repo.join(literal.join("/"));
+        let walk = walkdir::WalkDir::new(&start)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| {
+                let name = e.file_name().to_string_lossy();
+                !(name == ".git" || name == "node_modules" || name == "target")
+            });
+        for entry in walk.flatten().filter(|e| e.file_type().is_file()) {
+            let Ok(rel) = entry.path().strip_prefix(repo) else {
+                continue;
+            };
+            let rel = crate::paths::relative(Path::new(""), rel);
+            if set.is_match(&rel) {
+                found.insert(rel);
+            }
+        }
+    }
+    found
+        .into_iter()
+        .filter_map(|rel| {
+            let text = fence.read_to_string(&repo.join(&rel)).ok()?;
+            let (rules, unreadable) = kinds::runbook::rules::parse(&text);
+            let path = match rel.strip_prefix(&prefix) {
+                Some(inside) if !prefix.is_empty() => inside.to_string(),
+                _ if prefix.is_empty() => rel.clone(),
+                _ => format!("{}{rel}", "../".repeat(depth)),
+            };
+            Some(kinds::runbook::rules::RuleFile {
+                path,
+                text,
+                rules,
+                unreadable,
+            })
+        })
+        .collect()
+}
+
+/// The alerting rules compared with the runbooks' alerts.
+fn check_alert_rules(loaded: &Loaded, kinds: &kinds::Model) -> Vec<Diagnostic> {
+    let pages = &loaded.pages;
+    let by_alert = |alert: &str| {
+        let page = &pages[*kinds.alerts.get(alert)?];
+        Some(kinds::runbook::rules::RunbookUrls {
+            url: page.url.as_str(),
+            aliases: page.front.aliases.as_slice(),
+        })
+    };
+    let alerts = kinds
+        .runbooks()
+        .flat_map(|(p, r)| {
+            r.alerts.iter().map(move |a| {
+                (
+                    a.as_str(),
+                    pages[p].source_path.as_str(),
+                    pages[p].source.as_str(),
+                )
+            })
+        })
+        .collect();
+    kinds::runbook::rules::check(
+        &loaded.alert_rules,
+        &kinds::runbook::rules::Runbooks {
+            by_alert: &by_alert,
+            alerts,
+            base_url: loaded.config.base_url.as_deref(),
+        },
+    )
 }

@@ -170,6 +170,8 @@ pub struct Loaded {
     ownership: crate::codeowners::Ownership,
     /// The team health surveys of `health/`, when there are any.
     pub health: Option<crate::kinds::health::Health>,
+    /// The alerting rule files `[runbooks] alert_rules` matches, read at load.
+    alert_rules: Vec<crate::kinds::runbook::rules::RuleFile>,
     /// The templates; `None` when they failed to load, with
     /// `template_diagnostics` saying why.
     templates: Option<templates::Templates>,

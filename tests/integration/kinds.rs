@@ -1664,3 +1664,88 @@ fn the_home_page_and_the_charter_link_the_team_health_dashboard() {
         "<li class=\"card card-alert\"><a href=\"team-health/\"><strong>1</strong> team health dimension to talk about</a>"
     ));
 }
+
+#[test]
+fn alert_rules_and_runbooks_are_compared_both_ways_at_their_lines() {
+    let rules = "groups:\n  - name: ledger\n    rules:\n      - alert: LedgerPrimaryDown\n        expr: up == 0\n        \
+                 annotations:\n          runbook_url: https://ledger.example/handbook/runbooks/db/\n      \
+                 - alert: LedgerLagHigh\n        expr: lag > 30\n        annotations:\n          \
+                 runbook_url: https://ledger.example/handbook/runbooks/cache/\n      \
+                 - alert: LedgerDiskFull\n        expr: disk > 0.9\n";
+    let manifest = "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: cache\n\
+                    spec:\n  groups:\n    - name: cache\n      rules:\n        - alert: CacheHot\n          expr: hits > 9\n";
+    let f = Fixture::empty()
+        .file("monitoring/ledger.rules.yml", rules)
+        .file("monitoring/k8s/cache.yaml", manifest)
+        .file(
+            "docs/handbook/handbook.toml",
+            "title = \"Ledger\"\nbase_url = \"https://ledger.example/handbook/\"\n\n\
+             [runbooks]\nalert_rules = [\"monitoring/**/*.rules.yml\", \"monitoring/k8s/*.yaml\"]\n",
+        )
+        .file("docs/handbook/index.md", "# Ledger\n")
+        .file(
+            "docs/handbook/runbooks/db.md",
+            "+++\ntitle = \"Database\"\nservice = \"ledger\"\nowner = \"ana\"\nalerts = [\"LedgerPrimaryDown\", \"LedgerLagHigh\"]\n\
+             last_reviewed = 2026-11-01\n+++\n\nPromote the replica.\n",
+        )
+        .file(
+            "docs/handbook/runbooks/cache.md",
+            "+++\ntitle = \"Cache\"\nservice = \"ledger\"\nowner = \"ana\"\nalerts = [\"CacheHot\", \"CacheGhost\"]\n\
+             last_reviewed = 2026-11-01\n+++\n\nFlush it.\n",
+        )
+        .git_init();
+    let (_, diags) = f.check_json_in("docs/handbook");
+    let found: Vec<(String, String, u64)> = diags
+        .iter()
+        .filter(|d| {
+            let code = d["code"].as_str().unwrap_or("");
+            code.starts_with("alert-") || code == "runbook-url-mismatch"
+        })
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                d["path"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "runbook-url-mismatch".into(),
+                "../../monitoring/ledger.rules.yml".into(),
+                11
+            ),
+            (
+                "alert-without-runbook".into(),
+                "../../monitoring/ledger.rules.yml".into(),
+                12
+            ),
+            ("alert-without-rule".into(), "runbooks/cache.md".into(), 5),
+        ],
+        "{diags:#?}"
+    );
+    // Annotations name the file from the repository's root.
+    let github = f.run_in("docs/handbook", &["check", "--format", "github"]);
+    assert!(
+        github
+            .stdout
+            .contains("file=monitoring/ledger.rules.yml,line=12"),
+        "{}",
+        github.stdout
+    );
+    // alerts.json lists both sides: a rule's alert without a runbook is null.
+    f.run_in("docs/handbook", &["build"]);
+    let alerts: serde_json::Value =
+        serde_json::from_str(&f.read("docs/handbook/public/alerts.json")).expect("json");
+    assert_eq!(
+        alerts["LedgerPrimaryDown"],
+        "https://ledger.example/handbook/runbooks/db/"
+    );
+    assert_eq!(
+        alerts["CacheGhost"],
+        "https://ledger.example/handbook/runbooks/cache/"
+    );
+    assert_eq!(alerts["LedgerDiskFull"], serde_json::Value::Null);
+}

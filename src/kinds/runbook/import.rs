@@ -16,6 +16,9 @@ pub struct Import {
     pub service_from_folder: bool,
     /// `alert_from_file`: when a runbook's file name is its alert's name.
     pub alert_from_file: AlertFromFile,
+    /// `alert_rules`: globs (from the repository's root) of Prometheus rule
+    /// files to compare the runbooks' alerts with.
+    pub alert_rules: Vec<String>,
 }
 
 impl Default for Import {
@@ -24,6 +27,7 @@ impl Default for Import {
             require: Vec::new(),
             service_from_folder: true,
             alert_from_file: AlertFromFile::Auto,
+            alert_rules: Vec::new(),
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::fields::{self, Extractor, Field};
 use crate::pages::PageId;
 
 mod import;
+pub mod rules;
 use import::fill_from_repository;
 pub use import::{AlertFromFile, Import, looks_like_alert};
 

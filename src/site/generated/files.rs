@@ -280,10 +280,12 @@ fn stylesheet(site: &Site) -> String {
 
 /// `alerts.json`: alert name → runbook URL, so an alerting system can set each
 /// alert's `runbook_url`. Absolute when `base_url` is set, else root-relative.
+/// An alert the rules of `[runbooks] alert_rules` define that no runbook
+/// names is listed with `null`.
 fn alerts_json(render: &Renderer<'_>) -> String {
     let site = render.site;
     let base = site.loaded.config.base_url.as_deref().unwrap_or("/");
-    let map: serde_json::Map<String, serde_json::Value> = site
+    let mut map: serde_json::Map<String, serde_json::Value> = site
         .model
         .kinds
         .alerts
@@ -295,6 +297,11 @@ fn alerts_json(render: &Renderer<'_>) -> String {
             )
         })
         .collect();
+    for rule in site.loaded.alert_rules.iter().flat_map(|f| &f.rules) {
+        map.entry(rule.alert.clone())
+            .or_insert(serde_json::Value::Null);
+    }
+    map.sort_keys();
     let mut text = serde_json::to_string_pretty(&map).unwrap_or_default();
     text.push('\n');
     text
