@@ -127,6 +127,7 @@ def main():
     work = tempfile.mkdtemp(prefix="handbook-bench-")
     try:
         page_sizes = {}
+        cold = {}
         for n in sorted(set(sizes + [100])):
             corpus = os.path.join(work, f"c{n}")
             subprocess.run([sys.executable, args.gen, str(n), corpus], check=True, stdout=subprocess.DEVNULL)
@@ -138,6 +139,7 @@ def main():
                 continue
             print(f"\n{n} pages, {args.runs} cold builds each:")
             ours, our_rss = bench("handbook", lambda: [BIN, "build", src, "-o", out, "--quiet"], out, args.runs)
+            cold[n] = (ours, our_rss)
             page_sizes[n] = mean_page_size(src, out)
             if args.baseline:
                 bout = os.path.join(work, f"base{n}")
@@ -159,6 +161,10 @@ def main():
             bench_rebuild(src, out, args.runs)
             if shutil.which("git"):
                 bench_diff(src, args.runs)
+        if len(cold) > 1:
+            small, large = min(cold), max(cold)
+            print(f"\nscale: {large} pages took {cold[large][0] / cold[small][0]:.1f}x the time of {small} "
+                  f"({large // small}x the pages), peak RSS {cold[large][1]:.0f} MB vs {cold[small][1]:.0f} MB")
         big = max(sizes)
         if page_sizes.get(100):
             print(f"\nper-page HTML: {page_sizes[100]:.0f} B at 100 pages, {page_sizes[big]:.0f} B at {big} pages "

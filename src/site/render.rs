@@ -116,6 +116,27 @@ impl Site {
             })
         });
         let checked = self.check_links(&index, &rendered);
+        let memo = self.memo(index, rendered, checked, None, PageTable::new());
+        let export = match &self.loaded.templates {
+            Some(templates) => {
+                generated::export_value(&Renderer::new(self, &memo.learned, templates))
+            }
+            None => serde_json::Value::Null,
+        };
+        let diagnostics = memo.diagnostics();
+        (memo, diagnostics, export)
+    }
+
+    /// The memo of a render whose markdown and link check are done: titles,
+    /// the header, backlinks and fixes learned; no page rendered yet.
+    fn memo(
+        &self,
+        index: LinkIndex,
+        rendered: PageTable<Rendered>,
+        checked: links::Checked,
+        vocabulary: Option<search::Vocabulary>,
+        terms: PageTable<Option<search::PageTerms>>,
+    ) -> Memo {
         let titles: PageTable<String> = self
             .loaded
             .pages
@@ -123,7 +144,7 @@ impl Site {
             .map(|i| self.title(&rendered, i))
             .collect();
         let (header, nav_diagnostics) = super::navigation::header_links(self, &index);
-        let memo = Memo {
+        Memo {
             nav_diagnostics,
             index,
             learned: Learned {
@@ -140,18 +161,10 @@ impl Site {
             page_errors: PageTable::filled(self.loaded.pages.len(), None),
             site_errors: Vec::new(),
             search_errors: Vec::new(),
-            vocabulary: None,
-            terms: PageTable::new(),
+            vocabulary,
+            terms,
             fingerprints: PageTable::new(),
-        };
-        let export = match &self.loaded.templates {
-            Some(templates) => {
-                generated::export_value(&Renderer::new(self, &memo.learned, templates))
-            }
-            None => serde_json::Value::Null,
-        };
-        let diagnostics = memo.diagnostics();
-        (memo, diagnostics, export)
+        }
     }
 
     fn link_index(&self) -> LinkIndex {
@@ -291,34 +304,7 @@ impl Site {
         timings.push(("links", t.elapsed()));
 
         let t = Instant::now();
-        let titles: PageTable<String> = self
-            .loaded
-            .pages
-            .ids()
-            .map(|i| self.title(&rendered, i))
-            .collect();
-        let (header, nav_diagnostics) = super::navigation::header_links(self, &index);
-        let mut memo = Memo {
-            nav_diagnostics,
-            index,
-            learned: Learned {
-                titles,
-                backlinks: checked.backlinks,
-                header,
-                rendered,
-                feeds: generated::feeds(self),
-                tree_entries: generated::tree_entries(self),
-            },
-            fixes: checked.fixes,
-            link_diagnostics: checked.diagnostics,
-            template_diagnostics: self.loaded.template_diagnostics.clone(),
-            page_errors: PageTable::filled(self.loaded.pages.len(), None),
-            site_errors: Vec::new(),
-            search_errors: Vec::new(),
-            vocabulary,
-            terms,
-            fingerprints: PageTable::new(),
-        };
+        let mut memo = self.memo(index, rendered, checked, vocabulary, terms);
         let Some(templates) = &self.loaded.templates else {
             // Without templates there is nothing to render pages with.
             let rendering = Rendering {
