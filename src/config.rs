@@ -72,6 +72,9 @@ pub struct Config {
     pub markdown_copies: bool,
     /// `[output] json`: `handbook.json`, the export, in the site.
     pub json: bool,
+    /// `[output] pretty_urls`: a page at `runbooks/db/` (its own folder,
+    /// `index.html`), else at `runbooks/db.html` (one file, no folder).
+    pub pretty_urls: bool,
     /// `[git] history`: read dates and authors from the repository.
     pub git_history: bool,
     /// `[git] cache`: keep what the history walk learned in
@@ -149,6 +152,7 @@ impl Default for Config {
             print: false,
             markdown_copies: true,
             json: false,
+            pretty_urls: true,
             git_history: true,
             git_cache: true,
             forge: None,
@@ -220,6 +224,7 @@ pub const SCHEMA: &[Field] = &[
     Field::new("print", &["enabled"], "bool").default("`false`"),
     Field::new("output", &["markdown_copies"], "bool").default("`true`"),
     Field::new("output", &["json"], "bool").default("`false`"),
+    Field::new("output", &["pretty_urls"], "bool").default("`true`"),
     Field::new("health", &["min_responses"], "integer").default("`5`"),
     Field::new("health", &["alert_below"], "number").default("`3.0`"),
     Field::new("health", &["dimensions"], "list of strings").default("seven, below"),
@@ -391,6 +396,9 @@ pub fn parse(source: &str) -> Loaded {
                                 config.markdown_copies = x.boolean(field).unwrap_or(true);
                             }
                             "json" => config.json = x.boolean(field).unwrap_or(false),
+                            "pretty_urls" => {
+                                config.pretty_urls = x.boolean(field).unwrap_or(true);
+                            }
                             _ => x.unknown_key(field, "[output]", &keys_of(SCHEMA, "output")),
                         }
                     }

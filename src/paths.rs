@@ -36,8 +36,31 @@ pub fn normalize(folder: &str, path: &str) -> Option<String> {
     Some(out)
 }
 
-/// The relative href from the page at folder-URL `from` to site URL `to`.
+/// The folder of a site URL: the URL itself for a folder URL (`""` or
+/// ending in `/`), else the part before its file name (`runbooks/db.html`
+/// → `runbooks/`).
+pub fn folder_of(url: &str) -> &str {
+    if url.is_empty() || url.ends_with('/') {
+        url
+    } else {
+        url.rfind('/').map_or("", |i| url.get(..=i).unwrap_or(""))
+    }
+}
+
+/// The file a page's site URL is written to: `index.html` in a folder URL,
+/// else the URL itself (`[output] pretty_urls = false`).
+pub fn page_file(url: &str) -> String {
+    if url.is_empty() || url.ends_with('/') {
+        format!("{url}index.html")
+    } else {
+        url.to_string()
+    }
+}
+
+/// The relative href from the page at site URL `from` (a folder URL, or a
+/// file's: `runbooks/db.html` links from `runbooks/`) to site URL `to`.
 pub fn relative_href(from: &str, to: &str) -> String {
+    let from = folder_of(from);
     let from_segs: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
     let to_segs: Vec<&str> = to.split('/').collect();
     let to_dirs = &to_segs[..to_segs.len().saturating_sub(1)];
@@ -58,6 +81,29 @@ pub fn relative_href(from: &str, to: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hrefs_from_a_file_url_start_at_its_folder() {
+        assert_eq!(folder_of("runbooks/db.html"), "runbooks/");
+        assert_eq!(folder_of("db.html"), "");
+        assert_eq!(folder_of("runbooks/"), "runbooks/");
+        assert_eq!(
+            relative_href("runbooks/db.html", "runbooks/cache.html"),
+            "cache.html"
+        );
+        assert_eq!(relative_href("runbooks/db.html", ""), "../");
+        assert_eq!(
+            relative_href("a.html", "runbooks/db.html"),
+            "runbooks/db.html"
+        );
+        assert_eq!(
+            relative_href("runbooks/db.html", "theme/style.css"),
+            "../theme/style.css"
+        );
+        assert_eq!(page_file("runbooks/db.html"), "runbooks/db.html");
+        assert_eq!(page_file("runbooks/"), "runbooks/index.html");
+        assert_eq!(page_file(""), "index.html");
+    }
 
     #[test]
     fn relative_hrefs_share_common_prefixes() {

@@ -234,6 +234,13 @@ pub fn page_url(rel: &str, is_section_index: bool, slug_override: Option<&str>) 
     url
 }
 
+/// A page's URL as one file, for `[output] pretty_urls = false`:
+/// `runbooks/db/` → `runbooks/db.html` (a folder's own page keeps its
+/// folder URL, written as `index.html`).
+pub fn flat_url(url: &str) -> String {
+    format!("{}.html", url.trim_end_matches('/'))
+}
+
 /// The URL of a folder (`Runbooks/On Call` → `runbooks/on-call/`).
 pub fn folder_url(folder: &str) -> String {
     folder

@@ -121,7 +121,7 @@ impl Session {
             .pages
             .iter()
             .filter(|p| self.uncommitted.contains(&p.source_path))
-            .map(|p| format!("{}index.html", p.url))
+            .map(|p| crate::paths::page_file(&p.url))
             .collect()
     }
 
@@ -254,6 +254,9 @@ impl Session {
                 old.is_section_index,
             );
             let mut page = page?;
+            if !self.site.loaded.config.pretty_urls && !page.is_section_index {
+                page.url = content::flat_url(&page.url);
+            }
             if page.front.draft && !self.options.drafts {
                 return None;
             }

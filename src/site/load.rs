@@ -142,6 +142,14 @@ impl Site {
             timings.push(("└ git history, alongside reading", elapsed));
         }
 
+        if !config.pretty_urls {
+            for page in pages
+                .iter_mut()
+                .filter(|p| !p.is_section_index && !p.generated)
+            {
+                page.url = content::flat_url(&page.url);
+            }
+        }
         let tree = sections::build(&mut pages);
         let (team, team_diagnostics) = kinds::people::Team::load(&root, &fence);
         diagnostics.extend(team_diagnostics);
@@ -358,7 +366,7 @@ impl Site {
         }
         let page_help = "rename one of them, or give the page a `slug` in front matter";
         for page in &self.loaded.pages {
-            let output = format!("{}index.html", page.url);
+            let output = crate::paths::page_file(&page.url);
             if page.generated {
                 let help = "this folder's listing page clashes with a page the tool writes; rename the folder";
                 claim(output, format!("{}/", page.folder()), help);

@@ -412,7 +412,7 @@ impl Site {
         };
         let started = Instant::now();
         let mut written = sink
-            .write(&format!("{url}index.html"), html.as_bytes())
+            .write(&crate::paths::page_file(url), html.as_bytes())
             .map_err(|e| write_error(url, &e));
         let page = &self.loaded.pages[i];
         if self.loaded.config.markdown_copies && !page.generated && written.is_ok() {

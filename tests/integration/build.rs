@@ -1029,3 +1029,88 @@ fn a_link_planted_in_the_previous_output_is_never_linked_into_the_new_site() {
         "nothing outside was deleted"
     );
 }
+
+/// Every relative `href` and `src` in the site's HTML names a file of the
+/// site (a folder URL: its `index.html`); returns how many were checked.
+fn assert_every_link_resolves(out: &Path) -> usize {
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(out).into_iter().flatten() {
+        if entry.path().extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).expect("read");
+        let folder = entry.path().parent().expect("folder");
+        for attr in ["href=\"", "src=\""] {
+            for piece in html.split(attr).skip(1) {
+                let url = piece.split('"').next().unwrap_or("");
+                let path = url.split(['#', '?']).next().unwrap_or("");
+                if path.is_empty() || path.contains(':') || path.starts_with('/') {
+                    continue;
+                }
+                let mut target = folder.join(path);
+                if path.ends_with('/') || target.is_dir() {
+                    target = target.join("index.html");
+                }
+                assert!(
+                    target.exists(),
+                    "{} links to {url}, which is not in the site",
+                    entry.path().display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    checked
+}
+
+#[test]
+fn without_pretty_urls_each_page_is_one_html_file_and_every_link_still_resolves() {
+    let f = Fixture::new()
+        .file(
+            "handbook.toml",
+            "title = \"Flat\"\nbase_url = \"https://flat.example/\"\n\n[output]\npretty_urls = false\n",
+        )
+        .file("index.md", "# Home\n\nSee [the database](runbooks/db.md#promote) and [guides](guides/index.md).\n")
+        .file("guides/index.md", "# Guides\n\n[Onboarding](onboarding.md)\n")
+        .file("guides/onboarding.md", "# Onboarding\n\nBack [home](../index.md).\n")
+        .file(
+            "runbooks/db.md",
+            "+++\ntitle = \"Database\"\naliases = [\"/old/db/\"]\n+++\n\n## Promote\n\nSee [onboarding](../guides/onboarding.md).\n",
+        )
+        .file("runbooks/db/replica.md", "# Replica\n\nParent: [db](../db.md).\n");
+    f.build_ok();
+    for file in [
+        "index.html",
+        "guides/index.html",
+        "guides/onboarding.html",
+        "runbooks/db.html",
+        "runbooks/db/replica.html",
+        "old/db/index.html",
+    ] {
+        assert!(f.exists(&format!("public/{file}")), "{file}");
+    }
+    assert!(f.read("public/runbooks/db.html").contains("Promote"));
+    assert!(!f.exists("public/guides/onboarding/index.html"));
+    let home = f.read("public/index.html");
+    assert!(home.contains("href=\"runbooks/db.html#promote\""), "{home}");
+    assert!(
+        f.read("public/runbooks/db/replica.html")
+            .contains("href=\"../db.html\"")
+    );
+    assert!(
+        f.read("public/old/db/index.html")
+            .contains("../../runbooks/db.html")
+    );
+    assert!(
+        f.read("public/sitemap.xml")
+            .contains("https://flat.example/runbooks/db.html")
+    );
+    assert!(assert_every_link_resolves(&f.path().join("public")) > 20);
+}
+
+#[test]
+fn with_pretty_urls_every_link_resolves_too() {
+    let site = small_site();
+    site.build_ok();
+    assert!(assert_every_link_resolves(&site.path().join("public")) > 20);
+}

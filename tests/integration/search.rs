@@ -498,3 +498,37 @@ fn a_quoted_phrase_finds_only_pages_with_its_words_in_order() {
     // An unclosed quote is still being typed: its words are plain words.
     assert_eq!(titles("\"queue backl").len(), 4);
 }
+
+#[test]
+fn with_file_urls_search_results_and_the_navigation_lead_to_the_pages() {
+    let Some(browser) = browser() else { return };
+    let site = Fixture::copy_of("example-handbook");
+    let config = site.read("handbook.toml");
+    let site = site.file(
+        "handbook.toml",
+        &format!("{config}\n[output]\npretty_urls = false\n"),
+    );
+    let (_site, server) = serve_built(site);
+    browser.goto(&format!("{}how-we-work/index.html", server.base));
+    open_search(&browser);
+    browser.send_keys("#site-search-q", "failover");
+    browser.wait_for("return document.querySelectorAll('.search-results .search-hit').length > 0");
+    let href = browser.eval("return document.querySelector('.search-results .search-hit').href");
+    let href = href.as_str().unwrap_or_default().to_string();
+    assert!(href.contains("database-failover.html"), "{href}");
+    browser.goto(&href);
+    browser.wait_for("return document.querySelector('h1') !== null");
+    assert_eq!(
+        browser.eval("return document.querySelector('h1').textContent.trim()"),
+        "Shipment database failover"
+    );
+    // The page found its stylesheet and its place in the navigation.
+    assert_eq!(
+        browser.eval("return getComputedStyle(document.body).fontFamily.length > 0 && [...document.styleSheets].some(s => s.href && s.href.endsWith('theme/style.css'))"),
+        true
+    );
+    assert_eq!(
+        browser.eval("return [...document.querySelectorAll('nav a[aria-current=page]')].some(a => a.getAttribute('href').endsWith('database-failover.html'))"),
+        true
+    );
+}

@@ -439,3 +439,36 @@ fn an_incident_edited_in_the_preview_moves_the_charter_metric_counted_from_it() 
     session.refresh_search();
     assert_fresh(&session, &root, &[]);
 }
+
+#[test]
+fn serve_with_file_urls_equals_a_fresh_build_after_edits() {
+    let world = World::new();
+    let root = world.root().to_path_buf();
+    write(
+        &root,
+        "handbook.toml",
+        "title = \"Property Handbook\"\n\n[output]\npretty_urls = false\n",
+    );
+    let mut session = Session::start(options(&root)).expect("start");
+    assert!(session.files().contains_key("guides/b.html"));
+    let edits: [(&str, &str); 3] = [
+        (
+            "guides/b.md",
+            "+++\ntitle = \"Guide B\"\nweight = 2\n+++\n\n## Steps\n\nRestart the workers twice.\n",
+        ),
+        (
+            "guides/b.md",
+            "+++\ntitle = \"Guide Bee\"\nweight = 2\n+++\n\n## Steps\n\nRestart them.\n",
+        ),
+        ("guides/c.md", "# Guide C\n\nSee [B](b.md#steps).\n"),
+    ];
+    for (path, text) in edits {
+        write(&root, path, text);
+        let outcome = session.apply(&[root.join(path)]).expect("apply");
+        if outcome.search_stale {
+            session.refresh_search();
+        }
+        assert_fresh(&session, &root, &[]);
+    }
+    assert!(session.files().contains_key("guides/c.html"));
+}

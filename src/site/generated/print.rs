@@ -137,7 +137,7 @@ impl Plan {
         let target = if path.is_empty() {
             from.to_string()
         } else {
-            let resolved = crate::paths::normalize(from.trim_end_matches('/'), path)?;
+            let resolved = crate::paths::normalize(crate::paths::folder_of(from), path)?;
             resolved
                 .strip_suffix("index.html")
                 .map_or(resolved.clone(), str::to_string)
