@@ -84,7 +84,16 @@ pub fn run(options: &DiffOptions) -> Result<Report, Error> {
         || crate::git::checkout(&options.root, &base, crate::codeowners::PLACES),
         || site::snapshot(&head, false, None),
     );
-    let checkout = Arc::new(checkout.map_err(Error::Git)?);
+    let checkout = checkout.map_err(Error::Git)?;
+    // Files outside the handbook that the base's settings read: its alert rules.
+    let fence = crate::content::walk::Fence::at(checkout.repository());
+    if let Ok(base_config) = crate::config::load(checkout.handbook(), &fence) {
+        let globs = &base_config.config.runbooks.alert_rules;
+        if !globs.is_empty() {
+            checkout.write_matching(globs).map_err(Error::Git)?;
+        }
+    }
+    let checkout = Arc::new(checkout);
     let mut after = after.map_err(|e| Error::Site("the work tree", e))?;
     timings.push(("read the base, check the work tree", t.elapsed()));
     let base_exists = checkout

@@ -105,6 +105,11 @@ pub struct Checkout {
     pages: HashMap<String, Vec<u8>>,
     /// Files written.
     files: usize,
+    /// The repository's work tree (where the objects are read from).
+    work_tree: PathBuf,
+    /// The commit's other regular files (outside the handbook), not written
+    /// unless asked for ([`Checkout::write_matching`]).
+    outside: HashMap<String, ObjectId>,
 }
 
 impl Checkout {
@@ -127,6 +132,48 @@ impl Checkout {
     /// How many files were written.
     pub fn files(&self) -> usize {
         self.files
+    }
+
+    /// Writes the commit's files outside the handbook that `globs` (from the
+    /// repository's root) match, such as `[runbooks] alert_rules`; returns
+    /// how many.
+    pub fn write_matching(&self, globs: &[String]) -> Result<usize, Error> {
+        let mut builder = globset::GlobSetBuilder::new();
+        for glob in globs {
+            if let Ok(g) = globset::GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
+            {
+                builder.add(g);
+            }
+        }
+        let set = builder.build().map_err(|e| error("bad glob", e))?;
+        let mut wanted: Vec<(&str, ObjectId)> = self
+            .outside
+            .iter()
+            .filter(|(path, _)| set.is_match(path.as_str()))
+            .map(|(path, id)| (path.as_str(), *id))
+            .collect();
+        wanted.sort();
+        let ids: Vec<ObjectId> = wanted.iter().map(|(_, id)| *id).collect();
+        let blobs = super::read_blobs(&self.work_tree, &ids, || {
+            |start: &[u8], complete: bool, all: &mut dyn FnMut() -> Option<Vec<u8>>| {
+                if complete {
+                    Some(start.to_vec())
+                } else {
+                    all()
+                }
+            }
+        })?;
+        for (path, id) in &wanted {
+            let file = self.dir.path().join(path);
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| error("cannot write", e))?;
+            }
+            let bytes = blobs.get(id).and_then(Option::as_deref).unwrap_or_default();
+            std::fs::write(&file, bytes).map_err(|e| error("cannot write", e))?;
+        }
+        Ok(wanted.len())
     }
 
     /// The paths of the handbook's markdown files (relative to the handbook).
@@ -187,6 +234,7 @@ pub fn checkout(root: &Path, base: &Base, extra: &[&str]) -> Result<Checkout, Er
     let inside =
         |path: &str| prefix.is_empty() || path == prefix || path.starts_with(&format!("{prefix}/"));
     let mut paths = HashMap::new();
+    let mut outside = HashMap::new();
     let mut wanted: Vec<(String, ObjectId)> = Vec::new();
     let mut stack = vec![(tree, String::new())];
     while let Some((id, folder)) = stack.pop() {
@@ -209,6 +257,8 @@ pub fn checkout(root: &Path, base: &Base, extra: &[&str]) -> Result<Checkout, Er
                 stack.push((oid, path));
             } else if e.is_file() && (inside(&path) || extra.contains(&path.as_str())) {
                 wanted.push((path, oid));
+            } else if e.is_file() {
+                outside.insert(path, oid);
             }
         }
     }
@@ -262,6 +312,8 @@ pub fn checkout(root: &Path, base: &Base, extra: &[&str]) -> Result<Checkout, Er
     Ok(Checkout {
         handbook: dir.path().join(&prefix),
         files: files.len(),
+        work_tree: root.clone(),
+        outside,
         pages,
         paths,
         dir,

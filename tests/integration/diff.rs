@@ -398,3 +398,40 @@ fn diff_outside_a_repository_is_a_usage_error() {
         run.stderr
     );
 }
+
+#[test]
+fn the_base_reads_its_own_alert_rules_so_only_what_the_change_does_shows() {
+    let f = Fixture::empty()
+        .file(
+            "monitoring/ledger.rules.yml",
+            "groups:\n  - name: ledger\n    rules:\n      - alert: LedgerPrimaryDown\n        expr: up == 0\n      \
+             - alert: LedgerLagHigh\n        expr: lag > 30\n",
+        )
+        .file(
+            "docs/handbook/handbook.toml",
+            "title = \"Ledger\"\n\n[runbooks]\nalert_rules = [\"monitoring/*.rules.yml\"]\n",
+        )
+        .file("docs/handbook/index.md", "# Ledger\n")
+        .file(
+            "docs/handbook/runbooks/db.md",
+            "+++\ntitle = \"Database\"\nservice = \"ledger\"\nowner = \"ana\"\n\
+             alerts = [\"LedgerPrimaryDown\", \"LedgerLagHigh\", \"LedgerGhost\"]\nlast_reviewed = 2026-11-01\n+++\n\nPromote.\n",
+        )
+        .git_init();
+    git(&f, "2026-11-01T10:00:00Z", &["add", "-A"]);
+    git(&f, "2026-11-01T10:00:00Z", &["commit", "-q", "-m", "Start"]);
+    // The change drops an alert a rule defines from the runbook.
+    let f = f.file(
+        "docs/handbook/runbooks/db.md",
+        "+++\ntitle = \"Database\"\nservice = \"ledger\"\nowner = \"ana\"\n\
+         alerts = [\"LedgerPrimaryDown\", \"LedgerGhost\"]\nlast_reviewed = 2026-11-01\n+++\n\nPromote, then check.\n",
+    );
+    let (_, report, stderr) = diff_json(&f, "docs/handbook", &["HEAD"]);
+    let codes = |key: &str| -> Vec<String> { sources(&report[key], "code") };
+    assert_eq!(
+        codes("new_diagnostics"),
+        ["alert-without-runbook"],
+        "{stderr}\n{report}"
+    );
+    assert!(codes("fixed_diagnostics").is_empty(), "{report}");
+}
