@@ -78,55 +78,57 @@ pub fn run(options: &DiffOptions) -> Result<Report, Error> {
         root: options.root.clone(),
         ..common.clone()
     };
+    // The base, read from git objects; each check of it reads it anew, as
+    // a check takes over the commit's markdown.
+    let read_base = || -> Result<Arc<crate::git::Checkout>, Error> {
+        let checkout = crate::git::checkout(&options.root, &base, crate::codeowners::PLACES)
+            .map_err(Error::Git)?;
+        // Files outside the handbook that the base's settings read: its alert rules.
+        let fence = crate::content::walk::Fence::at(checkout.repository());
+        if let Ok(base_config) = crate::config::load(checkout.handbook(), &fence) {
+            let globs = &base_config.config.runbooks.alert_rules;
+            if !globs.is_empty() {
+                checkout.write_matching(globs).map_err(Error::Git)?;
+            }
+        }
+        Ok(Arc::new(checkout))
+    };
+    let check_base = |checkout: Arc<crate::git::Checkout>,
+                      templates: bool,
+                      after: &Snapshot|
+     -> Result<Snapshot, Error> {
+        if !checkout
+            .handbook()
+            .join(crate::config::CONFIG_FILE)
+            .is_file()
+        {
+            // The handbook is new in this change.
+            return Ok(Snapshot::default());
+        }
+        let options = BuildOptions {
+            root: checkout.handbook().to_path_buf(),
+            checkout: Some(checkout),
+            ..common.clone()
+        };
+        site::snapshot(&options, templates, Some(after)).map_err(|e| Error::Site("the base", e))
+    };
     // Reading the base (mostly I/O) overlaps checking the work tree.
     let t = std::time::Instant::now();
-    let (checkout, after) = rayon::join(
-        || crate::git::checkout(&options.root, &base, crate::codeowners::PLACES),
-        || site::snapshot(&head, false, None),
-    );
-    let checkout = checkout.map_err(Error::Git)?;
-    // Files outside the handbook that the base's settings read: its alert rules.
-    let fence = crate::content::walk::Fence::at(checkout.repository());
-    if let Ok(base_config) = crate::config::load(checkout.handbook(), &fence) {
-        let globs = &base_config.config.runbooks.alert_rules;
-        if !globs.is_empty() {
-            checkout.write_matching(globs).map_err(Error::Git)?;
-        }
-    }
-    let checkout = Arc::new(checkout);
+    let (checkout, after) = rayon::join(read_base, || site::snapshot(&head, false, None));
+    let checkout = checkout?;
     let mut after = after.map_err(|e| Error::Site("the work tree", e))?;
     timings.push(("read the base, check the work tree", t.elapsed()));
-    let base_exists = checkout
-        .handbook()
-        .join(crate::config::CONFIG_FILE)
-        .is_file();
-    let base_options = BuildOptions {
-        root: checkout.handbook().to_path_buf(),
-        checkout: Some(checkout.clone()),
-        ..common
-    };
-    let check_base = |templates: bool, after: &Snapshot| -> Result<Snapshot, Error> {
-        if base_exists {
-            site::snapshot(&base_options, templates, Some(after))
-                .map_err(|e| Error::Site("the base", e))
-        } else {
-            // The handbook is new in this change.
-            Ok(Snapshot::default())
-        }
-    };
     let t = std::time::Instant::now();
-    let mut before = check_base(false, &after)?;
+    let mut before = check_base(checkout, false, &after)?;
     timings.push(("check the base", t.elapsed()));
-    if base_exists && before.templates != after.templates {
+    if before.pages_exist() && before.templates != after.templates {
         // The change touches the templates: render every page with them on
         // both sides, so their errors are compared too.
         let t = std::time::Instant::now();
         after = site::snapshot(&head, true, None).map_err(|e| Error::Site("the work tree", e))?;
-        before = check_base(true, &after)?;
+        before = check_base(read_base()?, true, &after)?;
         timings.push(("both again, with the templates", t.elapsed()));
     }
-    drop(base_options);
-    drop(checkout);
     let t = std::time::Instant::now();
     let mut report = compare(&before, &after);
     timings.push(("compare", t.elapsed()));

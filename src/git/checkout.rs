@@ -102,7 +102,11 @@ pub struct Checkout {
     paths: HashMap<String, bool>,
     /// The handbook's markdown files, by path relative to the handbook: kept
     /// in memory, as writing thousands of files costs more than checking them.
-    pages: HashMap<String, Vec<u8>>,
+    /// Each is handed over once ([`Checkout::read_page`]), so the commit's
+    /// text is held once, by the site built from it.
+    pages: std::sync::Mutex<HashMap<String, Vec<u8>>>,
+    /// Their paths.
+    page_paths: Vec<String>,
     /// Files written.
     files: usize,
     /// The repository's work tree (where the objects are read from).
@@ -178,14 +182,16 @@ impl Checkout {
 
     /// The paths of the handbook's markdown files (relative to the handbook).
     pub fn pages(&self) -> impl Iterator<Item = &str> {
-        self.pages.keys().map(String::as_str)
+        self.page_paths.iter().map(String::as_str)
     }
 
-    /// The bytes of the handbook's markdown file `rel`.
+    /// The bytes of the handbook's markdown file `rel`, handed over: a
+    /// second read of the same file finds nothing (build the site once).
     pub fn read_page(&self, rel: &str) -> std::io::Result<Vec<u8>> {
         self.pages
-            .get(rel)
-            .cloned()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(rel)
             .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not in the commit"))
     }
 }
@@ -305,16 +311,19 @@ pub fn checkout(root: &Path, base: &Base, extra: &[&str]) -> Result<Checkout, Er
         .par_iter()
         .try_for_each(|(path, id)| std::fs::write(dir.path().join(path), bytes_of(id)))
         .map_err(|e| error("cannot write the temporary folder", e))?;
-    let pages = pages
+    let pages: HashMap<String, Vec<u8>> = pages
         .iter()
         .filter_map(|(path, id)| Some((in_handbook(path)?, bytes_of(id).to_vec())))
         .collect();
+    let mut page_paths: Vec<String> = pages.keys().cloned().collect();
+    page_paths.sort();
     Ok(Checkout {
         handbook: dir.path().join(&prefix),
         files: files.len(),
         work_tree: root.clone(),
         outside,
-        pages,
+        pages: std::sync::Mutex::new(pages),
+        page_paths,
         paths,
         dir,
     })

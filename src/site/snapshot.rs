@@ -64,6 +64,12 @@ pub struct PageFacts {
 }
 
 impl Snapshot {
+    /// Whether this is a site's (not the empty snapshot of a handbook that
+    /// did not exist yet).
+    pub fn pages_exist(&self) -> bool {
+        !self.pages.is_empty() || !self.export.is_null()
+    }
+
     /// A snapshot of `pages` and `diagnostics` made by hand (for tests and
     /// tools that compare their own data).
     pub fn of(pages: Vec<PageFacts>, diagnostics: Vec<Diagnostic>) -> Snapshot {
@@ -190,13 +196,14 @@ pub fn snapshot(
             }
         })
         .collect();
+    // The sources move into the map: the site is done with them.
     let markdown = site
         .loaded
         .pages
-        .iter()
+        .iter_mut()
         .zip(memo.learned.rendered)
         .filter(|(p, _)| !p.generated)
-        .map(|(p, r)| (p.source.clone(), r))
+        .map(|(p, r)| (std::mem::take(&mut p.source), r))
         .collect();
     Ok(Snapshot {
         pages,
