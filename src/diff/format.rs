@@ -118,6 +118,14 @@ fn message(text: &str) -> String {
         .collect()
 }
 
+/// Rows of one list a comment shows; the rest are counted in `more`.
+const MARKDOWN_ROWS: usize = 50;
+
+fn shown<'a, T>(items: &'a [T], more: &mut usize) -> &'a [T] {
+    *more += items.len().saturating_sub(MARKDOWN_ROWS);
+    &items[..items.len().min(MARKDOWN_ROWS)]
+}
+
 /// A path in code: backticks inside are doubled around.
 fn code(text: &str) -> String {
     if text.contains('`') {
@@ -152,6 +160,8 @@ fn diagnostic_line(d: &Diagnostic, base: &str) -> String {
 
 fn markdown(report: &Report, base: &str) -> String {
     let mut out = String::new();
+    // Rows left out to keep the comment within what a forge accepts.
+    let mut more = 0;
     let _ = writeln!(out, "{MARKDOWN_MARK}");
     let _ = writeln!(
         out,
@@ -164,7 +174,7 @@ fn markdown(report: &Report, base: &str) -> String {
     );
     if !report.new_diagnostics.is_empty() {
         let _ = writeln!(out, "#### New problems\n");
-        for d in &report.new_diagnostics {
+        for d in shown(&report.new_diagnostics, &mut more) {
             let _ = writeln!(out, "- {}", diagnostic_line(d, base));
         }
         out.push('\n');
@@ -175,7 +185,7 @@ fn markdown(report: &Report, base: &str) -> String {
             "#### URLs that stop working\n\nBookmarks and links from outside the handbook to these break. \
              Add the old URL to the page's `aliases` to keep them working.\n"
         );
-        for b in &report.broken_urls {
+        for b in shown(&report.broken_urls, &mut more) {
             let fix = match &b.now {
                 Some(now) => format!("add `aliases = [\"/{}\"]` to {}", b.url, code(now)),
                 None => "the page was removed".to_string(),
@@ -191,7 +201,7 @@ fn markdown(report: &Report, base: &str) -> String {
     }
     if !report.removed_anchors.is_empty() {
         let _ = writeln!(out, "#### Anchors other pages link to that are gone\n");
-        for a in &report.removed_anchors {
+        for a in shown(&report.removed_anchors, &mut more) {
             let mut line = format!("- {}", code(&format!("{}#{}", a.page, a.anchor)));
             if !a.linked_from.is_empty() {
                 let from: Vec<String> = a.linked_from.iter().map(|p| code(p)).collect();
@@ -211,7 +221,7 @@ fn markdown(report: &Report, base: &str) -> String {
             out,
             "#### Pages\n\n| | Page | Kind | Headings |\n|---|---|---|---|"
         );
-        for p in &report.added {
+        for p in shown(&report.added, &mut more) {
             let _ = writeln!(
                 out,
                 "| added | {} {} | {} | |",
@@ -220,7 +230,7 @@ fn markdown(report: &Report, base: &str) -> String {
                 p.kind
             );
         }
-        for c in &report.changed {
+        for c in shown(&report.changed, &mut more) {
             let what = match (&c.renamed_from, c.edited) {
                 (Some(_), true) => "renamed, changed",
                 (Some(_), false) => "renamed",
@@ -243,6 +253,11 @@ fn markdown(report: &Report, base: &str) -> String {
                     .iter()
                     .map(|h| format!("− {}", escape(h))),
             );
+            if headings.len() > 10 {
+                let rest = headings.len() - 10;
+                headings.truncate(10);
+                headings.push(format!("… {rest} more"));
+            }
             let _ = writeln!(
                 out,
                 "| {what} | {page} | {} | {} |",
@@ -250,7 +265,7 @@ fn markdown(report: &Report, base: &str) -> String {
                 headings.join("<br>")
             );
         }
-        for p in &report.removed {
+        for p in shown(&report.removed, &mut more) {
             let _ = writeln!(
                 out,
                 "| removed | {} {} | {} | |",
@@ -263,7 +278,7 @@ fn markdown(report: &Report, base: &str) -> String {
     }
     if !report.statuses.is_empty() {
         let _ = writeln!(out, "#### Decisions\n");
-        for s in &report.statuses {
+        for s in shown(&report.statuses, &mut more) {
             let from = s.from.as_deref().unwrap_or("new");
             let to = s.to.as_deref().unwrap_or("no status");
             let _ = writeln!(
@@ -277,7 +292,7 @@ fn markdown(report: &Report, base: &str) -> String {
     }
     if !report.reviews_due.is_empty() {
         let _ = writeln!(out, "#### Runbooks due for review\n");
-        for r in &report.reviews_due {
+        for r in shown(&report.reviews_due, &mut more) {
             let when = r
                 .next_review
                 .as_deref()
@@ -299,7 +314,7 @@ fn markdown(report: &Report, base: &str) -> String {
             "<details><summary>{} fixed</summary>\n",
             plural(report.fixed_diagnostics.len(), "problem", "problems")
         );
-        for d in &report.fixed_diagnostics {
+        for d in shown(&report.fixed_diagnostics, &mut more) {
             let _ = writeln!(out, "- {}", diagnostic_line(d, base));
         }
         let _ = writeln!(out, "\n</details>\n");
@@ -317,6 +332,13 @@ fn markdown(report: &Report, base: &str) -> String {
             })
             .collect();
         let _ = writeln!(out, "**People to ask:** {}\n", people.join(", "));
+    }
+    if more > 0 {
+        let _ = writeln!(
+            out,
+            "_{} more not shown here: `handbook diff --format json` lists every one._\n",
+            more
+        );
     }
     out
 }

@@ -708,6 +708,23 @@ mod tests {
     }
 
     #[test]
+    fn a_large_change_makes_a_comment_a_forge_accepts() {
+        let before = snapshot(vec![], vec![]);
+        let after = snapshot(
+            (0..120)
+                .map(|i| page(&format!("p{i:03}.md"), "P", i))
+                .collect(),
+            vec![],
+        );
+        let report = compare(&before, &after);
+        assert_eq!(report.added.len(), 120);
+        let md = render(&report, Format::Markdown, false, "");
+        assert_eq!(md.matches("| added |").count(), 50);
+        assert!(md.contains("_70 more not shown here"), "{md}");
+        assert!(md.len() < 65_536);
+    }
+
+    #[test]
     fn urls_answered_by_an_alias_are_not_broken() {
         let before = snapshot(
             vec![page("old.md", "Old", 1), page("gone.md", "Gone", 2)],
