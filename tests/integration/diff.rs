@@ -435,3 +435,18 @@ fn the_base_reads_its_own_alert_rules_so_only_what_the_change_does_shows() {
     );
     assert!(codes("fixed_diagnostics").is_empty(), "{report}");
 }
+
+#[test]
+fn a_handbook_new_in_the_change_is_all_added() {
+    let f = Fixture::empty().file("README.md", "# Service\n").git_init();
+    git(&f, "2026-11-01T10:00:00Z", &["add", "-A"]);
+    git(&f, "2026-11-01T10:00:00Z", &["commit", "-q", "-m", "Start"]);
+    let f = f
+        .file("docs/handbook/handbook.toml", "title = \"New\"\n")
+        .file("docs/handbook/index.md", "# New\n\nSee [a](a.md).\n")
+        .file("docs/handbook/a.md", "# A\n");
+    let (code, report, stderr) = diff_json(&f, "docs/handbook", &["HEAD"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(sources(&report["added"], "source"), ["a.md", "index.md"]);
+    assert_eq!(report["pages_before"], 0);
+}
