@@ -51,7 +51,7 @@ def git(cwd, *args):
     env = dict(os.environ, GIT_CONFIG_GLOBAL="/dev/null", GIT_CONFIG_NOSYSTEM="1",
                GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.invalid",
                GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="bench@example.invalid")
-    subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=cwd, env=env, check=True,
+    subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "gc.auto=0", *args], cwd=cwd, env=env, check=True,
                    stdout=subprocess.DEVNULL)
 
 
@@ -61,7 +61,7 @@ def bench_diff(src, runs):
     git(src, "init", "-q")
     git(src, "add", "-A")
     git(src, "commit", "-q", "-m", "corpus")
-    git(src, "gc", "-q")  # packed, as a clone is
+    git(src, "repack", "-adq")  # packed, as a clone is
     pages = sorted(os.path.join(d, f) for d, _, fs in os.walk(src) if ".git" not in d
                    for f in fs if f.endswith(".md") and f != "index.md")
     page = pages[len(pages) // 2]

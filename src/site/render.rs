@@ -110,7 +110,7 @@ impl Site {
         let index = self.link_index();
         let rendered: PageTable<Rendered> = self.loaded.pages.par_map(|i, page| {
             known(page).unwrap_or_else(|| {
-                let (mut r, _) = self.markdown(&index, None, i);
+                let (mut r, _) = self.markdown(&index, None, i, false);
                 r.html = String::new();
                 r
             })
@@ -186,20 +186,19 @@ impl Site {
 
     /// Renders page `i`'s markdown, counting its search terms into
     /// `vocabulary` (when search is on); only excerpts of its text are kept.
+    /// Without `html` the HTML is not kept, so code is not highlighted and
+    /// images are not measured (neither changes anything else it returns).
     fn markdown(
         &self,
         index: &LinkIndex,
         vocabulary: Option<&search::Vocabulary>,
         i: PageId,
+        html: bool,
     ) -> (Rendered, Option<search::PageTerms>) {
         let page = &self.loaded.pages[i];
         let options = markdown::Options {
             smart_punctuation: self.loaded.config.markdown.smart_punctuation,
-            highlighter: self
-                .loaded
-                .config
-                .markdown
-                .highlight
+            highlighter: (html && self.loaded.config.markdown.highlight)
                 .then_some(&self.loaded.highlighter),
             collect_text: self.loaded.config.search,
             raw_html: self.loaded.config.markdown.raw_html,
@@ -209,7 +208,7 @@ impl Site {
         });
         // Images of the handbook get their size, so the page does not shift
         // as they load.
-        if rendered.html.contains("<img") {
+        if html && rendered.html.contains("<img") {
             rendered.html = markdown::html::sized_images(&rendered.html, &|src| {
                 let path = asset_path(&page.url, src)?;
                 index
@@ -283,7 +282,7 @@ impl Site {
         let results = self
             .loaded
             .pages
-            .par_map(|i, _| self.markdown(&index, vocabulary.as_ref(), i));
+            .par_map(|i, _| self.markdown(&index, vocabulary.as_ref(), i, true));
         let (mut rendered, terms): (PageTable<Rendered>, PageTable<Option<search::PageTerms>>) =
             results.into_iter().unzip();
         // Each page's HTML is consumed by its own template below and freed on
@@ -542,7 +541,8 @@ impl Site {
         let mut bodies: Vec<(PageId, String)> = Vec::new();
         let mut title_changed = false;
         for &i in changed {
-            let (mut rendered, terms) = self.markdown(&memo.index, memo.vocabulary.as_ref(), i);
+            let (mut rendered, terms) =
+                self.markdown(&memo.index, memo.vocabulary.as_ref(), i, true);
             bodies.push((i, std::mem::take(&mut rendered.html)));
             memo.learned.rendered[i] = rendered;
             memo.terms[i] = terms;
@@ -616,7 +616,7 @@ impl Site {
             .map(|&i| {
                 let body = match bodies.iter().find(|(b, _)| *b == i) {
                     Some((_, body)) => body.clone(),
-                    None => self.markdown(&memo.index, None, i).0.html,
+                    None => self.markdown(&memo.index, None, i, true).0.html,
                 };
                 let body = match memo.fixes.get(i) {
                     Some(fixes) if !fixes.is_empty() => links::apply_fixes(&body, fixes),
