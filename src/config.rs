@@ -757,7 +757,23 @@ fn runbook_options(x: &mut Extractor<'_>, table: &Table, config: &mut Config) {
                 config.runbooks.require = fields;
             }
             "alert_rules" => {
-                config.runbooks.alert_rules = x.string_list(entry).unwrap_or_default();
+                let globs = x.string_list(entry).unwrap_or_default();
+                for glob in &globs {
+                    if let Err(e) = globset::Glob::new(glob) {
+                        let d = Diagnostic::error(
+                            crate::diagnostics::Code::InvalidGlob,
+                            x.path,
+                            format!("invalid `alert_rules` pattern `{glob}`: {e}"),
+                        )
+                        .at_in(
+                            x.source,
+                            x.index(),
+                            entry.node.span.clone(),
+                        );
+                        x.diagnostics.push(d);
+                    }
+                }
+                config.runbooks.alert_rules = globs;
             }
             "service_from_folder" => {
                 if let Some(on) = x.boolean(entry) {

@@ -16,6 +16,24 @@ pub fn relative(root: &Path, path: &Path) -> String {
     parts.join("/")
 }
 
+/// `globs` (paths from a folder, `*` within a name, `**` across folders)
+/// as one set; a glob that does not parse matches nothing (the config's
+/// check reports it).
+pub fn path_globs(globs: &[String]) -> globset::GlobSet {
+    let mut builder = globset::GlobSetBuilder::new();
+    for glob in globs {
+        if let Ok(g) = globset::GlobBuilder::new(glob)
+            .literal_separator(true)
+            .build()
+        {
+            builder.add(g);
+        }
+    }
+    builder
+        .build()
+        .unwrap_or_else(|_| globset::GlobSet::empty())
+}
+
 /// Joins a relative path onto a folder, resolving `.` and `..`; `None` if it
 /// climbs above the root. A trailing `/` is kept.
 pub fn normalize(folder: &str, path: &str) -> Option<String> {

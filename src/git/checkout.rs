@@ -142,16 +142,7 @@ impl Checkout {
     /// repository's root) match, such as `[runbooks] alert_rules`; returns
     /// how many.
     pub fn write_matching(&self, globs: &[String]) -> Result<usize, Error> {
-        let mut builder = globset::GlobSetBuilder::new();
-        for glob in globs {
-            if let Ok(g) = globset::GlobBuilder::new(glob)
-                .literal_separator(true)
-                .build()
-            {
-                builder.add(g);
-            }
-        }
-        let set = builder.build().map_err(|e| error("bad glob", e))?;
+        let set = crate::paths::path_globs(globs);
         let mut wanted: Vec<(&str, ObjectId)> = self
             .outside
             .iter()
@@ -160,15 +151,7 @@ impl Checkout {
             .collect();
         wanted.sort();
         let ids: Vec<ObjectId> = wanted.iter().map(|(_, id)| *id).collect();
-        let blobs = super::read_blobs(&self.work_tree, &ids, || {
-            |start: &[u8], complete: bool, all: &mut dyn FnMut() -> Option<Vec<u8>>| {
-                if complete {
-                    Some(start.to_vec())
-                } else {
-                    all()
-                }
-            }
-        })?;
+        let blobs = whole_blobs(&self.work_tree, &ids)?;
         for (path, id) in &wanted {
             let file = self.dir.path().join(path);
             if let Some(parent) = file.parent() {
@@ -194,6 +177,19 @@ impl Checkout {
             .remove(rel)
             .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not in the commit"))
     }
+}
+
+/// The whole contents of the blobs `ids` (read in parallel).
+fn whole_blobs(root: &Path, ids: &[ObjectId]) -> Result<HashMap<ObjectId, Option<Vec<u8>>>, Error> {
+    super::read_blobs(root, ids, || {
+        |start: &[u8], complete: bool, all: &mut dyn FnMut() -> Option<Vec<u8>>| {
+            if complete {
+                Some(start.to_vec())
+            } else {
+                all()
+            }
+        }
+    })
 }
 
 /// Whether a tree entry's name can become a path segment: a hostile commit
@@ -286,15 +282,7 @@ pub fn checkout(root: &Path, base: &Base, extra: &[&str]) -> Result<Checkout, Er
     let mut ids: Vec<ObjectId> = wanted.iter().map(|(_, id)| *id).collect();
     ids.sort();
     ids.dedup();
-    let blobs = super::read_blobs(&root, &ids, || {
-        |start: &[u8], complete: bool, all: &mut dyn FnMut() -> Option<Vec<u8>>| {
-            if complete {
-                Some(start.to_vec())
-            } else {
-                all()
-            }
-        }
-    })?;
+    let blobs = whole_blobs(&root, &ids)?;
     let bytes_of = |id: &ObjectId| blobs.get(id).and_then(Option::as_deref).unwrap_or_default();
     // Markdown in the handbook stays in memory; the rest is written.
     let in_handbook = |path: &str| -> Option<String> {

@@ -525,18 +525,7 @@ fn alert_rule_files(
     if globs.is_empty() {
         return Vec::new();
     }
-    let mut builder = globset::GlobSetBuilder::new();
-    for glob in globs {
-        if let Ok(g) = globset::GlobBuilder::new(glob)
-            .literal_separator(true)
-            .build()
-        {
-            builder.add(g);
-        }
-    }
-    let Ok(set) = builder.build() else {
-        return Vec::new();
-    };
+    let set = crate::paths::path_globs(globs);
     let repo = fence.dir();
     let prefix = repo_prefix(root, fence);
     let depth = prefix.matches('/').count();

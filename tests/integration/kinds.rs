@@ -1749,3 +1749,21 @@ fn alert_rules_and_runbooks_are_compared_both_ways_at_their_lines() {
     );
     assert_eq!(alerts["LedgerDiskFull"], serde_json::Value::Null);
 }
+
+#[test]
+fn a_bad_alert_rules_glob_is_an_error_at_the_setting() {
+    let f = Fixture::new().file(
+        "handbook.toml",
+        "title = \"T\"\n\n[runbooks]\nalert_rules = [\"monitoring/[*.yml\"]\n",
+    );
+    let (code, diags) = f.check_json();
+    assert_eq!(code, 1);
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "invalid-glob")
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    assert_eq!(
+        (d["path"].as_str(), d["line"].as_u64()),
+        (Some("handbook.toml"), Some(4))
+    );
+}
