@@ -306,6 +306,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_above_the_handbook_is_named_from_the_folder_the_output_is_read_in() {
+        assert_eq!(
+            file_path("docs/handbook/", "../../monitoring/a.yml"),
+            "monitoring/a.yml"
+        );
+        assert_eq!(
+            file_path("", "../../monitoring/a.yml"),
+            "../../monitoring/a.yml"
+        );
+        assert_eq!(
+            file_path("/srv/docs/", "../monitoring/a.yml"),
+            "/srv/monitoring/a.yml"
+        );
+        assert_eq!(file_path("docs/", "runbooks/db.md"), "docs/runbooks/db.md");
+    }
+
+    #[test]
     fn every_code_is_kebab_case_unique_and_listed_in_the_readme() {
         let readme = include_str!("../../README.md");
         let mut seen = std::collections::HashSet::new();

@@ -40,7 +40,12 @@ pub fn file_path(base: &str, path: &str) -> String {
     if path.starts_with("../")
         && let Some(joined) = crate::paths::normalize(base, path)
     {
-        return joined;
+        // An absolute folder (`/srv/docs/`) stays absolute.
+        return if base.starts_with('/') {
+            format!("/{joined}")
+        } else {
+            joined
+        };
     }
     format!("{base}{path}")
 }
