@@ -472,3 +472,22 @@ fn serve_with_file_urls_equals_a_fresh_build_after_edits() {
     }
     assert!(session.files().contains_key("guides/c.html"));
 }
+
+/// A sequence the property test found: a review's front matter rewritten
+/// to a new `date` (its record unchanged, as its file name dates it); the
+/// charter's reviews by quarter, counted from that date, must follow.
+#[test]
+fn front_matter_edits_recount_the_charter_metrics() {
+    let world = World::new();
+    let mut session = Session::start(options(world.root())).expect("start");
+    let mut history = Vec::new();
+    for step in [Step::Front(21, 0), Step::Front(14, 5)] {
+        let touched = world.apply(&step);
+        history.push(step);
+        let outcome = session.apply(&touched).expect("apply");
+        if outcome.search_stale {
+            session.refresh_search();
+        }
+        assert_fresh(&session, world.root(), &history);
+    }
+}
