@@ -37,6 +37,7 @@ pub mod confine;
 pub mod content;
 pub mod diagnostics;
 pub mod diff;
+pub mod digest;
 pub mod fields;
 pub mod forge;
 #[doc(hidden)]

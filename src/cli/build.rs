@@ -25,6 +25,10 @@ pub struct Args {
     /// Also write the whole handbook as one printable document, at print/
     #[arg(long)]
     print: bool,
+    /// Neither read nor write the build cache (.handbook-cache/ beside the
+    /// output): render every page
+    #[arg(long)]
+    no_cache: bool,
     /// Print only diagnostics
     #[arg(short, long, conflicts_with = "verbose")]
     quiet: bool,
@@ -42,6 +46,7 @@ pub fn run(args: Args) -> u8 {
         drafts: args.drafts,
         print: args.print,
         today: Some(super::today()),
+        no_cache: args.no_cache,
         ..BuildOptions::default()
     };
     let bar = Bar::new(!args.quiet && std::io::stderr().is_terminal());
@@ -62,6 +67,11 @@ pub fn run(args: Args) -> u8 {
             eprintln!("build failed in {secs:.2} s — {tally}; nothing was written");
         }
         if args.verbose {
+            if let (Some((rendered, kept)), true) = (outcome.pages, outcome.written) {
+                eprintln!(
+                    "  pages: {rendered} rendered, {kept} unchanged (the build cache vouched for them)"
+                );
+            }
             if let (Some((written, kept)), true) = (outcome.files, outcome.written) {
                 eprintln!(
                     "  files: {written} written, {kept} unchanged (kept from the previous output, with their dates)"

@@ -121,6 +121,18 @@ impl Serialize for Code {
     }
 }
 
+/// Read back by name (the build cache keeps markdown problems).
+impl<'de> serde::Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == name)
+            .ok_or_else(|| serde::de::Error::custom("unknown diagnostic code"))
+    }
+}
+
 /// A problem found in the user's handbook, pointing at where it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {

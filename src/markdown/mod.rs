@@ -19,7 +19,7 @@ use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options as ParserOptions,
     Parser, Tag, TagEnd,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use highlight::{Highlighter, stylesheet};
 
@@ -53,7 +53,7 @@ pub enum RawHtml {
 }
 
 /// One entry of a page's table of contents.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TocEntry {
     /// 2 for `##`, 3 for `###`, ...
     pub level: u8,
@@ -62,7 +62,7 @@ pub struct TocEntry {
 }
 
 /// A link or image written in the page, as written.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     pub dest: String,
     /// Byte range of the destination (or the whole link) in the file.
@@ -70,8 +70,10 @@ pub struct Link {
 }
 
 /// The result of rendering one page's markdown body.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What a build cache keeps of it is everything but the HTML.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rendered {
+    #[serde(skip)]
     pub html: String,
     /// Text of a leading `# Heading`, which is lifted out of the body.
     pub title: Option<String>,
@@ -93,7 +95,7 @@ pub struct Rendered {
 }
 
 /// Something wrong with a block of the page; the page still renders.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     pub code: crate::diagnostics::Code,
     /// Where it is written in the file.
@@ -103,7 +105,7 @@ pub struct Problem {
 }
 
 /// Plain text under one heading.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TextSection {
     pub id: Option<String>,
     pub heading: String,

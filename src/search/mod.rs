@@ -23,7 +23,7 @@ mod words;
 
 pub use terms::PageTerms;
 use terms::*;
-pub use vocabulary::Vocabulary;
+pub use vocabulary::{Vocabulary, Words};
 pub use words::{composed, fold, words};
 
 /// Folder of the index in the output.

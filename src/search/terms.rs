@@ -6,7 +6,7 @@ use super::SURFACE_BIT;
 /// A page's counted terms, packed: every page's terms are held until the index
 /// is written (and by a live preview for as long as it runs), so they are kept
 /// as LEB128 varints, about 3.5 bytes a term instead of 8.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PageTerms {
     /// Triples (stem id − previous stem id, frequency ×2, bits), by stem id.
     /// `bits` are the sections the term occurs in, plus [`TITLE_BIT`] and [`FACT_BIT`].

@@ -48,7 +48,60 @@ pub(super) struct WordIds {
     pub(super) form: Option<u32>,
 }
 
+/// A vocabulary's words with their ids, as a build cache keeps them: pages'
+/// cached [`PageTerms`] name these ids, so a later build that starts from
+/// them can reuse those terms and count only the pages that changed.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Words {
+    stems: Vec<String>,
+    /// Form, and the id of its stem.
+    forms: Vec<(String, u32)>,
+}
+
 impl Vocabulary {
+    /// The words seen so far, with their ids.
+    pub fn words(&self) -> Words {
+        let dict = self.lock();
+        Words {
+            stems: dict.stems.iter().map(|s| s.to_string()).collect(),
+            forms: dict
+                .forms
+                .iter()
+                .map(|(f, s)| (f.to_string(), *s))
+                .collect(),
+        }
+    }
+
+    /// A vocabulary that gives `words` the ids they had; `None` when they
+    /// are not what [`Vocabulary::words`] writes (a damaged cache).
+    pub fn from_words(words: Words) -> Option<Vocabulary> {
+        let mut dict = Dictionary::default();
+        let stem_count = u32::try_from(words.stems.len()).ok()?;
+        for stem in words.stems {
+            let stem: Arc<str> = Arc::from(stem);
+            let id = dict.stems.len() as u32;
+            if dict.ids.insert(stem.clone(), id).is_some() {
+                return None;
+            }
+            dict.stems.push(stem);
+        }
+        for (form, stem) in words.forms {
+            if stem >= stem_count {
+                return None;
+            }
+            let form: Arc<str> = Arc::from(form);
+            let id = dict.forms.len() as u32;
+            if dict.form_ids.insert(form.clone(), id).is_some() {
+                return None;
+            }
+            dict.forms.push((form, stem));
+        }
+        Some(Vocabulary {
+            inner: std::sync::Mutex::new(dict),
+            caches: Default::default(),
+        })
+    }
+
     pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, Dictionary> {
         self.inner
             .lock()

@@ -6,6 +6,7 @@
 //! whole tree.
 
 use crate::diagnostics::Diagnostic;
+use crate::digest::Digest;
 use crate::links::relative_href;
 use crate::markdown::Rendered;
 use crate::pages::{PageId, PageTable};
@@ -235,24 +236,19 @@ impl Renderer<'_> {
     /// markdown: the template's name and the context without `content`. Two
     /// renders with the same fingerprint and the same markdown are the same
     /// bytes, which is how a live preview finds the pages a change touched.
-    pub(super) fn fingerprint(&self, i: PageId) -> u64 {
-        use std::hash::Hasher as _;
-        struct HashWriter(std::hash::DefaultHasher);
-        impl std::io::Write for HashWriter {
-            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-                self.0.write(bytes);
-                Ok(bytes.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
+    pub(super) fn fingerprint(&self, i: PageId) -> Digest {
+        thread_local! {
+            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        let mut hasher = HashWriter(std::hash::DefaultHasher::new());
-        hasher.0.write(self.template_for(i).as_bytes());
-        // Serialising into a hasher cannot fail; a context that could not be
-        // serialised fails its render, which is re-tried on every change.
-        let _ = serde_json::to_writer(&mut hasher, &self.context(i, ""));
-        hasher.0.finish()
+        BUFFER.with_borrow_mut(|buffer| {
+            buffer.clear();
+            buffer.extend_from_slice(self.template_for(i).as_bytes());
+            buffer.push(0);
+            // Serialising into memory cannot fail; a context that could not
+            // be serialised fails its render, which is re-tried on every change.
+            let _ = serde_json::to_writer(&mut *buffer, &self.context(i, ""));
+            Digest::of(buffer)
+        })
     }
 
     pub(super) fn context<'s>(&'s self, i: PageId, content: &'s str) -> PageContext<'s> {

@@ -11,6 +11,7 @@
 //! stage collects diagnostics and the pipeline keeps going, so one run reports
 //! every problem. Nothing here prints or reads the clock except for timings.
 
+mod cache;
 pub mod charts;
 mod context;
 mod generated;
@@ -62,6 +63,8 @@ pub struct BuildOptions {
     /// the fence is that folder, links into the repository resolve against
     /// the commit's paths, and no history is read.
     pub checkout: Option<std::sync::Arc<crate::git::Checkout>>,
+    /// Neither read nor write the build cache (`build --no-cache`).
+    pub no_cache: bool,
 }
 
 /// Today's date in UTC, or the date of `SOURCE_DATE_EPOCH` when it is set, so a
@@ -201,6 +204,8 @@ pub struct Modelled {
 #[derive(Debug)]
 pub struct Rendering {
     pub counts: Counts,
+    /// Pages rendered and written (the others a build cache vouched for).
+    pub rendered: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -270,6 +275,7 @@ pub fn export(options: &BuildOptions) -> Result<(Vec<u8>, Outcome), Fatal> {
         output_dir: site.loaded.output_dir.clone(),
         written: false,
         files: None,
+        pages: None,
         timings: site.loaded.timings,
     };
     Ok((capture.take().unwrap_or_default(), outcome))
@@ -332,6 +338,9 @@ pub struct Outcome {
     /// Files written, and files kept from the previous output because their
     /// bytes did not change (a build only).
     pub files: Option<(usize, usize)>,
+    /// Pages rendered, and pages whose files a build cache kept (`None`
+    /// when the build started from no cache).
+    pub pages: Option<(usize, usize)>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -340,41 +349,96 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
     // `check` refuses the same folders, so CI fails before a build would.
     site.loaded.output_dir = site.checked_output(options.output_dir.is_none())?;
     let mut diagnostics = site.diagnostics();
-    let staging = if write {
-        Some(
-            output::Staging::new(&site.loaded.output_dir).map_err(|error| Fatal::Io {
-                context: format!(
-                    "cannot create a build folder beside {}",
-                    site.loaded.output_dir.display()
-                ),
-                error,
-            })?,
-        )
+    let cannot_create = |error| Fatal::Io {
+        context: format!(
+            "cannot create a build folder beside {}",
+            site.loaded.output_dir.display()
+        ),
+        error,
+    };
+    // The build cache: read when it was written for this binary, settings
+    // and templates, and the output it describes is there to update in place.
+    let t = Instant::now();
+    let cached = (write && !options.no_cache && !site.loaded.config.print)
+        .then(|| cache::Store::of(&site.loaded.output_dir))
+        .flatten()
+        .and_then(|store| Some((cache::key(&site, options)?, store)));
+    let mut previous = cached.as_ref().and_then(|(key, store)| store.load(*key));
+    let in_place = previous.as_mut().and_then(|previous| {
+        let files = std::mem::take(&mut previous.files);
+        output::InPlace::new(&site.loaded.output_dir, files).ok()
+    });
+    if in_place.is_none() {
+        previous = None;
+    }
+    let sink = match in_place {
+        Some(in_place) => Out::InPlace(Box::new(in_place)),
+        None if write => {
+            Out::Staging(output::Staging::new(&site.loaded.output_dir).map_err(cannot_create)?)
+        }
+        None => Out::Null(output::NullSink),
+    };
+    if cached.is_some() {
+        site.loaded.timings.push(("build cache read", t.elapsed()));
+    }
+    let from_cache = previous.is_some();
+    let keep = if cached.is_some() {
+        render::Keep::Cache
     } else {
-        None
+        render::Keep::Nothing
     };
-    let null = output::NullSink;
-    let sink: &dyn Sink = match &staging {
-        Some(s) => s,
-        None => &null,
-    };
-    let rendering = site.render(sink, progress);
+    let (rendering, memo) = site.render_all(sink.sink(), progress, keep, previous);
     diagnostics.extend(rendering.diagnostics);
     site.loaded.timings.extend(rendering.timings);
     let counts = rendering.counts;
     crate::diagnostics::sort(&mut diagnostics);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let mut written = false;
-    let files = staging.as_ref().map(output::Staging::files);
-    if let Some(staging) = staging.filter(|_| !failed) {
+    let mut files = None;
+    let replace_failed = |error| Fatal::Io {
+        context: format!("cannot replace {}", site.loaded.output_dir.display()),
+        error,
+    };
+    let mut output_files = None;
+    if !failed {
         let t = Instant::now();
-        staging.commit().map_err(|error| Fatal::Io {
-            context: format!("cannot replace {}", site.loaded.output_dir.display()),
-            error,
-        })?;
+        match sink {
+            Out::Staging(staging) => {
+                files = Some(staging.files());
+                staging.commit().map_err(replace_failed)?;
+                written = true;
+                if cached.is_some() {
+                    let facts = output::output_facts(&site.loaded.output_dir);
+                    output_files = Some(
+                        facts
+                            .into_iter()
+                            .filter_map(|(k, v)| Some((k, v?)))
+                            .collect(),
+                    );
+                }
+            }
+            Out::InPlace(in_place) => {
+                let done = in_place.commit().map_err(replace_failed)?;
+                files = Some((done.written, done.kept));
+                written = true;
+                output_files = Some(done.files);
+            }
+            Out::Null(_) => {}
+        }
         site.loaded.timings.push(("commit", t.elapsed()));
-        written = true;
+    } else if let Out::Staging(staging) = &sink {
+        files = Some(staging.files());
     }
+    if let (Some((key, store)), Some(output_files)) = (&cached, &output_files) {
+        let t = Instant::now();
+        // A cache that cannot be written costs the next build its speed only.
+        if let Some(payload) = cache::payload(&site, &memo, output_files) {
+            let _ = store.save(*key, &payload);
+        }
+        site.loaded.timings.push(("build cache write", t.elapsed()));
+    }
+    drop(memo);
+    let pages = from_cache.then(|| (rendering.rendered, counts.pages - rendering.rendered));
     Ok(Outcome {
         stale: site.stale(),
         diagnostics,
@@ -382,6 +446,24 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
         output_dir: site.loaded.output_dir.clone(),
         written,
         files,
+        pages,
         timings: site.loaded.timings,
     })
+}
+
+/// Where a run writes.
+enum Out {
+    Staging(output::Staging),
+    InPlace(Box<output::InPlace>),
+    Null(output::NullSink),
+}
+
+impl Out {
+    fn sink(&self) -> &dyn Sink {
+        match self {
+            Out::Staging(s) => s,
+            Out::InPlace(s) => s.as_ref(),
+            Out::Null(s) => s,
+        }
+    }
 }

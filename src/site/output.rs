@@ -4,7 +4,7 @@
 //! renames it into place when everything succeeded, so an interrupted or failed
 //! build leaves the previous site untouched.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,6 +17,12 @@ pub trait Sink: Sync {
     /// Copies the file at `from` to `rel`.
     fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
         self.write(rel, &std::fs::read(from)?)
+    }
+    /// Keeps the previous output's `rel` as it is, when the sink can vouch
+    /// that it is the file an earlier build wrote there ([`InPlace`]).
+    /// False means the caller must write it.
+    fn keep(&self, _rel: &str) -> bool {
+        false
     }
 }
 
@@ -492,6 +498,261 @@ fn previous_files(target: &Path) -> std::collections::HashMap<String, u64> {
             Some((rel, e.metadata().ok()?.len()))
         })
         .collect()
+}
+
+/// A file's size and modification time (nanoseconds since 1970): what a
+/// build cache compares to tell that an output file is still the one a
+/// build wrote, the way `make` and `rsync` do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Facts {
+    pub len: u64,
+    pub modified: u64,
+}
+
+impl Facts {
+    fn of(meta: &std::fs::Metadata) -> Facts {
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        Facts {
+            len: meta.len(),
+            modified,
+        }
+    }
+}
+
+/// What an output folder holds, found without following symbolic links:
+/// its regular files with their [`Facts`], and every other entry that is
+/// not a folder (links, sockets) with `None`. Pending files of a killed
+/// in-place update are left out.
+pub fn output_facts(root: &Path) -> HashMap<String, Option<Facts>> {
+    walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .follow_root_links(false)
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() != 1 || !e.file_name().to_string_lossy().starts_with(PENDING_PREFIX)
+        })
+        .flatten()
+        .filter(|e| e.depth() > 0 && !e.file_type().is_dir())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(root).ok()?;
+            let rel = crate::paths::relative(Path::new(""), rel);
+            let facts = if e.file_type().is_file() {
+                Some(Facts::of(&e.metadata().ok()?))
+            } else {
+                None
+            };
+            Some((rel, facts))
+        })
+        .collect()
+}
+
+const PENDING_PREFIX: &str = ".handbook-pending-";
+
+/// Updates an earlier output in place, for a build that starts from a
+/// build cache: a file whose bytes do not change is left as it is (and a
+/// file the cache vouches for is not even compared, see [`Sink::keep`]);
+/// the others are written into a pending folder inside the output and
+/// renamed over the old ones by [`InPlace::commit`], each one atomically,
+/// after the whole build succeeded; files the build no longer makes are
+/// then removed. Dropped without a commit, it changes nothing but removing
+/// its pending folder. Like [`Staging`], it never writes through a
+/// symbolic link: the old output's entries come from a walk that follows
+/// none, and a link where a folder must be is replaced by the folder.
+#[derive(Debug)]
+pub struct InPlace {
+    root: PathBuf,
+    pending: tempfile::TempDir,
+    /// Names pending files.
+    next: AtomicUsize,
+    /// The output's entries now (see [`output_facts`]).
+    on_disk: HashMap<String, Option<Facts>>,
+    /// The files as the cache recorded them.
+    recorded: HashMap<String, Facts>,
+    state: Mutex<Pending>,
+}
+
+#[derive(Debug, Default)]
+struct Pending {
+    /// Every path this build makes.
+    made: std::collections::HashSet<String>,
+    /// Files to rename into place: path in the output → pending file.
+    moves: HashMap<String, PathBuf>,
+}
+
+/// What [`InPlace::commit`] did, and the output's files afterwards.
+#[derive(Debug)]
+pub struct Committed {
+    pub written: usize,
+    pub kept: usize,
+    pub removed: usize,
+    pub files: HashMap<String, Facts>,
+}
+
+impl InPlace {
+    /// Starts updating `root`, an earlier output (it must have passed
+    /// [`check_target`] and hold the marker), whose files a build cache
+    /// recorded as `recorded`.
+    pub fn new(root: &Path, recorded: HashMap<String, Facts>) -> io::Result<InPlace> {
+        if !std::fs::symlink_metadata(root.join(OUTPUT_MARKER)).is_ok_and(|m| m.is_file()) {
+            return Err(io::Error::other("not an earlier output"));
+        }
+        // Pending folders of killed updates.
+        for entry in std::fs::read_dir(root)?.flatten() {
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with(PENDING_PREFIX)
+                && entry.file_type().is_ok_and(|t| t.is_dir())
+            {
+                let _ = remove_tree(&entry.path());
+            }
+        }
+        let pending = tempfile::Builder::new()
+            .prefix(PENDING_PREFIX)
+            .tempdir_in(root)?;
+        Ok(InPlace {
+            pending,
+            next: AtomicUsize::new(0),
+            on_disk: output_facts(root),
+            root: root.to_path_buf(),
+            recorded,
+            state: Mutex::default(),
+        })
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, Pending> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// True when the output's `rel` is a regular file holding `bytes`.
+    fn holds(&self, rel: &str, bytes: &[u8]) -> bool {
+        let Some(Some(facts)) = self.on_disk.get(rel) else {
+            return false;
+        };
+        facts.len == bytes.len() as u64
+            && std::fs::read(self.root.join(rel)).is_ok_and(|old| old == bytes)
+    }
+
+    /// Renames the pending files into place, removes what this build did
+    /// not make, and returns the output's files with their facts.
+    pub fn commit(self) -> io::Result<Committed> {
+        let state = self.state.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut folders: std::collections::HashSet<String> = Default::default();
+        let mut files: HashMap<String, Facts> = HashMap::new();
+        let mut moves: Vec<(&String, &PathBuf)> = state.moves.iter().collect();
+        moves.sort_unstable();
+        for (rel, from) in moves {
+            let to = crate::confine::join(&self.root, rel)?;
+            if let Some((parent, _)) = rel.rsplit_once('/') {
+                real_folders(&self.root, parent, &mut folders)?;
+            }
+            if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
+                remove_tree(&to)?;
+            }
+            std::fs::rename(from, &to)?;
+            files.insert(rel.clone(), Facts::of(&std::fs::symlink_metadata(&to)?));
+        }
+        let mut removed = 0;
+        let mut emptied = Vec::new();
+        for (rel, facts) in &self.on_disk {
+            if folders.contains(rel) {
+                continue; // a link that a folder replaced
+            }
+            if state.made.contains(rel) {
+                if let Some(facts) = facts {
+                    files.entry(rel.clone()).or_insert(*facts);
+                }
+                continue;
+            }
+            match std::fs::remove_file(crate::confine::join(&self.root, rel)?) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => removed += 1,
+            }
+            if let Some((parent, _)) = rel.rsplit_once('/') {
+                emptied.push(parent.to_string());
+            }
+        }
+        // Folders left empty go too (a fresh build would not have them),
+        // deepest first; a folder still holding something stays.
+        emptied.sort_unstable_by_key(|f| std::cmp::Reverse(f.matches('/').count()));
+        emptied.dedup();
+        for folder in emptied {
+            let mut folder = folder.as_str();
+            while std::fs::remove_dir(self.root.join(folder)).is_ok() {
+                match folder.rsplit_once('/') {
+                    Some((up, _)) => folder = up,
+                    None => break,
+                }
+            }
+        }
+        Ok(Committed {
+            written: state.moves.len(),
+            kept: state.made.len() - state.moves.len(),
+            removed,
+            files,
+        })
+    }
+}
+
+/// Makes sure every folder on the way to `folder` (a `/`-separated path
+/// inside `root`) is a real folder: made when missing, and an entry of
+/// another type there (a file, a symbolic link) replaced by one, so nothing
+/// is ever written through a link. `known` remembers folders checked.
+fn real_folders(
+    root: &Path,
+    folder: &str,
+    known: &mut std::collections::HashSet<String>,
+) -> io::Result<()> {
+    let ends = folder.match_indices('/').map(|(i, _)| i);
+    for end in ends.chain([folder.len()]) {
+        let prefix = folder.get(..end).unwrap_or(folder);
+        if known.contains(prefix) {
+            continue;
+        }
+        let path = crate::confine::join(root, prefix)?;
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                std::fs::remove_file(&path)?;
+                std::fs::create_dir(&path)?;
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::create_dir(&path)?,
+            Err(e) => return Err(e),
+        }
+        known.insert(prefix.to_string());
+    }
+    Ok(())
+}
+
+impl Sink for InPlace {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        crate::confine::join(&self.root, rel)?;
+        if self.holds(rel, bytes) {
+            let mut state = self.state();
+            state.made.insert(rel.to_string());
+            state.moves.remove(rel);
+            return Ok(());
+        }
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let path = self.pending.path().join(n.to_string());
+        create(&path, |file| io::Write::write_all(file, bytes))?;
+        let mut state = self.state();
+        state.made.insert(rel.to_string());
+        // Written twice, the later bytes win, as in a staging folder.
+        state.moves.insert(rel.to_string(), path);
+        Ok(())
+    }
+
+    fn keep(&self, rel: &str) -> bool {
+        let same =
+            matches!(self.on_disk.get(rel), Some(Some(now)) if self.recorded.get(rel) == Some(now));
+        if same {
+            self.state().made.insert(rel.to_string());
+        }
+        same
+    }
 }
 
 /// Deletes staging and retired folders that killed builds left behind: only

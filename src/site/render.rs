@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::content::Page;
 use crate::diagnostics::Diagnostic;
+use crate::digest::{Digest, Hasher};
 use crate::kinds;
 use crate::links::{self, LinkIndex, PageEntry};
 use crate::markdown::{self, Rendered};
@@ -24,6 +25,7 @@ use crate::pages::{PageId, PageTable};
 use crate::search;
 use crate::templates::Templates;
 
+use super::cache::{self, PageInputs};
 use super::context::{Learned, Renderer};
 use super::output::Sink;
 use super::views;
@@ -36,7 +38,7 @@ pub struct Memo {
     /// What the templates read of the pages.
     pub(super) learned: Learned,
     /// Hrefs each page's HTML has corrected ([`links::Checked::fixes`]).
-    fixes: PageTable<Vec<(String, String)>>,
+    pub(super) fixes: PageTable<Vec<(String, String)>>,
     link_diagnostics: Vec<Diagnostic>,
     /// Why the templates did not load (they are the site's).
     template_diagnostics: Vec<Diagnostic>,
@@ -45,10 +47,12 @@ pub struct Memo {
     /// Failures writing assets, site files and aggregate pages.
     site_errors: Vec<Diagnostic>,
     search_errors: Vec<Diagnostic>,
-    vocabulary: Option<search::Vocabulary>,
-    terms: PageTable<Option<search::PageTerms>>,
+    pub(super) vocabulary: Option<search::Vocabulary>,
+    pub(super) terms: PageTable<Option<search::PageTerms>>,
     /// [`Renderer::fingerprint`] of every page (empty unless kept).
-    fingerprints: PageTable<u64>,
+    pub(super) fingerprints: PageTable<Digest>,
+    /// What each page's markdown depended on (for the build cache).
+    pub(super) inputs: PageTable<PageInputs>,
     /// What was wrong with `[nav] links`.
     nav_diagnostics: Vec<Diagnostic>,
 }
@@ -86,16 +90,61 @@ pub enum NeedsReload {
     Structure(String),
 }
 
+/// What a render keeps of what it learned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Keep {
+    /// Nothing past the render (a build without a cache, a check).
+    Nothing,
+    /// What [`Site::apply_edits`] needs (a live preview).
+    Memo,
+    /// What the build cache needs (a build that writes one).
+    Cache,
+}
+
+/// One page's markdown results.
+pub(super) struct Marked {
+    pub(super) rendered: Rendered,
+    pub(super) terms: Option<search::PageTerms>,
+    pub(super) inputs: PageInputs,
+}
+
+/// What the cache said of a page whose markdown results it gave: the
+/// fingerprint and fixes its files were written with.
+struct Vouched {
+    fingerprint: Digest,
+    fixes: Vec<(String, String)>,
+}
+
+/// What a page's search terms were counted with besides its text.
+fn terms_key(title: &str, facts: &search::Facts) -> Digest {
+    Hasher::new()
+        .part(title.as_bytes())
+        .part(facts.names.as_bytes())
+        .part(facts.about.as_bytes())
+        .finish()
+}
+
+/// An image size as the build cache digests it.
+fn size_bytes(size: Option<(u32, u32)>) -> [u8; 9] {
+    let mut out = [0; 9];
+    if let Some((w, h)) = size {
+        out[0] = 1;
+        out[1..5].copy_from_slice(&w.to_le_bytes());
+        out[5..].copy_from_slice(&h.to_le_bytes());
+    }
+    out
+}
+
 impl Site {
     /// Renders every page and writes the site to `sink`. Returns the problems
     /// found (link checks, template errors, write errors) and what was written.
     pub fn render(&self, sink: &dyn Sink, progress: &dyn Progress) -> Rendering {
-        self.render_all(sink, progress, false).0
+        self.render_all(sink, progress, Keep::Nothing, None).0
     }
 
     /// [`Site::render`], keeping what [`Site::apply_edits`] needs.
     pub fn render_keeping(&self, sink: &dyn Sink) -> (Rendering, Memo) {
-        self.render_all(sink, &super::NoProgress, true)
+        self.render_all(sink, &super::NoProgress, Keep::Memo, None)
     }
 
     /// What `handbook diff` needs of a render, without page templates or
@@ -110,7 +159,7 @@ impl Site {
         let index = self.link_index();
         let rendered: PageTable<Rendered> = self.loaded.pages.par_map(|i, page| {
             known(page).unwrap_or_else(|| {
-                let (mut r, _) = self.markdown(&index, None, i, false);
+                let mut r = self.markdown(&index, None, i, false).rendered;
                 r.html = String::new();
                 r
             })
@@ -164,6 +213,7 @@ impl Site {
             vocabulary,
             terms,
             fingerprints: PageTable::new(),
+            inputs: PageTable::new(),
         }
     }
 
@@ -188,13 +238,15 @@ impl Site {
     /// `vocabulary` (when search is on); only excerpts of its text are kept.
     /// Without `html` the HTML is not kept, so code is not highlighted and
     /// images are not measured (neither changes anything else it returns).
+    /// Records what it asked the link index and the image files
+    /// ([`cache::Asked`]).
     fn markdown(
         &self,
         index: &LinkIndex,
         vocabulary: Option<&search::Vocabulary>,
         i: PageId,
         html: bool,
-    ) -> (Rendered, Option<search::PageTerms>) {
+    ) -> Marked {
         let page = &self.loaded.pages[i];
         let options = markdown::Options {
             smart_punctuation: self.loaded.config.markdown.smart_punctuation,
@@ -203,40 +255,119 @@ impl Site {
             collect_text: self.loaded.config.search,
             raw_html: self.loaded.config.markdown.raw_html,
         };
+        let asked = std::cell::RefCell::new((cache::Asked::default(), Hasher::new()));
         let mut rendered = markdown::render(&page.source, page.body_start, options, &|dest| {
-            index.rewrite(i, dest)
+            let href = index.rewrite(i, dest);
+            let (asked, answers) = &mut *asked.borrow_mut();
+            asked.dests.push(dest.to_string());
+            answers
+                .part(dest.as_bytes())
+                .maybe(href.as_deref().map(str::as_bytes));
+            href
         });
         // Images of the handbook get their size, so the page does not shift
         // as they load.
         if html && rendered.html.contains("<img") {
             rendered.html = markdown::html::sized_images(&rendered.html, &|src| {
-                let path = asset_path(&page.url, src)?;
-                index
-                    .is_asset(&path)
-                    .then(|| image_size(&self.loaded.root.join(&path)))?
+                let size = self.image_size(index, i, src);
+                let (asked, answers) = &mut *asked.borrow_mut();
+                asked.images.push(src.to_string());
+                answers.part(src.as_bytes()).part(&size_bytes(size));
+                size
             });
         }
+        let (mut asked, answers) = asked.into_inner();
+        asked.answers = answers.finish();
+        let (title, facts) = self.search_facts(i, &rendered);
         // Search terms are counted while the page's text is at hand.
         let terms = vocabulary.filter(|_| !page.generated).map(|v| {
-            let title = title_of(
-                page,
-                &rendered,
-                &self.loaded.config,
-                self.model.kinds.kind(i),
-            );
-            let model = &self.model.kinds;
-            let entry = &model.pages[i];
-            let mut facts = search::Facts::default();
-            views::of(entry.kind).search_facts(model, entry, &mut facts);
-            page.front.tags.iter().for_each(|t| facts.about(t));
-            facts.about(page.front.description.as_deref().unwrap_or_default());
             let terms = v.count(&title, &facts, &rendered.sections);
             for section in &mut rendered.sections {
                 section.text = search::excerpt(&section.text);
             }
             terms
         });
-        (rendered, terms)
+        Marked {
+            rendered,
+            terms,
+            inputs: PageInputs {
+                source: Digest::of(page.source.as_bytes()),
+                asked,
+                terms_key: terms_key(&title, &facts),
+            },
+        }
+    }
+
+    /// The size of the image `src` on page `i`, when it is one of the
+    /// handbook's files whose header says it.
+    fn image_size(&self, index: &LinkIndex, i: PageId, src: &str) -> Option<(u32, u32)> {
+        let path = asset_path(&self.loaded.pages[i].url, src)?;
+        index
+            .is_asset(&path)
+            .then(|| image_size(&self.loaded.root.join(&path)))?
+    }
+
+    /// The digest of what page `i`'s markdown would ask now of what the
+    /// cache says it asked ([`cache::Asked`]).
+    fn ask_again(&self, index: &LinkIndex, i: PageId, asked: &cache::Asked) -> Digest {
+        let mut answers = Hasher::new();
+        for dest in &asked.dests {
+            let href = index.rewrite(i, dest);
+            answers
+                .part(dest.as_bytes())
+                .maybe(href.as_deref().map(str::as_bytes));
+        }
+        for src in &asked.images {
+            let size = self.image_size(index, i, src);
+            answers.part(src.as_bytes()).part(&size_bytes(size));
+        }
+        answers.finish()
+    }
+
+    /// The title and facts page `i`'s search terms are counted with.
+    fn search_facts(&self, i: PageId, rendered: &Rendered) -> (String, search::Facts) {
+        let page = &self.loaded.pages[i];
+        let title = title_of(
+            page,
+            rendered,
+            &self.loaded.config,
+            self.model.kinds.kind(i),
+        );
+        let model = &self.model.kinds;
+        let entry = &model.pages[i];
+        let mut facts = search::Facts::default();
+        views::of(entry.kind).search_facts(model, entry, &mut facts);
+        page.front.tags.iter().for_each(|t| facts.about(t));
+        facts.about(page.front.description.as_deref().unwrap_or_default());
+        (title, facts)
+    }
+
+    /// Takes the cached pages that pages may reuse: same URL, file and
+    /// source, and the same answers to what its markdown asked (links and
+    /// images) and to what its terms were counted with.
+    fn reusable(
+        &self,
+        index: &LinkIndex,
+        previous: cache::Previous,
+    ) -> PageTable<Option<cache::CachedPage>> {
+        let found: PageTable<Option<usize>> = self.loaded.pages.par_map(|i, page| {
+            let k = previous.find(&page.url)?;
+            let cached = previous.pages.get(k)?;
+            let same = cached.source_path == page.source_path
+                && cached.inputs.source == Digest::of(page.source.as_bytes())
+                && self.ask_again(index, i, &cached.inputs.asked) == cached.inputs.asked.answers
+                && {
+                    let (title, facts) = self.search_facts(i, &cached.rendered);
+                    terms_key(&title, &facts) == cached.inputs.terms_key
+                };
+            same.then_some(k)
+        });
+        let mut slots: Vec<Option<cache::CachedPage>> =
+            previous.pages.into_iter().map(Some).collect();
+        found
+            .iter()
+            .map(|k| k.and_then(|k| slots.get_mut(k)?.take()))
+            .collect()
     }
 
     fn title(&self, rendered: &PageTable<Rendered>, i: PageId) -> String {
@@ -269,34 +400,87 @@ impl Site {
         links::check(index, &checked, self.loaded.config.broken_links)
     }
 
+    /// Renders the site into `sink`. With `previous` (a build cache read
+    /// back, and `sink` an in-place update of the output it describes), a
+    /// page whose markdown inputs are unchanged reuses its cached results,
+    /// and one whose template context and link fixes are unchanged too is
+    /// not rendered at all: `sink` keeps its files.
     pub(super) fn render_all(
         &self,
         sink: &dyn Sink,
         progress: &dyn Progress,
-        keep: bool,
+        keep: Keep,
+        previous: Option<cache::Previous>,
     ) -> (Rendering, Memo) {
         let mut timings = Vec::new();
         let t = Instant::now();
         let index = self.link_index();
-        let vocabulary = self.loaded.config.search.then(search::Vocabulary::default);
-        let results = self
-            .loaded
-            .pages
-            .par_map(|i, _| self.markdown(&index, vocabulary.as_ref(), i, true));
-        let (mut rendered, terms): (PageTable<Rendered>, PageTable<Option<search::PageTerms>>) =
-            results.into_iter().unzip();
+        let (vocabulary, cached) = match previous {
+            Some(mut previous) if self.loaded.templates.is_some() => {
+                let words = previous.words.take();
+                // Cached terms name the cached vocabulary's ids.
+                let vocabulary = match (self.loaded.config.search, words) {
+                    (true, Some(words)) => search::Vocabulary::from_words(words).map(Some),
+                    (false, None) => Some(None),
+                    _ => None,
+                };
+                match vocabulary {
+                    Some(vocabulary) => (vocabulary, self.reusable(&index, previous)),
+                    None => (None, PageTable::new()),
+                }
+            }
+            _ => (None, PageTable::new()),
+        };
+        let vocabulary =
+            vocabulary.or_else(|| self.loaded.config.search.then(search::Vocabulary::default));
+        let mut cached: Vec<Option<cache::CachedPage>> = cached.into_iter().collect();
+        cached.resize_with(self.loaded.pages.len(), || None);
+        let results: Vec<(Marked, Option<Vouched>)> = cached
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, cached)| match cached {
+                Some(c) => (
+                    Marked {
+                        rendered: c.rendered,
+                        terms: c.terms,
+                        inputs: c.inputs,
+                    },
+                    Some(Vouched {
+                        fingerprint: c.fingerprint,
+                        fixes: c.fixes,
+                    }),
+                ),
+                None => (
+                    self.markdown(&index, vocabulary.as_ref(), PageId::new(i), true),
+                    None,
+                ),
+            })
+            .collect();
+        let mut rendered = PageTable::new();
+        let mut terms = PageTable::new();
+        let mut inputs = PageTable::new();
+        let mut reused = PageTable::new();
         // Each page's HTML is consumed by its own template below and freed on
         // the thread that used it, so it does not outlive the page.
-        let mut bodies: Vec<String> = rendered
-            .iter_mut()
-            .map(|r| std::mem::take(&mut r.html))
-            .collect();
+        let mut bodies: Vec<Option<String>> = Vec::with_capacity(results.len());
+        for (mut marked, was) in results {
+            bodies.push(
+                was.is_none()
+                    .then(|| std::mem::take(&mut marked.rendered.html)),
+            );
+            rendered.push(marked.rendered);
+            terms.push(marked.terms);
+            inputs.push(marked.inputs);
+            reused.push(was);
+        }
         timings.push(("markdown", t.elapsed()));
 
         let t = Instant::now();
         let checked = self.check_links(&index, &rendered);
         for (body, fixes) in bodies.iter_mut().zip(checked.fixes.iter()) {
-            if !fixes.is_empty() {
+            if let Some(body) = body
+                && !fixes.is_empty()
+            {
                 *body = links::apply_fixes(body, fixes);
             }
         }
@@ -304,25 +488,60 @@ impl Site {
 
         let t = Instant::now();
         let mut memo = self.memo(index, rendered, checked, vocabulary, terms);
+        memo.inputs = inputs;
         let Some(templates) = &self.loaded.templates else {
             // Without templates there is nothing to render pages with.
             let rendering = Rendering {
                 counts: Counts::default(),
                 diagnostics: memo.diagnostics(),
                 timings,
+                rendered: 0,
             };
             return (rendering, memo);
         };
         let render = Renderer::new(self, &memo.learned, templates);
         let print = generated::PrintPlan::new(self);
-        progress.start(self.loaded.pages.len());
+        if keep != Keep::Nothing {
+            memo.fingerprints = self.loaded.pages.par_map(|i, _| render.fingerprint(i));
+        }
+        // The pages to render: all of them, but for those the cache vouches
+        // for whose context and fixes did not move and whose files the sink
+        // keeps.
+        let clean: PageTable<bool> = self.loaded.pages.par_map(|i, page| {
+            let Some(vouched) = &reused[i] else {
+                return false;
+            };
+            print.is_none()
+                && memo.fingerprints.get(i) == Some(&vouched.fingerprint)
+                && memo.fixes[i] == vouched.fixes
+                && sink.keep(&crate::paths::page_file(&page.url))
+                && (!self.loaded.config.markdown_copies
+                    || page.generated
+                    || sink.keep(&page.source_path))
+        });
+        let work: Vec<(PageId, Option<String>)> = self
+            .loaded
+            .pages
+            .ids()
+            .filter(|&i| !clean[i])
+            .map(|i| (i, bodies[i.index()].take()))
+            .collect();
+        drop(bodies);
+        let rendered_pages = work.len();
+        progress.start(rendered_pages);
         // Thread time spent in the sink, to tell rendering from file-system cost.
         let writing_ns = AtomicU64::new(0);
-        let results: Vec<(Option<Diagnostic>, u64, Option<String>)> = bodies
+        let results: Vec<(PageId, Option<Diagnostic>, Option<String>)> = work
             .into_par_iter()
-            .enumerate()
             .map(|(i, body)| {
-                let i = PageId::new(i);
+                // A page reused from the cache needs its HTML again.
+                let body = body.unwrap_or_else(|| {
+                    let html = self.markdown(&memo.index, None, i, true).rendered.html;
+                    match memo.fixes.get(i) {
+                        Some(fixes) if !fixes.is_empty() => links::apply_fixes(&html, fixes),
+                        _ => html,
+                    }
+                });
                 let print = print.as_ref().filter(|p| p.has(i));
                 let (error, article) =
                     self.write_page(&render, i, &body, print.is_some(), sink, &writing_ns);
@@ -330,17 +549,14 @@ impl Site {
                     .zip(article)
                     .map(|(p, a)| p.article(render.site, i, &a));
                 progress.advance();
-                let fingerprint = if keep { render.fingerprint(i) } else { 0 };
-                (error, fingerprint, article)
+                (i, error, article)
             })
             .collect();
-        let mut page_errors = PageTable::new();
-        let mut fingerprints = PageTable::new();
-        let mut articles = PageTable::new();
-        for (error, fingerprint, article) in results {
-            page_errors.push(error);
-            fingerprints.push(fingerprint);
-            articles.push(article);
+        let mut page_errors = PageTable::filled(self.loaded.pages.len(), None);
+        let mut articles = PageTable::filled(self.loaded.pages.len(), None);
+        for (i, error, article) in results {
+            page_errors[i] = error;
+            articles[i] = article;
         }
         timings.push(("pages", t.elapsed()));
         let threads = u64::try_from(rayon::current_num_threads())
@@ -368,16 +584,13 @@ impl Site {
         timings.push(("assets and site files", t.elapsed()));
         memo.page_errors = page_errors;
         memo.site_errors = site_errors;
-        if keep {
-            memo.fingerprints = fingerprints;
-        }
 
         let t = Instant::now();
         self.write_search(&mut memo, sink);
         if self.loaded.config.search {
             timings.push(("search index", t.elapsed()));
         }
-        if !keep {
+        if keep == Keep::Nothing {
             // A build keeps nothing: let the rest go before the caller
             // reports, as the index held the largest part of it.
             memo.terms = PageTable::new();
@@ -389,6 +602,7 @@ impl Site {
             },
             diagnostics: memo.diagnostics(),
             timings,
+            rendered: rendered_pages,
         };
         (rendering, memo)
     }
@@ -541,11 +755,17 @@ impl Site {
         let mut bodies: Vec<(PageId, String)> = Vec::new();
         let mut title_changed = false;
         for &i in changed {
-            let (mut rendered, terms) =
-                self.markdown(&memo.index, memo.vocabulary.as_ref(), i, true);
+            let Marked {
+                mut rendered,
+                terms,
+                inputs,
+            } = self.markdown(&memo.index, memo.vocabulary.as_ref(), i, true);
             bodies.push((i, std::mem::take(&mut rendered.html)));
             memo.learned.rendered[i] = rendered;
             memo.terms[i] = terms;
+            if let Some(slot) = memo.inputs.get_mut(i) {
+                *slot = inputs;
+            }
             let title = self.title(&memo.learned.rendered, i);
             title_changed |= title != memo.learned.titles[i];
             memo.learned.titles[i] = title;
@@ -576,7 +796,7 @@ impl Site {
         // template context moved. An edit that keeps the page's title, front
         // matter and records can only move the backlinks of pages it links to.
         let mut todo: Vec<PageId> = if general {
-            let now: PageTable<u64> = self.loaded.pages.par_map(|i, _| render.fingerprint(i));
+            let now: PageTable<Digest> = self.loaded.pages.par_map(|i, _| render.fingerprint(i));
             // A memo kept without fingerprints (`render`) moves every page.
             let moved = self
                 .loaded
@@ -616,7 +836,7 @@ impl Site {
             .map(|&i| {
                 let body = match bodies.iter().find(|(b, _)| *b == i) {
                     Some((_, body)) => body.clone(),
-                    None => self.markdown(&memo.index, None, i, true).0.html,
+                    None => self.markdown(&memo.index, None, i, true).rendered.html,
                 };
                 let body = match memo.fixes.get(i) {
                     Some(fixes) if !fixes.is_empty() => links::apply_fixes(&body, fixes),

@@ -106,7 +106,8 @@ pub fn snapshot(
     let mut diagnostics = site.diagnostics();
     let (memo, export) = if templates {
         let capture = output::Capture::new(generated::EXPORT_FILE);
-        let (rendering, memo) = site.render_all(&capture, &NoProgress, false);
+        let (rendering, memo) =
+            site.render_all(&capture, &NoProgress, super::render::Keep::Nothing, None);
         diagnostics.extend(rendering.diagnostics);
         let export = capture.take().unwrap_or_default();
         (memo, serde_json::from_slice(&export).unwrap_or(Value::Null))

@@ -7,6 +7,7 @@
 
 mod browser;
 mod build;
+mod build_cache;
 mod check;
 mod diff;
 mod exports;

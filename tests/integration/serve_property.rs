@@ -1,4 +1,5 @@
-//! The live preview's invariant: after any sequence of edits, what serve holds
+//! The live preview's invariant (its edit steps also drive the build
+//! cache's property test, `build_cache.rs`): after any sequence of edits, what serve holds
 //! (files and diagnostics) is byte-identical to a fresh full build of the same
 //! files. Random edit sequences on a small handbook that has every kind of
 //! cross-page dependency: links and anchors, backlinks, titles in navigation,
@@ -114,7 +115,7 @@ const THEMES: &[Option<&str>] = &[
 ];
 
 #[derive(Clone, Debug)]
-enum Step {
+pub(crate) enum Step {
     Body(usize, usize),
     Front(usize, usize),
     Create(usize),
@@ -126,7 +127,7 @@ enum Step {
     Data(usize),
 }
 
-fn step() -> impl Strategy<Value = Step> {
+pub(crate) fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         4 => (0..50usize, 0..BODIES.len()).prop_map(|(p, b)| Step::Body(p, b)),
         3 => (0..50usize, 0..FRONTS.len()).prop_map(|(p, f)| Step::Front(p, f)),
@@ -140,12 +141,12 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-struct World {
+pub(crate) struct World {
     dir: tempfile::TempDir,
 }
 
 impl World {
-    fn new() -> World {
+    pub(crate) fn new() -> World {
         let dir = tempfile::tempdir().expect("temp dir");
         for (rel, text) in FILES {
             write(dir.path(), rel, text);
@@ -153,7 +154,7 @@ impl World {
         World { dir }
     }
 
-    fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
@@ -175,7 +176,7 @@ impl World {
     }
 
     /// Carries out `step`; returns the paths it touched.
-    fn apply(&self, step: &Step) -> Vec<PathBuf> {
+    pub(crate) fn apply(&self, step: &Step) -> Vec<PathBuf> {
         let pages = self.pages();
         let pick = |i: usize| pages.get(i % pages.len().max(1)).cloned();
         let root = self.root();
@@ -258,7 +259,7 @@ impl World {
     }
 }
 
-fn write(root: &Path, rel: &str, text: &str) {
+pub(crate) fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
     std::fs::write(path, text).expect("write");
