@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::digest::{Digest, Hasher};
 use crate::markdown::Rendered;
+use crate::pages::PageTable;
 use crate::search::{PageTerms, Words};
 
 use super::output::Facts;
@@ -229,34 +230,39 @@ pub(super) fn key(site: &super::Site, options: &super::BuildOptions) -> Option<D
     Some(hasher.finish())
 }
 
-/// The cache's bytes for a finished build: each page's inputs and results
-/// (from `memo`), the vocabulary and the output's files.
-pub(super) fn payload(
-    site: &super::Site,
-    memo: &super::render::Memo,
-    files: &HashMap<String, Facts>,
-) -> Option<Vec<u8>> {
-    let pages = site
-        .loaded
+/// What a finished render learned of every page, for [`payload`].
+pub(super) struct Parts<'a> {
+    pub(super) pages: &'a PageTable<crate::content::Page>,
+    pub(super) rendered: &'a PageTable<Rendered>,
+    pub(super) inputs: &'a PageTable<PageInputs>,
+    pub(super) terms: &'a PageTable<Option<PageTerms>>,
+    pub(super) fingerprints: &'a PageTable<Digest>,
+    pub(super) fixes: &'a PageTable<Vec<(String, String)>>,
+    pub(super) vocabulary: Option<&'a crate::search::Vocabulary>,
+}
+
+/// The cache's bytes for a finished build: each page's inputs and results,
+/// the vocabulary and the output's files.
+pub(super) fn payload(parts: &Parts<'_>, files: &HashMap<String, Facts>) -> Option<Vec<u8>> {
+    let pages = parts
         .pages
         .enumerate()
-        .map(|(i, page)| PageRef {
-            source_path: &page.source_path,
-            url: &page.url,
-            inputs: &memo.inputs[i],
-            rendered: &memo.learned.rendered[i],
-            terms: memo.terms.get(i).and_then(Option::as_ref),
-            fingerprint: memo.fingerprints.get(i).copied().unwrap_or_default(),
-            fixes: &memo.fixes[i],
+        .map(|(i, page)| {
+            Some(PageRef {
+                source_path: &page.source_path,
+                url: &page.url,
+                inputs: parts.inputs.get(i)?,
+                rendered: parts.rendered.get(i)?,
+                terms: parts.terms.get(i).and_then(Option::as_ref),
+                fingerprint: *parts.fingerprints.get(i)?,
+                fixes: parts.fixes.get(i)?,
+            })
         })
-        .collect();
+        .collect::<Option<Vec<_>>>()?;
     let mut files: Vec<(&str, Facts)> = files.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     files.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let body = BodyRef {
-        words: memo
-            .vocabulary
-            .as_ref()
-            .map(crate::search::Vocabulary::words),
+        words: parts.vocabulary.map(crate::search::Vocabulary::words),
         pages,
         files,
     };

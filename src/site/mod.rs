@@ -432,7 +432,7 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
     if let (Some((key, store)), Some(output_files)) = (&cached, &output_files) {
         let t = Instant::now();
         // A cache that cannot be written costs the next build its speed only.
-        if let Some(payload) = cache::payload(&site, &memo, output_files) {
+        if let Some(payload) = memo.cache_payload(&site, output_files) {
             let _ = store.save(*key, &payload);
         }
         site.loaded.timings.push(("build cache write", t.elapsed()));

@@ -58,6 +58,27 @@ pub struct Memo {
 }
 
 impl Memo {
+    /// The build cache's bytes for this render of `site` (see
+    /// [`cache::payload`]); `None` when it kept too little to write one.
+    pub(super) fn cache_payload(
+        &self,
+        site: &Site,
+        files: &std::collections::HashMap<String, super::output::Facts>,
+    ) -> Option<Vec<u8>> {
+        cache::payload(
+            &cache::Parts {
+                pages: &site.loaded.pages,
+                rendered: &self.learned.rendered,
+                inputs: &self.inputs,
+                terms: &self.terms,
+                fingerprints: &self.fingerprints,
+                fixes: &self.fixes,
+                vocabulary: self.vocabulary.as_ref(),
+            },
+            files,
+        )
+    }
+
     /// Everything rendering found wrong, in no particular order.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let pages = self.page_errors.iter().flatten();
@@ -353,7 +374,9 @@ impl Site {
         let found: PageTable<Option<usize>> = self.loaded.pages.par_map(|i, page| {
             let k = previous.find(&page.url)?;
             let cached = previous.pages.get(k)?;
+            let counted = self.loaded.config.search && !page.generated;
             let same = cached.source_path == page.source_path
+                && cached.terms.is_some() == counted
                 && cached.inputs.source == Digest::of(page.source.as_bytes())
                 && self.ask_again(index, i, &cached.inputs.asked) == cached.inputs.asked.answers
                 && {

@@ -242,7 +242,10 @@ fn a_failed_build_leaves_the_previous_site_intact() {
     let leftovers: Vec<_> = std::fs::read_dir(site.path())
         .expect("read dir")
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".handbook-"))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with(".handbook-") && name != ".handbook-cache"
+        })
         .collect();
     assert!(
         leftovers.is_empty(),
