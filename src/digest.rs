@@ -14,6 +14,11 @@ impl Digest {
         Digest::finish(&blake3::hash(bytes))
     }
 
+    /// The digest of many bytes, hashed on every thread.
+    pub fn of_large(bytes: &[u8]) -> Digest {
+        Digest::finish(&blake3::Hasher::new().update_rayon(bytes).finalize())
+    }
+
     pub fn as_bytes(&self) -> &[u8; 16] {
         &self.0
     }
@@ -48,6 +53,21 @@ impl Hasher {
             Some(b) => self.part(&[1]).part(b),
             None => self.part(&[0]),
         }
+    }
+
+    /// Adds a value's `Debug` form (for values without maps, whose order
+    /// would vary), ended by a byte no `Debug` form holds.
+    pub fn debug(&mut self, value: &impl std::fmt::Debug) -> &mut Hasher {
+        struct Feed<'h>(&'h mut blake3::Hasher);
+        impl std::fmt::Write for Feed<'_> {
+            fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                self.0.update(s.as_bytes());
+                Ok(())
+            }
+        }
+        let _ = std::fmt::Write::write_fmt(&mut Feed(&mut self.0), format_args!("{value:?}"));
+        self.0.update(&[0xff]);
+        self
     }
 
     pub fn finish(&self) -> Digest {

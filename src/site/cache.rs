@@ -75,6 +75,8 @@ pub(super) struct CachedPage {
     pub(super) terms: Option<PageTerms>,
     pub(super) fingerprint: Digest,
     pub(super) fixes: Vec<(String, String)>,
+    /// Digest of the pages linking to it, which its context lists.
+    pub(super) backlinks: Digest,
 }
 
 /// [`CachedPage`], borrowed from a finished render, for writing.
@@ -87,25 +89,29 @@ struct PageRef<'a> {
     terms: Option<&'a PageTerms>,
     fingerprint: Digest,
     fixes: &'a [(String, String)],
+    backlinks: Digest,
 }
 
+/// What the cache keeps besides its pages.
 #[derive(Deserialize)]
-struct Body {
+struct Head {
+    world: Digest,
     words: Option<Words>,
-    pages: Vec<CachedPage>,
     files: Vec<(String, Facts)>,
 }
 
 #[derive(Serialize)]
-struct BodyRef<'a> {
+struct HeadRef<'a> {
+    world: Digest,
     words: Option<Words>,
-    pages: Vec<PageRef<'a>>,
     files: Vec<(&'a str, Facts)>,
 }
 
 /// A cache read back: the previous build's pages and output files.
 #[derive(Debug)]
 pub struct Previous {
+    /// The digest of everything the pages' contexts share ([`super::render`]'s `world`).
+    pub(super) world: Digest,
     pub(super) words: Option<Words>,
     pub(super) pages: Vec<CachedPage>,
     by_url: HashMap<String, usize>,
@@ -157,21 +163,35 @@ impl Store {
         let rest = bytes.strip_prefix(MAGIC.as_slice())?;
         let (stored_key, rest) = rest.split_first_chunk::<16>()?;
         let (checksum, payload) = rest.split_first_chunk::<16>()?;
-        if stored_key != key.as_bytes() || checksum != Digest::of(payload).as_bytes() {
+        if stored_key != key.as_bytes() || checksum != Digest::of_large(payload).as_bytes() {
             return None;
         }
-        let body: Body = postcard::from_bytes(payload).ok()?;
-        let by_url = body
-            .pages
+        // The head, then each page: postcard, after its length (u32, LE).
+        let mut blobs = Vec::new();
+        let mut rest = payload;
+        while let Some((len, tail)) = rest.split_first_chunk::<4>() {
+            let len = usize::try_from(u32::from_le_bytes(*len)).ok()?;
+            blobs.push(tail.get(..len)?);
+            rest = tail.get(len..)?;
+        }
+        let (head, pages) = blobs.split_first()?;
+        let head: Head = postcard::from_bytes(head).ok()?;
+        use rayon::prelude::*;
+        let pages: Vec<CachedPage> = pages
+            .par_iter()
+            .map(|blob| postcard::from_bytes(blob).ok())
+            .collect::<Option<_>>()?;
+        let by_url = pages
             .iter()
             .enumerate()
             .map(|(i, p)| (p.url.clone(), i))
             .collect();
         Some(Previous {
-            words: body.words,
-            pages: body.pages,
+            world: head.world,
+            words: head.words,
+            pages,
             by_url,
-            files: body.files.into_iter().collect(),
+            files: head.files.into_iter().collect(),
         })
     }
 
@@ -198,7 +218,7 @@ impl Store {
         let mut file = tempfile::NamedTempFile::new_in(&self.folder)?;
         let mut head = MAGIC.to_vec();
         head.extend_from_slice(key.as_bytes());
-        head.extend_from_slice(Digest::of(payload).as_bytes());
+        head.extend_from_slice(Digest::of_large(payload).as_bytes());
         io::Write::write_all(&mut file, &head)?;
         io::Write::write_all(&mut file, payload)?;
         file.persist(&self.file).map_err(|e| e.error)?;
@@ -222,7 +242,7 @@ pub(super) fn key(site: &super::Site, options: &super::BuildOptions) -> Option<D
     let mut hasher = Hasher::new();
     hasher
         .part(MAGIC)
-        .part(Digest::of(&exe).as_bytes())
+        .part(Digest::of_large(&exe).as_bytes())
         .part(format!("{:?}", loaded.config).as_bytes())
         .part(&loaded.templates_digest.to_le_bytes())
         .part(&[u8::from(options.drafts), u8::from(options.print)])
@@ -232,23 +252,42 @@ pub(super) fn key(site: &super::Site, options: &super::BuildOptions) -> Option<D
 
 /// What a finished render learned of every page, for [`payload`].
 pub(super) struct Parts<'a> {
+    pub(super) world: Digest,
     pub(super) pages: &'a PageTable<crate::content::Page>,
     pub(super) rendered: &'a PageTable<Rendered>,
     pub(super) inputs: &'a PageTable<PageInputs>,
     pub(super) terms: &'a PageTable<Option<PageTerms>>,
     pub(super) fingerprints: &'a PageTable<Digest>,
     pub(super) fixes: &'a PageTable<Vec<(String, String)>>,
+    pub(super) backlinks: &'a PageTable<Vec<crate::pages::PageId>>,
     pub(super) vocabulary: Option<&'a crate::search::Vocabulary>,
 }
 
-/// The cache's bytes for a finished build: each page's inputs and results,
-/// the vocabulary and the output's files.
+/// The digest of a page's backlinks as the cache keeps it.
+pub(super) fn backlinks(list: &[crate::pages::PageId]) -> Digest {
+    let bytes: Vec<u8> = list
+        .iter()
+        .flat_map(|p| (p.index() as u64).to_le_bytes())
+        .collect();
+    Digest::of(&bytes)
+}
+
+/// The cache's bytes for a finished build: the head (the world digest, the
+/// vocabulary, the output's files), then each page's inputs and results,
+/// each written with its length so that they are read back in parallel.
 pub(super) fn payload(parts: &Parts<'_>, files: &HashMap<String, Facts>) -> Option<Vec<u8>> {
-    let pages = parts
+    let mut files: Vec<(&str, Facts)> = files.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    files.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let head = HeadRef {
+        world: parts.world,
+        words: parts.vocabulary.map(crate::search::Vocabulary::words),
+        files,
+    };
+    let head = postcard::to_allocvec(&head).ok()?;
+    let pages: Vec<Vec<u8>> = parts
         .pages
-        .enumerate()
-        .map(|(i, page)| {
-            Some(PageRef {
+        .par_map(|i, page| {
+            let page = PageRef {
                 source_path: &page.source_path,
                 url: &page.url,
                 inputs: parts.inputs.get(i)?,
@@ -256,15 +295,17 @@ pub(super) fn payload(parts: &Parts<'_>, files: &HashMap<String, Facts>) -> Opti
                 terms: parts.terms.get(i).and_then(Option::as_ref),
                 fingerprint: *parts.fingerprints.get(i)?,
                 fixes: parts.fixes.get(i)?,
-            })
+                backlinks: backlinks(parts.backlinks.get(i)?),
+            };
+            postcard::to_allocvec(&page).ok()
         })
-        .collect::<Option<Vec<_>>>()?;
-    let mut files: Vec<(&str, Facts)> = files.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-    files.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let body = BodyRef {
-        words: parts.vocabulary.map(crate::search::Vocabulary::words),
-        pages,
-        files,
-    };
-    postcard::to_allocvec(&body).ok()
+        .into_iter()
+        .collect::<Option<_>>()?;
+    let size = head.len() + pages.iter().map(|p| p.len() + 4).sum::<usize>() + 4;
+    let mut out = Vec::with_capacity(size);
+    for blob in std::iter::once(&head).chain(&pages) {
+        out.extend_from_slice(&u32::try_from(blob.len()).ok()?.to_le_bytes());
+        out.extend_from_slice(blob);
+    }
+    Some(out)
 }

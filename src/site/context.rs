@@ -216,18 +216,27 @@ impl Renderer<'_> {
     }
 
     /// Renders page `i` with `content` (its markdown as HTML), and its
-    /// article alone for the whole-handbook document when `article`.
+    /// article alone for the whole-handbook document when `article`. With
+    /// `fingerprint`, also gives [`Renderer::fingerprint`] (from the same
+    /// context, made once).
     pub(super) fn page(
         &self,
         i: PageId,
         content: &str,
         article: bool,
+        fingerprint: Option<&mut Digest>,
     ) -> Result<(String, Option<String>), Diagnostic> {
         let source_path = self.site.loaded.pages[i].source_path.as_str();
+        let mut context = self.context(i, content);
+        if let Some(slot) = fingerprint {
+            context.page.content = "";
+            *slot = self.digest(i, &context);
+            context.page.content = content;
+        }
         self.templates.render_then(
             &self.template_for(i),
             source_path,
-            &self.context(i, content),
+            &context,
             article.then_some(("partials/article.html", "document")),
         )
     }
@@ -237,6 +246,11 @@ impl Renderer<'_> {
     /// renders with the same fingerprint and the same markdown are the same
     /// bytes, which is how a live preview finds the pages a change touched.
     pub(super) fn fingerprint(&self, i: PageId) -> Digest {
+        self.digest(i, &self.context(i, ""))
+    }
+
+    /// The fingerprint of page `i` from its context without `content`.
+    fn digest(&self, i: PageId, context: &PageContext<'_>) -> Digest {
         thread_local! {
             static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
@@ -246,7 +260,7 @@ impl Renderer<'_> {
             buffer.push(0);
             // Serialising into memory cannot fail; a context that could not
             // be serialised fails its render, which is re-tried on every change.
-            let _ = serde_json::to_writer(&mut *buffer, &self.context(i, ""));
+            let _ = serde_json::to_writer(&mut *buffer, context);
             Digest::of(buffer)
         })
     }

@@ -405,17 +405,10 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
         match sink {
             Out::Staging(staging) => {
                 files = Some(staging.files());
+                let facts = cached.is_some().then(|| staging.facts());
                 staging.commit().map_err(replace_failed)?;
                 written = true;
-                if cached.is_some() {
-                    let facts = output::output_facts(&site.loaded.output_dir);
-                    output_files = Some(
-                        facts
-                            .into_iter()
-                            .filter_map(|(k, v)| Some((k, v?)))
-                            .collect(),
-                    );
-                }
+                output_files = facts;
             }
             Out::InPlace(in_place) => {
                 let done = in_place.commit().map_err(replace_failed)?;

@@ -278,6 +278,8 @@ pub struct Staging {
     previous: std::collections::HashMap<String, u64>,
     written: AtomicUsize,
     kept: AtomicUsize,
+    /// What each file written or kept is ([`Facts`], for the build cache).
+    facts: Mutex<HashMap<String, Facts>>,
 }
 
 impl Staging {
@@ -304,7 +306,21 @@ impl Staging {
             previous: previous_files(target),
             written: AtomicUsize::new(0),
             kept: AtomicUsize::new(0),
+            facts: Mutex::default(),
         })
+    }
+
+    /// The files of the staged site with their [`Facts`] (which a rename of
+    /// the folder keeps).
+    pub fn facts(&self) -> HashMap<String, Facts> {
+        self.facts.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn record(&self, rel: &str, meta: &std::fs::Metadata) {
+        self.facts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(rel.to_string(), Facts::of(meta));
     }
 
     /// Files written, and files kept from the previous output because their
@@ -335,6 +351,9 @@ impl Staging {
         };
         if same && std::fs::hard_link(&old, path).is_ok() {
             self.kept.fetch_add(1, Ordering::Relaxed);
+            if let Ok(meta) = std::fs::symlink_metadata(path) {
+                self.record(rel, &meta);
+            }
             return true;
         }
         false
@@ -439,7 +458,8 @@ impl Sink for Staging {
         if self.keep(rel, &path, len, &mut || Ok(bytes.to_vec())) {
             return Ok(());
         }
-        create(&path, |file| io::Write::write_all(file, bytes))?;
+        let meta = create(&path, |file| io::Write::write_all(file, bytes))?;
+        self.record(rel, &meta);
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -454,7 +474,8 @@ impl Sink for Staging {
             return Ok(());
         }
         let mut source = std::fs::File::open(from)?;
-        create(&path, |file| io::copy(&mut source, file).map(|_| ()))?;
+        let meta = create(&path, |file| io::copy(&mut source, file).map(|_| ()))?;
+        self.record(rel, &meta);
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -462,7 +483,11 @@ impl Sink for Staging {
 
 /// Creates `path` anew and fills it: a file already there (a kept one is a
 /// link to the previous output's) is removed first, never written through.
-fn create(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> io::Result<()>) -> io::Result<()> {
+/// Returns what the file is once filled.
+fn create(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> io::Result<()>,
+) -> io::Result<std::fs::Metadata> {
     let open = || {
         std::fs::OpenOptions::new()
             .write(true)
@@ -476,7 +501,8 @@ fn create(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> io::Result<()>) 
         }
         other => other?,
     };
-    fill(&mut file)
+    fill(&mut file)?;
+    file.metadata()
 }
 
 /// The regular files of an earlier output at `target` (see [`Staging`]):
@@ -526,28 +552,46 @@ impl Facts {
 /// What an output folder holds, found without following symbolic links:
 /// its regular files with their [`Facts`], and every other entry that is
 /// not a folder (links, sockets) with `None`. Pending files of a killed
-/// in-place update are left out.
+/// in-place update are left out. Folders are read in parallel, and each
+/// file's facts are read relative to its open folder.
 pub fn output_facts(root: &Path) -> HashMap<String, Option<Facts>> {
-    walkdir::WalkDir::new(root)
-        .follow_links(false)
-        .follow_root_links(false)
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() != 1 || !e.file_name().to_string_lossy().starts_with(PENDING_PREFIX)
-        })
-        .flatten()
-        .filter(|e| e.depth() > 0 && !e.file_type().is_dir())
-        .filter_map(|e| {
-            let rel = e.path().strip_prefix(root).ok()?;
-            let rel = crate::paths::relative(Path::new(""), rel);
-            let facts = if e.file_type().is_file() {
-                Some(Facts::of(&e.metadata().ok()?))
+    fn walk(dir: &Path, prefix: &str) -> Vec<(String, Option<Facts>)> {
+        use rayon::prelude::*;
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        let mut folders = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if prefix.is_empty() && name.starts_with(PENDING_PREFIX) {
+                continue;
+            }
+            let rel = if prefix.is_empty() {
+                name
             } else {
-                None
+                format!("{prefix}/{name}")
             };
-            Some((rel, facts))
-        })
-        .collect()
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => folders.push((entry.path(), rel)),
+                Ok(t) if t.is_file() => {
+                    found.push((rel, entry.metadata().ok().map(|m| Facts::of(&m))));
+                }
+                _ => found.push((rel, None)),
+            }
+        }
+        let nested: Vec<Vec<(String, Option<Facts>)>> = folders
+            .par_iter()
+            .map(|(path, rel)| walk(path, rel))
+            .collect();
+        found.extend(nested.into_iter().flatten());
+        found
+    }
+    if std::fs::symlink_metadata(root).is_ok_and(|m| m.is_dir()) {
+        walk(root, "").into_iter().collect()
+    } else {
+        HashMap::new()
+    }
 }
 
 const PENDING_PREFIX: &str = ".handbook-pending-";

@@ -53,6 +53,9 @@ pub struct Memo {
     pub(super) fingerprints: PageTable<Digest>,
     /// What each page's markdown depended on (for the build cache).
     pub(super) inputs: PageTable<PageInputs>,
+    /// What every page's context shares (for the build cache, see
+    /// [`Site::world`]).
+    pub(super) world: Digest,
     /// What was wrong with `[nav] links`.
     nav_diagnostics: Vec<Diagnostic>,
 }
@@ -73,7 +76,9 @@ impl Memo {
                 terms: &self.terms,
                 fingerprints: &self.fingerprints,
                 fixes: &self.fixes,
+                backlinks: &self.learned.backlinks,
                 vocabulary: self.vocabulary.as_ref(),
+                world: self.world,
             },
             files,
         )
@@ -134,6 +139,15 @@ pub(super) struct Marked {
 struct Vouched {
     fingerprint: Digest,
     fixes: Vec<(String, String)>,
+    backlinks: Digest,
+}
+
+/// What writing a page gave.
+struct Written {
+    error: Option<Diagnostic>,
+    /// Its article alone, for the whole-handbook document.
+    article: Option<String>,
+    fingerprint: Option<Digest>,
 }
 
 /// What a page's search terms were counted with besides its text.
@@ -235,6 +249,7 @@ impl Site {
             terms,
             fingerprints: PageTable::new(),
             inputs: PageTable::new(),
+            world: Digest::default(),
         }
     }
 
@@ -317,6 +332,67 @@ impl Site {
                 terms_key: terms_key(&title, &facts),
             },
         }
+    }
+
+    /// The digest of everything page contexts read besides each page's own
+    /// markdown results and backlinks: every page's place, front matter,
+    /// title and record, the model's relations, the tree, the header, the
+    /// feeds, the history of every page, the surveys and "today". Settings,
+    /// templates and the binary are the cache's key. Two renders with the same
+    /// world give a page that kept its markdown results and backlinks the
+    /// same context, so its fingerprint need not be worked out again (the
+    /// live preview's edits rest on the same rule, and the build cache's
+    /// property test checks it).
+    fn world(&self, learned: &Learned) -> Digest {
+        let loaded = &self.loaded;
+        let model = &self.model.kinds;
+        let history = loaded.history.as_ref();
+        let per_page: PageTable<Digest> = loaded.pages.par_map(|i, page| {
+            let mut h = Hasher::new();
+            h.part(page.url.as_bytes())
+                .part(page.source_path.as_bytes())
+                .part(
+                    page.source
+                        .as_bytes()
+                        .get(..page.body_start)
+                        .unwrap_or_default(),
+                )
+                .part(&[u8::from(page.generated), u8::from(page.is_section_index)])
+                .part(learned.titles[i].as_bytes())
+                .debug(&model.pages[i])
+                .debug(&history.and_then(|h| h.files.get(&page.source_path)));
+            h.finish()
+        });
+        let mut h = Hasher::new();
+        for digest in per_page.iter() {
+            h.part(digest.as_bytes());
+        }
+        let graph = &model.adr_graph;
+        for relation in [
+            &graph.supersedes,
+            &graph.superseded_by,
+            &graph.amends,
+            &graph.amended_by,
+        ] {
+            let mut pairs: Vec<_> = relation.iter().collect();
+            pairs.sort_unstable();
+            h.debug(&pairs);
+        }
+        h.debug(&model.team.as_ref().map(|t| (&t.people, &t.services)))
+            .debug(&model.alerts)
+            .debug(&model.open_actions)
+            .debug(&self.model.decisions)
+            .debug(&loaded.tree)
+            .debug(&loaded.today)
+            .debug(&loaded.health)
+            .debug(&loaded.assets)
+            .debug(&loaded.drafts)
+            .debug(&learned.header)
+            .debug(&learned.feeds)
+            .debug(&learned.tree_entries)
+            .debug(&history.map(|h| (h.recent.is_empty(), h.shallow, &h.prefix)))
+            .debug(&self.source_links(""));
+        h.finish()
     }
 
     /// The size of the image `src` on page `i`, when it is one of the
@@ -438,6 +514,7 @@ impl Site {
         let mut timings = Vec::new();
         let t = Instant::now();
         let index = self.link_index();
+        let previous_world = previous.as_ref().map(|p| p.world);
         let (vocabulary, cached) = match previous {
             Some(mut previous) if self.loaded.templates.is_some() => {
                 let words = previous.words.take();
@@ -471,6 +548,7 @@ impl Site {
                     Some(Vouched {
                         fingerprint: c.fingerprint,
                         fixes: c.fixes,
+                        backlinks: c.backlinks,
                     }),
                 ),
                 None => (
@@ -524,9 +602,28 @@ impl Site {
         };
         let render = Renderer::new(self, &memo.learned, templates);
         let print = generated::PrintPlan::new(self);
-        if keep != Keep::Nothing {
-            memo.fingerprints = self.loaded.pages.par_map(|i, _| render.fingerprint(i));
+        if keep == Keep::Cache {
+            memo.world = self.world(&memo.learned);
         }
+        // Fingerprints, where kept: a page the cache gave whose context shares
+        // everything with the previous build's (the same world) and lists the
+        // same backlinks has the same one; other pages the cache gave have
+        // theirs worked out here, to tell whether they changed; the rest get
+        // theirs as they render.
+        let same_world = previous_world == Some(memo.world);
+        let mut fingerprints: PageTable<Option<Digest>> = match keep {
+            Keep::Nothing => PageTable::new(),
+            _ => self.loaded.pages.par_map(|i, _| {
+                let v = reused[i].as_ref()?;
+                Some(
+                    if same_world && v.backlinks == cache::backlinks(&memo.learned.backlinks[i]) {
+                        v.fingerprint
+                    } else {
+                        render.fingerprint(i)
+                    },
+                )
+            }),
+        };
         // The pages to render: all of them, but for those the cache vouches
         // for whose context and fixes did not move and whose files the sink
         // keeps.
@@ -535,7 +632,7 @@ impl Site {
                 return false;
             };
             print.is_none()
-                && memo.fingerprints.get(i) == Some(&vouched.fingerprint)
+                && fingerprints.get(i) == Some(&Some(vouched.fingerprint))
                 && memo.fixes[i] == vouched.fixes
                 && sink.keep(&crate::paths::page_file(&page.url))
                 && (!self.loaded.config.markdown_copies
@@ -554,7 +651,8 @@ impl Site {
         progress.start(rendered_pages);
         // Thread time spent in the sink, to tell rendering from file-system cost.
         let writing_ns = AtomicU64::new(0);
-        let results: Vec<(PageId, Option<Diagnostic>, Option<String>)> = work
+        let want_fingerprint = |i: PageId| keep != Keep::Nothing && fingerprints[i].is_none();
+        let results: Vec<(PageId, Written)> = work
             .into_par_iter()
             .map(|(i, body)| {
                 // A page reused from the cache needs its HTML again.
@@ -566,20 +664,32 @@ impl Site {
                     }
                 });
                 let print = print.as_ref().filter(|p| p.has(i));
-                let (error, article) =
-                    self.write_page(&render, i, &body, print.is_some(), sink, &writing_ns);
-                let article = print
-                    .zip(article)
+                let mut written = self.write_page(
+                    &render,
+                    i,
+                    &body,
+                    (print.is_some(), want_fingerprint(i)),
+                    sink,
+                    &writing_ns,
+                );
+                written.article = print
+                    .zip(written.article)
                     .map(|(p, a)| p.article(render.site, i, &a));
                 progress.advance();
-                (i, error, article)
+                (i, written)
             })
             .collect();
         let mut page_errors = PageTable::filled(self.loaded.pages.len(), None);
         let mut articles = PageTable::filled(self.loaded.pages.len(), None);
-        for (i, error, article) in results {
-            page_errors[i] = error;
-            articles[i] = article;
+        for (i, written) in results {
+            page_errors[i] = written.error;
+            articles[i] = written.article;
+            if let (Some(slot), Some(f)) = (fingerprints.get_mut(i), written.fingerprint) {
+                *slot = Some(f);
+            }
+        }
+        if keep != Keep::Nothing {
+            memo.fingerprints = fingerprints.iter().map(|f| f.unwrap_or_default()).collect();
         }
         timings.push(("pages", t.elapsed()));
         let threads = u64::try_from(rayon::current_num_threads())
@@ -588,31 +698,37 @@ impl Site {
         let writing = Duration::from_nanos(writing_ns.into_inner() / threads);
         timings.push(("└ of which file writes, per thread", writing));
 
+        // The site's own files and the search index, side by side.
         let t = Instant::now();
-        let mut site_errors: Vec<Diagnostic> = self
-            .loaded
-            .assets
-            .par_iter()
-            .filter_map(|a| {
-                sink.copy(&self.loaded.root.join(a), a)
-                    .err()
-                    .map(|e| write_error(a, &e))
-            })
-            .collect();
-        site_errors.extend(generated::write(&render, sink));
-        if let Some(print) = &print {
-            site_errors.extend(print.write(&render, &articles, sink));
-        }
+        let site_files = || {
+            let mut site_errors: Vec<Diagnostic> = self
+                .loaded
+                .assets
+                .par_iter()
+                .filter_map(|a| {
+                    sink.copy(&self.loaded.root.join(a), a)
+                        .err()
+                        .map(|e| write_error(a, &e))
+                })
+                .collect();
+            site_errors.extend(generated::write(&render, sink));
+            if let Some(print) = &print {
+                site_errors.extend(print.write(&render, &articles, sink));
+            }
+            site_errors
+        };
+        let ((site_errors, site_time), (search_errors, search_time)) = rayon::join(
+            || (site_files(), t.elapsed()),
+            || (self.search_files(&memo, sink), t.elapsed()),
+        );
         drop(articles);
-        timings.push(("assets and site files", t.elapsed()));
+        timings.push(("assets and site files", site_time));
+        if self.loaded.config.search {
+            timings.push(("search index, alongside", search_time));
+        }
         memo.page_errors = page_errors;
         memo.site_errors = site_errors;
-
-        let t = Instant::now();
-        self.write_search(&mut memo, sink);
-        if self.loaded.config.search {
-            timings.push(("search index", t.elapsed()));
-        }
+        memo.search_errors = search_errors;
         if keep == Keep::Nothing {
             // A build keeps nothing: let the rest go before the caller
             // reports, as the index held the largest part of it.
@@ -630,21 +746,31 @@ impl Site {
         (rendering, memo)
     }
 
-    /// Renders page `i` and writes it; returns the failure, if any, and
-    /// its article alone when `article` (for the whole-handbook document).
+    /// Renders page `i` and writes it; returns the failure, if any, its
+    /// article alone when `want.0` (for the whole-handbook document) and its
+    /// fingerprint when `want.1`.
     fn write_page(
         &self,
         render: &Renderer<'_>,
         i: PageId,
         body: &str,
-        article: bool,
+        want: (bool, bool),
         sink: &dyn Sink,
         writing_ns: &AtomicU64,
-    ) -> (Option<Diagnostic>, Option<String>) {
+    ) -> Written {
         let url = &self.loaded.pages[i].url;
-        let (html, article) = match render.page(i, body, article) {
+        let mut fingerprint = Digest::default();
+        let made = render.page(i, body, want.0, want.1.then_some(&mut fingerprint));
+        let fingerprint = want.1.then_some(fingerprint);
+        let (html, article) = match made {
             Ok(made) => made,
-            Err(d) => return (Some(d), None),
+            Err(d) => {
+                return Written {
+                    error: Some(d),
+                    article: None,
+                    fingerprint,
+                };
+            }
         };
         let started = Instant::now();
         let mut written = sink
@@ -659,14 +785,23 @@ impl Site {
         }
         let ns = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         writing_ns.fetch_add(ns, Ordering::Relaxed);
-        (written.err(), article)
+        Written {
+            error: written.err(),
+            article,
+            fingerprint,
+        }
     }
 
     /// Writes the search index from the memo's counted terms (nothing when
     /// search is off). A live preview calls it after sending the reload.
     pub fn write_search(&self, memo: &mut Memo, sink: &dyn Sink) {
+        memo.search_errors = self.search_files(memo, sink);
+    }
+
+    /// [`Site::write_search`]'s work; returns the files it could not write.
+    fn search_files(&self, memo: &Memo, sink: &dyn Sink) -> Vec<Diagnostic> {
         let Some(vocabulary) = &memo.vocabulary else {
-            return;
+            return Vec::new();
         };
         let sections: PageTable<&[markdown::TextSection]> =
             memo.learned.rendered.map(|r| r.sections.as_slice());
@@ -711,7 +846,7 @@ impl Site {
                     .push(write_error(path, &e));
             }
         });
-        memo.search_errors = failed.into_inner().unwrap_or_else(|p| p.into_inner());
+        failed.into_inner().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Applies edits of existing pages (`(index, the page as read now)`) and
@@ -867,8 +1002,8 @@ impl Site {
                 };
                 (
                     i,
-                    self.write_page(&render, i, &body, false, sink, &writing_ns)
-                        .0,
+                    self.write_page(&render, i, &body, (false, false), sink, &writing_ns)
+                        .error,
                 )
             })
             .collect();

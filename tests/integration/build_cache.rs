@@ -18,6 +18,12 @@ const BIN: &str = env!("CARGO_BIN_EXE_handbook");
 
 /// Runs `handbook build ROOT -o OUT ARGS`; the same "today" as other tests.
 fn build(root: &Path, out: &Path, args: &[&str]) -> Run {
+    build_on(0, root, out, args)
+}
+
+/// [`build`], `days` after the other tests' "today".
+fn build_on(days: u64, root: &Path, out: &Path, args: &[&str]) -> Run {
+    let epoch = (1_795_132_800 + days * 86_400).to_string();
     let output = Command::new(BIN)
         .arg("build")
         .arg(root)
@@ -26,7 +32,7 @@ fn build(root: &Path, out: &Path, args: &[&str]) -> Run {
         .args(["--format", "json"])
         .args(args)
         .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1795132800")
+        .env("SOURCE_DATE_EPOCH", epoch)
         .output()
         .expect("run handbook");
     Run {
@@ -91,6 +97,8 @@ enum Act {
     Remove(usize),
     /// The settings change.
     Settings(usize),
+    /// A day passes (review dates move, "ago" changes).
+    Day,
 }
 
 const SETTINGS: &[&str] = &[
@@ -106,6 +114,7 @@ fn act() -> impl Strategy<Value = Act> {
         1 => (0..400usize, any::<bool>()).prop_map(|(f, same)| Act::Tamper(f, same)),
         1 => (0..400usize).prop_map(Act::Remove),
         1 => (0..SETTINGS.len()).prop_map(Act::Settings),
+        1 => Just(Act::Day),
     ]
 }
 
@@ -146,6 +155,7 @@ fn perform(act: &Act, world: &World, out: &Path) {
             }
         }
         Act::Settings(s) => write(world.root(), "handbook.toml", SETTINGS[*s]),
+        Act::Day => {}
     }
 }
 
@@ -164,12 +174,15 @@ proptest! {
         let first = build(world.root(), &ours, &[]);
         prop_assert!(first.code == 0 || first.code == 1, "{}", first.stderr);
         let mut history = Vec::new();
+        let mut day = 0;
         for act in acts {
             perform(&act, &world, &ours);
+            // Review dates are 30 to 200 days apart: jump far enough to move them.
+            day += if matches!(act, Act::Day) { 45 } else { 0 };
             history.push(act);
-            let cached = build(world.root(), &ours, &[]);
+            let cached = build_on(day, world.root(), &ours, &[]);
             let _ = std::fs::remove_dir_all(&fresh);
-            let clean = build(world.root(), &fresh, &["--no-cache"]);
+            let clean = build_on(day, world.root(), &fresh, &["--no-cache"]);
             prop_assert_eq!(cached.code, clean.code, "{:?}\n{}\n{}", history, cached.stderr, clean.stderr);
             prop_assert_eq!(&cached.stdout, &clean.stdout, "the same diagnostics after {:?}", history);
             if clean.code != 2 && fresh.exists() {
@@ -414,4 +427,74 @@ fn a_page_whose_source_did_not_change_follows_what_its_links_and_images_now_answ
     assert!(home().contains("the-guide/"), "{}", home());
     assert_eq!(build(site.path(), &fresh, &["--no-cache"]).code, 0);
     assert_same_tree(&out, &fresh, &"a moved page and a resized image");
+}
+
+#[test]
+fn a_new_commit_moves_page_dates_and_the_cache_follows() {
+    let site = Fixture::new()
+        .file(
+            "index.md",
+            "# Home\n\nStart with [the guide](guides/a.md).\n",
+        )
+        .file("guides/a.md", "# Guide A\n\nFirst words.\n")
+        .file("guides/b.md", "# Guide B\n\nOther words, see [A](a.md).\n")
+        .git_init();
+    let git = |who: &str, date: &str, args: &[&str]| {
+        let run = crate::support::git_command(site.path(), who, date, args);
+        assert!(run.status.success(), "{run:?}");
+    };
+    git("Ana", "2026-10-01T10:00:00Z", &["add", "-A"]);
+    git("Ana", "2026-10-01T10:00:00Z", &["commit", "-qm", "first"]);
+    let sites = tempfile::tempdir().expect("temp dir");
+    let (out, fresh) = (sites.path().join("public"), sites.path().join("fresh"));
+    assert_eq!(build(site.path(), &out, &[]).code, 0);
+    std::fs::write(
+        site.path().join("guides/a.md"),
+        "# Guide A\n\nNewer words.\n",
+    )
+    .expect("write");
+    git("Bo", "2026-11-02T10:00:00Z", &["commit", "-qam", "second"]);
+    let run = build(site.path(), &out, &["--verbose"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(build(site.path(), &fresh, &["--no-cache"]).code, 0);
+    assert_same_tree(&out, &fresh, &"a new commit");
+    let a = std::fs::read_to_string(out.join("guides/a/index.html")).expect("a");
+    assert!(a.contains("2026-11-02") && a.contains("Bo"), "{a}");
+    // A second commit that touches only one page, after a build from the cache.
+    std::fs::write(
+        site.path().join("guides/b.md"),
+        "# Guide B\n\nOther words, see [A](a.md). More.\n",
+    )
+    .expect("write");
+    git("Cy", "2026-11-05T10:00:00Z", &["commit", "-qam", "third"]);
+    assert_eq!(build(site.path(), &out, &[]).code, 0);
+    let _ = std::fs::remove_dir_all(&fresh);
+    assert_eq!(build(site.path(), &fresh, &["--no-cache"]).code, 0);
+    assert_same_tree(&out, &fresh, &"a third commit");
+    // An edit built before it is committed: the commit changes only what
+    // git says of the page (its date and author), not its text.
+    std::fs::write(
+        site.path().join("guides/b.md"),
+        "# Guide B\n\nOther words, see [A](a.md). Most.\n",
+    )
+    .expect("write");
+    assert_eq!(build(site.path(), &out, &[]).code, 0);
+    git("Di", "2026-11-09T10:00:00Z", &["commit", "-qam", "fourth"]);
+    assert_eq!(build(site.path(), &out, &[]).code, 0);
+    let _ = std::fs::remove_dir_all(&fresh);
+    assert_eq!(build(site.path(), &fresh, &["--no-cache"]).code, 0);
+    assert_same_tree(&out, &fresh, &"a commit of what was built");
+    // A title that only the page's leading heading gives shows in its
+    // neighbours' navigation.
+    std::fs::write(
+        site.path().join("guides/a.md"),
+        "# Guide Alpha\n\nNewer words.\n",
+    )
+    .expect("write");
+    assert_eq!(build(site.path(), &out, &[]).code, 0);
+    let b = std::fs::read_to_string(out.join("guides/b/index.html")).expect("b");
+    assert!(b.contains("Guide Alpha"), "{b}");
+    let _ = std::fs::remove_dir_all(&fresh);
+    assert_eq!(build(site.path(), &fresh, &["--no-cache"]).code, 0);
+    assert_same_tree(&out, &fresh, &"a new title");
 }

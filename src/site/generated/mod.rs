@@ -115,9 +115,13 @@ pub(super) fn feeds(site: &Site) -> Vec<Feed> {
 /// Renders every generated output and writes it to `sink`; returns the
 /// problems met.
 pub(super) fn write(render: &Renderer<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
-    ALL.iter()
-        .flat_map(|generated| write_one(*generated, render, sink))
-        .collect()
+    use rayon::prelude::*;
+    // Each output on its own: the exports hold every page, the rest are small.
+    let found: Vec<Vec<Diagnostic>> = ALL
+        .par_iter()
+        .map(|generated| write_one(*generated, render, sink))
+        .collect();
+    found.into_iter().flatten().collect()
 }
 
 /// Renders one generated output and writes it to `sink`; returns the
