@@ -77,25 +77,40 @@ def bench_diff(src, runs):
     return statistics.median(times)
 
 
-def bench_rebuild(src, out, runs):
-    """A build into the previous output after one page's body changed: what
-    an unchanged file costs (kept, not rewritten) and how many were written."""
+def bench_rebuild(src, out, runs, hugo_ms=None):
+    """Builds after one page's body changed, into the previous output: from the
+    build cache (the default: only changed pages rendered, the output updated in
+    place) and without it (`--no-cache`: every page rendered, unchanged files
+    kept by hard links). Prints both, what was written, and the ratio to Hugo's
+    cold build of the same corpus (Hugo renders everything on every build)."""
     timed([BIN, "build", src, "-o", out, "--quiet"])
     pages = sorted(os.path.join(d, f) for d, _, fs in os.walk(src) if ".git" not in d
                    for f in fs if f.endswith(".md") and f != "index.md")
     page = pages[len(pages) // 3]
-    times = []
-    for i in range(runs):
+    edits = iter(range(10 ** 6))
+
+    def edit():
         with open(page, "a") as f:
-            f.write(f"\nAnother line {i}.\n")
-        times.append(timed([BIN, "build", src, "-o", out, "--quiet"])[0])
-    with open(page, "a") as f:
-        f.write("\nOne more line.\n")
-    proc = subprocess.run([BIN, "build", src, "-o", out, "--verbose", "--format", "json"],
-                          capture_output=True, text=True)
-    files = next((l.strip() for l in proc.stderr.splitlines() if "files:" in l), "")
-    print(f"  rebuild   median {statistics.median(times)*1000:8.0f} ms  (one page edited, into the previous "
-          f"output) — {files}")
+            f.write(f"\nAnother line {next(edits)}.\n")
+
+    def one(extra):
+        times = []
+        for _ in range(runs):
+            edit()
+            times.append(timed([BIN, "build", src, "-o", out, "--quiet", *extra])[0])
+        edit()
+        proc = subprocess.run([BIN, "build", src, "-o", out, "--verbose", "--format", "json", *extra],
+                              capture_output=True, text=True)
+        said = [l.strip() for l in proc.stderr.splitlines() if l.strip().startswith(("files:", "pages:"))]
+        return statistics.median(times), min(times), max(times), said
+
+    med, lo, hi, said = one([])
+    ratio = f", hugo / this = {hugo_ms / med:.1f}x" if hugo_ms else ""
+    print(f"  incremental median {med*1000:6.0f} ms  (min {lo*1000:.0f}, max {hi*1000:.0f}; one page edited, "
+          f"from the build cache{ratio}) — {'; '.join(said)}")
+    med, lo, hi, said = one(["--no-cache"])
+    print(f"  rebuild   median {med*1000:8.0f} ms  (min {lo*1000:.0f}, max {hi*1000:.0f}; one page edited, "
+          f"--no-cache, into the previous output) — {'; '.join(said)}")
 
 
 def mean_page_size(corpus, out):
@@ -147,6 +162,7 @@ def main():
                 base, base_rss = bench("baseline", lambda: [args.baseline, "build", src, "-o", bout, "--quiet"], bout, args.runs)
                 print(f"  ratio     baseline / handbook = {base / ours:.2f}x time, {base_rss / our_rss:.2f}x peak RSS")
                 shutil.rmtree(bout, ignore_errors=True)
+            theirs = None
             if hugo:
                 hout = os.path.join(work, f"hugo{n}")
                 theirs, _ = bench("hugo", lambda: [hugo, "--quiet", "-s", os.path.join(corpus, "hugo"), "-d", hout], hout, args.runs)
@@ -159,7 +175,7 @@ def main():
             print("  where the time goes (one run):")
             for line in proc.stderr.splitlines()[1:]:
                 print("   " + line)
-            bench_rebuild(src, out, args.runs)
+            bench_rebuild(src, out, args.runs, theirs)
             if shutil.which("git"):
                 bench_diff(src, args.runs)
         if len(cold) > 1:

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Publish the handbook to any static host: build, then upload what changed.
 # usage: HANDBOOK_DIR=docs/handbook DEST=host:/srv/handbook/ bash sync.sh
+#        (OUT names the local build folder; public by default)
 #    or: HANDBOOK_DIR=docs/handbook S3_URI=s3://bucket/handbook/ bash sync.sh
 # The build is written atomically and only replaces its own earlier output;
 # the upload mirrors it (files gone from the site are removed at DEST).
 set -euo pipefail
 : "${HANDBOOK_DIR:=.}"
 : "${BASE_URL:=}"
-out="$(mktemp -d)/public"
+# A lasting folder: the next run updates it from its build cache
+# (.handbook-cache/ beside it), rendering only the pages that changed.
+: "${OUT:=public}"
+out="$OUT"
 handbook check "$HANDBOOK_DIR"
 handbook build "$HANDBOOK_DIR" -o "$out" ${BASE_URL:+--base-url "$BASE_URL"}
 if [ -n "${DEST:-}" ]; then

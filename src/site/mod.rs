@@ -363,7 +363,16 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
         .then(|| cache::Store::of(&site.loaded.output_dir))
         .flatten()
         .and_then(|store| Some((cache::key(&site, options)?, store)));
-    let mut previous = cached.as_ref().and_then(|(key, store)| store.load(*key));
+    // Without an earlier output there is nothing to update in place.
+    let earlier = site
+        .loaded
+        .output_dir
+        .join(crate::content::walk::OUTPUT_MARKER)
+        .is_file();
+    let mut previous = cached
+        .as_ref()
+        .filter(|_| earlier)
+        .and_then(|(key, store)| store.load(*key));
     let in_place = previous.as_mut().and_then(|previous| {
         let files = std::mem::take(&mut previous.files);
         output::InPlace::new(&site.loaded.output_dir, files).ok()

@@ -182,6 +182,32 @@ fn the_ci_recipes_parse_and_their_handbook_commands_succeed_on_the_example() {
         &path,
         &env,
     );
+    // It builds into a lasting folder, so the next run starts from its cache.
+    assert!(repo.path().join(".handbook-cache/public.bin").is_file());
+    // The Pages deploy caches that folder and the previous site with the history.
+    let pages = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci/github-pages.yml"),
+    )
+    .expect("read");
+    let docs = YamlLoader::load_from_str(&pages).expect("github-pages.yml parses");
+    let cached: Vec<String> = docs[0]["jobs"]
+        .as_hash()
+        .into_iter()
+        .flat_map(|jobs| jobs.values())
+        .flat_map(|job| job["steps"].as_vec().cloned().unwrap_or_default())
+        .filter(|step| {
+            step["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache"))
+        })
+        .filter_map(|step| step["with"]["path"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    let paths: Vec<&str> = cached[0].lines().map(str::trim).collect();
+    assert_eq!(
+        paths,
+        [".git/handbook-history", "public", ".handbook-cache"]
+    );
 }
 
 #[test]
