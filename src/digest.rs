@@ -19,8 +19,18 @@ impl Digest {
         Digest::finish(&blake3::Hasher::new().update_rayon(bytes).finalize())
     }
 
+    /// A digest as [`Digest::as_bytes`] gave it.
+    pub fn from_bytes(bytes: [u8; 16]) -> Digest {
+        Digest(bytes)
+    }
+
     pub fn as_bytes(&self) -> &[u8; 16] {
         &self.0
+    }
+
+    /// The digest of a finished [`Hasher::raw`].
+    pub fn from_hash(hash: &blake3::Hash) -> Digest {
+        Digest::finish(hash)
     }
 
     fn finish(hash: &blake3::Hash) -> Digest {
@@ -38,6 +48,11 @@ pub struct Hasher(blake3::Hasher);
 impl Hasher {
     pub fn new() -> Hasher {
         Hasher::default()
+    }
+
+    /// A plain BLAKE3 hasher, for bytes streamed without parts.
+    pub fn raw() -> blake3::Hasher {
+        blake3::Hasher::new()
     }
 
     /// Adds one part.

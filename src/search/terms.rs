@@ -10,12 +10,44 @@ use super::SURFACE_BIT;
 pub struct PageTerms {
     /// Triples (stem id − previous stem id, frequency ×2, bits), by stem id.
     /// `bits` are the sections the term occurs in, plus [`TITLE_BIT`] and [`FACT_BIT`].
+    #[serde(with = "raw")]
     pub(super) packed: Box<[u8]>,
     /// The surface forms the page uses that differ from their stems, as
     /// ascending form ids, delta-encoded: the index lists exactly the forms of
     /// the pages it is written from, so a page that drops a word drops its form.
+    #[serde(with = "raw")]
     pub(super) forms: Box<[u8]>,
     pub(super) length: f32,
+}
+
+/// Bytes kept as one run of bytes (the build cache writes these), rather
+/// than serde's default of a sequence of numbers, one call per byte.
+mod raw {
+    pub(super) fn serialize<S: serde::Serializer>(
+        bytes: &[u8],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(bytes)
+    }
+
+    pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Box<[u8]>, D::Error> {
+        struct Bytes;
+        impl<'de> serde::de::Visitor<'de> for Bytes {
+            type Value = Box<[u8]>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Self::Value, E> {
+                Ok(bytes.into())
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, bytes: Vec<u8>) -> Result<Self::Value, E> {
+                Ok(bytes.into_boxed_slice())
+            }
+        }
+        deserializer.deserialize_bytes(Bytes)
+    }
 }
 
 /// A counted term: stem id, weighted frequency ×2, bits.

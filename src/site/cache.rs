@@ -154,16 +154,28 @@ impl Store {
         is_dir && tag_is_file && std::fs::read(&tag).is_ok_and(|t| t == TAG_TEXT.as_bytes())
     }
 
-    /// The cache written for `key`, if there is a readable one.
-    pub fn load(&self, key: Digest) -> Option<Previous> {
+    /// The cache written for `key` by this binary, if there is a readable one.
+    pub fn load(&self, key: Digest, exe: &Exe) -> Option<Previous> {
         if !self.ours() || !std::fs::symlink_metadata(&self.file).is_ok_and(|m| m.is_file()) {
             return None;
         }
         let bytes = std::fs::read(&self.file).ok()?;
         let rest = bytes.strip_prefix(MAGIC.as_slice())?;
         let (stored_key, rest) = rest.split_first_chunk::<16>()?;
+        let (exe_id, rest) = rest.split_first_chunk::<EXE_ID>()?;
+        let (exe_digest, rest) = rest.split_first_chunk::<16>()?;
         let (checksum, payload) = rest.split_first_chunk::<16>()?;
-        if stored_key != key.as_bytes() || checksum != Digest::of_large(payload).as_bytes() {
+        // The same binary: the same file as last time (whose digest is then
+        // the one written), else the same bytes.
+        let same_file = exe.id != [0; EXE_ID] && *exe_id == exe.id;
+        if same_file {
+            let _ = exe.digest.set(Some(Digest::from_bytes(*exe_digest)));
+        }
+        let same_exe = same_file || exe.digest().is_some_and(|d| d.as_bytes() == exe_digest);
+        if stored_key != key.as_bytes()
+            || !same_exe
+            || checksum != Digest::of_large(payload).as_bytes()
+        {
             return None;
         }
         // The head, then each page: postcard, after its length (u32, LE).
@@ -196,10 +208,19 @@ impl Store {
     }
 
     /// Writes the cache of a finished build (atomically: a new file renamed
-    /// over the old one). Makes the folder, with its tag and a `.gitignore`
-    /// that keeps it out of git, when it does not exist; leaves a folder of
-    /// that name that is not ours alone.
-    pub(super) fn save(&self, key: Digest, payload: &[u8]) -> io::Result<()> {
+    /// over the old one), a few thousand pages at a time so that it never
+    /// holds the whole of it. Makes the folder, with its tag and a
+    /// `.gitignore` that keeps it out of git, when it does not exist; leaves a
+    /// folder of that name that is not ours alone.
+    pub(super) fn save(
+        &self,
+        key: Digest,
+        exe: &Exe,
+        parts: &Parts<'_>,
+        files: &HashMap<String, Facts>,
+    ) -> io::Result<()> {
+        use io::{Seek, Write};
+        use rayon::prelude::*;
         match std::fs::symlink_metadata(&self.folder) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 std::fs::create_dir(&self.folder)?;
@@ -215,14 +236,105 @@ impl Store {
                 self.folder.display()
             )));
         }
+        let exe_digest = exe
+            .digest()
+            .ok_or_else(|| io::Error::other("this binary cannot be read"))?;
         let mut file = tempfile::NamedTempFile::new_in(&self.folder)?;
-        let mut head = MAGIC.to_vec();
-        head.extend_from_slice(key.as_bytes());
-        head.extend_from_slice(Digest::of_large(payload).as_bytes());
-        io::Write::write_all(&mut file, &head)?;
-        io::Write::write_all(&mut file, payload)?;
+        let mut top = MAGIC.to_vec();
+        top.extend_from_slice(key.as_bytes());
+        top.extend_from_slice(&exe.id);
+        top.extend_from_slice(exe_digest.as_bytes());
+        let checksum_at = top.len() as u64;
+        top.extend_from_slice(&[0; 16]);
+        let out = file.as_file_mut();
+        out.write_all(&top)?;
+        let mut checksum = Hasher::raw();
+        // Records are made in parallel into runs of a few hundred, each
+        // after its length; the runs are hashed and written in order, a few
+        // thousand records at a time.
+        let mut write = |run: &[u8]| -> io::Result<()> {
+            checksum.update(run);
+            out.write_all(run)
+        };
+        let mut first = Vec::new();
+        push_record(&mut first, |buffer| {
+            postcard::to_extend(&head_ref(parts, files), buffer)
+        })?;
+        write(&first)?;
+        drop(first);
+        let ids: Vec<crate::pages::PageId> = parts.pages.ids().collect();
+        for chunk in ids.chunks(8192) {
+            let runs: Vec<io::Result<Vec<u8>>> = chunk
+                .par_chunks(256)
+                .map(|ids| {
+                    let mut run = Vec::with_capacity(ids.len() * 2048);
+                    for &i in ids {
+                        let record = page_ref(parts, i)?;
+                        push_record(&mut run, |buffer| postcard::to_extend(&record, buffer))?;
+                    }
+                    Ok(run)
+                })
+                .collect();
+            for run in runs {
+                write(&run?)?;
+            }
+        }
+        out.seek(io::SeekFrom::Start(checksum_at))?;
+        out.write_all(Digest::from_hash(&checksum.finalize()).as_bytes())?;
         file.persist(&self.file).map_err(|e| e.error)?;
         Ok(())
+    }
+}
+
+/// How many bytes identify this binary's file.
+const EXE_ID: usize = 40;
+
+/// This binary, as the cache's key: the file it runs from (device, inode,
+/// size, modification and change times), and the digest of its bytes,
+/// worked out only when that file is not the one the cache names (a new
+/// download in CI is the same bytes in another file).
+#[derive(Debug)]
+pub struct Exe {
+    path: Option<PathBuf>,
+    id: [u8; EXE_ID],
+    digest: std::sync::OnceLock<Option<Digest>>,
+}
+
+impl Exe {
+    pub fn current() -> Exe {
+        let path = std::env::current_exe().ok();
+        let mut id = [0; EXE_ID];
+        #[cfg(unix)]
+        if let Some(meta) = path.as_ref().and_then(|p| std::fs::metadata(p).ok()) {
+            use std::os::unix::fs::MetadataExt as _;
+            let stamp = |s: i64, ns: i64| {
+                (s as u64)
+                    .wrapping_mul(1_000_000_000)
+                    .wrapping_add(ns as u64)
+            };
+            let fields = [
+                meta.dev(),
+                meta.ino(),
+                meta.len(),
+                stamp(meta.mtime(), meta.mtime_nsec()),
+                stamp(meta.ctime(), meta.ctime_nsec()),
+            ];
+            for (slot, value) in id.chunks_exact_mut(8).zip(fields) {
+                slot.copy_from_slice(&value.to_le_bytes());
+            }
+        }
+        Exe {
+            path,
+            id,
+            digest: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn digest(&self) -> Option<Digest> {
+        *self.digest.get_or_init(|| {
+            let bytes = std::fs::read(self.path.as_ref()?).ok()?;
+            Some(Digest::of_large(&bytes))
+        })
     }
 }
 
@@ -234,20 +346,18 @@ fn create_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     io::Write::write_all(&mut file, bytes)
 }
 
-/// What every cached result depends on at once: this binary, the settings,
-/// the templates and the options that change what is built.
-pub(super) fn key(site: &super::Site, options: &super::BuildOptions) -> Option<Digest> {
-    let exe = std::fs::read(std::env::current_exe().ok()?).ok()?;
+/// What every cached result depends on at once besides the binary ([`Exe`]):
+/// the settings, the templates and the options that change what is built.
+pub(super) fn key(site: &super::Site, options: &super::BuildOptions) -> Digest {
     let loaded = &site.loaded;
     let mut hasher = Hasher::new();
     hasher
         .part(MAGIC)
-        .part(Digest::of_large(&exe).as_bytes())
         .part(format!("{:?}", loaded.config).as_bytes())
         .part(&loaded.templates_digest.to_le_bytes())
         .part(&[u8::from(options.drafts), u8::from(options.print)])
         .maybe(options.base_url.as_deref().map(str::as_bytes));
-    Some(hasher.finish())
+    hasher.finish()
 }
 
 /// What a finished render learned of every page, for [`payload`].
@@ -272,40 +382,46 @@ pub(super) fn backlinks(list: &[crate::pages::PageId]) -> Digest {
     Digest::of(&bytes)
 }
 
-/// The cache's bytes for a finished build: the head (the world digest, the
-/// vocabulary, the output's files), then each page's inputs and results,
-/// each written with its length so that they are read back in parallel.
-pub(super) fn payload(parts: &Parts<'_>, files: &HashMap<String, Facts>) -> Option<Vec<u8>> {
+/// The head record: the world digest, the vocabulary and the output's files.
+fn head_ref<'a>(parts: &Parts<'_>, files: &'a HashMap<String, Facts>) -> HeadRef<'a> {
     let mut files: Vec<(&str, Facts)> = files.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     files.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let head = HeadRef {
+    HeadRef {
         world: parts.world,
         words: parts.vocabulary.map(crate::search::Vocabulary::words),
         files,
-    };
-    let head = postcard::to_allocvec(&head).ok()?;
-    let pages: Vec<Vec<u8>> = parts
-        .pages
-        .par_map(|i, page| {
-            let page = PageRef {
-                source_path: &page.source_path,
-                url: &page.url,
-                inputs: parts.inputs.get(i)?,
-                rendered: parts.rendered.get(i)?,
-                terms: parts.terms.get(i).and_then(Option::as_ref),
-                fingerprint: *parts.fingerprints.get(i)?,
-                fixes: parts.fixes.get(i)?,
-                backlinks: backlinks(parts.backlinks.get(i)?),
-            };
-            postcard::to_allocvec(&page).ok()
-        })
-        .into_iter()
-        .collect::<Option<_>>()?;
-    let size = head.len() + pages.iter().map(|p| p.len() + 4).sum::<usize>() + 4;
-    let mut out = Vec::with_capacity(size);
-    for blob in std::iter::once(&head).chain(&pages) {
-        out.extend_from_slice(&u32::try_from(blob.len()).ok()?.to_le_bytes());
-        out.extend_from_slice(blob);
     }
-    Some(out)
+}
+
+/// Page `i`'s record.
+fn page_ref<'a>(parts: &Parts<'a>, i: crate::pages::PageId) -> io::Result<PageRef<'a>> {
+    let missing = || io::Error::other("a render that kept too little for the cache");
+    let page = parts.pages.get(i).ok_or_else(missing)?;
+    Ok(PageRef {
+        source_path: &page.source_path,
+        url: &page.url,
+        inputs: parts.inputs.get(i).ok_or_else(missing)?,
+        rendered: parts.rendered.get(i).ok_or_else(missing)?,
+        terms: parts.terms.get(i).and_then(Option::as_ref),
+        fingerprint: *parts.fingerprints.get(i).ok_or_else(missing)?,
+        fixes: parts.fixes.get(i).ok_or_else(missing)?,
+        backlinks: backlinks(parts.backlinks.get(i).ok_or_else(missing)?),
+    })
+}
+
+/// Appends a record that `serialize` writes to `buffer`, after its length
+/// (u32, little-endian).
+fn push_record(
+    buffer: &mut Vec<u8>,
+    serialize: impl FnOnce(Vec<u8>) -> postcard::Result<Vec<u8>>,
+) -> io::Result<()> {
+    let at = buffer.len();
+    buffer.extend_from_slice(&[0; 4]);
+    let mut grown = serialize(std::mem::take(buffer)).map_err(io::Error::other)?;
+    let len = u32::try_from(grown.len() - at - 4).map_err(io::Error::other)?;
+    if let Some(slot) = grown.get_mut(at..at + 4) {
+        slot.copy_from_slice(&len.to_le_bytes());
+    }
+    *buffer = grown;
+    Ok(())
 }

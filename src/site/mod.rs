@@ -362,20 +362,25 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
     let cached = (write && !options.no_cache && !site.loaded.config.print)
         .then(|| cache::Store::of(&site.loaded.output_dir))
         .flatten()
-        .and_then(|store| Some((cache::key(&site, options)?, store)));
+        .map(|store| (cache::key(&site, options), store));
+    let exe = cache::Exe::current();
     // Without an earlier output there is nothing to update in place.
     let earlier = site
         .loaded
         .output_dir
         .join(crate::content::walk::OUTPUT_MARKER)
         .is_file();
-    let mut previous = cached
-        .as_ref()
-        .filter(|_| earlier)
-        .and_then(|(key, store)| store.load(*key));
+    // The cache and what the output holds are read side by side.
+    let (mut previous, on_disk) = match cached.as_ref().filter(|_| earlier) {
+        Some((key, store)) => rayon::join(
+            || store.load(*key, &exe),
+            || output::output_facts(&site.loaded.output_dir),
+        ),
+        None => (None, Default::default()),
+    };
     let in_place = previous.as_mut().and_then(|previous| {
         let files = std::mem::take(&mut previous.files);
-        output::InPlace::new(&site.loaded.output_dir, files).ok()
+        output::InPlace::new(&site.loaded.output_dir, files, on_disk).ok()
     });
     if in_place.is_none() {
         previous = None;
@@ -434,9 +439,7 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
     if let (Some((key, store)), Some(output_files)) = (&cached, &output_files) {
         let t = Instant::now();
         // A cache that cannot be written costs the next build its speed only.
-        if let Some(payload) = memo.cache_payload(&site, output_files) {
-            let _ = store.save(*key, &payload);
-        }
+        let _ = store.save(*key, &exe, &memo.cache_parts(&site), output_files);
         site.loaded.timings.push(("build cache write", t.elapsed()));
     }
     drop(memo);

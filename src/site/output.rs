@@ -640,7 +640,13 @@ impl InPlace {
     /// Starts updating `root`, an earlier output (it must have passed
     /// [`check_target`] and hold the marker), whose files a build cache
     /// recorded as `recorded`.
-    pub fn new(root: &Path, recorded: HashMap<String, Facts>) -> io::Result<InPlace> {
+    /// `on_disk` is what [`output_facts`] found there (read beforehand, so
+    /// that it can be read alongside the cache).
+    pub fn new(
+        root: &Path,
+        recorded: HashMap<String, Facts>,
+        on_disk: HashMap<String, Option<Facts>>,
+    ) -> io::Result<InPlace> {
         if !std::fs::symlink_metadata(root.join(OUTPUT_MARKER)).is_ok_and(|m| m.is_file()) {
             return Err(io::Error::other("not an earlier output"));
         }
@@ -659,7 +665,7 @@ impl InPlace {
         Ok(InPlace {
             pending,
             next: AtomicUsize::new(0),
-            on_disk: output_facts(root),
+            on_disk,
             root: root.to_path_buf(),
             recorded,
             state: Mutex::default(),
@@ -851,6 +857,77 @@ mod tests {
         }
         assert_eq!(std::fs::read_to_string(target.join("old.html"))?, "old");
         assert_eq!(std::fs::read_dir(tmp.path())?.count(), 1);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_in_place_update_writes_what_changed_removes_what_is_gone_and_follows_no_link()
+    -> io::Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let out = tmp.path().join("public");
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir_all(out.join("old/deep"))?;
+        std::fs::create_dir_all(&outside)?;
+        std::fs::write(out.join(OUTPUT_MARKER), MARKER_TEXT)?;
+        std::fs::write(out.join("same.html"), "same")?;
+        std::fs::write(out.join("kept.html"), "kept")?;
+        std::fs::write(out.join("old/deep/gone.html"), "gone")?;
+        std::os::unix::fs::symlink(&outside, out.join("linked"))?;
+        let on_disk = output_facts(&out);
+        assert_eq!(
+            on_disk.get("linked"),
+            Some(&None),
+            "a link is listed, not followed"
+        );
+        let recorded: HashMap<String, Facts> = on_disk
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), (*v)?)))
+            .collect();
+        let update = InPlace::new(&out, recorded, on_disk)?;
+        update.write(OUTPUT_MARKER, MARKER_TEXT)?;
+        update.write("same.html", b"same")?;
+        assert!(update.keep("kept.html"));
+        assert!(!update.keep("missing.html"));
+        update.write("linked/index.html", b"new")?;
+        // Nothing is in place before the commit.
+        assert!(!out.join("linked/index.html").exists());
+        let done = update.commit()?;
+        assert_eq!((done.written, done.kept, done.removed), (1, 3, 1));
+        assert_eq!(
+            std::fs::read_to_string(out.join("linked/index.html"))?,
+            "new"
+        );
+        assert!(!std::fs::symlink_metadata(out.join("linked"))?.is_symlink());
+        assert_eq!(std::fs::read_dir(&outside)?.count(), 0);
+        assert!(!out.join("old").exists(), "emptied folders go");
+        let mut names: Vec<String> = done.files.keys().cloned().collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [OUTPUT_MARKER, "kept.html", "linked/index.html", "same.html"]
+        );
+        let left: Vec<_> = std::fs::read_dir(&out)?
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(PENDING_PREFIX))
+            .collect();
+        assert!(left.is_empty(), "no pending folder is left");
+        Ok(())
+    }
+
+    #[test]
+    fn an_in_place_update_dropped_without_commit_changes_nothing() -> io::Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let out = tmp.path().join("public");
+        std::fs::create_dir_all(&out)?;
+        std::fs::write(out.join(OUTPUT_MARKER), MARKER_TEXT)?;
+        std::fs::write(out.join("a.html"), "a")?;
+        {
+            let update = InPlace::new(&out, HashMap::new(), output_facts(&out))?;
+            update.write("a.html", b"changed")?;
+        }
+        assert_eq!(std::fs::read_to_string(out.join("a.html"))?, "a");
+        assert_eq!(std::fs::read_dir(&out)?.count(), 2);
         Ok(())
     }
 }

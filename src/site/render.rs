@@ -61,27 +61,20 @@ pub struct Memo {
 }
 
 impl Memo {
-    /// The build cache's bytes for this render of `site` (see
-    /// [`cache::payload`]); `None` when it kept too little to write one.
-    pub(super) fn cache_payload(
-        &self,
-        site: &Site,
-        files: &std::collections::HashMap<String, super::output::Facts>,
-    ) -> Option<Vec<u8>> {
-        cache::payload(
-            &cache::Parts {
-                pages: &site.loaded.pages,
-                rendered: &self.learned.rendered,
-                inputs: &self.inputs,
-                terms: &self.terms,
-                fingerprints: &self.fingerprints,
-                fixes: &self.fixes,
-                backlinks: &self.learned.backlinks,
-                vocabulary: self.vocabulary.as_ref(),
-                world: self.world,
-            },
-            files,
-        )
+    /// What the build cache keeps of this render of `site` (see
+    /// [`cache::Store::save`]).
+    pub(super) fn cache_parts<'a>(&'a self, site: &'a Site) -> cache::Parts<'a> {
+        cache::Parts {
+            pages: &site.loaded.pages,
+            rendered: &self.learned.rendered,
+            inputs: &self.inputs,
+            terms: &self.terms,
+            fingerprints: &self.fingerprints,
+            fixes: &self.fixes,
+            backlinks: &self.learned.backlinks,
+            vocabulary: self.vocabulary.as_ref(),
+            world: self.world,
+        }
     }
 
     /// Everything rendering found wrong, in no particular order.

@@ -498,3 +498,39 @@ fn a_new_commit_moves_page_dates_and_the_cache_follows() {
     assert_eq!(build(site.path(), &fresh, &["--no-cache"]).code, 0);
     assert_same_tree(&out, &fresh, &"a new title");
 }
+
+#[test]
+fn the_cache_belongs_to_the_binary_that_wrote_it_wherever_it_was_copied() {
+    let (world, sites, out) = built_world();
+    let bins = tempfile::tempdir().expect("temp dir");
+    let run_with = |bin: &Path| {
+        let output = Command::new(bin)
+            .arg("build")
+            .arg(world.root())
+            .arg("-o")
+            .arg(&out)
+            .arg("--verbose")
+            .env("SOURCE_DATE_EPOCH", "1795132800")
+            .output()
+            .expect("run handbook");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    // The same bytes in another file (a fresh download in CI): the cache holds.
+    let copy = bins.path().join("handbook");
+    std::fs::copy(BIN, &copy).expect("copy");
+    let said = run_with(&copy);
+    assert!(said.contains("pages: 0 rendered"), "{said}");
+    // Other bytes (another version): a full build, whose cache the next run uses.
+    let other = bins.path().join("handbook-other");
+    let mut bytes = std::fs::read(BIN).expect("read");
+    bytes.extend_from_slice(b"another build");
+    std::fs::write(&other, bytes).expect("write");
+    std::fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let said = run_with(&other);
+    assert!(!said.contains("pages:"), "{said}");
+    let said = run_with(&other);
+    assert!(said.contains("pages: 0 rendered"), "{said}");
+    drop(sites);
+}
