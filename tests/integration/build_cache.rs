@@ -80,6 +80,15 @@ fn assert_same_tree(ours: &Path, fresh: &Path, history: &dyn std::fmt::Debug) {
     }
 }
 
+/// Builds `root` afresh (`--no-cache`) beside `out` and compares the two.
+fn assert_matches_fresh(root: &Path, out: &Path, what: &str) {
+    let fresh = out.with_file_name("fresh");
+    let _ = std::fs::remove_dir_all(&fresh);
+    let run = build(root, &fresh, &["--no-cache"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_same_tree(out, &fresh, &what);
+}
+
 /// `(inode, modification time)` of a file.
 fn identity(path: &Path) -> (u64, std::time::SystemTime) {
     use std::os::unix::fs::MetadataExt as _;
@@ -251,9 +260,7 @@ fn a_body_edit_renders_one_page_and_leaves_every_other_file_alone() {
         });
     assert!(!pending);
     // `--no-cache` renders everything, and the result is the same.
-    let fresh = sites.path().join("fresh");
-    assert_eq!(build(world.root(), &fresh, &["--no-cache"]).code, 0);
-    assert_same_tree(&out, &fresh, &"one edit");
+    assert_matches_fresh(world.root(), &out, "one edit");
     assert!(!sites.path().join(".handbook-cache/fresh.bin").exists());
 }
 
@@ -294,9 +301,7 @@ fn a_damaged_or_foreign_cache_is_ignored_and_a_folder_not_ours_is_left_alone() {
         "a damaged cache is not used: {}",
         run.stderr
     );
-    let fresh = sites.path().join("fresh");
-    assert_eq!(build(world.root(), &fresh, &["--no-cache"]).code, 0);
-    assert_same_tree(&out, &fresh, &"a damaged cache");
+    assert_matches_fresh(world.root(), &out, "a damaged cache");
     // Garbage of the right length with our header is refused too.
     let mut garbage = bytes.clone();
     garbage.iter_mut().skip(48).for_each(|b| *b = 0x5a);
@@ -338,7 +343,7 @@ fn a_linked_cache_folder_is_not_followed() {
 
 #[test]
 fn an_in_place_update_never_writes_through_a_link_in_the_output() {
-    let (world, sites, out) = built_world();
+    let (world, _sites, out) = built_world();
     // A folder of the output replaced by a link to somewhere else, holding
     // a file where the edited page will be written.
     let elsewhere = tempfile::tempdir().expect("temp dir");
@@ -364,9 +369,7 @@ fn an_in_place_update_never_writes_through_a_link_in_the_output() {
             .expect("guides")
             .is_symlink()
     );
-    let fresh = sites.path().join("fresh");
-    assert_eq!(build(world.root(), &fresh, &["--no-cache"]).code, 0);
-    assert_same_tree(&out, &fresh, &"a linked folder");
+    assert_matches_fresh(world.root(), &out, "a linked folder");
 }
 
 #[test]
@@ -407,7 +410,7 @@ fn a_page_whose_source_did_not_change_follows_what_its_links_and_images_now_answ
         .file("guides/a.md", "+++\ntitle = \"Guide\"\n+++\n\nWords.\n")
         .bytes("img/plan.png", &crate::support::png_header(40, 30));
     let sites = tempfile::tempdir().expect("temp dir");
-    let (out, fresh) = (sites.path().join("public"), sites.path().join("fresh"));
+    let out = sites.path().join("public");
     assert_eq!(build(site.path(), &out, &[]).code, 0);
     let home = || std::fs::read_to_string(out.join("index.html")).expect("home");
     assert!(home().contains("width=\"40\" height=\"30\""), "{}", home());
@@ -425,8 +428,7 @@ fn a_page_whose_source_did_not_change_follows_what_its_links_and_images_now_answ
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(home().contains("width=\"80\" height=\"60\""), "{}", home());
     assert!(home().contains("the-guide/"), "{}", home());
-    assert_eq!(build(site.path(), &fresh, &["--no-cache"]).code, 0);
-    assert_same_tree(&out, &fresh, &"a moved page and a resized image");
+    assert_matches_fresh(site.path(), &out, "a moved page and a resized image");
 }
 
 #[test]
@@ -446,7 +448,7 @@ fn a_new_commit_moves_page_dates_and_the_cache_follows() {
     git("Ana", "2026-10-01T10:00:00Z", &["add", "-A"]);
     git("Ana", "2026-10-01T10:00:00Z", &["commit", "-qm", "first"]);
     let sites = tempfile::tempdir().expect("temp dir");
-    let (out, fresh) = (sites.path().join("public"), sites.path().join("fresh"));
+    let out = sites.path().join("public");
     assert_eq!(build(site.path(), &out, &[]).code, 0);
     std::fs::write(
         site.path().join("guides/a.md"),
@@ -456,8 +458,7 @@ fn a_new_commit_moves_page_dates_and_the_cache_follows() {
     git("Bo", "2026-11-02T10:00:00Z", &["commit", "-qam", "second"]);
     let run = build(site.path(), &out, &["--verbose"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(build(site.path(), &fresh, &["--no-cache"]).code, 0);
-    assert_same_tree(&out, &fresh, &"a new commit");
+    assert_matches_fresh(site.path(), &out, "a new commit");
     let a = std::fs::read_to_string(out.join("guides/a/index.html")).expect("a");
     assert!(a.contains("2026-11-02") && a.contains("Bo"), "{a}");
     // A second commit that touches only one page, after a build from the cache.
@@ -468,9 +469,7 @@ fn a_new_commit_moves_page_dates_and_the_cache_follows() {
     .expect("write");
     git("Cy", "2026-11-05T10:00:00Z", &["commit", "-qam", "third"]);
     assert_eq!(build(site.path(), &out, &[]).code, 0);
-    let _ = std::fs::remove_dir_all(&fresh);
-    assert_eq!(build(site.path(), &fresh, &["--no-cache"]).code, 0);
-    assert_same_tree(&out, &fresh, &"a third commit");
+    assert_matches_fresh(site.path(), &out, "a third commit");
     // An edit built before it is committed: the commit changes only what
     // git says of the page (its date and author), not its text.
     std::fs::write(
@@ -481,9 +480,7 @@ fn a_new_commit_moves_page_dates_and_the_cache_follows() {
     assert_eq!(build(site.path(), &out, &[]).code, 0);
     git("Di", "2026-11-09T10:00:00Z", &["commit", "-qam", "fourth"]);
     assert_eq!(build(site.path(), &out, &[]).code, 0);
-    let _ = std::fs::remove_dir_all(&fresh);
-    assert_eq!(build(site.path(), &fresh, &["--no-cache"]).code, 0);
-    assert_same_tree(&out, &fresh, &"a commit of what was built");
+    assert_matches_fresh(site.path(), &out, "a commit of what was built");
     // A title that only the page's leading heading gives shows in its
     // neighbours' navigation.
     std::fs::write(
@@ -494,9 +491,7 @@ fn a_new_commit_moves_page_dates_and_the_cache_follows() {
     assert_eq!(build(site.path(), &out, &[]).code, 0);
     let b = std::fs::read_to_string(out.join("guides/b/index.html")).expect("b");
     assert!(b.contains("Guide Alpha"), "{b}");
-    let _ = std::fs::remove_dir_all(&fresh);
-    assert_eq!(build(site.path(), &fresh, &["--no-cache"]).code, 0);
-    assert_same_tree(&out, &fresh, &"a new title");
+    assert_matches_fresh(site.path(), &out, "a new title");
 }
 
 #[test]
