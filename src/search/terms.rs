@@ -100,11 +100,15 @@ impl Iterator for Varints<'_> {
         loop {
             let byte = *self.bytes.get(self.at)?;
             self.at += 1;
-            value |= u32::from(byte & 0x7f) << shift;
+            value |= u32::from(byte & 0x7f).checked_shl(shift)?;
             if byte < 0x80 {
                 return Some(value);
             }
+            // A u32 takes at most five bytes: more is not a varint we wrote.
             shift += 7;
+            if shift > 28 {
+                return None;
+            }
         }
     }
 }
@@ -178,6 +182,36 @@ impl PageTerms {
         })
     }
 
+    /// True when these terms are what [`PageTerms::pack`] writes for a
+    /// vocabulary of `stems` stems and `forms` forms: complete triples, ids
+    /// ascending and in range. Terms read back from a build cache are
+    /// checked with it, since the index looks their ids up.
+    pub fn fits(&self, stems: usize, forms: usize) -> bool {
+        // Ids delta-encoded and ascending, each below `limit`, each followed
+        // by `then` more values that `check` accepts.
+        let ascending = |bytes: &[u8], limit: usize, then: &dyn Fn(&mut Varints<'_>) -> bool| {
+            let mut values = Varints::new(bytes);
+            let mut id: Option<u32> = None;
+            while values.at < bytes.len() {
+                let next = match (values.next(), id) {
+                    (Some(delta), None) => Some(delta),
+                    (Some(delta), Some(id)) if delta > 0 => id.checked_add(delta),
+                    _ => None,
+                };
+                match next {
+                    Some(n) if (n as usize) < limit && then(&mut values) => id = Some(n),
+                    _ => return false,
+                }
+            }
+            true
+        };
+        let frequency_and_bits = |values: &mut Varints<'_>| {
+            values.next().is_some_and(|tf| tf <= u32::from(u16::MAX)) && values.next().is_some()
+        };
+        ascending(&self.packed, stems, &frequency_and_bits)
+            && ascending(&self.forms, forms, &|_| true)
+    }
+
     /// The ids of the forms the page uses, ascending.
     pub(super) fn forms(&self) -> impl Iterator<Item = u32> + '_ {
         let mut id = 0;
@@ -185,5 +219,32 @@ impl PageTerms {
             id += delta;
             id
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_that_name_ids_the_vocabulary_lacks_do_not_fit() {
+        let terms = PageTerms::pack(&[(0, 2, 1), (5, 4, SURFACE_BIT)], &[1, 3], 3.0);
+        assert!(terms.fits(6, 4));
+        assert!(!terms.fits(5, 4), "stem 5 of 5");
+        assert!(!terms.fits(6, 3), "form 3 of 3");
+        // Damaged bytes: a varint that never ends, a triple cut short.
+        let broken = PageTerms {
+            packed: vec![0xff; 8].into_boxed_slice(),
+            ..terms.clone()
+        };
+        assert!(!broken.fits(usize::MAX, usize::MAX));
+        let short = PageTerms {
+            packed: terms.packed[..2].into(),
+            ..terms.clone()
+        };
+        assert!(!short.fits(6, 4));
+        // Ids that do not ascend.
+        let repeated = PageTerms::pack(&[(2, 1, 1), (2, 1, 1)], &[], 1.0);
+        assert!(!repeated.fits(6, 4));
     }
 }

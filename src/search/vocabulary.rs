@@ -59,6 +59,12 @@ pub struct Words {
 }
 
 impl Vocabulary {
+    /// How many stems and forms have ids.
+    pub fn sizes(&self) -> (usize, usize) {
+        let dict = self.lock();
+        (dict.stems.len(), dict.forms.len())
+    }
+
     /// The words seen so far, with their ids.
     pub fn words(&self) -> Words {
         let dict = self.lock();

@@ -435,10 +435,13 @@ impl Site {
     /// Takes the cached pages that pages may reuse: same URL, file and
     /// source, and the same answers to what its markdown asked (links and
     /// images) and to what its terms were counted with.
+    /// Cached terms must name ids of the vocabulary (`sizes`: its stems
+    /// and forms) the cache came with.
     fn reusable(
         &self,
         index: &LinkIndex,
         previous: cache::Previous,
+        sizes: Option<(usize, usize)>,
     ) -> PageTable<Option<cache::CachedPage>> {
         let found: PageTable<Option<usize>> = self.loaded.pages.par_map(|i, page| {
             let k = previous.find(&page.url)?;
@@ -446,6 +449,10 @@ impl Site {
             let counted = self.loaded.config.search && !page.generated;
             let same = cached.source_path == page.source_path
                 && cached.terms.is_some() == counted
+                && cached
+                    .terms
+                    .as_ref()
+                    .is_none_or(|t| sizes.is_some_and(|(stems, forms)| t.fits(stems, forms)))
                 && cached.inputs.source == Digest::of(page.source.as_bytes())
                 && self.ask_again(index, i, &cached.inputs.asked) == cached.inputs.asked.answers
                 && {
@@ -518,7 +525,10 @@ impl Site {
                     _ => None,
                 };
                 match vocabulary {
-                    Some(vocabulary) => (vocabulary, self.reusable(&index, previous)),
+                    Some(vocabulary) => {
+                        let sizes = vocabulary.as_ref().map(search::Vocabulary::sizes);
+                        (vocabulary, self.reusable(&index, previous, sizes))
+                    }
                     None => (None, PageTable::new()),
                 }
             }

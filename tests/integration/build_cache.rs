@@ -529,3 +529,32 @@ fn the_cache_belongs_to_the_binary_that_wrote_it_wherever_it_was_copied() {
     assert!(said.contains("pages: 0 rendered"), "{said}");
     drop(sites);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: crate::support::cases("HANDBOOK_CACHE_CASES", 12), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A cache whose checksum is made to match bytes someone changed (a
+    /// shared CI cache written by a hostile run) may make a build skip work
+    /// it should not, but never makes it panic or write outside its output.
+    #[test]
+    fn a_forged_cache_never_crashes_the_build(at in 0.0f64..1.0, len in 1usize..64, byte in any::<u8>()) {
+        let (world, sites, out) = built_world();
+        let cache = sites.path().join(".handbook-cache/public.bin");
+        let mut bytes = std::fs::read(&cache).expect("cache");
+        const HEADER: usize = 16 + 16 + 40 + 16;
+        let payload = bytes.len() - HEADER - 16;
+        let start = HEADER + 16 + ((payload as f64 * at) as usize).min(payload - 1);
+        let end = (start + len).min(bytes.len());
+        bytes[start..end].iter_mut().for_each(|b| *b = byte);
+        let checksum = handbook::digest::Digest::of(&bytes[HEADER + 16..]);
+        bytes[HEADER..HEADER + 16].copy_from_slice(checksum.as_bytes());
+        std::fs::write(&cache, &bytes).expect("forge");
+        write(world.root(), "guides/b.md", "+++\ntitle = \"Guide B\"\nweight = 2\n+++\n\n## Steps\n\nForged.\n");
+        let before: Vec<_> = std::fs::read_dir(sites.path()).expect("read").flatten().map(|e| e.file_name()).collect();
+        let run = build(world.root(), &out, &[]);
+        prop_assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+        prop_assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        let after: Vec<_> = std::fs::read_dir(sites.path()).expect("read").flatten().map(|e| e.file_name()).collect();
+        prop_assert_eq!(before, after);
+    }
+}
