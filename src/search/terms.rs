@@ -182,7 +182,7 @@ impl PageTerms {
         })
     }
 
-    /// True when these terms are what [`PageTerms::pack`] writes for a
+    /// True when these terms are what packing counted terms writes for a
     /// vocabulary of `stems` stems and `forms` forms: complete triples, ids
     /// ascending and in range. Terms read back from a build cache are
     /// checked with it, since the index looks their ids up.
