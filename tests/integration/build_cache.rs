@@ -558,3 +558,31 @@ proptest! {
         prop_assert_eq!(before, after);
     }
 }
+
+#[test]
+fn a_link_planted_in_the_cache_folder_is_replaced_not_written_through() {
+    let (world, sites, out) = built_world();
+    let cache = sites.path().join(".handbook-cache/public.bin");
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let target = elsewhere.path().join("precious");
+    std::fs::write(&target, "keep me").expect("write");
+    std::fs::remove_file(&cache).expect("remove");
+    std::os::unix::fs::symlink(&target, &cache).expect("symlink");
+    write(
+        world.root(),
+        "guides/a.md",
+        "# Guide A again\n\nNew words.\n",
+    );
+    let run = build(world.root(), &out, &["--verbose"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("pages:"),
+        "a linked cache file is not read: {}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&target).ok().as_deref(),
+        Some("keep me")
+    );
+    assert!(std::fs::symlink_metadata(&cache).is_ok_and(|m| m.is_file()));
+}

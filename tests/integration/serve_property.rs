@@ -310,6 +310,23 @@ fn assert_fresh(session: &Session, root: &Path, history: &[Step]) {
     );
 }
 
+/// Applies `steps` to a fresh world in a live preview, checking after each
+/// that it holds what a fresh build would.
+fn run_steps(steps: Vec<Step>) {
+    let world = World::new();
+    let mut session = Session::start(options(world.root())).expect("start");
+    let mut history = Vec::new();
+    for step in steps {
+        let touched = world.apply(&step);
+        history.push(step);
+        let outcome = session.apply(&touched).expect("apply");
+        if outcome.search_stale {
+            session.refresh_search();
+        }
+        assert_fresh(&session, world.root(), &history);
+    }
+}
+
 fn cases() -> u32 {
     crate::support::cases("HANDBOOK_SERVE_CASES", 24)
 }
@@ -319,18 +336,7 @@ proptest! {
 
     #[test]
     fn serve_after_any_edits_equals_a_fresh_build(steps in prop::collection::vec(step(), 1..8)) {
-        let world = World::new();
-        let mut session = Session::start(options(world.root())).expect("start");
-        let mut history = Vec::new();
-        for step in steps {
-            let touched = world.apply(&step);
-            history.push(step);
-            let outcome = session.apply(&touched).expect("apply");
-            if outcome.search_stale {
-                session.refresh_search();
-            }
-            assert_fresh(&session, world.root(), &history);
-        }
+        run_steps(steps);
     }
 }
 
@@ -479,16 +485,5 @@ fn serve_with_file_urls_equals_a_fresh_build_after_edits() {
 /// charter's reviews by quarter, counted from that date, must follow.
 #[test]
 fn front_matter_edits_recount_the_charter_metrics() {
-    let world = World::new();
-    let mut session = Session::start(options(world.root())).expect("start");
-    let mut history = Vec::new();
-    for step in [Step::Front(21, 0), Step::Front(14, 5)] {
-        let touched = world.apply(&step);
-        history.push(step);
-        let outcome = session.apply(&touched).expect("apply");
-        if outcome.search_stale {
-            session.refresh_search();
-        }
-        assert_fresh(&session, world.root(), &history);
-    }
+    run_steps(vec![Step::Front(21, 0), Step::Front(14, 5)]);
 }
