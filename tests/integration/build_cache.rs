@@ -89,6 +89,23 @@ fn assert_matches_fresh(root: &Path, out: &Path, what: &str) {
     assert_same_tree(out, &fresh, &what);
 }
 
+/// Edits a page of `world` and builds it into `out`, which must be a full
+/// build: `what` says why the cache may not be used.
+fn assert_full_build_after_an_edit(world: &World, out: &Path, what: &str) {
+    write(
+        world.root(),
+        "guides/a.md",
+        "# Guide A again\n\nNew words.\n",
+    );
+    let run = build(world.root(), out, &["--verbose"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("pages:"),
+        "{what} is not used: {}",
+        run.stderr
+    );
+}
+
 /// `(inode, modification time)` of a file.
 fn identity(path: &Path) -> (u64, std::time::SystemTime) {
     use std::os::unix::fs::MetadataExt as _;
@@ -289,18 +306,7 @@ fn a_damaged_or_foreign_cache_is_ignored_and_a_folder_not_ours_is_left_alone() {
     let last = bytes.len() - 1;
     bytes[last] ^= 0xff;
     std::fs::write(&cache, &bytes).expect("damage");
-    write(
-        world.root(),
-        "guides/a.md",
-        "# Guide A again\n\nNew words.\n",
-    );
-    let run = build(world.root(), &out, &["--verbose"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        !run.stderr.contains("pages:"),
-        "a damaged cache is not used: {}",
-        run.stderr
-    );
+    assert_full_build_after_an_edit(&world, &out, "a damaged cache");
     assert_matches_fresh(world.root(), &out, "a damaged cache");
     // Garbage of the right length with our header is refused too.
     let mut garbage = bytes.clone();
@@ -568,18 +574,7 @@ fn a_link_planted_in_the_cache_folder_is_replaced_not_written_through() {
     std::fs::write(&target, "keep me").expect("write");
     std::fs::remove_file(&cache).expect("remove");
     std::os::unix::fs::symlink(&target, &cache).expect("symlink");
-    write(
-        world.root(),
-        "guides/a.md",
-        "# Guide A again\n\nNew words.\n",
-    );
-    let run = build(world.root(), &out, &["--verbose"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        !run.stderr.contains("pages:"),
-        "a linked cache file is not read: {}",
-        run.stderr
-    );
+    assert_full_build_after_an_edit(&world, &out, "a linked cache file");
     assert_eq!(
         std::fs::read_to_string(&target).ok().as_deref(),
         Some("keep me")
