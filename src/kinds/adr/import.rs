@@ -242,7 +242,13 @@ pub(super) fn scan_body(source: &str, body_start: usize) -> BodyFacts<'_> {
         }) else {
             continue;
         };
-        let label = label.trim().trim_matches('*').trim().to_ascii_lowercase();
+        let label = label.trim().trim_matches('*').trim();
+        // The longest label read below is "decision makers"; most lines
+        // with a colon are prose.
+        if label.len() > "decision makers".len() {
+            continue;
+        }
+        let label = label.to_ascii_lowercase();
         let value = value.trim().trim_start_matches("**").trim();
         if value.is_empty() || (label.contains(' ') && label != "decision makers") {
             continue;
@@ -285,6 +291,11 @@ pub(super) enum Relation {
 /// [5. Use X](0005-use-x.md)`, `* Status: superseded by [..](..)`, `Amends [..](..)`.
 #[allow(clippy::string_slice)] // `i` is where an ASCII phrase was found in the ASCII-lowercased line
 pub(super) fn relation(line: &str) -> Option<(Relation, Vec<&str>)> {
+    // Every relation names a link; most lines have none (this runs for
+    // every line of every page).
+    if !line.contains("](") {
+        return None;
+    }
     let lower = line.to_ascii_lowercase();
     let phrases = [
         ("superseded by", Relation::SupersededBy),

@@ -436,15 +436,24 @@ pub(crate) fn words(text: &str) -> Vec<String> {
 
 /// True when `wording`'s words appear, in order and next to each other, in
 /// `heading`'s words; a heading word may add a plural `s` ("Root causes").
+/// Wordings are constants written as [`words`] gives them (lowercase, one
+/// space between words), so they are split here without allocating: this
+/// runs for every heading of every review.
 fn names(heading: &[String], wording: &str) -> bool {
-    let wanted = words(wording);
-    if wanted.is_empty() || wanted.len() > heading.len() {
+    debug_assert_eq!(
+        words(wording).join(" "),
+        wording,
+        "a wording not in `words` form"
+    );
+    let wanted = || wording.split(' ');
+    let n = wanted().count();
+    if wording.is_empty() || n > heading.len() {
         return false;
     }
-    let same = |h: &String, w: &String| h == w || h.strip_suffix('s') == Some(w.as_str());
+    let same = |h: &String, w: &str| h == w || h.strip_suffix('s') == Some(w);
     heading
-        .windows(wanted.len())
-        .any(|window| window.iter().zip(&wanted).all(|(h, w)| same(h, w)))
+        .windows(n)
+        .any(|window| window.iter().zip(wanted()).all(|(h, w)| same(h, w)))
 }
 
 /// True when `heading` names any of `wordings`.

@@ -30,13 +30,21 @@ pub const EXPORT_FILE: &str = "handbook.json";
 /// A page's markdown as published: its body as written (front matter left
 /// out), under its title when the body does not open with one.
 pub(in crate::site) fn markdown_copy(page: &Page, title: &str) -> String {
+    let mut copy = String::new();
+    push_markdown_copy(&mut copy, page, title);
+    copy
+}
+
+/// Appends [`markdown_copy`] to `out`.
+fn push_markdown_copy(out: &mut String, page: &Page, title: &str) {
     let body = page.source.get(page.body_start..).unwrap_or_default();
     let body = body.trim_start_matches(['\n', '\r']);
-    if body.starts_with("# ") {
-        body.to_string()
-    } else {
-        format!("# {title}\n\n{body}")
+    if !body.starts_with("# ") {
+        out.push_str("# ");
+        out.push_str(title);
+        out.push_str("\n\n");
     }
+    out.push_str(body);
 }
 
 pub(in crate::site) struct Exports;
@@ -118,16 +126,24 @@ fn llms(render: &Renderer<'_>) -> (String, String) {
             index.push('\n');
         }
     }
-    // One string grown page by page: made in parallel, the parts and their
-    // join would hold the whole text twice (30 MB more at 10,000 pages, for
-    // 20-50 ms).
-    let mut full = String::new();
+    // One string, sized once and filled page by page: made in parallel, the
+    // parts and their join would hold the whole text twice (30 MB more at
+    // 10,000 pages, for 20-50 ms), and grown by doubling it would be copied
+    // as often.
+    let size: usize = own_pages(render)
+        .map(|(i, page)| page.source.len() + page.url.len() + render.titles[i].len() + 32)
+        .sum();
+    let mut full = String::with_capacity(size + base.len() * render.site.loaded.pages.len());
     for (i, page) in own_pages(render) {
         if !full.is_empty() {
             full.push('\n');
         }
-        full.push_str(&format!("<!-- {base}{} -->\n", page.url));
-        full.push_str(markdown_copy(page, &render.titles[i]).trim_end());
+        full.push_str("<!-- ");
+        full.push_str(base);
+        full.push_str(&page.url);
+        full.push_str(" -->\n");
+        push_markdown_copy(&mut full, page, &render.titles[i]);
+        full.truncate(full.trim_end().len());
         full.push('\n');
     }
     (index, full)
