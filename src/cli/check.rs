@@ -2,13 +2,18 @@
 
 use std::time::Instant;
 
-use super::{Common, EXIT_CONTENT, FormatArg, exit_code, fatal, report};
+use super::{Common, EXIT_CONTENT, FormatArg, exit_code, fatal, print_timings, report};
 use handbook::site::{self, BuildOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     common: Common,
+    /// The output folder a build would write [default: DIR/public, or
+    /// output_dir from handbook.toml]: refused as a build would refuse it,
+    /// and its build cache read
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<std::path::PathBuf>,
     /// Treat warnings as errors
     #[arg(long)]
     strict: bool,
@@ -18,14 +23,23 @@ pub struct Args {
     /// List the pages whose review is overdue on stdout (with --strict, fail if any)
     #[arg(long)]
     stale: bool,
+    /// Do not read the build cache (.handbook-cache/ beside the output
+    /// folder): check every page in full
+    #[arg(long)]
+    no_cache: bool,
+    /// Also print where the time went
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 pub fn run(args: Args) -> u8 {
     let started = Instant::now();
     let options = BuildOptions {
         root: args.common.dir.clone(),
+        output_dir: args.output,
         drafts: args.drafts,
         today: Some(super::today()),
+        no_cache: args.no_cache,
         ..BuildOptions::default()
     };
     let mut outcome = match site::check(&options) {
@@ -48,6 +62,14 @@ pub fn run(args: Args) -> u8 {
         outcome.counts.pages,
         started.elapsed().as_secs_f64()
     );
+    if args.verbose {
+        if let Some((rendered, kept)) = outcome.pages {
+            eprintln!(
+                "  pages: {rendered} rendered, {kept} not rendered again (the build cache vouched for them)"
+            );
+        }
+        print_timings(&outcome);
+    }
     exit_code(tally)
 }
 

@@ -209,10 +209,14 @@ impl Site {
         Ok(site)
     }
 
-    /// The output folder, if a build may replace it ([`output::check_target`]);
+    /// The output folder, if a build may replace it ([`output::check_target`]),
+    /// with what it holds when it is an earlier output;
     /// one from `handbook.toml` must stay inside the repository (or the
     /// handbook, outside one).
-    pub(super) fn checked_output(&self, from_config: bool) -> Result<PathBuf, Fatal> {
+    pub(super) fn checked_output(
+        &self,
+        from_config: bool,
+    ) -> Result<(PathBuf, Option<output::Listing>), Fatal> {
         let root = self
             .loaded
             .root

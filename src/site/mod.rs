@@ -347,7 +347,12 @@ pub struct Outcome {
 fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<Outcome, Fatal> {
     let mut site = Site::load(options)?;
     // `check` refuses the same folders, so CI fails before a build would.
-    site.loaded.output_dir = site.checked_output(options.output_dir.is_none())?;
+    let t = Instant::now();
+    let (output_dir, listing) = site.checked_output(options.output_dir.is_none())?;
+    site.loaded.output_dir = output_dir;
+    site.loaded
+        .timings
+        .push(("output folder check", t.elapsed()));
     let mut diagnostics = site.diagnostics();
     let cannot_create = |error| Fatal::Io {
         context: format!(
@@ -357,46 +362,47 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
         error,
     };
     // The build cache: read when it was written for this binary, settings
-    // and templates, and the output it describes is there to update in place.
+    // and templates, and (for a build) the output it describes is there to
+    // update in place. A check reads it to skip what it vouches for, and
+    // never writes it: it made no output for the cache to describe.
     let t = Instant::now();
-    let cached = (write && !options.no_cache && !site.loaded.config.print)
+    let cached = (!options.no_cache && !site.loaded.config.print)
         .then(|| cache::Store::of(&site.loaded.output_dir))
         .flatten()
         .map(|store| (cache::key(&site, options), store));
     let exe = cache::Exe::current();
-    // Without an earlier output there is nothing to update in place.
-    let earlier = site
-        .loaded
-        .output_dir
-        .join(crate::content::walk::OUTPUT_MARKER)
-        .is_file();
-    // The cache and what the output holds are read side by side.
-    let (mut previous, on_disk) = match cached.as_ref().filter(|_| earlier) {
-        Some((key, store)) => rayon::join(
-            || store.load(*key, &exe),
-            || output::output_facts(&site.loaded.output_dir),
-        ),
-        None => (None, Default::default()),
-    };
-    let in_place = previous.as_mut().and_then(|previous| {
-        let files = std::mem::take(&mut previous.files);
-        output::InPlace::new(&site.loaded.output_dir, files, on_disk).ok()
-    });
-    if in_place.is_none() {
-        previous = None;
-    }
-    let sink = match in_place {
-        Some(in_place) => Out::InPlace(Box::new(in_place)),
-        None if write => {
-            Out::Staging(output::Staging::new(&site.loaded.output_dir).map_err(cannot_create)?)
+    let (mut previous, on_disk) = match (cached.as_ref(), listing) {
+        // Without an earlier output there is nothing to update in place.
+        (Some((key, store)), Some(listing)) if write => {
+            (store.load(*key, &exe), output::without_pending(listing))
         }
-        None => Out::Null(output::NullSink),
+        (Some((key, store)), _) if !write => (store.load(*key, &exe), Default::default()),
+        _ => (None, Default::default()),
+    };
+    let sink = if write {
+        let in_place = previous.as_mut().and_then(|previous| {
+            let files = std::mem::take(&mut previous.files);
+            output::InPlace::new(&site.loaded.output_dir, files, on_disk).ok()
+        });
+        match in_place {
+            Some(in_place) => Out::InPlace(Box::new(in_place)),
+            None => {
+                previous = None;
+                Out::Staging(output::Staging::new(&site.loaded.output_dir).map_err(cannot_create)?)
+            }
+        }
+    } else {
+        Out::Null(output::NullSink {
+            vouches: previous.is_some(),
+        })
     };
     if cached.is_some() {
         site.loaded.timings.push(("build cache read", t.elapsed()));
     }
     let from_cache = previous.is_some();
-    let keep = if cached.is_some() {
+    // A build that may write the cache keeps what it needs; a check keeps
+    // only what telling unchanged pages apart needs.
+    let keep = if (write && cached.is_some()) || from_cache {
         render::Keep::Cache
     } else {
         render::Keep::Nothing
@@ -432,7 +438,9 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
             }
             Out::Null(_) => {}
         }
-        site.loaded.timings.push(("commit", t.elapsed()));
+        if written {
+            site.loaded.timings.push(("commit", t.elapsed()));
+        }
     } else if let Out::Staging(staging) = &sink {
         files = Some(staging.files());
     }
@@ -442,9 +450,8 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
         let _ = store.save(*key, &exe, &memo.cache_parts(&site), output_files);
         site.loaded.timings.push(("build cache write", t.elapsed()));
     }
-    drop(memo);
     let pages = from_cache.then(|| (rendering.rendered, counts.pages - rendering.rendered));
-    Ok(Outcome {
+    let outcome = Outcome {
         stale: site.stale(),
         diagnostics,
         counts,
@@ -452,8 +459,24 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
         written,
         files,
         pages,
-        timings: site.loaded.timings,
-    })
+        timings: std::mem::take(&mut site.loaded.timings),
+    };
+    // Freeing every page's structures takes tens of milliseconds at 10,000
+    // pages, which the caller need not wait for. A commit's files (`diff`)
+    // are a folder removed on drop, so such a site is freed here.
+    if options.checkout.is_none() {
+        free_aside((site, memo));
+    }
+    Ok(outcome)
+}
+
+/// Drops `value` on a thread of its own (or here, when none can be started).
+/// The process may end before it is done, so `value` must own nothing whose
+/// drop changes the file system.
+fn free_aside<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("free".into())
+        .spawn(move || drop(value));
 }
 
 /// Where a run writes.

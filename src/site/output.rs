@@ -26,9 +26,14 @@ pub trait Sink: Sync {
     }
 }
 
-/// Discards everything (`handbook check`).
+/// Discards everything (`handbook check`). When it `vouches`, it keeps any
+/// path inside the site ([`Sink::keep`]): a check that starts from a build
+/// cache need not render again what the cache vouches for, as nothing is
+/// written either way.
 #[derive(Debug, Default)]
-pub struct NullSink;
+pub struct NullSink {
+    pub vouches: bool,
+}
 
 impl Sink for NullSink {
     fn write(&self, rel: &str, _: &[u8]) -> io::Result<()> {
@@ -36,6 +41,9 @@ impl Sink for NullSink {
     }
     fn copy(&self, _: &Path, rel: &str) -> io::Result<()> {
         confined(rel)
+    }
+    fn keep(&self, rel: &str) -> bool {
+        self.vouches && confined(rel).is_ok()
     }
 }
 
@@ -137,8 +145,10 @@ pub struct Rules<'a> {
 /// did not make: it must be absent, empty, or an earlier output (holding
 /// the marker file); never the handbook root or a folder above it, never a
 /// symbolic link, never a folder holding sources.
-/// Returns the folder with symbolic links in its parents resolved.
-pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<PathBuf, String> {
+/// Returns the folder with symbolic links in its parents resolved, and,
+/// for an earlier output, what it holds ([`Listing`]: read anyway to look
+/// for sources, and kept for a build that updates it in place).
+pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<(PathBuf, Option<Listing>), String> {
     let absolute =
         std::path::absolute(target).map_err(|e| format!("it cannot be resolved: {e}"))?;
     if std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -167,7 +177,7 @@ pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<PathBuf, String> 
         return Err("it holds the handbook's templates or themes".into());
     }
     let Ok(meta) = std::fs::metadata(&resolved) else {
-        return Ok(resolved); // absent: it will be created
+        return Ok((resolved, None)); // absent: it will be created
     };
     if !meta.is_dir() {
         return Err("it is a file, not a folder".into());
@@ -176,7 +186,7 @@ pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<PathBuf, String> 
         .map_err(|e| format!("it cannot be read: {e}"))?
         .peekable();
     if entries.peek().is_none() {
-        return Ok(resolved);
+        return Ok((resolved, None));
     }
     if !resolved.join(OUTPUT_MARKER).is_file() {
         return Err(format!(
@@ -184,7 +194,8 @@ pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<PathBuf, String> 
              empty it, or choose another folder"
         ));
     }
-    match holds_sources(&resolved) {
+    let listing = listing(&resolved);
+    match holds_sources(&resolved, &listing) {
         Some((source, false)) => {
             return Err(format!(
                 "it holds sources (`{source}`), though it looks like an earlier output"
@@ -199,7 +210,7 @@ pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<PathBuf, String> 
         }
         None => {}
     }
-    Ok(resolved)
+    Ok((resolved, Some(listing)))
 }
 
 /// A file in `dir` that a build never writes: a page (other than the
@@ -207,7 +218,7 @@ pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<PathBuf, String> 
 /// top. A listed copy that is committed to git is a page all the same: a
 /// pull request could add a marker listing a folder's sources, and builds
 /// never commit their output.
-fn holds_sources(dir: &Path) -> Option<(String, bool)> {
+fn holds_sources(dir: &Path, listing: &Listing) -> Option<(String, bool)> {
     for name in [crate::config::CONFIG_FILE, "team.toml"] {
         if dir.join(name).exists() {
             return Some((name.to_string(), false));
@@ -220,16 +231,15 @@ fn holds_sources(dir: &Path) -> Option<(String, bool)> {
         .split(|&b| b == b'\n')
         .collect();
     let committed = crate::git::head_blobs(dir).unwrap_or_default();
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| crate::content::walk::relative(dir, e.path()))
-        .find_map(|rel| {
+    listing
+        .iter()
+        .filter(|(rel, facts)| facts.is_some() && rel.ends_with(".md"))
+        .filter_map(|(rel, _)| {
             let listed = copies.contains(rel.as_bytes());
-            let tracked = committed.contains_key(&rel);
-            (!listed || tracked).then_some((rel, listed && tracked))
+            let tracked = committed.contains_key(rel.as_str());
+            (!listed || tracked).then(|| (rel.clone(), listed && tracked))
         })
+        .min()
 }
 
 /// `path` with `.`/`..` removed and the symbolic links of its longest
@@ -551,11 +561,41 @@ impl Facts {
 
 /// What an output folder holds, found without following symbolic links:
 /// its regular files with their [`Facts`], and every other entry that is
-/// not a folder (links, sockets) with `None`. Pending files of a killed
-/// in-place update are left out. Folders are read in parallel, and each
-/// file's facts are read relative to its open folder.
-pub fn output_facts(root: &Path) -> HashMap<String, Option<Facts>> {
-    fn walk(dir: &Path, prefix: &str) -> Vec<(String, Option<Facts>)> {
+/// not a folder (links, sockets) with `None`, by path relative to it.
+pub type Listing = HashMap<String, Option<Facts>>;
+
+/// The [`Listing`] of `root`. Folders are read in parallel, and each file's
+/// facts are read relative to its open folder.
+pub fn listing(root: &Path) -> Listing {
+    let facts = |entry: &std::fs::DirEntry, _: &str, file_type: std::fs::FileType| {
+        let facts = file_type
+            .is_file()
+            .then(|| entry.metadata().ok().map(|m| Facts::of(&m)));
+        Some(facts.flatten())
+    };
+    walk_no_follow(root, &facts).into_iter().collect()
+}
+
+/// What an in-place update starts from: the [`Listing`] without the pending
+/// files of a killed one, which it removes.
+pub fn without_pending(mut listing: Listing) -> Listing {
+    listing.retain(|rel, _| !rel.starts_with(PENDING_PREFIX));
+    listing
+}
+
+/// The entries below `root` that are not folders, by path relative to it,
+/// with what `pick` makes of each (`None` leaves an entry out, and a folder
+/// it leaves out is not entered). Symbolic links are listed, never followed;
+/// folders are read in parallel.
+fn walk_no_follow<T: Send>(
+    root: &Path,
+    pick: &(dyn Fn(&std::fs::DirEntry, &str, std::fs::FileType) -> Option<T> + Sync),
+) -> Vec<(String, T)> {
+    fn walk<T: Send>(
+        dir: &Path,
+        prefix: &str,
+        pick: &(dyn Fn(&std::fs::DirEntry, &str, std::fs::FileType) -> Option<T> + Sync),
+    ) -> Vec<(String, T)> {
         use rayon::prelude::*;
         let Ok(entries) = std::fs::read_dir(dir) else {
             return Vec::new();
@@ -564,33 +604,34 @@ pub fn output_facts(root: &Path) -> HashMap<String, Option<Facts>> {
         let mut folders = Vec::new();
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if prefix.is_empty() && name.starts_with(PENDING_PREFIX) {
-                continue;
-            }
             let rel = if prefix.is_empty() {
                 name
             } else {
                 format!("{prefix}/{name}")
             };
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => folders.push((entry.path(), rel)),
-                Ok(t) if t.is_file() => {
-                    found.push((rel, entry.metadata().ok().map(|m| Facts::of(&m))));
-                }
-                _ => found.push((rel, None)),
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            let Some(picked) = pick(&entry, &rel, file_type) else {
+                continue;
+            };
+            if file_type.is_dir() {
+                folders.push((entry.path(), rel));
+            } else {
+                found.push((rel, picked));
             }
         }
-        let nested: Vec<Vec<(String, Option<Facts>)>> = folders
+        let nested: Vec<Vec<(String, T)>> = folders
             .par_iter()
-            .map(|(path, rel)| walk(path, rel))
+            .map(|(path, rel)| walk(path, rel, pick))
             .collect();
         found.extend(nested.into_iter().flatten());
         found
     }
     if std::fs::symlink_metadata(root).is_ok_and(|m| m.is_dir()) {
-        walk(root, "").into_iter().collect()
+        walk(root, "", pick)
     } else {
-        HashMap::new()
+        Vec::new()
     }
 }
 
@@ -612,7 +653,7 @@ pub struct InPlace {
     pending: tempfile::TempDir,
     /// Names pending files.
     next: AtomicUsize,
-    /// The output's entries now (see [`output_facts`]).
+    /// The output's entries now (see [`without_pending`]).
     on_disk: HashMap<String, Option<Facts>>,
     /// The files as the cache recorded them.
     recorded: HashMap<String, Facts>,
@@ -640,7 +681,7 @@ impl InPlace {
     /// Starts updating `root`, an earlier output (it must have passed
     /// [`check_target`] and hold the marker), whose files a build cache
     /// recorded as `recorded`.
-    /// `on_disk` is what [`output_facts`] found there (read beforehand, so
+    /// `on_disk` is what [`listing`] found there, [`without_pending`] (read beforehand, so
     /// that it can be read alongside the cache).
     pub fn new(
         root: &Path,
@@ -874,7 +915,7 @@ mod tests {
         std::fs::write(out.join("kept.html"), "kept")?;
         std::fs::write(out.join("old/deep/gone.html"), "gone")?;
         std::os::unix::fs::symlink(&outside, out.join("linked"))?;
-        let on_disk = output_facts(&out);
+        let on_disk = without_pending(listing(&out));
         assert_eq!(
             on_disk.get("linked"),
             Some(&None),
@@ -923,7 +964,7 @@ mod tests {
         std::fs::write(out.join(OUTPUT_MARKER), MARKER_TEXT)?;
         std::fs::write(out.join("a.html"), "a")?;
         {
-            let update = InPlace::new(&out, HashMap::new(), output_facts(&out))?;
+            let update = InPlace::new(&out, HashMap::new(), without_pending(listing(&out)))?;
             update.write("a.html", b"changed")?;
         }
         assert_eq!(std::fs::read_to_string(out.join("a.html"))?, "a");

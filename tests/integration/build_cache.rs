@@ -2,8 +2,9 @@
 //! from it renders only what changed, leaves every other file as it was, and
 //! writes exactly what a fresh build writes. Random edit sequences (the live
 //! preview's steps, plus edits of the settings and of the output itself)
-//! compare the two; fixed cases check what is kept, what is written, and that
-//! a damaged, foreign or hostile cache or output is never trusted.
+//! compare the two, and a check that starts from the cache with a full one;
+//! fixed cases check what is kept, what is written, and that a damaged,
+//! foreign or hostile cache or output is never trusted.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,9 +24,18 @@ fn build(root: &Path, out: &Path, args: &[&str]) -> Run {
 
 /// [`build`], `days` after the other tests' "today".
 fn build_on(days: u64, root: &Path, out: &Path, args: &[&str]) -> Run {
+    run_on("build", days, root, out, args)
+}
+
+/// `handbook check ROOT -o OUT ARGS`, `days` after the other tests' "today".
+fn check_on(days: u64, root: &Path, out: &Path, args: &[&str]) -> Run {
+    run_on("check", days, root, out, args)
+}
+
+fn run_on(command: &str, days: u64, root: &Path, out: &Path, args: &[&str]) -> Run {
     let epoch = (1_795_132_800 + days * 86_400).to_string();
     let output = Command::new(BIN)
-        .arg("build")
+        .arg(command)
         .arg(root)
         .arg("-o")
         .arg(out)
@@ -206,6 +216,12 @@ proptest! {
             // Review dates are 30 to 200 days apart: jump far enough to move them.
             day += if matches!(act, Act::Day) { 45 } else { 0 };
             history.push(act);
+            // A check reads the cache the last good build left (this act's
+            // build has not run yet), and must say what a full check says.
+            let checked = check_on(day, world.root(), &ours, &[]);
+            let full_check = check_on(day, world.root(), &ours, &["--no-cache"]);
+            prop_assert_eq!(checked.code, full_check.code, "{:?}\n{}\n{}", history, checked.stderr, full_check.stderr);
+            prop_assert_eq!(&checked.stdout, &full_check.stdout, "a check finds the same after {:?}", history);
             let cached = build_on(day, world.root(), &ours, &[]);
             let _ = std::fs::remove_dir_all(&fresh);
             let clean = build_on(day, world.root(), &fresh, &["--no-cache"]);
@@ -279,6 +295,37 @@ fn a_body_edit_renders_one_page_and_leaves_every_other_file_alone() {
     // `--no-cache` renders everything, and the result is the same.
     assert_matches_fresh(world.root(), &out, "one edit");
     assert!(!sites.path().join(".handbook-cache/fresh.bin").exists());
+}
+
+#[test]
+fn a_check_from_the_cache_renders_only_what_changed_and_writes_nothing() {
+    let (world, sites, out) = built_world();
+    let before = (tree(&out), tree(&sites.path().join(".handbook-cache")));
+    write(
+        world.root(),
+        "guides/b.md",
+        "+++\ntitle = \"Guide B\"\nweight = 2\n+++\n\n## Steps\n\nSee [the missing page](gone.md).\n",
+    );
+    let checked = check_on(0, world.root(), &out, &["--verbose"]);
+    assert_eq!(
+        checked.code, 1,
+        "a broken link is an error: {}",
+        checked.stderr
+    );
+    assert!(
+        checked.stderr.contains("pages: 1 rendered"),
+        "{}",
+        checked.stderr
+    );
+    let full = check_on(0, world.root(), &out, &["--no-cache", "--verbose"]);
+    assert_eq!(checked.stdout, full.stdout, "the same diagnostics");
+    assert!(!full.stderr.contains("pages:"), "{}", full.stderr);
+    assert!(checked.stdout.contains("gone.md"), "{}", checked.stdout);
+    assert_eq!(
+        (tree(&out), tree(&sites.path().join(".handbook-cache"))),
+        before,
+        "a check changes neither the output nor the cache"
+    );
 }
 
 #[test]
@@ -541,7 +588,8 @@ proptest! {
 
     /// A cache whose checksum is made to match bytes someone changed (a
     /// shared CI cache written by a hostile run) may make a build skip work
-    /// it should not, but never makes it panic or write outside its output.
+    /// it should not, but never makes it (or a check) panic or write outside
+    /// its output.
     #[test]
     fn a_forged_cache_never_crashes_the_build(at in 0.0f64..1.0, len in 1usize..64, byte in any::<u8>()) {
         let (world, sites, out) = built_world();
@@ -557,6 +605,9 @@ proptest! {
         std::fs::write(&cache, &bytes).expect("forge");
         write(world.root(), "guides/b.md", "+++\ntitle = \"Guide B\"\nweight = 2\n+++\n\n## Steps\n\nForged.\n");
         let before: Vec<_> = std::fs::read_dir(sites.path()).expect("read").flatten().map(|e| e.file_name()).collect();
+        let checked = check_on(0, world.root(), &out, &[]);
+        prop_assert!(checked.code == 0 || checked.code == 1, "{}", checked.stderr);
+        prop_assert!(!checked.stderr.contains("panicked"), "{}", checked.stderr);
         let run = build(world.root(), &out, &[]);
         prop_assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
         prop_assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
