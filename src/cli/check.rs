@@ -14,6 +14,10 @@ pub struct Args {
     /// and its build cache read
     #[arg(short, long, value_name = "OUT")]
     output: Option<std::path::PathBuf>,
+    /// Absolute URL the site is published at, as the build that publishes it
+    /// is given (its build cache is then read)
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
     /// Treat warnings as errors
     #[arg(long)]
     strict: bool,
@@ -37,6 +41,7 @@ pub fn run(args: Args) -> u8 {
     let options = BuildOptions {
         root: args.common.dir.clone(),
         output_dir: args.output,
+        base_url: args.base_url,
         drafts: args.drafts,
         today: Some(super::today()),
         no_cache: args.no_cache,

@@ -62,8 +62,9 @@ fn bin_dir() -> (tempfile::TempDir, PathBuf) {
     (dir, PathBuf::from(joined))
 }
 
-/// Runs one shell command line in `cwd` with `env`; asserts it succeeds.
-fn run(line: &str, cwd: &Path, path: &Path, env: &[(&str, &str)]) {
+/// Runs one shell command line in `cwd` with `env`; asserts it succeeds and
+/// returns what it printed on stderr.
+fn run(line: &str, cwd: &Path, path: &Path, env: &[(&str, &str)]) -> String {
     let out = Command::new("bash")
         .args(["-euo", "pipefail", "-c", line])
         .current_dir(cwd)
@@ -78,6 +79,7 @@ fn run(line: &str, cwd: &Path, path: &Path, env: &[(&str, &str)]) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Every `run:` (GitHub) or `script:` line (GitLab) of a parsed file, in order.
@@ -174,16 +176,6 @@ fn the_ci_recipes_parse_and_their_handbook_commands_succeed_on_the_example() {
     assert!(repo.path().join("stale.jsonl").exists());
     let comment = std::fs::read_to_string(repo.path().join("handbook-diff.md")).expect("diff");
     assert!(comment.starts_with("<!-- handbook diff -->"), "{comment}");
-    // The sync script builds, then says where (no DEST: nothing uploaded).
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci/sync.sh");
-    run(
-        &format!("bash {}", script.display()),
-        repo.path(),
-        &path,
-        &env,
-    );
-    // It builds into a lasting folder, so the next run starts from its cache.
-    assert!(repo.path().join(".handbook-cache/public.bin").is_file());
     // The Pages deploy caches that folder and the previous site with the history.
     let pages = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci/github-pages.yml"),
@@ -208,6 +200,59 @@ fn the_ci_recipes_parse_and_their_handbook_commands_succeed_on_the_example() {
         paths,
         [".git/handbook-history", "public", ".handbook-cache"]
     );
+    // The pull request's check restores the same paths (a cache's paths are
+    // part of its version), and with the deploy's settings reads its cache.
+    let pull = YamlLoader::load_from_str(&recipe("github-pull-request.yml")).expect("parses");
+    let restored: Vec<String> = pull[0]["jobs"]
+        .as_hash()
+        .into_iter()
+        .flat_map(|jobs| jobs.values())
+        .flat_map(|job| job["steps"].as_vec().cloned().unwrap_or_default())
+        .filter(|step| {
+            step["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache"))
+        })
+        .map(|step| {
+            assert_eq!(
+                step["uses"].as_str(),
+                Some("actions/cache/restore@v4"),
+                "restore only"
+            );
+            step["with"]["path"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(restored, cached);
+    // The deploy's build (the GitLab recipe built `public` since, for its URL).
+    let deploy = commands(&docs[0])
+        .into_iter()
+        .find(|l| l.contains("handbook build"))
+        .expect("a build");
+    run(&filled(&deploy), repo.path(), &path, &env);
+    let check = commands(&pull[0])
+        .into_iter()
+        .find(|l| l.contains("handbook check") && l.contains("--format github"))
+        .expect("a check");
+    let said = run(
+        &format!("{} --verbose", filled(&check)),
+        repo.path(),
+        &path,
+        &env,
+    );
+    assert!(said.contains("not rendered again"), "{said}");
+    // The sync script builds, then says where (no DEST: nothing uploaded).
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci/sync.sh");
+    run(
+        &format!("bash {}", script.display()),
+        repo.path(),
+        &path,
+        &env,
+    );
+    // It builds into a lasting folder, so the next run starts from its cache.
+    assert!(repo.path().join(".handbook-cache/public.bin").is_file());
 }
 
 #[test]
