@@ -9,6 +9,8 @@ when `hugo` is on PATH, for Hugo on the same corpus in the same run. Prints medi
 the Hugo/handbook ratio, peak RSS (from wait4), handbook's stage timings, and the
 mean per-page HTML size at 100 pages vs the largest size. With --baseline, an
 earlier handbook binary is timed in the same run too (a refactor's "no regression").
+After each size's cold builds it times builds after a one-page edit, from the
+build cache and without it, then `handbook check` from the cache and in full.
 When git is installed, it then commits the corpus, edits one page and times
 `handbook diff HEAD` (the pull-request report).
 With --search, it then runs the search benchmark (tests/integration/search_bench.rs):
@@ -111,6 +113,17 @@ def bench_rebuild(src, out, runs, hugo_ms=None):
     med, lo, hi, said = one(["--no-cache"])
     print(f"  rebuild   median {med*1000:8.0f} ms  (min {lo*1000:.0f}, max {hi*1000:.0f}; one page edited, "
           f"--no-cache, into the previous output) — {'; '.join(said)}")
+    # `check` after an edit: from the build cache (the last cached build's),
+    # and in full.
+    timed([BIN, "build", src, "-o", out, "--quiet"])
+    for label, extra in (("check", []), ("check", ["--no-cache"])):
+        times = []
+        for _ in range(runs):
+            edit()
+            times.append(timed([BIN, "check", src, "-o", out, *extra])[0])
+        how = "in full (--no-cache)" if extra else "from the build cache"
+        print(f"  {label:<9} median {statistics.median(times)*1000:8.0f} ms  (min {min(times)*1000:.0f}, "
+              f"max {max(times)*1000:.0f}; one page edited, {how})")
 
 
 def mean_page_size(corpus, out):
