@@ -110,6 +110,23 @@ fn commands(doc: &Yaml) -> Vec<String> {
     found
 }
 
+/// `(uses, with.path)` of every cache step of a GitHub workflow.
+fn cache_steps(doc: &Yaml) -> Vec<(String, String)> {
+    doc["jobs"]
+        .as_hash()
+        .into_iter()
+        .flat_map(|jobs| jobs.values())
+        .flat_map(|job| job["steps"].as_vec().cloned().unwrap_or_default())
+        .filter_map(|step| {
+            let uses = step["uses"]
+                .as_str()
+                .filter(|u| u.starts_with("actions/cache"))?;
+            let path = step["with"]["path"].as_str().unwrap_or_default();
+            Some((uses.to_string(), path.to_string()))
+        })
+        .collect()
+}
+
 /// The forge's expressions filled in as a run would have them.
 fn filled(line: &str) -> String {
     line.replace("${{ github.repository_owner }}", "tidewater")
@@ -177,55 +194,23 @@ fn the_ci_recipes_parse_and_their_handbook_commands_succeed_on_the_example() {
     let comment = std::fs::read_to_string(repo.path().join("handbook-diff.md")).expect("diff");
     assert!(comment.starts_with("<!-- handbook diff -->"), "{comment}");
     // The Pages deploy caches that folder and the previous site with the history.
-    let pages = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci/github-pages.yml"),
-    )
-    .expect("read");
-    let docs = YamlLoader::load_from_str(&pages).expect("github-pages.yml parses");
-    let cached: Vec<String> = docs[0]["jobs"]
-        .as_hash()
-        .into_iter()
-        .flat_map(|jobs| jobs.values())
-        .flat_map(|job| job["steps"].as_vec().cloned().unwrap_or_default())
-        .filter(|step| {
-            step["uses"]
-                .as_str()
-                .is_some_and(|u| u.starts_with("actions/cache"))
-        })
-        .filter_map(|step| step["with"]["path"].as_str().map(str::to_string))
-        .collect();
+    let docs = YamlLoader::load_from_str(&recipe("github-pages.yml")).expect("parses");
+    let cached: Vec<(String, String)> = cache_steps(&docs[0]);
     assert_eq!(cached.len(), 1, "{cached:?}");
-    let paths: Vec<&str> = cached[0].lines().map(str::trim).collect();
+    let paths: Vec<&str> = cached[0].1.lines().map(str::trim).collect();
     assert_eq!(
         paths,
         [".git/handbook-history", "public", ".handbook-cache"]
     );
     // The pull request's check restores the same paths (a cache's paths are
-    // part of its version), and with the deploy's settings reads its cache.
+    // part of its version), never saving, and with the deploy's settings
+    // reads its cache.
     let pull = YamlLoader::load_from_str(&recipe("github-pull-request.yml")).expect("parses");
-    let restored: Vec<String> = pull[0]["jobs"]
-        .as_hash()
-        .into_iter()
-        .flat_map(|jobs| jobs.values())
-        .flat_map(|job| job["steps"].as_vec().cloned().unwrap_or_default())
-        .filter(|step| {
-            step["uses"]
-                .as_str()
-                .is_some_and(|u| u.starts_with("actions/cache"))
-        })
-        .map(|step| {
-            assert_eq!(
-                step["uses"].as_str(),
-                Some("actions/cache/restore@v4"),
-                "restore only"
-            );
-            step["with"]["path"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string()
-        })
-        .collect();
-    assert_eq!(restored, cached);
+    let restored = cache_steps(&pull[0]);
+    assert_eq!(
+        restored,
+        [("actions/cache/restore@v4".to_string(), cached[0].1.clone())]
+    );
     // The deploy's build (the GitLab recipe built `public` since, for its URL).
     let deploy = commands(&docs[0])
         .into_iter()
