@@ -546,6 +546,19 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// True when a file whose facts are `self` now is still the file whose
+    /// facts were `recorded`: the same size and time, or the same size and
+    /// the same whole second when the time now has no fraction of a second
+    /// (a cache archive that keeps times to the second, as GitLab's zip
+    /// does, restored it). A file written since has a time of its own.
+    pub fn still(&self, recorded: &Facts) -> bool {
+        const SECOND: u64 = 1_000_000_000;
+        self == recorded
+            || (self.len == recorded.len
+                && self.modified.is_multiple_of(SECOND)
+                && self.modified / SECOND == recorded.modified / SECOND)
+    }
+
     fn of(meta: &std::fs::Metadata) -> Facts {
         let modified = meta
             .modified()
@@ -837,8 +850,7 @@ impl Sink for InPlace {
     }
 
     fn keep(&self, rel: &str) -> bool {
-        let same =
-            matches!(self.on_disk.get(rel), Some(Some(now)) if self.recorded.get(rel) == Some(now));
+        let same = matches!((self.on_disk.get(rel), self.recorded.get(rel)), (Some(Some(now)), Some(recorded)) if now.still(recorded));
         if same {
             self.state().made.insert(rel.to_string());
         }
@@ -866,6 +878,22 @@ fn remove_leftovers(parent: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_still_the_one_recorded_when_only_an_archive_rounded_its_time() {
+        let recorded = Facts {
+            len: 10,
+            modified: 1_700_000_000_123_456_789,
+        };
+        let at = |len, modified| Facts { len, modified };
+        assert!(recorded.still(&recorded));
+        // Restored from an archive that keeps whole seconds.
+        assert!(at(10, 1_700_000_000_000_000_000).still(&recorded));
+        // Another second, another size, or a time of its own: written since.
+        assert!(!at(10, 1_700_000_001_000_000_000).still(&recorded));
+        assert!(!at(11, 1_700_000_000_000_000_000).still(&recorded));
+        assert!(!at(10, 1_700_000_000_500_000_000).still(&recorded));
+    }
 
     #[test]
     fn commit_replaces_the_previous_output() -> io::Result<()> {

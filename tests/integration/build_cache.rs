@@ -329,6 +329,37 @@ fn a_check_from_the_cache_renders_only_what_changed_and_writes_nothing() {
 }
 
 #[test]
+fn an_output_restored_with_times_to_the_second_is_still_kept() {
+    let (world, _sites, out) = built_world();
+    // As a cache archive that keeps whole seconds (GitLab's zip) restores it.
+    for path in built_files(&out) {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .expect("open");
+        let modified = file
+            .metadata()
+            .expect("metadata")
+            .modified()
+            .expect("mtime");
+        let since = modified
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970");
+        let rounded = std::time::UNIX_EPOCH + std::time::Duration::from_secs(since.as_secs());
+        file.set_modified(rounded).expect("set mtime");
+    }
+    write(
+        world.root(),
+        "guides/b.md",
+        "+++\ntitle = \"Guide B\"\nweight = 2\n+++\n\n## Steps\n\nRestored, then edited.\n",
+    );
+    let run = build(world.root(), &out, &["--verbose"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("pages: 1 rendered"), "{}", run.stderr);
+    assert_matches_fresh(world.root(), &out, "a restore to the second");
+}
+
+#[test]
 fn a_build_with_errors_leaves_the_output_and_the_cache_as_they_were() {
     let (world, sites, out) = built_world();
     let before = tree(&out);

@@ -202,6 +202,15 @@ fn the_ci_recipes_parse_and_their_handbook_commands_succeed_on_the_example() {
         paths,
         [".git/handbook-history", "public", ".handbook-cache"]
     );
+    // GitLab's pages job caches the same (its zip keeps times to the second).
+    let gitlab = YamlLoader::load_from_str(&recipe("gitlab-ci.yml")).expect("parses");
+    let kept: Vec<&str> = gitlab[0]["pages"]["cache"]["paths"]
+        .as_vec()
+        .into_iter()
+        .flatten()
+        .filter_map(Yaml::as_str)
+        .collect();
+    assert_eq!(kept, paths);
     // The pull request's check restores the same paths (a cache's paths are
     // part of its version), never saving, and with the deploy's settings
     // reads its cache.
