@@ -161,7 +161,10 @@ def wiring(outdir, pages):
     """Each format's configuration, templates and section files."""
     put(outdir, "handbook/handbook.toml", 'title = "Synthetic Handbook"\nbase_url = "/"\n')
     put(outdir, "handbook/index.md", '+++\ntitle = "Synthetic Handbook"\n+++\n\nThe synthetic handbook.\n')
-    put(outdir, "hugo/hugo.toml", 'baseURL = "http://localhost/"\ntitle = "Synthetic Handbook"\n[markup.highlight]\nnoClasses = false\n')
+    # Hugo gives up on a page whose content takes longer than `timeout` (30 s by
+    # default) to make, which a loaded 2-core machine reaches at 100,000 pages.
+    put(outdir, "hugo/hugo.toml", 'baseURL = "http://localhost/"\ntitle = "Synthetic Handbook"\ntimeout = "10m"\n'
+        '[markup.highlight]\nnoClasses = false\n')
     put(outdir, "hugo/layouts/_default/single.html",
         "<html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>")
     put(outdir, "hugo/layouts/_default/list.html",
