@@ -694,8 +694,8 @@ impl InPlace {
     /// Starts updating `root`, an earlier output (it must have passed
     /// [`check_target`] and hold the marker), whose files a build cache
     /// recorded as `recorded`.
-    /// `on_disk` is what [`listing`] found there, [`without_pending`] (read beforehand, so
-    /// that it can be read alongside the cache).
+    /// `on_disk` is its [`listing`], [`without_pending`] (made when the
+    /// folder was checked).
     pub fn new(
         root: &Path,
         recorded: HashMap<String, Facts>,
@@ -850,7 +850,10 @@ impl Sink for InPlace {
     }
 
     fn keep(&self, rel: &str) -> bool {
-        let same = matches!((self.on_disk.get(rel), self.recorded.get(rel)), (Some(Some(now)), Some(recorded)) if now.still(recorded));
+        let same = match (self.on_disk.get(rel), self.recorded.get(rel)) {
+            (Some(Some(now)), Some(recorded)) => now.still(recorded),
+            _ => false,
+        };
         if same {
             self.state().made.insert(rel.to_string());
         }
