@@ -213,10 +213,13 @@ impl Site {
     /// with what it holds when it is an earlier output;
     /// one from `handbook.toml` must stay inside the repository (or the
     /// handbook, outside one).
-    pub(super) fn checked_output(
+    /// `alongside` runs while an earlier output is listed (see
+    /// [`output::check_target`]).
+    pub(super) fn checked_output<T: Send>(
         &self,
         from_config: bool,
-    ) -> Result<(PathBuf, Option<output::Listing>), Fatal> {
+        alongside: impl FnOnce(&Path, bool) -> T + Send,
+    ) -> Result<(PathBuf, Option<output::Listing>, T), Fatal> {
         let root = self
             .loaded
             .root
@@ -232,9 +235,11 @@ impl Site {
             root: &root,
             fence: fence.as_deref(),
         };
-        output::check_target(&self.loaded.output_dir, rules).map_err(|reason| Fatal::UnsafeOutput {
-            dir: self.loaded.output_dir.clone(),
-            reason,
+        output::check_target(&self.loaded.output_dir, rules, alongside).map_err(|reason| {
+            Fatal::UnsafeOutput {
+                dir: self.loaded.output_dir.clone(),
+                reason,
+            }
         })
     }
 

@@ -346,13 +346,34 @@ pub struct Outcome {
 
 fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<Outcome, Fatal> {
     let mut site = Site::load(options)?;
-    // `check` refuses the same folders, so CI fails before a build would.
+    // The build cache: read when it was written for this binary, settings
+    // and templates, and (for a build) the output it describes is there to
+    // update in place. A check reads it to skip what it vouches for, and
+    // never writes it: it made no output for the cache to describe. It is
+    // read while the output folder is checked and listed.
     let t = Instant::now();
-    let (output_dir, listing) = site.checked_output(options.output_dir.is_none())?;
+    let key = (!options.no_cache && !site.loaded.config.print).then(|| cache::key(&site, options));
+    let exe = cache::Exe::current();
+    let read_cache = |dir: &Path, earlier: bool| {
+        let t = Instant::now();
+        let store = key.and_then(|_| cache::Store::of(dir));
+        // Without an earlier output there is nothing to update in place.
+        let previous = match (key, &store) {
+            (Some(key), Some(store)) if earlier || !write => store.load(key, &exe),
+            _ => None,
+        };
+        (store, previous, t.elapsed())
+    };
+    // `check` refuses the same folders, so CI fails before a build would.
+    let (output_dir, listing, (store, mut previous, reading)) =
+        site.checked_output(options.output_dir.is_none(), read_cache)?;
     site.loaded.output_dir = output_dir;
-    site.loaded
-        .timings
-        .push(("output folder check", t.elapsed()));
+    let cached = key.zip(store);
+    let timings = &mut site.loaded.timings;
+    timings.push(("output folder check", t.elapsed()));
+    if cached.is_some() {
+        timings.push(("└ build cache read, alongside", reading));
+    }
     let mut diagnostics = site.diagnostics();
     let cannot_create = |error| Fatal::Io {
         context: format!(
@@ -361,24 +382,7 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
         ),
         error,
     };
-    // The build cache: read when it was written for this binary, settings
-    // and templates, and (for a build) the output it describes is there to
-    // update in place. A check reads it to skip what it vouches for, and
-    // never writes it: it made no output for the cache to describe.
-    let t = Instant::now();
-    let cached = (!options.no_cache && !site.loaded.config.print)
-        .then(|| cache::Store::of(&site.loaded.output_dir))
-        .flatten()
-        .map(|store| (cache::key(&site, options), store));
-    let exe = cache::Exe::current();
-    let (mut previous, on_disk) = match (cached.as_ref(), listing) {
-        // Without an earlier output there is nothing to update in place.
-        (Some((key, store)), Some(listing)) if write => {
-            (store.load(*key, &exe), output::without_pending(listing))
-        }
-        (Some((key, store)), _) if !write => (store.load(*key, &exe), Default::default()),
-        _ => (None, Default::default()),
-    };
+    let on_disk = listing.map(output::without_pending).unwrap_or_default();
     let sink = if write {
         let in_place = previous.as_mut().and_then(|previous| {
             let files = std::mem::take(&mut previous.files);
@@ -396,9 +400,6 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
             vouches: previous.is_some(),
         })
     };
-    if cached.is_some() {
-        site.loaded.timings.push(("build cache read", t.elapsed()));
-    }
     let from_cache = previous.is_some();
     // A build that may write the cache keeps what it needs; a check keeps
     // only what telling unchanged pages apart needs.

@@ -148,7 +148,16 @@ pub struct Rules<'a> {
 /// Returns the folder with symbolic links in its parents resolved, and,
 /// for an earlier output, what it holds ([`Listing`]: read anyway to look
 /// for sources, and kept for a build that updates it in place).
-pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<(PathBuf, Option<Listing>), String> {
+///
+/// `alongside` runs once the folder is resolved, with whether an earlier
+/// output is there, while that output is listed (so reading what sits
+/// beside the folder, such as its build cache, costs no extra time); its
+/// result is returned too, and dropped when the folder is refused.
+pub fn check_target<T: Send>(
+    target: &Path,
+    rules: Rules<'_>,
+    alongside: impl FnOnce(&Path, bool) -> T + Send,
+) -> Result<(PathBuf, Option<Listing>, T), String> {
     let absolute =
         std::path::absolute(target).map_err(|e| format!("it cannot be resolved: {e}"))?;
     if std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -177,7 +186,8 @@ pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<(PathBuf, Option<
         return Err("it holds the handbook's templates or themes".into());
     }
     let Ok(meta) = std::fs::metadata(&resolved) else {
-        return Ok((resolved, None)); // absent: it will be created
+        let beside = alongside(&resolved, false);
+        return Ok((resolved, None, beside)); // absent: it will be created
     };
     if !meta.is_dir() {
         return Err("it is a file, not a folder".into());
@@ -186,7 +196,8 @@ pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<(PathBuf, Option<
         .map_err(|e| format!("it cannot be read: {e}"))?
         .peekable();
     if entries.peek().is_none() {
-        return Ok((resolved, None));
+        let beside = alongside(&resolved, false);
+        return Ok((resolved, None, beside));
     }
     if !resolved.join(OUTPUT_MARKER).is_file() {
         return Err(format!(
@@ -194,7 +205,7 @@ pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<(PathBuf, Option<
              empty it, or choose another folder"
         ));
     }
-    let listing = listing(&resolved);
+    let (listing, beside) = rayon::join(|| listing(&resolved), || alongside(&resolved, true));
     match holds_sources(&resolved, &listing) {
         Some((source, false)) => {
             return Err(format!(
@@ -210,7 +221,7 @@ pub fn check_target(target: &Path, rules: Rules<'_>) -> Result<(PathBuf, Option<
         }
         None => {}
     }
-    Ok((resolved, Some(listing)))
+    Ok((resolved, Some(listing), beside))
 }
 
 /// A file in `dir` that a build never writes: a page (other than the
