@@ -358,11 +358,13 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
         let t = Instant::now();
         let store = key.and_then(|_| cache::Store::of(dir));
         // Without an earlier output there is nothing to update in place.
-        let previous = match (key, &store) {
-            (Some(key), Some(store)) if earlier || !write => store.load(key, &exe),
-            _ => None,
+        let (previous, reading) = match (key, &store) {
+            (Some(key), Some(store)) if earlier || !write => {
+                (store.load(key, &exe), Some(t.elapsed()))
+            }
+            _ => (None, None),
         };
-        (store, previous, t.elapsed())
+        (store, previous, reading)
     };
     // `check` refuses the same folders, so CI fails before a build would.
     let (output_dir, listing, (store, mut previous, reading)) =
@@ -371,7 +373,7 @@ fn run(options: &BuildOptions, progress: &dyn Progress, write: bool) -> Result<O
     let cached = key.zip(store);
     let timings = &mut site.loaded.timings;
     timings.push(("output folder check", t.elapsed()));
-    if cached.is_some() {
+    if let Some(reading) = reading {
         timings.push(("└ build cache read, alongside", reading));
     }
     let mut diagnostics = site.diagnostics();

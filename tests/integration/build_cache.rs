@@ -239,8 +239,13 @@ fn built_world() -> (World, tempfile::TempDir, PathBuf) {
     let world = World::new();
     let sites = tempfile::tempdir().expect("temp dir");
     let out = sites.path().join("public");
-    let run = build(world.root(), &out, &[]);
+    let run = build(world.root(), &out, &["--verbose"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("build cache read"),
+        "with no earlier output there is no cache to read: {}",
+        run.stderr
+    );
     (world, sites, out)
 }
 
@@ -275,6 +280,11 @@ fn a_body_edit_renders_one_page_and_leaves_every_other_file_alone() {
         .find(|l| l.trim_start().starts_with("pages:"))
         .unwrap_or_default();
     assert!(pages.contains("pages: 1 rendered"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("└ build cache read, alongside"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(
         identity(&other),
         other_before,
